@@ -1,0 +1,121 @@
+import type { Booking, BookingStatus } from '../src/events/booking.js';
+import { canonicalJson } from '../src/events/canonical-json.js';
+import type { BookingEvent, DomainEvent } from '../src/events/domain-event.js';
+import { entityKey, type EntityId } from '../src/events/entity-id.js';
+import type { Timestamp } from '../src/events/timestamp.js';
+import { compareNumbers, compareText, micros } from './last-writer-wins.js';
+import type { Projection } from './projection.js';
+import { viewRow } from './view-row.js';
+
+/** One booking event, reduced to what the view needs. */
+export type BookingEntry = {
+  readonly eventId: string;
+  readonly type: BookingEvent['type'];
+  readonly micros: number;
+  readonly occurred_at: Timestamp;
+  readonly booking: Booking;
+};
+
+/**
+ * The booking's events as a set (one entry per event id), in business-time order. Whether an update still applies
+ * depends on the earliest terminal event, which a late delivery can move earlier, so the view is derived from
+ * the whole set rather than accumulated.
+ */
+export type BookingState = { readonly events: readonly BookingEntry[] };
+
+export type BookingAnomaly = { readonly event: string; readonly event_id: string; readonly occurred_at: Timestamp; readonly why: string };
+
+export type BookingView = {
+  readonly id: EntityId;
+  readonly contact_id: EntityId | null;
+  readonly title: string | null;
+  readonly status: BookingStatus | null;
+  readonly starts_at: Timestamp | null;
+  readonly ends_at: Timestamp | null;
+  readonly notes: string | null;
+  readonly created_at: Timestamp | null;
+  readonly updated_at: Timestamp | null;
+  readonly cancelled_at: Timestamp | null;
+  readonly completed_at: Timestamp | null;
+  readonly anomalies: readonly BookingAnomaly[];
+  /** No booking.created seen (yet). */
+  readonly partial: boolean;
+  readonly [extra: string]: unknown;
+};
+
+const FIELDS = ['id', 'contact_id', 'title', 'status', 'starts_at', 'ends_at', 'notes', 'created_at', 'updated_at', 'cancelled_at', 'completed_at'];
+
+const TERMINAL = { 'booking.cancelled': 'cancelled', 'booking.completed': 'completed' } as const;
+type TerminalType = keyof typeof TERMINAL;
+const isTerminal = (entry: BookingEntry): entry is BookingEntry & { type: TerminalType } => Object.hasOwn(TERMINAL, entry.type);
+
+/** Within one instant a booking is created, then changed, then closed; the event id orders the rest. */
+const RANK = { 'booking.created': 0, 'booking.updated': 1, 'booking.cancelled': 2, 'booking.completed': 2 } as const;
+
+const isBookingEvent = (event: DomainEvent): event is BookingEvent => Object.hasOwn(RANK, event.type);
+
+const compareEntries = (a: BookingEntry, b: BookingEntry): number =>
+  compareNumbers(a.micros, b.micros) || RANK[a.type] - RANK[b.type] || compareText(a.eventId, b.eventId) || compareText(canonicalJson(a), canonicalJson(b));
+
+/** One entry per event id; of two copies with different business times (envelope fallback), the later stays. */
+const evolve: BookingsProjection['evolve'] = (state, { id, event }) => {
+  if (!isBookingEvent(event)) return state;
+  const { type, occurred_at, data } = event;
+  const entry: BookingEntry = { eventId: id, type, micros: micros(occurred_at), occurred_at, booking: data.booking };
+  const twin = state.events.find((other) => other.eventId === id);
+  if (twin !== undefined && compareEntries(entry, twin) <= 0) return state;
+  return { events: [...state.events.filter((other) => other !== twin), entry].sort(compareEntries) };
+};
+
+/** What one event says about the booking; a null contact_id means "not said" (the parser fills it so). */
+const fieldsOf = ({ type, booking, occurred_at }: BookingEntry): Record<string, unknown> => {
+  const said = Object.entries(booking).filter(([field, value]) => value !== undefined && (field !== 'contact_id' || value !== null));
+  const created = type === 'booking.created' ? { created_at: booking.created_at ?? occurred_at } : {};
+  return { ...Object.fromEntries(said), ...created, updated_at: booking.updated_at ?? occurred_at };
+};
+
+const closingFields = (closing: BookingEntry & { type: TerminalType }) => {
+  const status = TERMINAL[closing.type];
+  const at = status === 'cancelled' ? 'cancelled_at' : 'completed_at';
+  return { status, [at]: closing.booking[at] ?? closing.occurred_at };
+};
+
+const anomalyOf = (closing: BookingEntry & { type: TerminalType }) => (entry: BookingEntry): BookingAnomaly => ({
+  event: entry.type,
+  event_id: entry.eventId,
+  occurred_at: entry.occurred_at,
+  why: `${entry.type} after the booking was ${TERMINAL[closing.type]} at ${String(closing.occurred_at)}`,
+});
+
+/**
+ * The earliest terminal event (business time, then event id) closes the booking: from then on it cannot change.
+ * Every later terminal event and every later update is not applied and shows as an anomaly instead; a
+ * booking.created always applies (it describes the booking, it does not change it).
+ */
+const view = ({ events }: BookingState): BookingView | null => {
+  if (events.length === 0) return null;
+  const closing = events.find(isTerminal);
+  const late = closing === undefined ? [] : events.filter((entry) => entry.type !== 'booking.created' && compareEntries(entry, closing) > 0);
+  const values = events
+    .filter((entry) => !late.includes(entry))
+    .reduce<Record<string, unknown>>((fields, entry) => ({ ...fields, ...fieldsOf(entry) }), {});
+  const row: Record<string, unknown> = {
+    ...viewRow(FIELDS, closing === undefined ? values : { ...values, ...closingFields(closing) }),
+    anomalies: closing === undefined ? [] : late.map(anomalyOf(closing)),
+    partial: !events.some((entry) => entry.type === 'booking.created'),
+  };
+  // Values come from schema-validated payloads, field by field.
+  return row as BookingView;
+};
+
+type BookingsProjection = Projection<BookingState, BookingView>;
+
+export const bookingsProjection: BookingsProjection = {
+  name: 'bookings',
+  version: 1,
+  handles: ['booking.created', 'booking.updated', 'booking.cancelled', 'booking.completed'],
+  keysOf: (event) => (isBookingEvent(event) ? [entityKey(event.data.booking.id)] : []),
+  initial: () => ({ events: [] }),
+  evolve,
+  view,
+};

@@ -1,0 +1,59 @@
+import { canonicalJson } from '../src/events/canonical-json.js';
+import { toMicros, type Timestamp } from '../src/events/timestamp.js';
+import type { ProjectedEvent } from './projection.js';
+
+/** When a write happened: business time in microseconds, then the event id to order writes of the same instant. */
+export type Clock = { readonly micros: number; readonly eventId: string };
+
+/** One field's value and the write that put it there. */
+export type Register = Clock & { readonly value: unknown };
+
+/** Field name → its register. Plain JSON, so it survives the runner's round trip through SQLite. */
+export type Registers = { readonly [field: string]: Register };
+
+/** Business time in microseconds, kept finite: states are stored as JSON, which has no NaN or Infinity. */
+export const micros = (timestamp: Timestamp): number => {
+  const value = toMicros(timestamp);
+  return Number.isNaN(value) ? 0 : Math.min(value, Number.MAX_VALUE);
+};
+
+export const clockOf = ({ id, event }: ProjectedEvent): Clock => ({ micros: micros(event.occurred_at), eventId: id });
+
+/** Plain code-unit order: the same in every locale and runtime. */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export const compareNumbers = (a: number, b: number): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export const compareClocks = (a: Clock, b: Clock): number =>
+  compareNumbers(a.micros, b.micros) || compareText(a.eventId, b.eventId);
+
+/**
+ * A total order on writes. Two writes share a clock only when one event id carries two business times (a payload
+ * without its own time falls back to the envelope's, which a retry changes); the value then decides, so that
+ * the outcome never depends on which copy came first.
+ */
+export const compareWrites = (a: Register, b: Register): number =>
+  compareClocks(a, b);
+
+export const latest = (current: Register | null | undefined, candidate: Register): Register =>
+  current == null || compareWrites(candidate, current) > 0 ? candidate : current;
+
+export const earliest = (current: Register | null | undefined, candidate: Register): Register =>
+  current == null || compareWrites(candidate, current) < 0 ? candidate : current;
+
+export const registerOf = (registers: Registers, field: string): Register | undefined =>
+  Object.hasOwn(registers, field) ? registers[field] : undefined;
+
+/** Writes every field the payload carries (absent = unchanged, null = set to null); the same object if none won. */
+export const writeFields = (registers: Registers, fields: Readonly<Record<string, unknown>>, clock: Clock): Registers => {
+  const winners = Object.entries(fields).filter(([field, value]) => {
+    const current = registerOf(registers, field);
+    return value !== undefined && latest(current, { ...clock, value }) !== current;
+  });
+  return winners.length === 0
+    ? registers
+    : { ...registers, ...Object.fromEntries(winners.map(([field, value]) => [field, { ...clock, value }])) };
+};
+
+export const valuesOf = (registers: Registers): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(registers).map(([field, register]) => [field, register.value]));

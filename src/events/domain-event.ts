@@ -1,0 +1,64 @@
+import type { BookingEventData } from './booking.js';
+import type { ContactEventData } from './contact.js';
+import type { MessageEventData } from './message.js';
+import type { PingEventData } from './ping.js';
+import type { TicketEventData } from './ticket.js';
+import type { Timestamp } from './timestamp.js';
+
+/** Every event name the provider documents. */
+export const EVENT_TYPES = [
+  'contact.created',
+  'contact.updated',
+  'contact.deleted',
+  'message.received',
+  'message.sent',
+  'booking.created',
+  'booking.updated',
+  'booking.cancelled',
+  'booking.completed',
+  'ticket.created',
+  'ping',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const isEventType = (name: string): name is EventType => (EVENT_TYPES as readonly string[]).includes(name);
+
+type Event<T extends EventType, D> = {
+  readonly type: T;
+  readonly data: D;
+  /** Business time: when it happened at the provider, taken from the payload, else the envelope. */
+  readonly occurred_at: Timestamp;
+};
+
+export type ContactCreated = Event<'contact.created', ContactEventData>;
+export type ContactUpdated = Event<'contact.updated', ContactEventData>;
+export type ContactDeleted = Event<'contact.deleted', ContactEventData>;
+export type MessageReceived = Event<'message.received', MessageEventData>;
+export type MessageSent = Event<'message.sent', MessageEventData>;
+export type BookingCreated = Event<'booking.created', BookingEventData>;
+export type BookingUpdated = Event<'booking.updated', BookingEventData>;
+export type BookingCancelled = Event<'booking.cancelled', BookingEventData>;
+export type BookingCompleted = Event<'booking.completed', BookingEventData>;
+export type TicketCreated = Event<'ticket.created', TicketEventData>;
+export type Ping = Event<'ping', PingEventData>;
+
+/** The canonical form of a delivery, whatever format it arrived in. */
+export type DomainEvent =
+  | ContactCreated
+  | ContactUpdated
+  | ContactDeleted
+  | MessageReceived
+  | MessageSent
+  | BookingCreated
+  | BookingUpdated
+  | BookingCancelled
+  | BookingCompleted
+  | TicketCreated
+  | Ping;
+
+export type ContactEvent = ContactCreated | ContactUpdated | ContactDeleted;
+export type MessageEvent = MessageReceived | MessageSent;
+export type BookingEvent = BookingCreated | BookingUpdated | BookingCancelled | BookingCompleted;
+
+/** The two documented payload formats. */
+export type PayloadFormat = 'nested' | 'flat';

@@ -1,0 +1,20 @@
+import { v5 as uuidv5, validate as isUuid } from 'uuid';
+import { canonicalJson } from './canonical-json.js';
+
+/** Fixed namespace for skylight-projector's name-based (v5) event ids. Changing it would break deduplication. */
+const EVENT_ID_NAMESPACE = '5d0f6f7e-3c1b-4b8e-9a43-6f1c2f0e7a10';
+
+/**
+ * The id of an event is a function of its content, so a provider retry (same event, new delivery id) lands on the
+ * same id and the store recognises it as a duplicate.
+ */
+export const contentEventId = (eventName: string, data: unknown): string =>
+  uuidv5(`${eventName}\n${canonicalJson(data)}`, EVENT_ID_NAMESPACE);
+
+/** A ping has no content worth comparing: each test delivery is its own event. */
+export const pingEventId = (deliveryId: string): string =>
+  isUuid(deliveryId) ? deliveryId.toLowerCase() : uuidv5(`ping\n${deliveryId}`, EVENT_ID_NAMESPACE);
+
+/** Quarantined deliveries are keyed by what was received, in a space of their own. */
+export const quarantineEventId = (fingerprint: string): string =>
+  uuidv5(`quarantine\n${fingerprint}`, EVENT_ID_NAMESPACE);

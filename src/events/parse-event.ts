@@ -1,0 +1,32 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { DomainEvent, EventType, PayloadFormat } from './domain-event.js';
+import { eventCatalogue } from './event-catalogue.js';
+import { eventDataError, type EventDataError } from './event-data-error.js';
+import type { Timestamp } from './timestamp.js';
+
+export type ParsedEvent = { readonly event: DomainEvent; readonly format: PayloadFormat; readonly stream: string };
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Which documented format a delivery's `data` is in: nested ones wrap the entity under its name. */
+export const payloadFormat = (type: EventType, data: unknown): PayloadFormat =>
+  type === 'ping' || (isObject(data) && isObject(data[eventCatalogue[type].nestedKey])) ? 'nested' : 'flat';
+
+/**
+ * Reads the `data` of a known event in either format into the canonical domain event. Pure: used at intake to
+ * validate, and on every read (as an upcaster) over the payload stored exactly as it was received.
+ */
+export const parseEvent = (
+  type: EventType,
+  data: unknown,
+  envelopeTimestamp: Timestamp,
+): E.Either<EventDataError, ParsedEvent> => {
+  const definition = eventCatalogue[type] as (typeof eventCatalogue)['contact.created'];
+  const format = payloadFormat(type, data);
+  const result = (format === 'nested' ? definition.nested : definition.flat).safeParse(data);
+  if (!result.success) return E.left(eventDataError('data', result.error));
+  const occurredAt = definition.businessTime(result.data) ?? envelopeTimestamp;
+  const event = { type, data: result.data, occurred_at: occurredAt } as DomainEvent;
+  return E.right({ event, format, stream: definition.stream(result.data) });
+};

@@ -1,0 +1,153 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { canonicalJson } from './canonical-json.js';
+import { isEventType, type DomainEvent, type PayloadFormat } from './domain-event.js';
+import { Envelope } from './envelope.js';
+import { eventDataError, singleIssue, type DataIssue } from './event-data-error.js';
+import { contentEventId, pingEventId, quarantineEventId } from './event-id.js';
+import { findJsonHazard } from './json-hazard.js';
+import { parseEvent } from './parse-event.js';
+import type { Timestamp } from './timestamp.js';
+
+export const UNRECOGNIZED_STREAM = 'webhook-unrecognized';
+export const QUARANTINE_STREAM = 'webhook-quarantine';
+export const QUARANTINED_EVENT_TYPE = 'delivery.quarantined';
+
+/** An event ready for the store: where it goes, its content-derived id, and the data exactly as received. */
+export type EventRecord = { readonly stream: string; readonly id: string; readonly type: string; readonly data: unknown };
+
+/** Fields of a delivery that go into the stored event's metadata. */
+export type DeliveryFacts = {
+  readonly deliveryId?: string | undefined;
+  readonly envelopeTimestamp?: Timestamp | undefined;
+  readonly format?: PayloadFormat | undefined;
+};
+
+export type RoutedDelivery =
+  | { readonly outcome: 'event'; readonly record: EventRecord; readonly facts: DeliveryFacts; readonly event: DomainEvent }
+  | { readonly outcome: 'unrecognized'; readonly record: EventRecord; readonly facts: DeliveryFacts }
+  | QuarantinedDelivery;
+
+export type QuarantinedDelivery = {
+  readonly outcome: 'quarantined';
+  readonly record: EventRecord;
+  readonly facts: DeliveryFacts;
+  readonly reason: string;
+  readonly issues: readonly DataIssue[];
+};
+
+/** A body that is not a delivery at all (not JSON, not an envelope). It is still kept, in quarantine. */
+export type RejectedDelivery = Omit<QuarantinedDelivery, 'outcome'> & { readonly outcome: 'rejected' };
+
+/** What quarantine keeps: the body whole (as text, or base64 when it is not UTF-8), and why it was set aside. */
+export type QuarantineRecordData = {
+  readonly reason: string;
+  readonly issues: readonly DataIssue[];
+  readonly event?: string;
+  readonly delivery_id?: string;
+  readonly body_text?: string;
+  readonly body_base64?: string;
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const decode = (body: Uint8Array): string | undefined => {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return undefined;
+  }
+};
+
+const parseJson = (text: string): E.Either<string, unknown> => {
+  try {
+    return E.right(JSON.parse(text));
+  } catch (error) {
+    // V8's message quotes the body; keep only where it broke, never the content.
+    const at = /at position \d+/.exec((error as SyntaxError).message);
+    return E.left(at === null ? 'malformed' : `malformed ${at[0]}`);
+  }
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const bodyFields = (body: Uint8Array, text: string | undefined) =>
+  text === undefined ? { body_base64: Buffer.from(body).toString('base64') } : { body_text: text };
+
+const quarantineRecord = (
+  body: Uint8Array,
+  text: string | undefined,
+  fingerprint: string,
+  reason: string,
+  issues: readonly DataIssue[],
+  envelope: { event?: string; delivery_id?: string },
+): EventRecord => {
+  const data: QuarantineRecordData = { reason, issues, ...envelope, ...bodyFields(body, text) };
+  return { stream: QUARANTINE_STREAM, id: quarantineEventId(fingerprint), type: QUARANTINED_EVENT_TYPE, data };
+};
+
+const reject = (body: Uint8Array, text: string | undefined, reason: string): RejectedDelivery => {
+  const issues = [{ path: '$', message: reason }];
+  const fingerprint = text ?? Buffer.from(body).toString('base64');
+  return { outcome: 'rejected', reason, issues, facts: {}, record: quarantineRecord(body, text, fingerprint, reason, issues, {}) };
+};
+
+const optionalString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * From the raw bytes of a webhook body to what must be stored and where: the event itself, the unrecognized
+ * stream for event names this version does not know, or quarantine for a known event that does not validate.
+ * Pure: no clock, no I/O; the same bytes always route the same way, to the same event id.
+ */
+export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, RoutedDelivery> => {
+  const text = decode(body);
+  if (text === undefined) return E.left(reject(body, text, 'body is not valid UTF-8'));
+  const json = parseJson(text);
+  if (E.isLeft(json)) return E.left(reject(body, text, `body is not JSON: ${json.left}`));
+  const value = json.right;
+  if (!isObject(value) || typeof value['event'] !== 'string') {
+    return E.left(reject(body, text, 'body is not a webhook envelope: expected an object with a string "event"'));
+  }
+  const named = { event: value['event'], delivery_id: optionalString(value['delivery_id']) };
+  const facts: DeliveryFacts = { deliveryId: named.delivery_id };
+  const hazard = findJsonHazard(value);
+  const fingerprint =
+    hazard?.message.startsWith('nested deeper') !== true && isObject(value['data'])
+      ? `${named.event}\n${canonicalJson(value['data'])}`
+      : text;
+  const quarantine = (reason: string, issues: readonly DataIssue[]): RoutedDelivery => ({
+    outcome: 'quarantined',
+    reason,
+    issues,
+    facts,
+    record: quarantineRecord(body, text, fingerprint, reason, issues, named),
+  });
+  if (hazard !== undefined) {
+    const issue = singleIssue(hazard.path, hazard.message);
+    return E.right(quarantine(issue.reason, issue.issues));
+  }
+  const envelope = Envelope.safeParse(value);
+  if (!envelope.success) {
+    const error = eventDataError('$', envelope.error);
+    return E.right(quarantine(error.reason, error.issues));
+  }
+  const { event: name, delivery_id: deliveryId, timestamp, data } = envelope.data;
+  const envelopeFacts = { deliveryId, envelopeTimestamp: timestamp };
+  if (!isEventType(name)) {
+    return E.right({
+      outcome: 'unrecognized',
+      facts: envelopeFacts,
+      record: { stream: UNRECOGNIZED_STREAM, id: contentEventId(name, data), type: name, data },
+    });
+  }
+  const parsed = parseEvent(name, data, timestamp);
+  if (E.isLeft(parsed)) return E.right(quarantine(parsed.left.reason, parsed.left.issues));
+  const id = name === 'ping' ? pingEventId(deliveryId) : contentEventId(name, data);
+  return E.right({
+    outcome: 'event',
+    event: parsed.right.event,
+    facts: { ...envelopeFacts, format: parsed.right.format },
+    record: { stream: parsed.right.stream, id, type: name, data },
+  });
+};
+

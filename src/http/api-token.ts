@@ -1,0 +1,23 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { sendProblem } from './problem.js';
+
+/** Reachable without the token: the provider cannot send one, and probes must work. */
+const OPEN_PATHS = new Set(['/health', '/webhooks/skylight']);
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Comparing fixed-length digests keeps the check constant-time whatever the length of what was sent. */
+export const tokenMatches = (expected: string, given: string): boolean => timingSafeEqual(digest(expected), digest(given));
+
+export const requireApiToken = (app: FastifyInstance, token: string): void => {
+  app.addHook('onRequest', async (request, reply) => {
+    if (OPEN_PATHS.has(request.url.split('?')[0] ?? '')) return;
+    const header = request.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+    if (given === '' || !tokenMatches(token, given)) {
+      reply.header('www-authenticate', 'Bearer');
+      return sendProblem(reply, { status: 401, title: 'Unauthorized', detail: 'a valid bearer token is required' });
+    }
+  });
+};

@@ -1,0 +1,81 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { IncomingDelivery } from '../intake/accept-delivery.js';
+import type { IntakeOutcome } from '../intake/intake-outcome.js';
+import { requireApiToken } from './api-token.js';
+import { sendProblem } from './problem.js';
+import { registerWebhookRoute } from './webhook-route.js';
+
+export type AppDeps = {
+  readonly accept: (delivery: IncomingDelivery) => Promise<IntakeOutcome>;
+  readonly maxBodyBytes: number;
+  readonly maxInflightIntake: number;
+  readonly logger: FastifyBaseLogger;
+  readonly apiToken?: string | undefined;
+  /** Query, readiness and other routes added by the composition root. */
+  readonly routes?: ReadonlyArray<(app: FastifyInstance) => void>;
+};
+
+/** The service's logger: structured JSON, no bodies, no credentials. */
+export const createLogger = (level: string): FastifyBaseLogger =>
+  pino({ level, redact: ['req.headers.authorization', 'req.headers["x-skylight-signature"]'] });
+
+/** "querystring/limit: Too big ..." → names the parameter without repeating what was sent. */
+const validationDetail = (error: FastifyError): string =>
+  hasZodFastifySchemaValidationErrors(error)
+    ? error.validation
+        .map((issue) => `${error.validationContext ?? 'request'}${issue.instancePath || '/'}: ${issue.message}`)
+        .join('; ')
+    : error.message;
+
+export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
+  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: deps.maxBodyBytes, return503OnClosing: true });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // The webhook must see the raw bytes (the signature covers them), whatever Content-Type the sender claims.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler<FastifyError>((error, request, reply) => {
+    if (error.validation !== undefined) {
+      return sendProblem(reply, { status: 400, title: 'Invalid request', detail: validationDetail(error) });
+    }
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const title = status === 413 ? 'Body too large' : status >= 500 ? 'Internal error' : 'Bad request';
+    return sendProblem(reply, { status, title, detail: status >= 500 ? 'see the server log' : error.message });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, { status: 404, title: 'Not found', detail: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+  if (deps.apiToken !== undefined) requireApiToken(app, deps.apiToken);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'skylight-projector',
+        description: 'SkyLight Chat webhooks as an event log, projected into contacts, bookings, tickets and conversations.',
+        version: '1',
+      },
+      components: deps.apiToken === undefined ? {} : { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: deps.apiToken === undefined ? [] : [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/health', { schema: { tags: ['operations'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  registerWebhookRoute(app, { accept: deps.accept, maxInflight: deps.maxInflightIntake });
+  for (const route of deps.routes ?? []) route(app);
+  return app;
+};

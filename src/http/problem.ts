@@ -1,0 +1,13 @@
+import type { FastifyReply } from 'fastify';
+
+/** RFC 9457 problem details: every error this service answers has this shape. */
+export type Problem = {
+  readonly type?: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly [extension: string]: unknown;
+};
+
+export const sendProblem = (reply: FastifyReply, problem: Problem): FastifyReply =>
+  reply.code(problem.status).type('application/problem+json').send({ type: 'about:blank', ...problem });

@@ -1,0 +1,176 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { contactSummary } from '../read-model/contact-summary.js';
+import { bookingConditions, contactConditions, ticketConditions } from '../read-model/list-filters.js';
+import { decodeCursor } from '../read-model/page.js';
+import type { ReadModelQueries } from '../read-model/read-model-queries.js';
+import type { Runner } from '../runner/runner.js';
+import {
+  BookingListQuery,
+  BookingView,
+  ContactListQuery,
+  ContactSummary,
+  ContactView,
+  ConversationView,
+  IdParams,
+  MinPosition,
+  pageOf,
+  ProblemSchema,
+  TicketListQuery,
+  TicketView,
+} from './api-schemas.js';
+import { sendProblem } from './problem.js';
+import { awaitPosition } from './read-your-writes.js';
+
+export type QueryDeps = {
+  readonly queries: ReadModelQueries;
+  readonly runner: Runner;
+  /** Longest a `min_position` query waits for the read model. */
+  readonly minPositionWaitMs: number;
+};
+
+const notFound = (what: string, id: string) => ({ status: 404, title: 'Not found', detail: `no ${what} ${id}` });
+
+const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+
+export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { queries } = deps;
+  const applied = (minPosition: number | undefined, reply: Parameters<typeof awaitPosition>[3]) =>
+    awaitPosition(deps.runner, deps.minPositionWaitMs, minPosition, reply);
+  const after = (cursor: string | undefined) => (cursor === undefined ? undefined : decodeCursor(cursor));
+
+  api.get(
+    '/contacts/:id',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'A contact: 410 with its tombstone once deleted',
+        params: IdParams,
+        querystring: MinPosition,
+        response: { 200: ContactView, 410: ContactView, ...problems },
+      },
+    },
+    async (request, reply) => {
+      if (!(await applied(request.query.min_position, reply))) return reply;
+      const contact = queries.view<z.infer<typeof ContactView>>('contacts', request.params.id);
+      if (contact === undefined) return sendProblem(reply, notFound('contact', request.params.id));
+      return reply.code(contact.deleted ? 410 : 200).send(contact);
+    },
+  );
+
+  api.get(
+    '/contacts',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Contacts, filtered, in id order, a page at a time',
+        querystring: ContactListQuery,
+        response: { 200: pageOf(ContactView.extend({ summary: ContactSummary.optional() })), ...problems },
+      },
+    },
+    async (request, reply) => {
+      const { limit, cursor, with_summary: withSummary, min_position: minPosition, ...filters } = request.query;
+      if (!(await applied(minPosition, reply))) return reply;
+      const page = queries.list<z.infer<typeof ContactView>>('contacts', { conditions: contactConditions(filters), after: after(cursor), limit });
+      if (withSummary !== true) return page;
+      return { ...page, items: page.items.map((c) => ({ ...c, summary: contactSummary(queries, String(c.id), c.id) })) };
+    },
+  );
+
+  api.get(
+    '/contacts/:id/summary',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Bookings by status, open tickets, messages and last activity of a contact',
+        params: IdParams,
+        querystring: MinPosition,
+        response: { 200: ContactSummary, ...problems },
+      },
+    },
+    async (request, reply) => {
+      if (!(await applied(request.query.min_position, reply))) return reply;
+      const contact = queries.view<z.infer<typeof ContactView>>('contacts', request.params.id);
+      if (contact === undefined) return sendProblem(reply, notFound('contact', request.params.id));
+      return contactSummary(queries, request.params.id, contact.id);
+    },
+  );
+
+  api.get(
+    '/contacts/:id/conversation',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: "A contact's messages; it outlives the contact's deletion",
+        params: IdParams,
+        querystring: MinPosition,
+        response: { 200: ConversationView, ...problems },
+      },
+    },
+    async (request, reply) => {
+      if (!(await applied(request.query.min_position, reply))) return reply;
+      const conversation = queries.view<z.infer<typeof ConversationView>>('conversations', request.params.id);
+      return conversation ?? sendProblem(reply, notFound('conversation with contact', request.params.id));
+    },
+  );
+
+  api.get(
+    '/bookings/:id',
+    {
+      schema: { tags: ['bookings'], summary: 'A booking', params: IdParams, querystring: MinPosition, response: { 200: BookingView, ...problems } },
+    },
+    async (request, reply) => {
+      if (!(await applied(request.query.min_position, reply))) return reply;
+      return queries.view<z.infer<typeof BookingView>>('bookings', request.params.id) ?? sendProblem(reply, notFound('booking', request.params.id));
+    },
+  );
+
+  api.get(
+    '/bookings',
+    {
+      schema: {
+        tags: ['bookings'],
+        summary: 'Bookings, filtered by status, contact and start time',
+        querystring: BookingListQuery,
+        response: { 200: pageOf(BookingView), ...problems },
+      },
+    },
+    async (request, reply) => {
+      const { limit, cursor, min_position: minPosition, from, to, ...filters } = request.query;
+      if (!(await applied(minPosition, reply))) return reply;
+      const conditions = bookingConditions({ ...filters, from_us: from, to_us: to });
+      return queries.list<z.infer<typeof BookingView>>('bookings', { conditions, after: after(cursor), limit });
+    },
+  );
+
+  api.get(
+    '/tickets/:id',
+    {
+      schema: { tags: ['tickets'], summary: 'A ticket', params: IdParams, querystring: MinPosition, response: { 200: TicketView, ...problems } },
+    },
+    async (request, reply) => {
+      if (!(await applied(request.query.min_position, reply))) return reply;
+      return queries.view<z.infer<typeof TicketView>>('tickets', request.params.id) ?? sendProblem(reply, notFound('ticket', request.params.id));
+    },
+  );
+
+  api.get(
+    '/tickets',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Tickets, filtered by status, priority and contact',
+        querystring: TicketListQuery,
+        response: { 200: pageOf(TicketView), ...problems },
+      },
+    },
+    async (request, reply) => {
+      const { limit, cursor, min_position: minPosition, ...filters } = request.query;
+      if (!(await applied(minPosition, reply))) return reply;
+      return queries.list<z.infer<typeof TicketView>>('tickets', { conditions: ticketConditions(filters), after: after(cursor), limit });
+    },
+  );
+};
+

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import type { IncomingDelivery } from '../intake/accept-delivery.js';
+import type { IntakeOutcome } from '../intake/intake-outcome.js';
+import { sendProblem } from './problem.js';
+
+export type WebhookRouteOptions = {
+  readonly accept: (delivery: IncomingDelivery) => Promise<IntakeOutcome>;
+  /** Deliveries being processed at once beyond which new ones are asked to come back later. */
+  readonly maxInflight: number;
+};
+
+const RETRY_AFTER_S = '5';
+
+/** The one place where an intake outcome becomes an HTTP status. */
+const statusCode: { readonly [S in IntakeOutcome['status']]: number } = {
+  appended: 202,
+  duplicate: 200,
+  quarantined: 202,
+  unrecognized: 202,
+  rejected: 400,
+  unauthorized: 401,
+  unavailable: 503,
+};
+
+export const registerWebhookRoute = (app: FastifyInstance, options: WebhookRouteOptions): void => {
+  let inflight = 0;
+  app.post('/webhooks/skylight', async (request, reply) => {
+    if (inflight >= options.maxInflight) {
+      reply.header('retry-after', RETRY_AFTER_S);
+      return sendProblem(reply, { status: 429, title: 'Too many deliveries in flight', detail: 'retry later' });
+    }
+    inflight += 1;
+    try {
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const outcome = await options.accept({ body, headers: request.headers, channel: 'http' });
+      const code = statusCode[outcome.status];
+      request.log.info(
+        {
+          intake: outcome.status,
+          event: 'event' in outcome ? outcome.event : undefined,
+          event_id: 'event_id' in outcome ? outcome.event_id : undefined,
+          stream: 'stream' in outcome ? outcome.stream : undefined,
+        },
+        'delivery processed',
+      );
+      switch (outcome.status) {
+        case 'rejected':
+          return sendProblem(reply, { status: code, title: 'Not a webhook delivery', detail: outcome.reason, kept_as: outcome.event_id });
+        case 'unauthorized':
+          return sendProblem(reply, { status: code, title: 'Unauthorized', detail: outcome.reason });
+        case 'unavailable':
+          reply.header('retry-after', RETRY_AFTER_S);
+          return sendProblem(reply, { status: code, title: 'Event store unavailable', detail: 'retry later' });
+        default:
+          return reply.code(code).send(outcome);
+      }
+    } finally {
+      inflight -= 1;
+    }
+  });
+};

@@ -1,0 +1,67 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { routeDelivery, type RejectedDelivery, type RoutedDelivery } from '../events/route-delivery.js';
+import { describeEventStoreError } from '../store/event-store-error.js';
+import type { AppendedEvent, EventStore } from '../store/event-store.js';
+import { deliveryMetadata, skylightHeaders, type DeliveryContext } from './delivery-metadata.js';
+import type { IntakeOutcome } from './intake-outcome.js';
+import { verifySignature } from './signature.js';
+
+export type IntakeDeps = {
+  readonly store: EventStore;
+  /** When set, every delivery must carry a valid `X-Skylight-Signature`. */
+  readonly webhookSecret?: string | undefined;
+  readonly now: () => Date;
+};
+
+export type IncomingDelivery = {
+  readonly body: Uint8Array;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly channel: DeliveryContext['channel'];
+};
+
+const header = (headers: IncomingDelivery['headers'], name: string): string | undefined => {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+const describe = (routed: RoutedDelivery | RejectedDelivery, appended: AppendedEvent): IntakeOutcome => {
+  const { record } = routed;
+  const common = { event_id: appended.id, stream: record.stream, position: appended.position };
+  const duplicate = appended.status === 'duplicate';
+  switch (routed.outcome) {
+    case 'event':
+      return { status: duplicate ? 'duplicate' : 'appended', event: record.type, ...common };
+    case 'unrecognized':
+      return { status: 'unrecognized', event: record.type, duplicate, ...common };
+    case 'quarantined':
+      return { status: 'quarantined', reason: routed.reason, duplicate, ...common };
+    case 'rejected':
+      return { status: 'rejected', reason: routed.reason, event_id: appended.id, position: appended.position };
+  }
+};
+
+/**
+ * The one pipeline every delivery goes through, from HTTP or from a file: verify, route, append durably, and say
+ * what happened. Nothing is dropped: unknown events and invalid bodies are stored in their own streams.
+ */
+export const acceptDelivery =
+  (deps: IntakeDeps) =>
+  async (incoming: IncomingDelivery): Promise<IntakeOutcome> => {
+    if (deps.webhookSecret !== undefined) {
+      const verified = verifySignature(deps.webhookSecret, incoming.body, header(incoming.headers, 'x-skylight-signature'));
+      if (E.isLeft(verified)) return { status: 'unauthorized', reason: verified.left.reason };
+    }
+    const routed = E.toUnion(routeDelivery(incoming.body));
+    const metadata = deliveryMetadata(routed.facts, {
+      receivedAt: deps.now().toISOString(),
+      signature: deps.webhookSecret === undefined ? 'not_configured' : 'verified',
+      headers: skylightHeaders(incoming.headers),
+      channel: incoming.channel,
+    });
+    const { stream, ...event } = routed.record;
+    const result = await deps.store.append(stream, [{ ...event, metadata }], 'any');
+    if (E.isLeft(result)) return { status: 'unavailable', reason: describeEventStoreError(result.left) };
+    const [appended] = result.right.events;
+    if (appended === undefined) throw new Error(`store returned no result for the append to ${stream}`);
+    return describe(routed, appended);
+  };

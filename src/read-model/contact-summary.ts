@@ -1,0 +1,36 @@
+import { toMicros, type Timestamp } from '../events/timestamp.js';
+import type { ReadModelQueries } from './read-model-queries.js';
+
+export type ContactSummary = {
+  readonly contact_id: string | number;
+  readonly bookings: Record<string, number>;
+  readonly open_tickets: number;
+  readonly messages: number;
+  readonly last_activity_at: Timestamp | null;
+};
+
+type Dated = { readonly [field: string]: unknown };
+
+const latest = (candidates: readonly unknown[]): Timestamp | null =>
+  candidates
+    .filter((value): value is Timestamp => typeof value === 'string' || typeof value === 'number')
+    .reduce<Timestamp | null>((best, value) => (best === null || toMicros(value) > toMicros(best) ? value : best), null);
+
+/**
+ * What a contact list shows beside each contact, computed from the other read models at query time so it can
+ * never disagree with them: bookings by status, open tickets, messages, and the time of the latest activity.
+ */
+export const contactSummary = (queries: ReadModelQueries, key: string, contactId: string | number): ContactSummary => {
+  const owned = [{ sql: 'contact_id = ?', params: [key] }];
+  const contact = queries.view<Dated>('contacts', key);
+  const conversation = queries.view<{ inbound_count: number; outbound_count: number; last_message_at: Timestamp }>('conversations', key);
+  const latestBooking = queries.latest<Dated>('bookings', owned, 'updated_at_us');
+  const latestTicket = queries.latest<Dated>('tickets', owned, 'created_at_us');
+  return {
+    contact_id: contactId,
+    bookings: queries.count('bookings', owned, 'status'),
+    open_tickets: queries.count('tickets', [...owned, { sql: "status = 'open'", params: [] }], 'status')['open'] ?? 0,
+    messages: (conversation?.inbound_count ?? 0) + (conversation?.outbound_count ?? 0),
+    last_activity_at: latest([contact?.['updated_at'], conversation?.last_message_at, latestBooking?.['updated_at'], latestTicket?.['created_at']]),
+  };
+};

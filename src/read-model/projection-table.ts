@@ -1,0 +1,57 @@
+import type { StoredProjection } from '../../projections/projection.js';
+import type { ReadModelDb } from './read-model-db.js';
+import { sortKeyOf, tableSpecOf } from './table-spec.js';
+
+/** One projection's rows in one table: states to evolve, views to serve, filter columns beside them. */
+export type ProjectionTable = {
+  readonly tableName: string;
+  readonly loadState: (key: string) => unknown;
+  readonly save: (key: string, state: unknown, view: unknown) => void;
+};
+
+const SAFE_NAME = /^[a-z][a-z0-9_]*$/;
+
+export const tableNameOf = (projection: StoredProjection, generation: number): string => {
+  const name = `rm_${projection.name}_v${projection.version}_g${generation}`;
+  if (!SAFE_NAME.test(name)) throw new Error(`projection name ${projection.name} cannot name a table`);
+  return name;
+};
+
+export const createProjectionTable = (db: ReadModelDb, projectionName: string, tableName: string): void => {
+  const spec = tableSpecOf(projectionName);
+  const columns = Object.entries(spec.columns).map(([column, type]) => `, ${column} ${type}`).join('');
+  db.exec(`CREATE TABLE IF NOT EXISTS ${tableName} (
+    key TEXT PRIMARY KEY, sort_key TEXT NOT NULL, state TEXT NOT NULL, view TEXT${columns})`);
+  db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${tableName}_sort ON ${tableName} (sort_key)`);
+  for (const index of spec.indexes) {
+    db.exec(`CREATE INDEX IF NOT EXISTS ${tableName}_${index.join('_')} ON ${tableName} (${index.join(', ')}, sort_key)`);
+  }
+};
+
+export const projectionTable = (db: ReadModelDb, projectionName: string, tableName: string): ProjectionTable => {
+  const spec = tableSpecOf(projectionName);
+  const columns = Object.keys(spec.columns);
+  const load = db.prepare<[string], { state: string }>(`SELECT state FROM ${tableName} WHERE key = ?`);
+  const names = ['key', 'sort_key', 'state', 'view', ...columns];
+  const upsert = db.prepare(
+    `INSERT INTO ${tableName} (${names.join(', ')}) VALUES (${names.map((n) => `@${n}`).join(', ')})
+     ON CONFLICT(key) DO UPDATE SET ${names.slice(2).map((n) => `${n} = excluded.${n}`).join(', ')}`,
+  );
+  return {
+    tableName,
+    loadState: (key) => {
+      const row = load.get(key);
+      return row === undefined ? undefined : JSON.parse(row.state);
+    },
+    save: (key, state, view) => {
+      const extracted = view === null ? Object.fromEntries(columns.map((c) => [c, null])) : spec.extract(view as Record<string, unknown>);
+      upsert.run({
+        ...extracted,
+        key,
+        sort_key: sortKeyOf(key),
+        state: JSON.stringify(state),
+        view: view === null ? null : JSON.stringify(view),
+      });
+    },
+  };
+};

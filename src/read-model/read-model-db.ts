@@ -1,0 +1,32 @@
+import Database from 'better-sqlite3';
+
+export type ReadModelDb = Database.Database;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS read_models (
+    name       TEXT PRIMARY KEY,
+    version    INTEGER NOT NULL,
+    table_name TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS skipped_events (
+    position INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    type     TEXT NOT NULL,
+    reason   TEXT NOT NULL
+  );
+`;
+
+/**
+ * The read model's own SQLite file, separate from the event log (and present also when the log is EventStoreDB):
+ * projected rows and each projection's checkpoint, written together.
+ */
+export const openReadModelDb = (file: string): ReadModelDb => {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  return db;
+};

@@ -1,0 +1,67 @@
+import type { ReadModelDb } from './read-model-db.js';
+import { encodeCursor, type Page } from './page.js';
+
+/** A SQL condition over a read-model table's columns, with its parameters. */
+export type Condition = { readonly sql: string; readonly params: readonly unknown[] };
+
+export type ListRequest = { readonly conditions: readonly Condition[]; readonly after?: string | undefined; readonly limit: number };
+
+/**
+ * Reads projected views. The table serving each projection is looked up per query, so a rebuild's swap is seen
+ * at once and a query never reads a half-built table.
+ */
+export const readModelQueries = (db: ReadModelDb) => {
+  const statements = new Map<string, ReturnType<ReadModelDb['prepare']>>();
+  const prepared = <R>(sql: string) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement as unknown as { get: (...params: unknown[]) => R | undefined; all: (...params: unknown[]) => R[] };
+  };
+
+  const tableOf = (projection: string): string => {
+    const entry = prepared<{ table_name: string }>('SELECT table_name FROM read_models WHERE name = ?').get(projection);
+    if (entry === undefined) throw new Error(`no read model for projection ${projection}`);
+    return entry.table_name;
+  };
+
+  const view = <V>(projection: string, key: string): V | undefined => {
+    const row = prepared<{ view: string | null }>(`SELECT view FROM ${tableOf(projection)} WHERE key = ?`).get(key);
+    return row?.view == null ? undefined : (JSON.parse(row.view) as V);
+  };
+
+  const list = <V>(projection: string, request: ListRequest): Page<V> => {
+    const conditions: Condition[] = [{ sql: 'view IS NOT NULL', params: [] }, ...request.conditions];
+    if (request.after !== undefined) conditions.push({ sql: 'sort_key > ?', params: [request.after] });
+    const rows = prepared<{ sort_key: string; view: string }>(
+        `SELECT sort_key, view FROM ${tableOf(projection)} WHERE ${conditions.map((c) => c.sql).join(' AND ')}
+         ORDER BY sort_key LIMIT ?`,
+    ).all(...conditions.flatMap((c) => c.params), request.limit + 1);
+    const items = rows.slice(0, request.limit).map((row) => JSON.parse(row.view) as V);
+    const last = rows[request.limit - 1];
+    return { items, next_cursor: rows.length > request.limit && last !== undefined ? encodeCursor(last.sort_key) : null };
+  };
+
+  const count = (projection: string, conditions: readonly Condition[], groupBy: string): Record<string, number> => {
+    const rows = prepared<{ value: string | null; n: number }>(
+        `SELECT ${groupBy} AS value, COUNT(*) AS n FROM ${tableOf(projection)}
+         WHERE view IS NOT NULL${conditions.map((c) => ` AND ${c.sql}`).join('')} GROUP BY ${groupBy}`,
+    ).all(...conditions.flatMap((c) => c.params));
+    return Object.fromEntries(rows.map((row) => [row.value ?? 'unknown', row.n]));
+  };
+
+  /** The view with the highest value of `column` among those matching. */
+  const latest = <V>(projection: string, conditions: readonly Condition[], column: string): V | undefined => {
+    const row = prepared<{ view: string }>(
+      `SELECT view FROM ${tableOf(projection)} WHERE view IS NOT NULL${conditions.map((c) => ` AND ${c.sql}`).join('')}
+       ORDER BY ${column} DESC LIMIT 1`,
+    ).get(...conditions.flatMap((c) => c.params));
+    return row === undefined ? undefined : (JSON.parse(row.view) as V);
+  };
+
+  return { view, list, count, latest };
+};
+
+export type ReadModelQueries = ReturnType<typeof readModelQueries>;

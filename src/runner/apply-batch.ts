@@ -1,0 +1,89 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { ProjectedEvent, StoredProjection } from '../../projections/projection.js';
+import { projectionTable, type ProjectionTable } from '../read-model/projection-table.js';
+import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { RecordedEvent } from '../store/event-store.js';
+import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
+
+/** A projection, the table it writes and the checkpoint that table is at. */
+export type ProjectionTarget = {
+  readonly projection: StoredProjection;
+  readonly tableName: string;
+  readonly position: number;
+};
+
+/** Another writer moved a checkpoint under us (a rebuild swapped a table in): reload and resume. */
+export class CheckpointMoved extends Error {
+  constructor(readonly projection: string) {
+    super(`checkpoint of ${projection} moved`);
+    this.name = 'CheckpointMoved';
+  }
+}
+
+type Upcast = E.Either<UnprojectableEvent, ProjectedEvent | undefined>;
+
+/**
+ * Builds the function that applies a batch of log events to read-model tables: every touched row and every
+ * checkpoint are written in ONE transaction, the checkpoint by compare-and-set on its previous value, so a crash
+ * never double-applies or skips and two writers never both advance the same checkpoint.
+ */
+export const batchApplier = (db: ReadModelDb, checkpointTable: 'read_models' | 'rebuilds' = 'read_models') => {
+  const tables = new Map<string, ProjectionTable>();
+  const tableFor = (target: ProjectionTarget) => {
+    let table = tables.get(target.tableName);
+    if (table === undefined) {
+      table = projectionTable(db, target.projection.name, target.tableName);
+      tables.set(target.tableName, table);
+    }
+    return table;
+  };
+  const advance = db.prepare(
+    `UPDATE ${checkpointTable} SET position = @to, updated_at = @now WHERE name = @name AND table_name = @table AND position = @from`,
+  );
+  const skip = db.prepare(
+    'INSERT OR IGNORE INTO skipped_events (position, event_id, type, reason) VALUES (@position, @eventId, @type, @reason)',
+  );
+
+  return db.transaction((targets: readonly ProjectionTarget[], events: readonly RecordedEvent[], now: string): ProjectionTarget[] => {
+    const last = events[events.length - 1];
+    if (last === undefined) return [...targets];
+    const upcast = new Map<RecordedEvent, Upcast>();
+    const upcastOf = (recorded: RecordedEvent): Upcast => {
+      let result = upcast.get(recorded);
+      if (result === undefined) {
+        result = toProjectedEvent(recorded);
+        if (E.isLeft(result)) skip.run(result.left);
+        upcast.set(recorded, result);
+      }
+      return result;
+    };
+    return targets.map((target) => {
+      const { projection } = target;
+      const table = tableFor(target);
+      const loaded = new Map<string, unknown>();
+      const states = new Map<string, unknown>();
+      for (const recorded of events) {
+        if (recorded.position <= target.position || !projection.handles.includes(recorded.type as never)) continue;
+        const projected = upcastOf(recorded);
+        if (E.isLeft(projected) || projected.right === undefined) continue;
+        for (const key of projection.keysOf(projected.right.event)) {
+          let state = states.get(key);
+          if (state === undefined) {
+            state = table.loadState(key) ?? projection.initial(key);
+            loaded.set(key, state);
+          }
+          states.set(key, projection.evolve(state, projected.right));
+        }
+      }
+      for (const [key, state] of states) {
+        if (state !== loaded.get(key)) table.save(key, state, projection.view(state));
+      }
+      const to = Math.max(target.position, last.position);
+      if (to !== target.position) {
+        const moved = advance.run({ to, now, name: projection.name, table: target.tableName, from: target.position });
+        if (moved.changes !== 1) throw new CheckpointMoved(projection.name);
+      }
+      return { ...target, position: to };
+    });
+  });
+};

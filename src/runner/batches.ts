@@ -1,0 +1,36 @@
+/**
+ * Groups an async sequence into batches: everything already available (up to `maxSize`) goes into one batch; a
+ * batch closes as soon as the source would have to wait. So catch-up yields large batches and live traffic small,
+ * prompt ones.
+ */
+export async function* batches<T>(source: AsyncIterable<T>, maxSize: number): AsyncGenerator<T[]> {
+  const iterator = source[Symbol.asyncIterator]();
+  let carried: Promise<IteratorResult<T>> | undefined;
+  try {
+    for (;;) {
+      const first = await (carried ?? iterator.next());
+      carried = undefined;
+      if (first.done === true) return;
+      const batch = [first.value];
+      let waited = false;
+      const tick = new Promise<'tick'>((resolve) => setImmediate(() => resolve('tick')));
+      void tick.then(() => (waited = true));
+      while (batch.length < maxSize && !waited) {
+        const next = iterator.next();
+        const result = await Promise.race([next, tick]);
+        if (result === 'tick') {
+          carried = next;
+          break;
+        }
+        if (result.done === true) {
+          yield batch;
+          return;
+        }
+        batch.push(result.value);
+      }
+      yield batch;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { projections } from '../projections/registry.js';
+import type { Config } from './config.js';
+import { buildApp, createLogger } from './http/app.js';
+import { isLoopbackHost } from './http/loopback.js';
+import { registerQueryRoutes } from './http/query-routes.js';
+import { registerReadyRoute } from './http/ready-route.js';
+import { acceptDelivery } from './intake/accept-delivery.js';
+import { openReadModelDb, type ReadModelDb } from './read-model/read-model-db.js';
+import { readModelQueries } from './read-model/read-model-queries.js';
+import { startRunner, type Runner } from './runner/runner.js';
+import type { EventStore } from './store/event-store.js';
+import { openEventStore } from './store/open-event-store.js';
+
+export type Service = {
+  readonly app: FastifyInstance;
+  readonly store: EventStore;
+  readonly runner: Runner;
+  readonly readModel: ReadModelDb;
+  /** Stops accepting, finishes in-flight requests and the current batch, closes the stores. */
+  readonly close: () => Promise<void>;
+};
+
+/** The composition root: configuration in, a ready (not yet listening) service out. */
+export const composeService = async (config: Config): Promise<Service> => {
+  if (!isLoopbackHost(config.HOST) && config.API_TOKEN === undefined) {
+    throw new Error(`refusing to listen on non-loopback HOST=${config.HOST} without API_TOKEN`);
+  }
+  const store = await openEventStore(config);
+  const readModel = openReadModelDb(join(config.DATA_DIR, 'read-model.db'));
+  const logger = createLogger(config.LOG_LEVEL);
+  const runner = startRunner({ store, db: readModel, projections, log: logger.child({ component: 'runner' }) });
+  try {
+    const app = await buildApp({
+      accept: acceptDelivery({ store, webhookSecret: config.WEBHOOK_SECRET, now: () => new Date() }),
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      maxInflightIntake: config.MAX_INFLIGHT_INTAKE,
+      apiToken: config.API_TOKEN,
+      logger,
+      routes: [
+        (instance) => registerReadyRoute(instance, { store, runner }),
+        (instance) =>
+          registerQueryRoutes(instance, { queries: readModelQueries(readModel), runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS }),
+      ],
+    });
+    return {
+      app,
+      store,
+      runner,
+      readModel,
+      close: async () => {
+        await app.close();
+        await runner.stop();
+        await store.close();
+        readModel.close();
+      },
+    };
+  } catch (error) {
+    await runner.stop();
+    await store.close();
+    readModel.close();
+    throw error;
+  }
+};
+
+export type RunningServer = Service & { readonly url: string };
+
+export const startServer = async (config: Config): Promise<RunningServer> => {
+  const service = await composeService(config);
+  try {
+    const url = await service.app.listen({ port: config.PORT, host: config.HOST });
+    return { ...service, url };
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
+};

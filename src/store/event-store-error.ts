@@ -1,0 +1,26 @@
+/** The failures a caller of the store is expected to handle. Anything else is a bug and is thrown. */
+export type EventStoreError =
+  | { readonly kind: 'wrong_expected_revision'; readonly stream: string; readonly expected: string; readonly actual: string }
+  | { readonly kind: 'stream_not_found'; readonly stream: string }
+  | { readonly kind: 'store_unavailable'; readonly reason: string };
+
+/** Thrown from iterations (readAll, subscribe), where an error cannot be returned as a value. */
+export class EventStoreFailure extends Error {
+  constructor(readonly error: EventStoreError) {
+    super(describeEventStoreError(error));
+    this.name = 'EventStoreFailure';
+  }
+}
+
+export const describeEventStoreError = (error: EventStoreError): string => {
+  switch (error.kind) {
+    case 'wrong_expected_revision':
+      return `stream ${error.stream}: expected revision ${error.expected}, found ${error.actual}`;
+    case 'stream_not_found':
+      return `stream ${error.stream} does not exist`;
+    case 'store_unavailable':
+      return `event store unavailable: ${error.reason}`;
+  }
+};
+
+export const storeUnavailable = (reason: string): EventStoreError => ({ kind: 'store_unavailable', reason });

@@ -1,0 +1,94 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import type { EventStoreError } from './event-store-error.js';
+
+export type JsonObject = { readonly [key: string]: unknown };
+
+/** 0-based index of an event within its stream. */
+export type StreamRevision = number;
+/** Place of an event in the global log; strictly increasing in commit order, starting above 0. */
+export type Position = number;
+/** Reading "from position 0" means from the very beginning. */
+export const START: Position = 0;
+
+/**
+ * What the append requires of the stream. `any` checks nothing about concurrency, but deduplication by event id
+ * stays exact in every adapter (the EventStoreDB adapter never sends ANY to the server: it reads the stream and
+ * appends at the revision it read).
+ */
+export type ExpectedRevision = 'any' | 'no_stream' | StreamRevision;
+
+export type EventToAppend = {
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: JsonObject;
+};
+
+export type RecordedEvent = {
+  readonly id: string;
+  readonly stream: string;
+  readonly type: string;
+  readonly revision: StreamRevision;
+  readonly position: Position;
+  readonly data: unknown;
+  readonly metadata: JsonObject;
+  /** When the store committed it (ISO-8601). */
+  readonly recordedAt: string;
+};
+
+/** One appended event: new, or already in the stream (then revision and position are the original's). */
+export type AppendedEvent = {
+  readonly id: string;
+  readonly status: 'appended' | 'duplicate';
+  readonly revision: StreamRevision;
+  readonly position: Position;
+};
+
+export type AppendResult = {
+  readonly stream: string;
+  /** The stream's last revision after the append. */
+  readonly revision: StreamRevision;
+  readonly events: readonly AppendedEvent[];
+};
+
+export type ReadStreamOptions = {
+  /** First revision to read (forwards) or last (backwards). Default: the start, or the end when backwards. */
+  readonly fromRevision?: StreamRevision;
+  readonly direction?: 'forwards' | 'backwards';
+  readonly limit?: number;
+};
+
+/** Which events of the global log a reader wants. Streams are matched by prefix (`contact-`, `booking-` ...). */
+export type EventFilter = { readonly streamPrefixes?: readonly string[]; readonly eventTypes?: readonly string[] };
+
+export type ReadAllOptions = {
+  /** Exclusive: events with a position above this one. */
+  readonly fromPosition?: Position;
+  readonly filter?: EventFilter;
+  readonly limit?: number;
+};
+
+/** A catch-up subscription: history from a position, then live events, in global order, no gaps, no repeats. */
+export type Subscription = AsyncIterable<RecordedEvent> & { close(): Promise<void> };
+
+export type SubscribeOptions = {
+  /** Exclusive, as in readAll. */
+  readonly fromPosition?: Position;
+  readonly filter?: EventFilter;
+};
+
+/** The event store port. Both adapters (embedded SQLite, EventStoreDB) pass the same contract suite. */
+export type EventStore = {
+  readonly kind: 'sqlite' | 'eventstoredb';
+  append(
+    stream: string,
+    events: readonly EventToAppend[],
+    expectedRevision?: ExpectedRevision,
+  ): Promise<Either<EventStoreError, AppendResult>>;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<Either<EventStoreError, readonly RecordedEvent[]>>;
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  subscribe(options?: SubscribeOptions): Subscription;
+  /** Position of the last event in the log (START when empty). */
+  headPosition(): Promise<Either<EventStoreError, Position>>;
+  close(): Promise<void>;
+};

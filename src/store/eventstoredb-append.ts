@@ -1,0 +1,216 @@
+import {
+  BACKWARDS,
+  END,
+  NO_STREAM,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  jsonEvent,
+  type JSONType,
+} from '@eventstore/db-client';
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventStoreError } from './event-store-error.js';
+import type {
+  AppendResult,
+  AppendedEvent,
+  EventToAppend,
+  ExpectedRevision,
+  Position,
+  StreamRevision,
+} from './event-store.js';
+import { readWithDeadline, withDeadline, type EventStoreDbClient } from './eventstoredb-client.js';
+import { positionOf, requirePosition } from './eventstoredb-records.js';
+
+export type AppendSettings = {
+  readonly deadlineMs: number;
+  /** Events per backward page when looking for ids already in the stream. */
+  readonly pageSize: number;
+  /** Tries of an 'any' append that keeps losing to concurrent writers before it gives up. */
+  readonly appendAttempts: number;
+};
+
+/** The stream's last revision as read, in the client's terms. */
+type StreamEnd = bigint | typeof NO_STREAM;
+type Stored = { readonly revision: StreamRevision; readonly position: Position };
+type StreamState = { readonly end: StreamEnd; readonly stored: ReadonlyMap<string, Stored> };
+
+/** Where each event of a batch ends up: already stored, or the n-th of the events to write. */
+type Slot =
+  | { readonly kind: 'stored'; readonly stored: Stored }
+  | { readonly kind: 'fresh'; readonly index: number; readonly first: boolean };
+
+export type AppendPlan = { readonly fresh: readonly EventToAppend[]; readonly slots: readonly Slot[] };
+
+/** UUIDs compare case-insensitively; the server reports them in lower case. */
+const idKey = (id: string): string => id.toLowerCase();
+
+/** Splits a batch into what is already stored and what to write (each id once, a repeat within the batch included). */
+export const planAppend = (events: readonly EventToAppend[], stored: ReadonlyMap<string, Stored>): AppendPlan => {
+  const fresh: EventToAppend[] = [];
+  const freshIndex = new Map<string, number>();
+  const slots = events.map((event): Slot => {
+    const key = idKey(event.id);
+    const original = stored.get(key);
+    if (original !== undefined) return { kind: 'stored', stored: original };
+    const seen = freshIndex.get(key);
+    if (seen !== undefined) return { kind: 'fresh', index: seen, first: false };
+    freshIndex.set(key, fresh.length);
+    fresh.push(event);
+    return { kind: 'fresh', index: fresh.length - 1, first: true };
+  });
+  return { fresh, slots };
+};
+
+export const appendedEvents = (
+  events: readonly EventToAppend[],
+  plan: AppendPlan,
+  written: readonly Stored[],
+): AppendedEvent[] =>
+  plan.slots.map((slot, i) => {
+    const id = events[i]?.id ?? '';
+    if (slot.kind === 'stored') return { id, status: 'duplicate', ...slot.stored };
+    const place = written[slot.index];
+    if (place === undefined) throw new Error(`no stored place for event ${id}`);
+    return { id, status: slot.first ? 'appended' : 'duplicate', ...place };
+  });
+
+export const satisfies = (expected: ExpectedRevision, end: StreamEnd): boolean =>
+  expected === 'any' || (expected === NO_STREAM ? end === NO_STREAM : end !== NO_STREAM && BigInt(expected) === end);
+
+const wrongExpectedRevision = (stream: string, expected: ExpectedRevision, end: StreamEnd): EventStoreError => ({
+  kind: 'wrong_expected_revision',
+  stream,
+  expected: String(expected),
+  actual: String(end),
+});
+
+/**
+ * Reads the stream backwards, newest first, until every wanted id is found or the start of the stream is reached.
+ * Deduplication must be exact, so an id that is not in the recent pages costs a read of the whole stream: cheap for
+ * the per-entity streams, linear in length for a catch-all stream. The first event read fixes the end the append
+ * will expect; anything appended after it makes the append fail and be retried.
+ */
+const readStreamState = async (
+  client: EventStoreDbClient,
+  settings: AppendSettings,
+  stream: string,
+  wanted: ReadonlySet<string>,
+): Promise<StreamState> => {
+  const stored = new Map<string, Stored>();
+  let end: StreamEnd = NO_STREAM;
+  let from: bigint | typeof END = END;
+  try {
+    for (;;) {
+      let count = 0;
+      let oldest: bigint | undefined;
+      const page = client.readStream(stream, { direction: BACKWARDS, fromRevision: from, maxCount: settings.pageSize });
+      for await (const { event } of readWithDeadline(page, settings.deadlineMs)) {
+        if (event === undefined) continue;
+        count += 1;
+        if (end === NO_STREAM) end = event.revision;
+        oldest = event.revision;
+        const key = idKey(event.id);
+        if (wanted.has(key)) {
+          stored.set(key, { revision: Number(event.revision), position: requirePosition(event.position, event.id) });
+        }
+      }
+      if (stored.size === wanted.size || count < settings.pageSize || oldest === undefined || oldest === 0n) {
+        return { end, stored };
+      }
+      from = oldest - 1n;
+    }
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return { end: NO_STREAM, stored };
+    throw error;
+  }
+};
+
+type Written = { readonly last: bigint; readonly position: Position | undefined };
+
+/** Appends at the exact end that was read: the server then deduplicates exactly and rejects a stale end. */
+const write = async (
+  client: EventStoreDbClient,
+  settings: AppendSettings,
+  stream: string,
+  fresh: readonly EventToAppend[],
+  end: StreamEnd,
+): Promise<Written | 'conflict'> => {
+  // The client's JSONType is narrower than what it sends (JSON.stringify of the data).
+  const data = fresh.map(({ id, type, data, metadata }) => jsonEvent({ id, type, data: data as JSONType, metadata }));
+  try {
+    const result = await withDeadline(
+      client.appendToStream(stream, data, { expectedRevision: end, deadline: settings.deadlineMs }),
+      settings.deadlineMs,
+      'append',
+    );
+    // success is false only when the connection string sets throwOnAppendFailure=false.
+    if (!result.success) return 'conflict';
+    return { last: result.nextExpectedRevision, position: positionOf(result.position) };
+  } catch (error) {
+    if (error instanceof WrongExpectedVersionError) return 'conflict';
+    throw error;
+  }
+};
+
+/**
+ * Revision and position of each written event. The server answers an append with the position of its last event
+ * (the commit acknowledgement of the batch's final record), which is that event's own $all position: enough for the
+ * usual single event. A batch, or an answer without a position (an append the server judged a retry of one it
+ * already has), is read back from the stream.
+ */
+const placesOf = async (
+  client: EventStoreDbClient,
+  settings: AppendSettings,
+  stream: string,
+  fresh: readonly EventToAppend[],
+  end: StreamEnd,
+  written: Written,
+): Promise<Stored[]> => {
+  const first = end === NO_STREAM ? 0n : end + 1n;
+  if (fresh.length === 1 && written.position !== undefined && written.last === first) {
+    return [{ revision: Number(first), position: written.position }];
+  }
+  const { stored } = await readStreamState(client, settings, stream, new Set(fresh.map((event) => idKey(event.id))));
+  return fresh.map((event) => {
+    const place = stored.get(idKey(event.id));
+    if (place === undefined) throw new Error(`event ${event.id} was appended but is not in ${stream}`);
+    return place;
+  });
+};
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The port's append on EventStoreDB: ids already in the stream are reported with their original revision and
+ * position, the rest is appended at the revision just read (never ANY, whose deduplication is best effort). A lost
+ * race re-reads: for 'any' it tries again (bounded, with a short jittered pause); for an explicit revision the re-read
+ * either finds every event stored (idempotent success) or reports the mismatch. Callers serialize appends per stream
+ * in-process, so races here come from other processes.
+ */
+export const appendDeduplicated = async (
+  client: EventStoreDbClient,
+  settings: AppendSettings,
+  stream: string,
+  events: readonly EventToAppend[],
+  expected: ExpectedRevision,
+): Promise<E.Either<EventStoreError, AppendResult>> => {
+  if (events.length === 0) throw new RangeError(`append to ${stream} needs at least one event`);
+  const wanted = new Set(events.map((event) => idKey(event.id)));
+  let end: StreamEnd = NO_STREAM;
+  for (let attempt = 1; attempt <= settings.appendAttempts; attempt += 1) {
+    const state = await readStreamState(client, settings, stream, wanted);
+    end = state.end;
+    const plan = planAppend(events, state.stored);
+    if (plan.fresh.length === 0 && end !== NO_STREAM) {
+      return E.right({ stream, revision: Number(end), events: appendedEvents(events, plan, []) });
+    }
+    if (!satisfies(expected, end)) return E.left(wrongExpectedRevision(stream, expected, end));
+    const written = await write(client, settings, stream, plan.fresh, end);
+    if (written === 'conflict') {
+      if (expected === 'any') await pause(10 * attempt + Math.random() * 20);
+      continue;
+    }
+    const places = await placesOf(client, settings, stream, plan.fresh, end, written);
+    return E.right({ stream, revision: Number(written.last), events: appendedEvents(events, plan, places) });
+  }
+  return E.left(wrongExpectedRevision(stream, expected, end));
+};

@@ -1,0 +1,93 @@
+import type { AllStreamSubscription } from '@eventstore/db-client';
+import { START, type RecordedEvent, type SubscribeOptions, type Subscription } from './event-store.js';
+import { ignore, storeUnavailableFrom, type EventStoreDbClient } from './eventstoredb-client.js';
+import { matchesFilter, toReadPosition, toRecordedEvent, toServerFilter } from './eventstoredb-records.js';
+
+export type ResubscribeSettings = {
+  /** First pause after a lost connection; it doubles with each failure in a row, up to maxDelayMs. */
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Told each time the subscription lost the server and is about to resubscribe (for logs and health). */
+  readonly onResubscribe?: ((retry: { reason: string; attempt: number; delayMs: number }) => void) | undefined;
+};
+
+/**
+ * A catch-up subscription to $all that survives the server: the client does not resubscribe by itself, so when the
+ * connection fails (or the server ends the call) this one resubscribes from the last delivered position, after a
+ * growing pause, until closed. It never ends on its own and does not throw for an unreachable server: a runner simply
+ * waits for the store to come back. Other failures (access denied, a malformed event) are thrown to the iterator.
+ * Delivery is in $all order; positions only grow, so an event at or before the last delivered one is never repeated.
+ */
+export const subscribeResiliently = (
+  client: EventStoreDbClient,
+  options: SubscribeOptions,
+  settings: ResubscribeSettings,
+): Subscription => {
+  let closed = false;
+  let current: AllStreamSubscription | undefined;
+  let wake = ignore;
+
+  const stop = (subscription: AllStreamSubscription): void => {
+    // destroy ends a pending read of the iterator; unsubscribe ends the gRPC call.
+    subscription.destroy();
+    subscription.unsubscribe().catch(ignore);
+  };
+
+  const waitBeforeRetry = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  async function* deliver(): AsyncGenerator<RecordedEvent> {
+    let after = options.fromPosition ?? START;
+    let failures = 0;
+    while (!closed) {
+      const subscription = client.subscribeToAll({
+        fromPosition: toReadPosition(after),
+        filter: toServerFilter(options.filter),
+      });
+      // The client emits 'error' itself, also once nobody iterates; unheard, that would crash the process.
+      subscription.on('error', ignore);
+      current = subscription;
+      let reason = 'the server ended the subscription';
+      try {
+        for await (const { event } of subscription) {
+          failures = 0;
+          if (event === undefined || !matchesFilter(options.filter, event.streamId, event.type)) continue;
+          const recorded = toRecordedEvent(event);
+          if (recorded.position <= after) continue;
+          after = recorded.position;
+          yield recorded;
+        }
+      } catch (error) {
+        if (closed) return;
+        const unavailable = storeUnavailableFrom(error);
+        if (unavailable?.kind !== 'store_unavailable') throw error;
+        reason = unavailable.reason;
+      } finally {
+        stop(subscription);
+      }
+      if (closed) return;
+      failures += 1;
+      const delayMs = Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** (failures - 1));
+      settings.onResubscribe?.({ reason, attempt: failures, delayMs });
+      await waitBeforeRetry(delayMs);
+    }
+  }
+
+  const iterator = deliver();
+  return {
+    [Symbol.asyncIterator]: () => iterator,
+    close: async () => {
+      closed = true;
+      wake();
+      if (current !== undefined) stop(current);
+      // Lets an iteration that is not waiting on the server (or never started) finish too.
+      await iterator.return(undefined);
+    },
+  };
+};

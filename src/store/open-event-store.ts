@@ -1,0 +1,18 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import type { EventStore } from './event-store.js';
+import { openEventStoreDb } from './eventstoredb.js';
+import { openSqliteEventStore } from './sqlite.js';
+
+/** The configured store: switching between embedded and EventStoreDB is configuration, not code. */
+export const openEventStore = async (
+  config: Pick<Config, 'EVENT_STORE' | 'ESDB_CONNECTION_STRING' | 'DATA_DIR' | 'SQLITE_DURABILITY'>,
+): Promise<EventStore> => {
+  if (config.EVENT_STORE === 'eventstoredb') {
+    if (config.ESDB_CONNECTION_STRING === undefined) throw new Error('ESDB_CONNECTION_STRING is required');
+    return openEventStoreDb(config.ESDB_CONNECTION_STRING);
+  }
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  return openSqliteEventStore(join(config.DATA_DIR, 'events.db'), { durability: config.SQLITE_DURABILITY });
+};

@@ -1,0 +1,328 @@
+import Database from 'better-sqlite3';
+import * as E from 'fp-ts/lib/Either.js';
+import type {
+  AppendedEvent,
+  AppendResult,
+  EventFilter,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  Position,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './event-store.js';
+import { START } from './event-store.js';
+import { storeUnavailable, type EventStoreError, EventStoreFailure } from './event-store-error.js';
+
+export type SqliteDurability = 'normal' | 'full';
+
+export type SqliteEventStoreOptions = {
+  /** `normal` (default): a commit survives a process crash; `full`: it also survives power loss (fsync per commit). */
+  readonly durability?: SqliteDurability;
+  /** How often a subscription looks for events appended by another process (same-process appends wake it at once). */
+  readonly pollIntervalMs?: number;
+  /** Rows per page when reading the log. */
+  readonly pageSize?: number;
+};
+
+type EventRow = {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+};
+
+type PendingAppend = {
+  stream: string;
+  events: readonly EventToAppend[];
+  expected: ExpectedRevision;
+  resolve: (result: E.Either<EventStoreError, AppendResult>) => void;
+};
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position    INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL,
+    stream      TEXT NOT NULL,
+    revision    INTEGER NOT NULL,
+    type        TEXT NOT NULL,
+    data        TEXT NOT NULL,
+    metadata    TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    UNIQUE (stream, revision),
+    UNIQUE (stream, id)
+  );
+`;
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  id: row.id,
+  stream: row.stream,
+  type: row.type,
+  revision: row.revision,
+  position: row.position,
+  data: JSON.parse(row.data),
+  metadata: JSON.parse(row.metadata),
+  recordedAt: row.recorded_at,
+});
+
+/** SQLite error codes that mean "the store cannot take writes now" rather than a bug. */
+const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR|CANTOPEN|PROTOCOL|NOMEM|CORRUPT|NOTADB)/;
+
+const unavailableReason = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && UNAVAILABLE_CODES.test(code) ? code : undefined;
+};
+
+class WrongRevision extends Error {
+  constructor(readonly error: EventStoreError) {
+    super('wrong expected revision');
+  }
+}
+
+const filterClause = (filter: EventFilter | undefined): { sql: string; params: unknown[] } => {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const prefixes = filter?.streamPrefixes ?? [];
+  if (prefixes.length > 0) {
+    clauses.push(`(${prefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ')})`);
+    for (const prefix of prefixes) params.push(prefix.length, prefix);
+  }
+  const types = filter?.eventTypes ?? [];
+  if (types.length > 0) {
+    clauses.push(`type IN (${types.map(() => '?').join(', ')})`);
+    params.push(...types);
+  }
+  return { sql: clauses.map((c) => ` AND ${c}`).join(''), params };
+};
+
+/**
+ * The embedded event store: one SQLite file in WAL mode, mirroring EventStoreDB's model (streams with revisions,
+ * a global position, event ids unique per stream). Appends that arrive together share one commit (group commit):
+ * each append is a savepoint inside the batch's transaction, so one failing append does not fail its neighbours,
+ * and every caller's promise settles only after the commit that holds its events.
+ */
+export const openSqliteEventStore = (file: string, options: SqliteEventStoreOptions = {}): EventStore => {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('busy_timeout = 2000');
+  db.exec(SCHEMA);
+  const pageSize = options.pageSize ?? 1000;
+  const pollIntervalMs = options.pollIntervalMs ?? 100;
+
+  const statements = {
+    head: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
+    revision: db.prepare<[string], { revision: number | null }>(
+      'SELECT MAX(revision) AS revision FROM events WHERE stream = ?',
+    ),
+    byId: db.prepare<[string, string], { revision: number; position: number }>(
+      'SELECT revision, position FROM events WHERE stream = ? AND id = ?',
+    ),
+    insert: db.prepare(
+      `INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at)
+       VALUES (@id, @stream, @revision, @type, @data, @metadata, @recordedAt)`,
+    ),
+    forwards: db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+    ),
+    backwards: db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+    ),
+  };
+  const pageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+  const readPage = (after: Position, filter: EventFilter | undefined, limit: number): EventRow[] => {
+    const { sql, params } = filterClause(filter);
+    let statement = pageStatements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare<unknown[], EventRow>(
+        `SELECT * FROM events WHERE position > ?${sql} ORDER BY position ASC LIMIT ?`,
+      );
+      pageStatements.set(sql, statement);
+    }
+    return statement.all(after, ...params, limit);
+  };
+
+  const appendOne = db.transaction((pending: PendingAppend, recordedAt: string): AppendResult => {
+    const { stream, events, expected } = pending;
+    let revision = statements.revision.get(stream)?.revision ?? -1;
+    const seen = new Map<string, AppendedEvent>();
+    const known = events.map((event) => {
+      const found = statements.byId.get(stream, event.id);
+      return found === undefined ? undefined : { id: event.id, status: 'duplicate' as const, ...found };
+    });
+    const fresh = known.some((k) => k === undefined);
+    const mismatch = expected === 'no_stream' ? revision !== -1 : typeof expected === 'number' && revision !== expected;
+    if (fresh && mismatch) {
+      throw new WrongRevision({
+        kind: 'wrong_expected_revision',
+        stream,
+        expected: String(expected),
+        actual: revision === -1 ? 'no_stream' : String(revision),
+      });
+    }
+    const results = events.map((event, index): AppendedEvent => {
+      const duplicate = known[index] ?? seen.get(event.id);
+      if (duplicate !== undefined) return { ...duplicate, status: 'duplicate' };
+      revision += 1;
+      const info = statements.insert.run({
+        id: event.id,
+        stream,
+        revision,
+        type: event.type,
+        data: JSON.stringify(event.data),
+        metadata: JSON.stringify(event.metadata),
+        recordedAt,
+      });
+      const appended = { id: event.id, status: 'appended' as const, revision, position: Number(info.lastInsertRowid) };
+      seen.set(event.id, appended);
+      return appended;
+    });
+    return { stream, revision, events: results };
+  });
+
+  let queue: PendingAppend[] = [];
+  const waiters = new Set<() => void>();
+  const wake = () => {
+    for (const waiter of waiters) waiter();
+    waiters.clear();
+  };
+
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    const recordedAt = new Date().toISOString();
+    const outcomes: E.Either<EventStoreError, AppendResult>[] = [];
+    try {
+      db.transaction(() => {
+        for (const pending of batch) {
+          try {
+            outcomes.push(E.right(appendOne(pending, recordedAt)));
+          } catch (error) {
+            if (!(error instanceof WrongRevision)) throw error;
+            outcomes.push(E.left(error.error));
+          }
+        }
+      })();
+    } catch (error) {
+      const reason = unavailableReason(error);
+      if (reason === undefined) throw error;
+      batch.forEach((pending) => pending.resolve(E.left(storeUnavailable(reason))));
+      return;
+    }
+    batch.forEach((pending, index) => pending.resolve(outcomes[index] as E.Either<EventStoreError, AppendResult>));
+    wake();
+  };
+
+  let closed = false;
+
+  const readAll = async function* (options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    let after = options.fromPosition ?? START;
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    while (remaining > 0) {
+      const rows = guardedRead(() => readPage(after, options.filter, Math.min(pageSize, remaining)));
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1]?.position ?? after;
+      remaining -= rows.length;
+    }
+  };
+
+  const subscribe = (options: SubscribeOptions = {}): Subscription => {
+    let active = true;
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const nextSignal = () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollIntervalMs);
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        waiters.add(done);
+        void stopped.then(done);
+      });
+    const iterate = async function* (): AsyncGenerator<RecordedEvent> {
+      let after = options.fromPosition ?? START;
+      while (active && !closed) {
+        const rows = guardedRead(() => readPage(after, options.filter, pageSize));
+        for (const row of rows) {
+          if (!active) return;
+          after = row.position;
+          yield toRecorded(row);
+        }
+        if (rows.length < pageSize) await nextSignal();
+      }
+    };
+    const iterator = iterate();
+    return {
+      [Symbol.asyncIterator]: () => iterator,
+      close: async () => {
+        active = false;
+        stop();
+        await iterator.return(undefined);
+      },
+    };
+  };
+
+  const guardedRead = <A>(read: () => A): A => {
+    try {
+      return read();
+    } catch (error) {
+      const reason = unavailableReason(error);
+      if (reason === undefined) throw error;
+      throw new EventStoreFailure(storeUnavailable(reason));
+    }
+  };
+
+  return {
+    kind: 'sqlite',
+    append: (stream, events, expectedRevision = 'any') =>
+      new Promise((resolve) => {
+        if (closed) return resolve(E.left(storeUnavailable('store closed')));
+        if (queue.length === 0) setImmediate(flush);
+        queue.push({ stream, events, expected: expectedRevision, resolve });
+      }),
+    readStream: async (stream, { fromRevision, direction = 'forwards', limit = Number.MAX_SAFE_INTEGER } = {}) => {
+      try {
+        const rows =
+          direction === 'forwards'
+            ? statements.forwards.all(stream, fromRevision ?? 0, limit)
+            : statements.backwards.all(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, limit);
+        if (rows.length === 0 && statements.revision.get(stream)?.revision == null) {
+          return E.left({ kind: 'stream_not_found', stream });
+        }
+        return E.right(rows.map(toRecorded));
+      } catch (error) {
+        const reason = unavailableReason(error);
+        if (reason === undefined) throw error;
+        return E.left(storeUnavailable(reason));
+      }
+    },
+    readAll,
+    subscribe,
+    headPosition: async () => {
+      try {
+        return E.right(statements.head.get()?.position ?? START);
+      } catch (error) {
+        const reason = unavailableReason(error);
+        if (reason === undefined) throw error;
+        return E.left(storeUnavailable(reason));
+      }
+    },
+    close: async () => {
+      if (closed) return;
+      if (queue.length > 0) flush();
+      closed = true;
+      wake();
+      db.close();
+    },
+  };
+};

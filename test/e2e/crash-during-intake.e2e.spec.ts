@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../../src/store/event-store.js';
+import { openSqliteEventStore } from '../../src/store/sqlite.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const delivery = (n: number) =>
+  JSON.stringify({
+    event: 'contact.updated',
+    delivery_id: `d-${n}-${Math.random()}`,
+    timestamp: '2026-03-04T12:05:00.000000Z',
+    data: { contact: { id: n % 500, name: `Name ${n}`, updated_at: '2026-03-04T12:05:00.000000Z' } },
+  });
+
+type Acked = { n: number; event_id: string };
+
+/** Posts deliveries 0..count-1 (each twice, as a provider retry would) with `concurrency` senders until stopped. */
+const postUntilStopped = async (url: string, from: number, count: number, concurrency: number): Promise<Acked[]> => {
+  const acked: Acked[] = [];
+  let next = from;
+  const sender = async () => {
+    while (next < from + count) {
+      const n = next++;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          const response = await fetch(`${url}/webhooks/skylight`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: delivery(n),
+          });
+          if (response.status === 200 || response.status === 202) acked.push({ n, event_id: ((await response.json()) as { event_id: string }).event_id });
+        } catch {
+          return; // the server is gone
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, sender));
+  return acked;
+};
+
+describe('a server killed with SIGKILL during intake', () => {
+  const dir = makeTempDir('crash');
+  let server: ServerProcess | undefined;
+
+  afterEach(async () => {
+    await server?.stop('SIGKILL');
+    dir.remove();
+  });
+
+  it('loses no delivery that got a 2xx and stores each exactly once', async () => {
+    const env = { DATA_DIR: dir.path };
+    const acked: Acked[] = [];
+    const kills = 3;
+    for (let round = 0; round < kills; round++) {
+      server = await startServerProcess(env);
+      const sending = postUntilStopped(server.url, round * 1000, 1000, 16);
+      await new Promise((resolve) => setTimeout(resolve, 150 + round * 50));
+      await server.stop('SIGKILL');
+      acked.push(...(await sending));
+    }
+    expect(acked.length).toBeGreaterThan(100);
+
+    const store = openSqliteEventStore(join(dir.path, 'events.db'));
+    const stored: RecordedEvent[] = [];
+    for await (const event of store.readAll()) stored.push(event);
+    await store.close();
+    const countById = new Map<string, number>();
+    for (const event of stored) countById.set(event.id, (countById.get(event.id) ?? 0) + 1);
+    const lost = acked.filter((a) => !countById.has(a.event_id));
+    const repeated = [...countById.values()].filter((count) => count > 1);
+    expect(lost).toEqual([]);
+    expect(repeated).toEqual([]);
+  });
+});

@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Service } from '../../src/server.js';
+import { bodyOf, flatExamples, nestedExamples, undocumentedBookingExamples } from '../fixtures/reference-deliveries.js';
+import { serviceHarness } from '../support/service-harness.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+describe('query API over the reference deliveries', () => {
+  const dir = makeTempDir('queries');
+  let service: Service;
+  let lastPosition = 0;
+  const get = (url: string, headers: Record<string, string> = {}) => service.app.inject({ method: 'GET', url, headers });
+  const json = async (url: string) => (await get(url)).json();
+
+  beforeAll(async () => {
+    service = await serviceHarness(dir.path);
+    const all = [...nestedExamples, ...undocumentedBookingExamples, ...flatExamples];
+    for (const delivery of all) {
+      const response = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(delivery) });
+      lastPosition = Math.max(lastPosition, response.json().position);
+    }
+    expect(await service.runner.waitFor(lastPosition, 5000)).toBe(true);
+  });
+  afterAll(async () => {
+    await service.close();
+    dir.remove();
+  });
+
+  it('answers a deleted contact with 410 and its tombstone', async () => {
+    const response = await get('/contacts/42');
+    expect(response.statusCode).toBe(410);
+    expect(response.json()).toMatchObject({
+      id: 42,
+      name: 'Sarah M. Johnson',
+      email: 'sarah@example.com',
+      tags: ['vip'],
+      deleted: true,
+      deleted_at: '2026-03-04T14:00:00.000000Z',
+    });
+  });
+
+  it('returns every timestamp exactly as it was received', async () => {
+    const contact = await json('/contacts/42');
+    expect(contact.created_at).toBe('2026-03-04T12:00:00.000000Z');
+    expect(contact.updated_at).toBe('2026-03-04T12:05:00.000000Z');
+  });
+
+  it('answers 404 problem+json for an unknown contact', async () => {
+    const response = await get('/contacts/999');
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(/problem\+json/);
+  });
+
+  it("keeps a deleted contact's conversation", async () => {
+    const response = await get('/contacts/42/conversation');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      contact_id: 42,
+      inbound_count: 1,
+      outbound_count: 1,
+      last_message_at: '2026-03-04T13:02:00.000000Z',
+      awaiting_reply: false,
+      messages: [{ id: 201, direction: 'inbound' }, { id: 202, direction: 'outbound' }],
+    });
+  });
+
+  it('shows a booking cancelled after its creation', async () => {
+    expect(await json('/bookings/101')).toMatchObject({
+      id: 101,
+      contact_id: 42,
+      status: 'cancelled',
+      title: 'Consultation – Sarah Johnson',
+      starts_at: '2026-03-10T14:00:00.000000Z',
+      cancelled_at: '2026-03-05T09:00:00.000000Z',
+      anomalies: [],
+    });
+  });
+
+  it('shows a booking known only from its update and completion as partial', async () => {
+    expect(await json('/bookings/102')).toMatchObject({ id: 102, status: 'completed', starts_at: '2026-03-11T10:00:00.000000Z', partial: true });
+  });
+
+  it('shows the ticket', async () => {
+    expect(await json('/tickets/55')).toMatchObject({ id: 55, contact_id: 42, subject: 'Issue with booking confirmation', status: 'open', priority: 'normal' });
+  });
+
+  it('reads the flat format into the same views', async () => {
+    const response = await get('/contacts/77');
+    expect(response.statusCode).toBe(410);
+    expect(response.json()).toMatchObject({ id: 77, blacklisted: true, company: 'Haddad Trading LLC' });
+    expect(await json('/contacts/77/conversation')).toMatchObject({ inbound_count: 1, awaiting_reply: true });
+  });
+
+  it('lists contacts without deleted ones unless asked', async () => {
+    expect((await json('/contacts')).items).toEqual([]);
+    const all = await json('/contacts?include_deleted=true');
+    expect(all.items.map((c: { id: number }) => c.id)).toEqual([42, 77]);
+    expect((await json('/contacts?include_deleted=true&tag=vip')).items.map((c: { id: number }) => c.id)).toEqual([42]);
+    expect((await json('/contacts?include_deleted=true&blacklisted=true')).items.map((c: { id: number }) => c.id)).toEqual([77]);
+    expect((await json('/contacts?include_deleted=true&q=HADDAD')).items.map((c: { id: number }) => c.id)).toEqual([77]);
+  });
+
+  it('summarises a contact', async () => {
+    expect(await json('/contacts/42/summary')).toEqual({
+      contact_id: 42,
+      bookings: { cancelled: 1, completed: 1 },
+      open_tickets: 1,
+      messages: 2,
+      last_activity_at: '2026-03-11T11:05:00.000000Z',
+    });
+  });
+
+  it('filters bookings by status, contact and start time', async () => {
+    const ids = async (query: string) => (await json(`/bookings?${query}`)).items.map((b: { id: number }) => b.id);
+    expect(await ids('')).toEqual([101, 102]);
+    expect(await ids('status=cancelled')).toEqual([101]);
+    expect(await ids('contact_id=42')).toEqual([101, 102]);
+    expect(await ids('from=2026-03-11T00:00:00Z')).toEqual([102]);
+    expect(await ids('to=2026-03-10T23:59:59Z')).toEqual([101]);
+  });
+
+  it('filters tickets', async () => {
+    expect((await json('/tickets?status=open&priority=normal&contact_id=42')).items).toHaveLength(1);
+    expect((await json('/tickets?priority=high')).items).toHaveLength(0);
+  });
+
+  it('pages with an opaque cursor', async () => {
+    const first = await json('/bookings?limit=1');
+    expect(first.items.map((b: { id: number }) => b.id)).toEqual([101]);
+    const second = await json(`/bookings?limit=1&cursor=${first.next_cursor}`);
+    expect(second.items.map((b: { id: number }) => b.id)).toEqual([102]);
+    expect(second.next_cursor).toBeNull();
+  });
+
+  it.each([
+    ['/bookings?limit=0', 'limit'],
+    ['/bookings?limit=100000', 'limit'],
+    ['/bookings?status=lost', 'status'],
+    ['/bookings?from=yesterday', 'from'],
+    ['/contacts?blacklisted=maybe', 'blacklisted'],
+    ['/contacts?cursor=%%%', 'cursor'],
+    ['/tickets?min_position=-1', 'min_position'],
+  ])('answers %s with 400 problem+json naming the parameter', async (url, parameter) => {
+    const response = await get(url);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/problem\+json/);
+    expect(response.json().detail).toContain(parameter);
+  });
+
+  it('answers a query with min_position once the read model has applied it', async () => {
+    const response = await service.app.inject({
+      method: 'POST',
+      url: '/webhooks/skylight',
+      payload: bodyOf({ ...nestedExamples[0], data: { contact: { id: 500, name: 'Fresh', created_at: '2026-03-04T12:00:00Z' } } }),
+    });
+    const { position } = response.json();
+    const fresh = await get(`/contacts/500?min_position=${position}`);
+    expect(fresh.statusCode).toBe(200);
+    expect(fresh.json()).toMatchObject({ id: 500, name: 'Fresh' });
+  });
+
+  it('answers 503 with the lag when min_position is not reached in time', async () => {
+    const response = await get('/contacts/42?min_position=999999999');
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ title: 'Read model behind', lag: expect.any(Number) });
+  }, 10_000);
+
+  it('reports readiness with the head and each checkpoint', async () => {
+    const ready = await json('/ready');
+    expect(ready).toMatchObject({ status: 'ready', store: 'sqlite', head_position: expect.any(Number) });
+    expect(ready.projections.map((p: { name: string }) => p.name).sort()).toEqual(['bookings', 'contacts', 'conversations', 'tickets']);
+  });
+
+  it('serves an OpenAPI document generated from the schemas', async () => {
+    const doc = await json('/docs/json');
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/contacts/{id}', '/bookings', '/tickets', '/webhooks/skylight']));
+    expect(doc.paths['/bookings'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['status', 'from', 'to', 'cursor']));
+  });
+});
+
+describe('query API with API_TOKEN', () => {
+  const dir = makeTempDir('token');
+  let service: Service;
+  beforeAll(async () => {
+    service = await serviceHarness(dir.path, { API_TOKEN: 's3cret-token' });
+  });
+  afterAll(async () => {
+    await service.close();
+    dir.remove();
+  });
+
+  it('requires the bearer token on queries', async () => {
+    expect((await service.app.inject({ method: 'GET', url: '/contacts' })).statusCode).toBe(401);
+    expect((await service.app.inject({ method: 'GET', url: '/contacts', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
+    expect((await service.app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(401);
+    const ok = await service.app.inject({ method: 'GET', url: '/contacts', headers: { authorization: 'Bearer s3cret-token' } });
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it('leaves /health and the webhook open', async () => {
+    expect((await service.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    const webhook = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(nestedExamples[0]) });
+    expect(webhook.statusCode).toBe(202);
+  });
+});
+
+describe('start-up', () => {
+  it('refuses a non-loopback HOST without API_TOKEN', async () => {
+    const dir = makeTempDir('host');
+    try {
+      await expect(serviceHarness(dir.path, { HOST: '0.0.0.0' })).rejects.toThrow(/API_TOKEN/);
+    } finally {
+      dir.remove();
+    }
+  });
+});

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { foldEvents, foldViews } from '../../projections/fold.js';
+import type { ProjectedEvent, Projection } from '../../projections/projection.js';
+import { bookingsProjection, contactsProjection, conversationsProjection, ticketsProjection } from '../../projections/registry.js';
+import {
+  anyDelivery,
+  bookingDelivery,
+  contactDelivery,
+  history,
+  historyAndRedelivery,
+  messageDelivery,
+  ticketDelivery,
+  type Delivery,
+} from '../support/event-arbitraries.js';
+
+const NUM_RUNS = 400;
+
+/** Rows by key, keys sorted: what the read model would hold. */
+const viewsAfter = <S, V>(projection: Projection<S, V>, events: readonly ProjectedEvent[]) =>
+  Object.fromEntries([...foldViews(projection, events)].sort(([a], [b]) => (a < b ? -1 : 1)));
+
+/** As the runner does it: the state goes through JSON (SQLite) after every event. */
+const viewsThroughStorage = <S, V>(projection: Projection<S, V>, events: readonly ProjectedEvent[]) => {
+  const stored = new Map<string, string>();
+  for (const projected of events) {
+    if (!projection.handles.includes(projected.event.type)) continue;
+    for (const key of projection.keysOf(projected.event)) {
+      const state = stored.has(key) ? (JSON.parse(stored.get(key) ?? 'null') as S) : projection.initial(key);
+      stored.set(key, JSON.stringify(projection.evolve(state, projected)));
+    }
+  }
+  const rows = [...stored].flatMap(([key, json]) => {
+    const row = projection.view(JSON.parse(json) as S);
+    return row === null ? [] : [[key, row] as const];
+  });
+  return Object.fromEntries(rows.sort(([a], [b]) => (a < b ? -1 : 1)));
+};
+
+/** Its own events, with others among them that it must ignore. */
+const mostlyOwn = (own: fc.Arbitrary<Delivery>) => fc.oneof({ arbitrary: own, weight: 5 }, { arbitrary: anyDelivery, weight: 1 });
+
+const cases = [
+  { projection: contactsProjection as Projection<unknown, unknown>, events: fc.oneof(contactDelivery, contactDelivery, messageDelivery, bookingDelivery, ticketDelivery) },
+  { projection: bookingsProjection as Projection<unknown, unknown>, events: mostlyOwn(bookingDelivery) },
+  { projection: ticketsProjection as Projection<unknown, unknown>, events: mostlyOwn(ticketDelivery) },
+  { projection: conversationsProjection as Projection<unknown, unknown>, events: mostlyOwn(messageDelivery) },
+];
+
+describe.each(cases)('the $projection.name projection', ({ projection, events }) => {
+  it('converges: any arrival order with any repetition gives the same view of every key', () => {
+    fc.assert(
+      fc.property(historyAndRedelivery(events), ([happened, delivered]) => {
+        const views = viewsAfter(projection, happened);
+        expect(viewsAfter(projection, delivered)).toStrictEqual(views);
+        // Field order too: rows serialise to the same JSON text.
+        expect(JSON.stringify(viewsAfter(projection, delivered))).toBe(JSON.stringify(views));
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('gives the same state when each event is applied twice, and the very same object the second time', () => {
+    fc.assert(
+      fc.property(history(events), (happened) => {
+        const twice = happened.flatMap((event) => [event, event]);
+        expect(foldEvents(projection, twice)).toStrictEqual(foldEvents(projection, happened));
+        for (const [key, state] of foldEvents(projection, happened)) {
+          const last = happened.filter((event) => projection.keysOf(event.event).includes(key)).at(-1);
+          if (last !== undefined) expect(projection.evolve(state, last)).toBe(state);
+        }
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('gives the same views when its state is stored as JSON between events (as the runner stores it)', () => {
+    fc.assert(
+      fc.property(history(events), (happened) => {
+        const views = viewsAfter(projection, happened);
+        expect(viewsThroughStorage(projection, happened)).toStrictEqual(views);
+        expect(JSON.parse(JSON.stringify(views))).toStrictEqual(views);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});

@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventStore, EventToAppend, RecordedEvent } from '../../src/store/event-store.js';
+
+/**
+ * The behaviour every EventStore adapter must have. Stream names carry a per-run prefix so that the suite can
+ * run against a shared, long-lived server (EventStoreDB) as well as a fresh embedded file.
+ */
+export type ContractTarget = {
+  /** Opens the store; called again after `close` to prove durability across restarts. */
+  readonly open: () => Promise<EventStore>;
+};
+
+const event = (type = 'contact.created', data: unknown = { n: randomUUID() }): EventToAppend => ({
+  id: randomUUID(),
+  type,
+  data,
+  metadata: { delivery_id: randomUUID() },
+});
+
+const right = <A>(either: E.Either<unknown, A>): A => {
+  if (E.isLeft(either)) throw new Error(`expected Right, got ${JSON.stringify(either.left)}`);
+  return either.right;
+};
+
+const collect = async (iterable: AsyncIterable<RecordedEvent>, count: number): Promise<RecordedEvent[]> => {
+  const out: RecordedEvent[] = [];
+  if (count === 0) return out;
+  for await (const recorded of iterable) {
+    out.push(recorded);
+    if (out.length >= count) break;
+  }
+  return out;
+};
+
+export const describeEventStoreContract = (name: string, target: ContractTarget): void => {
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStore;
+    const run = `t${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    let streamCounter = 0;
+    const newStream = (kind = 'contact') => `${run}_${kind}-${++streamCounter}`;
+    const ownStreams = { streamPrefixes: [`${run}_`] };
+
+    beforeAll(async () => {
+      store = await target.open();
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    it('appends to a new stream at revision 0 and reads back data and metadata unchanged', async () => {
+      const stream = newStream();
+      const appended = event('contact.created', { contact: { id: 42, name: 'Sarah', tags: [], créé: 'ü' } });
+      const result = right(await store.append(stream, [appended], 'no_stream'));
+      expect(result.revision).toBe(0);
+      expect(result.events).toEqual([
+        { id: appended.id, status: 'appended', revision: 0, position: expect.any(Number) },
+      ]);
+      const [read] = right(await store.readStream(stream));
+      expect(read).toMatchObject({
+        id: appended.id,
+        stream,
+        type: 'contact.created',
+        revision: 0,
+        position: result.events[0]?.position,
+        data: appended.data,
+        metadata: appended.metadata,
+      });
+      expect(Number.isNaN(Date.parse(read?.recordedAt ?? ''))).toBe(false);
+    });
+
+    it('gives a batch consecutive revisions and increasing positions', async () => {
+      const stream = newStream();
+      const result = right(await store.append(stream, [event(), event(), event()], 'no_stream'));
+      expect(result.revision).toBe(2);
+      expect(result.events.map((e) => e.revision)).toEqual([0, 1, 2]);
+      const positions = result.events.map((e) => e.position);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+      expect(new Set(positions).size).toBe(3);
+    });
+
+    it('reports an event id already in the stream as a duplicate of the original and stores nothing new', async () => {
+      const stream = newStream();
+      const first = event();
+      const original = right(await store.append(stream, [first, event()], 'any'));
+      const again = right(await store.append(stream, [first], 'any'));
+      expect(again.events).toEqual([
+        { id: first.id, status: 'duplicate', revision: 0, position: original.events[0]?.position },
+      ]);
+      expect(right(await store.readStream(stream))).toHaveLength(2);
+    });
+
+    it('appends the new events of a batch that also repeats old ones', async () => {
+      const stream = newStream();
+      const old = event();
+      right(await store.append(stream, [old], 'no_stream'));
+      const fresh = event();
+      const result = right(await store.append(stream, [old, fresh], 'any'));
+      expect(result.events.map((e) => [e.id, e.status, e.revision])).toEqual([
+        [old.id, 'duplicate', 0],
+        [fresh.id, 'appended', 1],
+      ]);
+      expect(result.revision).toBe(1);
+    });
+
+    it('treats a repeated append with a stale expected revision as idempotent when every event is a duplicate', async () => {
+      const stream = newStream();
+      const only = event();
+      right(await store.append(stream, [only], 'no_stream'));
+      right(await store.append(stream, [event()], 0));
+      const again = right(await store.append(stream, [only], 'no_stream'));
+      expect(again.events[0]?.status).toBe('duplicate');
+    });
+
+    it('rejects an append whose expected revision does not match', async () => {
+      const stream = newStream();
+      right(await store.append(stream, [event()], 'no_stream'));
+      const stale = await store.append(stream, [event()], 'no_stream');
+      expect(E.isLeft(stale) && stale.left.kind).toBe('wrong_expected_revision');
+      const wrong = await store.append(stream, [event()], 5);
+      expect(E.isLeft(wrong) && wrong.left.kind).toBe('wrong_expected_revision');
+      const fine = right(await store.append(stream, [event()], 0));
+      expect(fine.revision).toBe(1);
+      expect(right(await store.readStream(stream))).toHaveLength(2);
+    });
+
+    it('answers stream_not_found for a stream that was never written', async () => {
+      const missing = await store.readStream(newStream());
+      expect(E.isLeft(missing) && missing.left.kind).toBe('stream_not_found');
+    });
+
+    it('reads a stream forwards and backwards, from a revision, with a limit', async () => {
+      const stream = newStream();
+      const events = [event(), event(), event(), event(), event()];
+      right(await store.append(stream, events, 'no_stream'));
+      const ids = (read: readonly RecordedEvent[]) => read.map((e) => e.id);
+      expect(ids(right(await store.readStream(stream)))).toEqual(events.map((e) => e.id));
+      expect(ids(right(await store.readStream(stream, { fromRevision: 2, limit: 2 })))).toEqual(
+        events.slice(2, 4).map((e) => e.id),
+      );
+      expect(ids(right(await store.readStream(stream, { direction: 'backwards', limit: 2 })))).toEqual(
+        [events[4], events[3]].map((e) => e?.id),
+      );
+      expect(ids(right(await store.readStream(stream, { direction: 'backwards', fromRevision: 1 })))).toEqual(
+        [events[1], events[0]].map((e) => e?.id),
+      );
+    });
+
+    it('reads the global log in position order, after a position, filtered by stream prefix and event type', async () => {
+      const contacts = newStream('contact');
+      const bookings = newStream('booking');
+      const a = right(await store.append(contacts, [event('contact.created')], 'any'));
+      right(await store.append(bookings, [event('booking.created')], 'any'));
+      right(await store.append(contacts, [event('contact.updated')], 'any'));
+      const mine: RecordedEvent[] = [];
+      for await (const recorded of store.readAll({ filter: ownStreams })) mine.push(recorded);
+      const positions = mine.map((e) => e.position);
+      expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+      const after: RecordedEvent[] = [];
+      const from = a.events[0]?.position ?? 0;
+      for await (const recorded of store.readAll({
+        fromPosition: from,
+        filter: { streamPrefixes: [contacts] },
+      })) {
+        after.push(recorded);
+      }
+      expect(after.map((e) => e.type)).toEqual(['contact.updated']);
+      const typed: RecordedEvent[] = [];
+      for await (const recorded of store.readAll({ filter: { ...ownStreams, eventTypes: ['booking.created'] } })) {
+        typed.push(recorded);
+      }
+      expect(typed.map((e) => e.stream)).toEqual([bookings]);
+    });
+
+    it('subscribes with catch-up then live delivery, in global order, without gaps or repeats', async () => {
+      const streams = [newStream(), newStream(), newStream()];
+      const before = await Promise.all(streams.map((s) => store.append(s, [event(), event()], 'any')));
+      const subscription = store.subscribe({ filter: { streamPrefixes: streams } });
+      try {
+        const received = collect(subscription, 12);
+        const live = await Promise.all(streams.map((s) => store.append(s, [event(), event()], 'any')));
+        const events = await received;
+        const expected = [...before, ...live]
+          .flatMap((r) => right(r).events.map((e) => e.position))
+          .sort((x, y) => x - y);
+        expect(events.map((e) => e.position)).toEqual(expected);
+      } finally {
+        await subscription.close();
+      }
+    });
+
+    it('subscribes from a position, exclusively', async () => {
+      const stream = newStream();
+      const result = right(await store.append(stream, [event(), event(), event()], 'any'));
+      const from = result.events[0]?.position ?? 0;
+      const subscription = store.subscribe({ fromPosition: from, filter: { streamPrefixes: [stream] } });
+      try {
+        const events = await collect(subscription, 2);
+        expect(events.map((e) => e.revision)).toEqual([1, 2]);
+      } finally {
+        await subscription.close();
+      }
+    });
+
+    it('stores exactly one event when the same delivery is appended concurrently', async () => {
+      const stream = newStream();
+      const same = event();
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.append(stream, [same], 'any')));
+      const statuses = results.map((r) => right(r).events[0]?.status);
+      expect(statuses.filter((s) => s === 'appended')).toHaveLength(1);
+      expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(9);
+      expect(right(await store.readStream(stream))).toHaveLength(1);
+    });
+
+    it('serializes concurrent appends of different events to one stream', async () => {
+      const stream = newStream();
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.append(stream, [event()], 'any')));
+      const revisions = results.map((r) => right(r).events[0]?.revision).sort((a, b) => (a ?? 0) - (b ?? 0));
+      expect(revisions).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    });
+
+    it('reports the head of the log at or after the last append', async () => {
+      const result = right(await store.append(newStream(), [event()], 'any'));
+      expect(right(await store.headPosition())).toBeGreaterThanOrEqual(result.events[0]?.position ?? Infinity);
+    });
+
+    it('keeps events and their deduplication across a restart', async () => {
+      const stream = newStream();
+      const kept = event();
+      const original = right(await store.append(stream, [kept], 'no_stream'));
+      await store.close();
+      store = await target.open();
+      const again = right(await store.append(stream, [kept], 'any'));
+      expect(again.events[0]).toEqual({ ...original.events[0], status: 'duplicate' });
+      expect(right(await store.readStream(stream)).map((e) => e.id)).toEqual([kept.id]);
+    });
+  });
+};

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import type { EventToAppend, RecordedEvent } from '../../src/store/event-store.js';
+import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
+import { describeEventStoreContract } from './event-store.contract.js';
+import { createFakeEventStoreDbClient } from './fake-eventstoredb-client.js';
+
+/**
+ * The adapter's logic (deduplication, retries, paging, positions, filtering, resubscription) over an in-memory double
+ * of the client. This is no evidence about EventStoreDB itself: eventstoredb.int.spec.ts runs the same contract against
+ * a real server. A small page size makes every multi-page path run.
+ */
+const fake = createFakeEventStoreDbClient();
+describeEventStoreContract('eventstoredb adapter over an in-memory client double (no server)', {
+  open: async () => eventStoreDbOverClient(fake.client, { pageSize: 2 }),
+});
+
+const event = (): EventToAppend => ({ id: randomUUID(), type: 'contact.updated', data: { n: randomUUID() }, metadata: {} });
+
+const right = <A>(either: E.Either<unknown, A>): A => {
+  if (E.isLeft(either)) throw new Error(`expected Right, got ${JSON.stringify(either.left)}`);
+  return either.right;
+};
+
+describe('eventstoredb adapter over an in-memory client double (no server)', () => {
+  it('stores one copy when two processes append the same event at once', async () => {
+    const shared = createFakeEventStoreDbClient();
+    const [one, other] = [eventStoreDbOverClient(shared.client), eventStoreDbOverClient(shared.client)];
+    const same = event();
+    const results = await Promise.all([one.append('contact-a', [same]), other.append('contact-a', [same])]);
+    const [first, second] = results.map((result) => right(result).events[0]);
+    expect(shared.stored('contact-a')).toHaveLength(1);
+    expect(second?.position).toBe(first?.position);
+    expect(second?.revision).toBe(0);
+  });
+
+  it('lets two processes append different events to one stream, retrying the loser', async () => {
+    const shared = createFakeEventStoreDbClient();
+    const stores = [eventStoreDbOverClient(shared.client), eventStoreDbOverClient(shared.client)];
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => stores[i % 2]?.append('contact-b', [event()]) ?? Promise.reject()),
+    );
+    const revisions = results.map((result) => right(result).events[0]?.revision).sort((a, b) => (a ?? 0) - (b ?? 0));
+    expect(revisions).toEqual(Array.from({ length: 10 }, (_, i) => i));
+  });
+
+  it('resubscribes after a lost connection, from the last delivered event, without gaps or repeats', async () => {
+    const shared = createFakeEventStoreDbClient();
+    const retries: string[] = [];
+    const store = eventStoreDbOverClient(shared.client, {
+      resubscribe: { initialDelayMs: 5, onResubscribe: ({ reason }) => retries.push(reason) },
+    });
+    const appended = [];
+    for (let i = 0; i < 3; i += 1) appended.push(right(await store.append(`contact-${i}`, [event(), event()])));
+    const subscription = store.subscribe({ filter: { streamPrefixes: ['contact-'] } });
+    const received: RecordedEvent[] = [];
+    const iterator = subscription[Symbol.asyncIterator]();
+    for (let i = 0; i < 3; i += 1) received.push((await iterator.next()).value as RecordedEvent);
+    shared.dropSubscriptions();
+    appended.push(right(await store.append('contact-9', [event()])));
+    for (let i = 0; i < 4; i += 1) received.push((await iterator.next()).value as RecordedEvent);
+    await subscription.close();
+    expect(retries).toHaveLength(1);
+    expect(received.map((recorded) => recorded.position)).toEqual(
+      appended.flatMap((result) => result.events.map((appendedEvent) => appendedEvent.position)),
+    );
+  });
+
+  it('answers store_unavailable while the server is down, and works again once it is back', async () => {
+    const shared = createFakeEventStoreDbClient();
+    const store = eventStoreDbOverClient(shared.client);
+    shared.down = true;
+    const failed = await store.append('contact-c', [event()], 'no_stream');
+    expect(E.isLeft(failed) && failed.left.kind).toBe('store_unavailable');
+    shared.down = false;
+    expect(right(await store.append('contact-c', [event()], 'no_stream')).revision).toBe(0);
+  });
+
+  it('reports an id repeated within one batch as a duplicate of its first occurrence', async () => {
+    const store = eventStoreDbOverClient(createFakeEventStoreDbClient().client);
+    const twice = event();
+    const result = right(await store.append('contact-d', [twice, event(), { ...twice, id: twice.id.toUpperCase() }]));
+    expect(result.events.map((e) => [e.status, e.revision])).toEqual([
+      ['appended', 0],
+      ['appended', 1],
+      ['duplicate', 0],
+    ]);
+    expect(result.revision).toBe(1);
+  });
+
+  it('finds the head of the log behind the server’s own events', async () => {
+    const shared = createFakeEventStoreDbClient();
+    const store = eventStoreDbOverClient(shared.client);
+    expect(right(await store.headPosition())).toBe(0);
+    right(await store.append('contact-e', [event()]));
+    const last = right(await store.append('contact-e', [event()]));
+    expect(right(await store.headPosition())).toBe(last.events[0]?.position);
+  });
+});

@@ -1,0 +1,22 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { ProjectedEvent } from '../../projections/projection.js';
+import { isEventType, type EventType } from '../../src/events/domain-event.js';
+import { contentEventId, pingEventId } from '../../src/events/event-id.js';
+import { parseEvent } from '../../src/events/parse-event.js';
+import type { Timestamp } from '../../src/events/timestamp.js';
+
+/**
+ * A delivery's `data` as a projection receives it: read by the real parser, its id derived from its content as
+ * intake does (a ping's from its delivery id). Throws when the data does not parse: a bug in the test itself.
+ */
+export const projectedEvent = (type: EventType, data: unknown, envelopeTimestamp: Timestamp, deliveryId = 'test-delivery'): ProjectedEvent => {
+  const parsed = parseEvent(type, data, envelopeTimestamp);
+  if (E.isLeft(parsed)) throw new Error(`${type} does not parse: ${parsed.left.reason}`);
+  return { id: type === 'ping' ? pingEventId(deliveryId) : contentEventId(type, data), event: parsed.right.event };
+};
+
+/** A whole delivery (envelope and data), e.g. one of test/fixtures/reference-deliveries.ts. */
+export const projectedDelivery = (delivery: { event: string; delivery_id: string; timestamp: Timestamp; data: unknown }): ProjectedEvent => {
+  if (!isEventType(delivery.event)) throw new Error(`unknown event ${delivery.event}`);
+  return projectedEvent(delivery.event, delivery.data, delivery.timestamp, delivery.delivery_id);
+};

@@ -1,0 +1,10 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { parseConfig } from '../../src/config.js';
+import { composeService, type Service } from '../../src/server.js';
+
+/** The whole service (intake, runner, queries) over a data directory, in-process, without a socket. */
+export const serviceHarness = async (dataDir: string, env: Record<string, string> = {}): Promise<Service> => {
+  const config = parseConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  if (E.isLeft(config)) throw new Error(config.left);
+  return composeService(config.right);
+};

@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { buildApp } from '../../src/http/app.js';
+import { acceptDelivery } from '../../src/intake/accept-delivery.js';
+import type { EventStore } from '../../src/store/event-store.js';
+import { openSqliteEventStore } from '../../src/store/sqlite.js';
+
+export type WebhookHarness = { app: FastifyInstance; store: EventStore; close: () => Promise<void> };
+
+/** The intake app over a real embedded store in `dir`, as the server wires it, without a listening socket. */
+export const webhookHarness = async (
+  dir: string,
+  options: { secret?: string; maxBodyBytes?: number; store?: EventStore; maxInflight?: number } = {},
+): Promise<WebhookHarness> => {
+  const store = options.store ?? openSqliteEventStore(join(dir, 'events.db'));
+  const app = await buildApp({
+    accept: acceptDelivery({ store, webhookSecret: options.secret, now: () => new Date('2026-03-04T12:00:01.000Z') }),
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    maxInflightIntake: options.maxInflight ?? 512,
+    logger: pino({ level: 'silent' }),
+  });
+  return {
+    app,
+    store,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+};
