@@ -18,12 +18,17 @@ export type BookingEntry = {
 
 /**
  * The booking's events as a set (one entry per event id), in business-time order. Whether an update still applies
- * depends on the earliest terminal event, which a late delivery can move earlier, so the view is derived from
- * the whole set rather than accumulated.
+ * depends on the earliest terminal event, which a late delivery can move earlier, so the view is derived from the
+ * whole set rather than accumulated.
  */
 export type BookingState = { readonly events: readonly BookingEntry[] };
 
-export type BookingAnomaly = { readonly event: string; readonly event_id: string; readonly occurred_at: Timestamp; readonly why: string };
+export type BookingAnomaly = {
+  readonly event: string;
+  readonly event_id: string;
+  readonly occurred_at: Timestamp;
+  readonly why: string;
+};
 
 export type BookingView = {
   readonly id: EntityId;
@@ -43,11 +48,13 @@ export type BookingView = {
   readonly [extra: string]: unknown;
 };
 
-const FIELDS = ['id', 'contact_id', 'title', 'status', 'starts_at', 'ends_at', 'notes', 'created_at', 'updated_at', 'cancelled_at', 'completed_at'];
+const FIELDS = ['id', 'contact_id', 'title', 'status', 'starts_at', 'ends_at', 'notes'].concat(
+  ['created_at', 'updated_at', 'cancelled_at', 'completed_at'],
+);
 
 const TERMINAL = { 'booking.cancelled': 'cancelled', 'booking.completed': 'completed' } as const;
-type TerminalType = keyof typeof TERMINAL;
-const isTerminal = (entry: BookingEntry): entry is BookingEntry & { type: TerminalType } => Object.hasOwn(TERMINAL, entry.type);
+type Closing = BookingEntry & { readonly type: keyof typeof TERMINAL };
+const isTerminal = (entry: BookingEntry): entry is Closing => Object.hasOwn(TERMINAL, entry.type);
 
 /** Within one instant a booking is created, then changed, then closed; the event id orders the rest. */
 const RANK = { 'booking.created': 0, 'booking.updated': 1, 'booking.cancelled': 2, 'booking.completed': 2 } as const;
@@ -55,7 +62,10 @@ const RANK = { 'booking.created': 0, 'booking.updated': 1, 'booking.cancelled': 
 const isBookingEvent = (event: DomainEvent): event is BookingEvent => Object.hasOwn(RANK, event.type);
 
 const compareEntries = (a: BookingEntry, b: BookingEntry): number =>
-  compareNumbers(a.micros, b.micros) || RANK[a.type] - RANK[b.type] || compareText(a.eventId, b.eventId) || compareText(canonicalJson(a), canonicalJson(b));
+  compareNumbers(a.micros, b.micros) ||
+  RANK[a.type] - RANK[b.type] ||
+  compareText(a.eventId, b.eventId) ||
+  compareText(canonicalJson(a), canonicalJson(b));
 
 /** One entry per event id; of two copies with different business times (envelope fallback), the later stays. */
 const evolve: BookingsProjection['evolve'] = (state, { id, event }) => {
@@ -69,35 +79,41 @@ const evolve: BookingsProjection['evolve'] = (state, { id, event }) => {
 
 /** What one event says about the booking; a null contact_id means "not said" (the parser fills it so). */
 const fieldsOf = ({ type, booking, occurred_at }: BookingEntry): Record<string, unknown> => {
-  const said = Object.entries(booking).filter(([field, value]) => value !== undefined && (field !== 'contact_id' || value !== null));
+  const said = Object.entries(booking).filter(
+    ([field, value]) => value !== undefined && (field !== 'contact_id' || value !== null),
+  );
   const created = type === 'booking.created' ? { created_at: booking.created_at ?? occurred_at } : {};
   return { ...Object.fromEntries(said), ...created, updated_at: booking.updated_at ?? occurred_at };
 };
 
-const closingFields = (closing: BookingEntry & { type: TerminalType }) => {
+const closingFields = (closing: Closing) => {
   const status = TERMINAL[closing.type];
   const at = status === 'cancelled' ? 'cancelled_at' : 'completed_at';
   return { status, [at]: closing.booking[at] ?? closing.occurred_at };
 };
 
-const anomalyOf = (closing: BookingEntry & { type: TerminalType }) => (entry: BookingEntry): BookingAnomaly => ({
-  event: entry.type,
-  event_id: entry.eventId,
-  occurred_at: entry.occurred_at,
-  why: `${entry.type} after the booking was ${TERMINAL[closing.type]} at ${String(closing.occurred_at)}`,
-});
+const anomalyOf =
+  (closing: Closing) =>
+  (entry: BookingEntry): BookingAnomaly => ({
+    event: entry.type,
+    event_id: entry.eventId,
+    occurred_at: entry.occurred_at,
+    why: `${entry.type} after the booking was ${TERMINAL[closing.type]} at ${String(closing.occurred_at)}`,
+  });
 
 /**
- * The earliest terminal event (business time, then event id) closes the booking: from then on it cannot change.
- * Every later terminal event and every later update is not applied and shows as an anomaly instead; a
- * booking.created always applies (it describes the booking, it does not change it).
+ * The earliest terminal event (business time, then smaller event id) closes the booking: from then on it cannot
+ * change. Every later terminal event and every later update is not applied and shows as an anomaly instead; a
+ * booking.created always applies (it describes the booking rather than changing it).
  */
 const view = ({ events }: BookingState): BookingView | null => {
   if (events.length === 0) return null;
   const closing = events.find(isTerminal);
-  const late = closing === undefined ? [] : events.filter((entry) => entry.type !== 'booking.created' && compareEntries(entry, closing) > 0);
+  const isLate = (entry: BookingEntry) =>
+    closing !== undefined && entry.type !== 'booking.created' && compareEntries(entry, closing) > 0;
+  const late = events.filter(isLate);
   const values = events
-    .filter((entry) => !late.includes(entry))
+    .filter((entry) => !isLate(entry))
     .reduce<Record<string, unknown>>((fields, entry) => ({ ...fields, ...fieldsOf(entry) }), {});
   const row: Record<string, unknown> = {
     ...viewRow(FIELDS, closing === undefined ? values : { ...values, ...closingFields(closing) }),

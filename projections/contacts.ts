@@ -40,7 +40,9 @@ export type ContactView = {
   readonly [extra: string]: unknown;
 };
 
-const FIELDS = ['id', 'name', 'email', 'phone', 'type', 'status', 'blacklisted', 'tags', 'created_at', 'updated_at', 'deleted_at'];
+const FIELDS = ['id', 'name', 'email', 'phone', 'type', 'status', 'blacklisted', 'tags'].concat(
+  ['created_at', 'updated_at', 'deleted_at'],
+);
 
 /** `deleted_at` comes from contact.deleted alone, through the tombstone. */
 const fieldsOf = ({ deleted_at: _deletedAt, ...fields }: Contact): Record<string, unknown> => fields;

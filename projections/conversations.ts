@@ -1,7 +1,16 @@
 import type { DomainEvent, MessageEvent } from '../src/events/domain-event.js';
 import { entityKey, type EntityId } from '../src/events/entity-id.js';
 import type { Timestamp } from '../src/events/timestamp.js';
-import { clockOf, compareNumbers, compareText, micros, registerOf, valuesOf, writeFields, type Registers } from './last-writer-wins.js';
+import {
+  clockOf,
+  compareNumbers,
+  compareText,
+  micros,
+  registerOf,
+  valuesOf,
+  writeFields,
+  type Registers,
+} from './last-writer-wins.js';
 import type { Projection } from './projection.js';
 import { viewRow } from './view-row.js';
 
@@ -51,11 +60,12 @@ const evolve: ConversationsProjection['evolve'] = (state, projected) => {
   const { message, contact } = event.data;
   const key = entityKey(message.id);
   const current = Object.hasOwn(state.messages, key) ? (state.messages[key] ?? {}) : {};
-  const fields = { ...message, direction: message.direction ?? DIRECTION[event.type], sent_at: message.sent_at ?? event.occurred_at };
-  const written = writeFields(current, fields, clock);
+  const direction = message.direction ?? DIRECTION[event.type];
+  const written = writeFields(current, { ...message, direction, sent_at: message.sent_at ?? event.occurred_at }, clock);
   const contactFields = writeFields(state.contact, { id: contact.id }, clock);
   if (written === current && contactFields === state.contact) return state;
-  return { contact: contactFields, messages: written === current ? state.messages : { ...state.messages, [key]: written } };
+  const messages = written === current ? state.messages : { ...state.messages, [key]: written };
+  return { contact: contactFields, messages };
 };
 
 const view = ({ contact, messages }: ConversationState): ConversationView | null => {

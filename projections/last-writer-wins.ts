@@ -33,7 +33,7 @@ export const compareClocks = (a: Clock, b: Clock): number =>
  * the outcome never depends on which copy came first.
  */
 export const compareWrites = (a: Register, b: Register): number =>
-  compareClocks(a, b);
+  compareClocks(a, b) || compareText(canonicalJson(a.value), canonicalJson(b.value));
 
 export const latest = (current: Register | null | undefined, candidate: Register): Register =>
   current == null || compareWrites(candidate, current) > 0 ? candidate : current;

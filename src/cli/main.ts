@@ -1,10 +1,19 @@
+import { join } from 'node:path';
 import { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
+import { projections } from '../../projections/registry.js';
 import { parseConfig, type Config } from '../config.js';
 import { acceptDelivery } from '../intake/accept-delivery.js';
+import { ensureReadModels, readModelEntries } from '../read-model/read-model-catalog.js';
+import { openReadModelDb, type ReadModelDb } from '../read-model/read-model-db.js';
+import { readModelQueries } from '../read-model/read-model-queries.js';
+import { catchUp } from '../runner/catch-up.js';
 import type { EventStore } from '../store/event-store.js';
 import { openEventStore } from '../store/open-event-store.js';
 import { runIngest } from './ingest-command.js';
+import { printRows } from './output.js';
+import { progressLine } from './progress.js';
+import { registerQueryCommands } from './query-commands.js';
 
 const loadConfig = (): Config => {
   const config = parseConfig(process.env);
@@ -15,19 +24,27 @@ const loadConfig = (): Config => {
   return config.right;
 };
 
-const withStore = async (run: (store: EventStore, config: Config) => Promise<number>): Promise<void> => {
+/** Opens what a command needs, runs it, closes everything, and turns failures into a message and exit code 1. */
+const withStores = async (run: (store: EventStore, readModel: ReadModelDb) => Promise<number>): Promise<void> => {
   const config = loadConfig();
   const store = await openEventStore(config);
+  const readModel = openReadModelDb(join(config.DATA_DIR, 'read-model.db'));
   try {
-    process.exitCode = await run(store, config);
+    process.exitCode = await run(store, readModel);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
   } finally {
     await store.close();
+    readModel.close();
   }
 };
 
 const program = new Command()
   .name('skylight-projector')
-  .description('SkyLight Chat webhooks as an event log: ingest, query, audit, replay. Configured by the same environment variables as the server.');
+  .description(
+    'SkyLight Chat webhooks as an event log: ingest, query, audit, replay. Configured by the same environment variables as the server (DATA_DIR, EVENT_STORE, ...).',
+  );
 
 program
   .command('ingest')
@@ -35,9 +52,38 @@ program
   .argument('<file>', 'JSONL file, or - for standard input')
   .option('--json', 'print the counts as JSON')
   .action((file: string, options: { json?: boolean }) =>
-    withStore((store) =>
-      runIngest(file, acceptDelivery({ store, now: () => new Date() }), { json: options.json === true }),
-    ),
+    withStores((store) => runIngest(file, acceptDelivery({ store, now: () => new Date() }), { json: options.json === true })),
+  );
+
+registerQueryCommands(program, (run) =>
+  withStores(async (store, readModel) => {
+    const progress = progressLine(process.stderr, 'catching up');
+    await catchUp({ store, db: readModel, projections, onProgress: progress.tick });
+    return run(readModelQueries(readModel));
+  }),
+);
+
+program
+  .command('status')
+  .description("the log's head and how far each projection has applied it")
+  .option('--json', 'JSON output')
+  .action((options: { json?: boolean }) =>
+    withStores(async (store, readModel) => {
+      ensureReadModels(readModel, projections, new Date().toISOString());
+      const head = await store.headPosition();
+      if (E.isLeft(head)) throw new Error(`event store unavailable: ${head.left.kind}`);
+      const rows = [...readModelEntries(readModel).values()].map((entry) => ({
+        projection: entry.name,
+        version: entry.version,
+        position: entry.position,
+        head: head.right,
+        lag: Math.max(0, head.right - entry.position),
+        updated_at: entry.updated_at,
+      }));
+      if (options.json !== true) process.stdout.write(`store: ${store.kind}, head position ${head.right}\n`);
+      printRows(rows, ['projection', 'version', 'position', 'lag', 'updated_at'], options.json === true);
+      return 0;
+    }),
   );
 
 await program.parseAsync(process.argv);

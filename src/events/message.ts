@@ -37,6 +37,10 @@ export const flatMessageEventData = (direction: MessageDirection) =>
       created_at: Timestamp.nullish(),
     })
     .transform(({ contact_id, value, source, created_at, ...rest }): MessageEventData => ({
-      message: { ...rest, direction, channel: source, content: value, sent_at: created_at },
+      // Renamed fields appear only when the payload had them: absent stays absent.
+      message: { ...rest, direction, ...defined({ channel: source, content: value, sent_at: created_at }) },
       contact: { id: contact_id },
     }));
+
+const defined = <T extends Record<string, unknown>>(fields: T): Partial<T> =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;

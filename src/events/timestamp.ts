@@ -4,11 +4,14 @@ import { z } from 'zod';
  * A timestamp exactly as the provider sent it: an ISO-8601 string (the nested format, with microseconds) or
  * Unix seconds (the flat format's envelope). The original value is kept; comparisons go through `toMicros`.
  */
+/** 9999-12-31T23:59:59Z: later numbers are not dates (and would overflow microseconds). */
+const MAX_UNIX_SECONDS = 253_402_300_799;
+
 export const Timestamp = z.union([
   z.string().refine((value) => isoToMicros(value) !== undefined, {
     message: 'expected an ISO-8601 date-time such as 2026-03-04T12:00:00.000000Z',
   }),
-  z.number().finite().nonnegative(),
+  z.number().nonnegative().max(MAX_UNIX_SECONDS, 'expected Unix seconds before the year 10000'),
 ]);
 export type Timestamp = z.infer<typeof Timestamp>;
 

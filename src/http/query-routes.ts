@@ -6,20 +6,8 @@ import { bookingConditions, contactConditions, ticketConditions } from '../read-
 import { decodeCursor } from '../read-model/page.js';
 import type { ReadModelQueries } from '../read-model/read-model-queries.js';
 import type { Runner } from '../runner/runner.js';
-import {
-  BookingListQuery,
-  BookingView,
-  ContactListQuery,
-  ContactSummary,
-  ContactView,
-  ConversationView,
-  IdParams,
-  MinPosition,
-  pageOf,
-  ProblemSchema,
-  TicketListQuery,
-  TicketView,
-} from './api-schemas.js';
+import { BookingListQuery, ContactListQuery, IdParams, MinPosition, TicketListQuery } from '../read-model/query-schemas.js';
+import { BookingView, ContactSummary, ContactView, ConversationView, pageOf, ProblemSchema, TicketView } from './api-schemas.js';
 import { sendProblem } from './problem.js';
 import { awaitPosition } from './read-your-writes.js';
 

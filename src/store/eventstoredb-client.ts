@@ -19,7 +19,10 @@ export const ignore = (): void => undefined;
 /** Rejects with the client's own DeadlineExceededError, so a hung call is classified like a gRPC deadline. */
 export const withDeadline = <A>(work: Promise<A>, ms: number, what: string): Promise<A> =>
   new Promise<A>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new DeadlineExceededError(undefined, `${what}: no answer within ${ms} ms`)), ms);
+    const timer = setTimeout(
+      () => reject(new DeadlineExceededError(undefined, `${what}: no answer within ${ms} ms`)),
+      ms,
+    );
     work.then(
       (value) => {
         clearTimeout(timer);
@@ -70,6 +73,9 @@ const NETWORK_CODES: ReadonlySet<unknown> = new Set([
   'EAI_AGAIN',
 ]);
 
+/** A batch append the server did not handle (starting up, overloaded, electing a leader) arrives as UnknownError. */
+const NOT_HANDLED = /Server Is Not Ready|Server Is Busy|No leader info/i;
+
 const shortReason = (kind: string, error: Error): string =>
   `${kind}: ${(error.message.split('\n')[0] ?? '').slice(0, 160)}`;
 
@@ -83,7 +89,10 @@ export const storeUnavailableFrom = (error: unknown): EventStoreError | undefine
   // Some calls (the server-features probe before an append) reject with the raw gRPC error.
   const converted = convertToCommandError(error);
   if (isCommandError(converted)) {
-    return CONNECTION_FAILURES.has(converted.type) ? storeUnavailable(shortReason(converted.type, converted)) : undefined;
+    const transient =
+      CONNECTION_FAILURES.has(converted.type) ||
+      (converted.type === ErrorType.UNKNOWN && NOT_HANDLED.test(converted.message));
+    return transient ? storeUnavailable(shortReason(converted.type, converted)) : undefined;
   }
   // Cluster discovery gives up with a plain Error; sockets fail with Node's error codes.
   if (converted.message.startsWith('Failed to discover')) return storeUnavailable(shortReason('discovery', converted));

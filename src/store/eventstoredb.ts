@@ -28,7 +28,13 @@ import {
   withDeadline,
   type EventStoreDbClient,
 } from './eventstoredb-client.js';
-import { isSystemEvent, matchesFilter, requirePosition, toReadPosition, toRecordedEvent } from './eventstoredb-records.js';
+import {
+  isSystemEvent,
+  matchesFilter,
+  requirePosition,
+  toReadPosition,
+  toRecordedEvent,
+} from './eventstoredb-records.js';
 import { subscribeResiliently, type ResubscribeSettings } from './eventstoredb-subscription.js';
 import { createKeyedLock } from './keyed-lock.js';
 
@@ -54,7 +60,9 @@ const settingsFrom = (options: EventStoreDbOptions): Settings => {
   };
   if (!(settings.deadlineMs > 0)) throw new RangeError('deadlineMs must be positive');
   // Pages restart at the last event read, so a page must hold more than that one event to make progress.
-  if (!Number.isInteger(settings.pageSize) || settings.pageSize < 2) throw new RangeError('pageSize must be an integer >= 2');
+  if (!Number.isInteger(settings.pageSize) || settings.pageSize < 2) {
+    throw new RangeError('pageSize must be an integer >= 2');
+  }
   if (!Number.isInteger(settings.appendAttempts) || settings.appendAttempts < 1) {
     throw new RangeError('appendAttempts must be an integer >= 1');
   }
@@ -62,7 +70,9 @@ const settingsFrom = (options: EventStoreDbOptions): Settings => {
 };
 
 /** Turns an unreachable server into the port's store_unavailable; everything else is a bug and is rethrown. */
-const answering = async <A>(work: () => Promise<E.Either<EventStoreError, A>>): Promise<E.Either<EventStoreError, A>> => {
+const answering = async <A>(
+  work: () => Promise<E.Either<EventStoreError, A>>,
+): Promise<E.Either<EventStoreError, A>> => {
   try {
     return await work();
   } catch (error) {
@@ -132,9 +142,8 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
     let from: ReadPosition = toReadPosition(fromPosition);
     try {
       while (remaining > 0) {
-        const page = await collect(
-          readWithDeadline(client.readAll({ direction: FORWARDS, fromPosition: from, maxCount: settings.pageSize }), settings.deadlineMs),
-        );
+        const read = client.readAll({ direction: FORWARDS, fromPosition: from, maxCount: settings.pageSize });
+        const page = await collect(readWithDeadline(read, settings.deadlineMs));
         for (const { event } of page) {
           if (event === undefined || !matchesFilter(filter, event.streamId, event.type)) continue;
           const recorded = toRecordedEvent(event);
@@ -157,9 +166,8 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
   const headPosition = async (): Promise<E.Either<EventStoreError, Position>> => {
     let from: ReadPosition = END;
     for (;;) {
-      const page: AllStreamResolvedEvent[] = await collect(
-        readWithDeadline(client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: HEAD_PAGE }), settings.deadlineMs),
-      );
+      const read = client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: HEAD_PAGE });
+      const page: AllStreamResolvedEvent[] = await collect(readWithDeadline(read, settings.deadlineMs));
       const newest = page.find(({ event }) => event !== undefined && !isSystemEvent(event.streamId, event.type))?.event;
       if (newest !== undefined) return E.right(requirePosition(newest.position, newest.id));
       const oldest = page.at(-1)?.event;
@@ -212,5 +220,8 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
 };
 
 /** Opens the EventStoreDB adapter (kind 'eventstoredb'). Connection problems surface per call, as store_unavailable. */
-export const openEventStoreDb = async (connectionString: string, options: EventStoreDbOptions = {}): Promise<EventStore> =>
+export const openEventStoreDb = async (
+  connectionString: string,
+  options: EventStoreDbOptions = {},
+): Promise<EventStore> =>
   eventStoreDbOverClient(EventStoreDBClient.connectionString(connectionString), options);

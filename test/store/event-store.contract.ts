@@ -39,7 +39,7 @@ export const describeEventStoreContract = (name: string, target: ContractTarget)
     let store: EventStore;
     const run = `t${randomUUID().replaceAll('-', '').slice(0, 12)}`;
     let streamCounter = 0;
-    const newStream = (kind = 'contact') => `${run}_${kind}-${++streamCounter}`;
+    const newStream = (kind = 'contact') => `${run}_${kind}-${String(++streamCounter).padStart(4, '0')}`;
     const ownStreams = { streamPrefixes: [`${run}_`] };
 
     beforeAll(async () => {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { AccessDeniedError, DeadlineExceededError, UnavailableError, UnknownError } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type { EventToAppend, RecordedEvent } from '../../src/store/event-store.js';
 import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
+import { storeUnavailableFrom } from '../../src/store/eventstoredb-client.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 import { createFakeEventStoreDbClient } from './fake-eventstoredb-client.js';
 
@@ -16,7 +18,12 @@ describeEventStoreContract('eventstoredb adapter over an in-memory client double
   open: async () => eventStoreDbOverClient(fake.client, { pageSize: 2 }),
 });
 
-const event = (): EventToAppend => ({ id: randomUUID(), type: 'contact.updated', data: { n: randomUUID() }, metadata: {} });
+const event = (): EventToAppend => ({
+  id: randomUUID(),
+  type: 'contact.updated',
+  data: { n: randomUUID() },
+  metadata: {},
+});
 
 const right = <A>(either: E.Either<unknown, A>): A => {
   if (E.isLeft(either)) throw new Error(`expected Right, got ${JSON.stringify(either.left)}`);
@@ -96,5 +103,25 @@ describe('eventstoredb adapter over an in-memory client double (no server)', () 
     right(await store.append('contact-e', [event()]));
     const last = right(await store.append('contact-e', [event()]));
     expect(right(await store.headPosition())).toBe(last.events[0]?.position);
+  });
+});
+
+describe('which EventStoreDB failures mean store_unavailable', () => {
+  it.each([
+    ['unreachable', new UnavailableError(undefined, '14 UNAVAILABLE: No connection established')],
+    ['deadline', new DeadlineExceededError(undefined, '4 DEADLINE_EXCEEDED')],
+    ['batch append not handled', new UnknownError(undefined, 'Could not recognize Server Is Not Ready')],
+    ['cluster discovery', new Error('Failed to discover after 10 attempts.')],
+    ['socket', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
+  ])('%s', (_, error) => {
+    expect(storeUnavailableFrom(error)?.kind).toBe('store_unavailable');
+  });
+
+  it.each([
+    ['access denied', new AccessDeniedError(undefined, '7 PERMISSION_DENIED')],
+    ['an unknown server error', new UnknownError(undefined, 'Could not recognize something else')],
+    ['a bug', new TypeError('x is undefined')],
+  ])('not %s', (_, error) => {
+    expect(storeUnavailableFrom(error)).toBeUndefined();
   });
 });

@@ -14,7 +14,12 @@ import type { Timestamp } from '../../src/events/timestamp.js';
 import { projectedDelivery } from './projected-event.js';
 
 /** A delivery as the provider sends it (the body's fields), before intake. */
-export type Delivery = { readonly event: EventType; readonly delivery_id: string; readonly timestamp: Timestamp; readonly data: unknown };
+export type Delivery = {
+  readonly event: EventType;
+  readonly delivery_id: string;
+  readonly timestamp: Timestamp;
+  readonly data: unknown;
+};
 
 /** Payload times: ties, a one-microsecond step, and two spellings of the same instants. */
 export const PAYLOAD_TIMES = [
@@ -28,7 +33,12 @@ export const PAYLOAD_TIMES = [
 ] as const;
 
 /** Envelope times (the business time of a payload that has none): ISO, and the flat format's Unix seconds. */
-export const ENVELOPE_TIMES: readonly Timestamp[] = ['2026-03-04T12:05:00.000000Z', '2026-03-04T13:30:00.000000Z', 1772625900, 1772629200];
+export const ENVELOPE_TIMES: readonly Timestamp[] = [
+  '2026-03-04T12:05:00.000000Z',
+  '2026-03-04T13:30:00.000000Z',
+  1772625900, // 12:05:00Z again
+  1772629200,
+];
 
 const record = <T extends Record<string, fc.Arbitrary<unknown>>>(model: T) =>
   fc.record(model, { requiredKeys: ['id'], noNullPrototype: true });
@@ -59,14 +69,10 @@ const contactFields = {
   company: oneOf('Haddad Trading', 'Acme'),
 };
 
+const { name, phone, email, type } = contactFields;
+
 /** A contact as other events embed it (possibly stale). */
-export const embeddedContact = record({
-  id: contactId,
-  name: contactFields.name,
-  phone: contactFields.phone,
-  type: contactFields.type,
-  email: contactFields.email,
-});
+export const embeddedContact = record({ id: contactId, name, phone, type, email });
 
 const nestedContact = record({ ...contactFields, blacklisted: nullable(fc.boolean()), created_at: time, updated_at: time });
 const flatContact = record({
@@ -77,8 +83,8 @@ const flatContact = record({
   created_at: time,
   updated_at: time,
 });
-const nestedDeletion = record({ id: contactId, name: contactFields.name, deleted_at: time });
-const flatDeletion = record({ id: contactId, name: contactFields.name, phone: contactFields.phone, email: contactFields.email, type: contactFields.type, deleted_at: time });
+const nestedDeletion = record({ id: contactId, name, deleted_at: time });
+const flatDeletion = record({ id: contactId, name, phone, email, type, deleted_at: time });
 
 const delivery = (event: EventType, data: fc.Arbitrary<unknown>): fc.Arbitrary<Delivery> =>
   fc.record({ event: fc.constant(event), delivery_id: fc.uuid(), timestamp: envelopeTime, data }, { noNullPrototype: true });
@@ -156,14 +162,23 @@ const ticket = record({
 });
 
 export const ticketDelivery: fc.Arbitrary<Delivery> = fc.oneof(
-  delivery('ticket.created', fc.record({ ticket, contact: embeddedContact }, { requiredKeys: ['ticket'], noNullPrototype: true })),
+  delivery(
+    'ticket.created',
+    fc.record({ ticket, contact: embeddedContact }, { requiredKeys: ['ticket'], noNullPrototype: true }),
+  ),
   delivery('ticket.created', ticket),
 );
 
-export const pingDelivery: fc.Arbitrary<Delivery> = delivery('ping', fc.constant({ message: 'This is a test event from SkyLight Chat.' }));
+export const pingDelivery: fc.Arbitrary<Delivery> = delivery('ping', fc.constant({ message: 'This is a test event.' }));
 
 /** Any documented event. */
-export const anyDelivery: fc.Arbitrary<Delivery> = fc.oneof(contactDelivery, messageDelivery, bookingDelivery, ticketDelivery, pingDelivery);
+export const anyDelivery: fc.Arbitrary<Delivery> = fc.oneof(
+  contactDelivery,
+  messageDelivery,
+  bookingDelivery,
+  ticketDelivery,
+  pingDelivery,
+);
 
 export const contactEvent = contactDelivery.map(projectedDelivery);
 export const messageEvent = messageDelivery.map(projectedDelivery);

@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { contactSummary } from '../read-model/contact-summary.js';
+import { bookingConditions, contactConditions, ticketConditions } from '../read-model/list-filters.js';
+import { decodeCursor } from '../read-model/page.js';
+import { BookingListQuery, ContactListQuery, IdParams, TicketListQuery } from '../read-model/query-schemas.js';
+import type { ReadModelQueries } from '../read-model/read-model-queries.js';
+import { printNextCursor, printRecord, printRows } from './output.js';
+
+/** Runs a query command against a caught-up read model and returns the exit code. */
+export type WithQueries = (run: (queries: ReadModelQueries) => number) => Promise<void>;
+
+type Options = Record<string, string | boolean | undefined>;
+
+/** CLI flags become the same query parameters the HTTP API validates ("--contact-id 4" → contact_id=4). */
+const parameters = <S extends z.ZodType>(schema: S, options: Options): z.infer<S> => {
+  const entries = Object.entries(options)
+    .filter(([name, value]) => name !== 'json' && value !== undefined)
+    .map(([name, value]) => [name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), String(value)]);
+  const parsed = schema.safeParse(Object.fromEntries(entries));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `--${issue.path.join('.').replaceAll('_', '-')}: ${issue.message}`);
+    throw new Error(problems.join('\n'));
+  }
+  return parsed.data;
+};
+
+const after = (cursor: string | undefined) => (cursor === undefined ? undefined : decodeCursor(cursor));
+
+const CONTACT_COLUMNS = ['id', 'name', 'email', 'phone', 'type', 'status', 'blacklisted', 'tags', 'updated_at', 'deleted_at'];
+const BOOKING_COLUMNS = ['id', 'contact_id', 'title', 'status', 'starts_at', 'ends_at', 'anomalies'];
+const TICKET_COLUMNS = ['id', 'contact_id', 'subject', 'status', 'priority', 'created_at'];
+
+const paging = (command: Command) =>
+  command.option('--limit <n>', 'rows per page (max 500)').option('--cursor <cursor>', 'next page, from the previous output').option('--json', 'JSON output');
+
+export const registerQueryCommands = (program: Command, withQueries: WithQueries): void => {
+  const contacts = program.command('contacts').description('contacts in the read model');
+  paging(
+    contacts
+      .command('list')
+      .description('list contacts (deleted ones only with --include-deleted)')
+      .option('--tag <tag>')
+      .option('--status <status>')
+      .option('--type <type>')
+      .option('--blacklisted <true|false>')
+      .option('--q <text>', 'substring of name, email or phone')
+      .option('--include-deleted <true|false>'),
+  ).action((options: Options) =>
+    withQueries((queries) => {
+      const { limit, cursor, with_summary: _summary, min_position: _position, ...filters } = parameters(ContactListQuery, options);
+      const page = queries.list<Record<string, unknown>>('contacts', { conditions: contactConditions(filters), after: after(cursor), limit });
+      printRows(page.items, CONTACT_COLUMNS, options['json'] === true);
+      printNextCursor(page.next_cursor, options['json'] === true);
+      return 0;
+    }),
+  );
+
+  program
+    .command('contact')
+    .description('one contact')
+    .command('show')
+    .argument('<id>')
+    .option('--json', 'JSON output')
+    .action((id: string, options: Options) =>
+      withQueries((queries) => {
+        const { id: key } = parameters(IdParams, { id });
+        const contact = queries.view<Record<string, unknown>>('contacts', key);
+        if (contact === undefined) {
+          process.stderr.write(`no contact ${key}\n`);
+          return 1;
+        }
+        const summary = contactSummary(queries, key, contact['id'] as string | number);
+        printRecord(options['json'] === true ? { ...contact, summary } : { ...contact, ...summaryFields(summary) }, options['json'] === true);
+        return 0;
+      }),
+    );
+
+  const bookings = program.command('bookings').description('bookings in the read model');
+  paging(
+    bookings
+      .command('list')
+      .option('--status <status>', 'pending | confirmed | cancelled | completed')
+      .option('--contact-id <id>')
+      .option('--from <iso>', 'starts at or after')
+      .option('--to <iso>', 'starts at or before'),
+  ).action((options: Options) =>
+    withQueries((queries) => {
+      const { limit, cursor, from, to, min_position: _position, ...filters } = parameters(BookingListQuery, options);
+      const conditions = bookingConditions({ ...filters, from_us: from, to_us: to });
+      const page = queries.list<Record<string, unknown>>('bookings', { conditions, after: after(cursor), limit });
+      const rows = page.items.map((b) => ({ ...b, anomalies: (b['anomalies'] as unknown[]).length || '' }));
+      printRows(options['json'] === true ? page.items : rows, BOOKING_COLUMNS, options['json'] === true);
+      printNextCursor(page.next_cursor, options['json'] === true);
+      return 0;
+    }),
+  );
+
+  const tickets = program.command('tickets').description('tickets in the read model');
+  paging(tickets.command('list').option('--status <status>').option('--priority <priority>').option('--contact-id <id>')).action(
+    (options: Options) =>
+      withQueries((queries) => {
+        const { limit, cursor, min_position: _position, ...filters } = parameters(TicketListQuery, options);
+        const page = queries.list<Record<string, unknown>>('tickets', { conditions: ticketConditions(filters), after: after(cursor), limit });
+        printRows(page.items, TICKET_COLUMNS, options['json'] === true);
+        printNextCursor(page.next_cursor, options['json'] === true);
+        return 0;
+      }),
+  );
+};
+
+const summaryFields = (summary: ReturnType<typeof contactSummary>) => ({
+  bookings: Object.entries(summary.bookings)
+    .map(([status, n]) => `${status}: ${n}`)
+    .join(', '),
+  open_tickets: summary.open_tickets,
+  messages: summary.messages,
+  last_activity_at: summary.last_activity_at,
+});

@@ -1,0 +1,51 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { StoredProjection } from '../../projections/projection.js';
+import { ensureReadModels, readModelEntries } from '../read-model/read-model-catalog.js';
+import type { ReadModelDb } from '../read-model/read-model-db.js';
+import { EventStoreFailure } from '../store/event-store-error.js';
+import type { EventStore } from '../store/event-store.js';
+import { batchApplier, CheckpointMoved } from './apply-batch.js';
+import { batches } from './batches.js';
+
+export type CatchUpResult = { readonly events: number; readonly position: number };
+
+/**
+ * Applies what the log holds beyond the read model's checkpoints, up to the head as it was when called, then
+ * returns. The CLI does this before answering, so it never shows a stale view, server running or not.
+ */
+export const catchUp = async (options: {
+  store: EventStore;
+  db: ReadModelDb;
+  projections: readonly StoredProjection[];
+  now?: () => Date;
+  onProgress?: (done: number, total: number) => void;
+}): Promise<CatchUpResult> => {
+  const { store, db, projections } = options;
+  const now = options.now ?? (() => new Date());
+  ensureReadModels(db, projections, now().toISOString());
+  const head = await store.headPosition();
+  if (E.isLeft(head)) throw new EventStoreFailure(head.left);
+  const apply = batchApplier(db);
+  for (let attempt = 0; ; attempt++) {
+    const entries = readModelEntries(db);
+    let targets = projections.flatMap((projection) => {
+      const entry = entries.get(projection.name);
+      return entry === undefined ? [] : [{ projection, tableName: entry.table_name, position: entry.position }];
+    });
+    const from = Math.min(...targets.map((t) => t.position));
+    let done = 0;
+    try {
+      for await (const batch of batches(store.readAll({ fromPosition: from }), 2000)) {
+        const inRange = batch.filter((event) => event.position <= head.right);
+        targets = apply(targets, inRange, now().toISOString());
+        done += inRange.length;
+        options.onProgress?.(done, Math.max(done, head.right - from));
+        if (inRange.length < batch.length) break;
+      }
+      return { events: done, position: head.right };
+    } catch (error) {
+      // A running server advanced a checkpoint meanwhile: start again from the new checkpoints.
+      if (!(error instanceof CheckpointMoved) || attempt >= 5) throw error;
+    }
+  }
+};
