@@ -1,14 +1,18 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { projections } from '../projections/registry.js';
+import type { StoredProjection } from '../projections/projection.js';
+import { projections as registeredProjections } from '../projections/registry.js';
 import type { Config } from './config.js';
 import { buildApp, createLogger } from './http/app.js';
 import { isLoopbackHost } from './http/loopback.js';
+import { registerHistoryRoutes } from './http/history-routes.js';
+import { registerQuarantineRoutes } from './http/quarantine-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
 import { registerReadyRoute } from './http/ready-route.js';
 import { acceptDelivery } from './intake/accept-delivery.js';
 import { openReadModelDb, type ReadModelDb } from './read-model/read-model-db.js';
 import { readModelQueries } from './read-model/read-model-queries.js';
+import { rebuildOutdated } from './runner/rebuild-outdated.js';
 import { startRunner, type Runner } from './runner/runner.js';
 import type { EventStore } from './store/event-store.js';
 import { openEventStore } from './store/open-event-store.js';
@@ -18,12 +22,17 @@ export type Service = {
   readonly store: EventStore;
   readonly runner: Runner;
   readonly readModel: ReadModelDb;
+  /** Settles once the start-up rebuild of projections whose version changed has swapped in (at once if none). */
+  readonly startupRebuild: Promise<void>;
   /** Stops accepting, finishes in-flight requests and the current batch, closes the stores. */
   readonly close: () => Promise<void>;
 };
 
 /** The composition root: configuration in, a ready (not yet listening) service out. */
-export const composeService = async (config: Config): Promise<Service> => {
+export const composeService = async (
+  config: Config,
+  projections: readonly StoredProjection[] = registeredProjections,
+): Promise<Service> => {
   if (!isLoopbackHost(config.HOST) && config.API_TOKEN === undefined) {
     throw new Error(`refusing to listen on non-loopback HOST=${config.HOST} without API_TOKEN`);
   }
@@ -31,6 +40,7 @@ export const composeService = async (config: Config): Promise<Service> => {
   const readModel = openReadModelDb(join(config.DATA_DIR, 'read-model.db'));
   const logger = createLogger(config.LOG_LEVEL);
   const runner = startRunner({ store, db: readModel, projections, log: logger.child({ component: 'runner' }) });
+  const startupRebuild = rebuildOutdated({ store, readModel, runner, projections, log: logger.child({ component: 'rebuild' }) });
   try {
     const app = await buildApp({
       accept: acceptDelivery({ store, webhookSecret: config.WEBHOOK_SECRET, now: () => new Date() }),
@@ -41,7 +51,9 @@ export const composeService = async (config: Config): Promise<Service> => {
       routes: [
         (instance) => registerReadyRoute(instance, { store, runner }),
         (instance) =>
-          registerQueryRoutes(instance, { queries: readModelQueries(readModel), runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS }),
+          registerQueryRoutes(instance, { queries: readModelQueries(readModel), runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS, store }),
+        (instance) => registerHistoryRoutes(instance, { store }),
+        (instance) => registerQuarantineRoutes(instance, { store, now: () => new Date() }),
       ],
     });
     return {
@@ -49,14 +61,17 @@ export const composeService = async (config: Config): Promise<Service> => {
       store,
       runner,
       readModel,
+      startupRebuild: startupRebuild.done,
       close: async () => {
         await app.close();
+        await startupRebuild.stop();
         await runner.stop();
         await store.close();
         readModel.close();
       },
     };
   } catch (error) {
+    await startupRebuild.stop();
     await runner.stop();
     await store.close();
     readModel.close();

@@ -10,10 +10,13 @@ import { readModelQueries } from '../read-model/read-model-queries.js';
 import { catchUp } from '../runner/catch-up.js';
 import type { EventStore } from '../store/event-store.js';
 import { openEventStore } from '../store/open-event-store.js';
+import { registerHistoryCommands, showContactAsOf } from './history-commands.js';
 import { runIngest } from './ingest-command.js';
 import { printRows } from './output.js';
 import { progressLine } from './progress.js';
+import { registerQuarantineCommands } from './quarantine-commands.js';
 import { registerQueryCommands } from './query-commands.js';
+import { registerReplayCommands } from './replay-commands.js';
 
 const loadConfig = (): Config => {
   const config = parseConfig(process.env);
@@ -61,7 +64,13 @@ registerQueryCommands(program, (run) =>
     await catchUp({ store, db: readModel, projections, onProgress: progress.tick });
     return run(readModelQueries(readModel));
   }),
+  (id, options) => withStores((store) => showContactAsOf(store, id, options)),
 );
+
+registerHistoryCommands(program, withStores);
+registerQuarantineCommands(program, withStores, () => new Date());
+
+registerReplayCommands(program, projections, withStores);
 
 program
   .command('status')

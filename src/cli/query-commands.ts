@@ -1,29 +1,14 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { contactSummary } from '../read-model/contact-summary.js';
 import { bookingConditions, contactConditions, ticketConditions } from '../read-model/list-filters.js';
 import { decodeCursor } from '../read-model/page.js';
 import { BookingListQuery, ContactListQuery, IdParams, TicketListQuery } from '../read-model/query-schemas.js';
 import type { ReadModelQueries } from '../read-model/read-model-queries.js';
+import { parameters, type Options } from './command-parameters.js';
 import { printNextCursor, printRecord, printRows } from './output.js';
 
 /** Runs a query command against a caught-up read model and returns the exit code. */
 export type WithQueries = (run: (queries: ReadModelQueries) => number) => Promise<void>;
-
-type Options = Record<string, string | boolean | undefined>;
-
-/** CLI flags become the same query parameters the HTTP API validates ("--contact-id 4" → contact_id=4). */
-const parameters = <S extends z.ZodType>(schema: S, options: Options): z.infer<S> => {
-  const entries = Object.entries(options)
-    .filter(([name, value]) => name !== 'json' && value !== undefined)
-    .map(([name, value]) => [name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), String(value)]);
-  const parsed = schema.safeParse(Object.fromEntries(entries));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `--${issue.path.join('.').replaceAll('_', '-')}: ${issue.message}`);
-    throw new Error(problems.join('\n'));
-  }
-  return parsed.data;
-};
 
 const after = (cursor: string | undefined) => (cursor === undefined ? undefined : decodeCursor(cursor));
 
@@ -34,7 +19,10 @@ const TICKET_COLUMNS = ['id', 'contact_id', 'subject', 'status', 'priority', 'cr
 const paging = (command: Command) =>
   command.option('--limit <n>', 'rows per page (max 500)').option('--cursor <cursor>', 'next page, from the previous output').option('--json', 'JSON output');
 
-export const registerQueryCommands = (program: Command, withQueries: WithQueries): void => {
+/** `contact show --as-of / --at-revision`: the contact as it was, folded from the log rather than read from the read model. */
+export type ShowContactAsOf = (id: string, options: Options) => Promise<void>;
+
+export const registerQueryCommands = (program: Command, withQueries: WithQueries, showContactAsOf: ShowContactAsOf): void => {
   const contacts = program.command('contacts').description('contacts in the read model');
   paging(
     contacts
@@ -61,19 +49,23 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
     .description('one contact')
     .command('show')
     .argument('<id>')
+    .option('--as-of <iso>', 'as it was at this business time (read from the log)')
+    .option('--at-revision <n>', "as it was after this revision of the contact's stream (read from the log)")
     .option('--json', 'JSON output')
     .action((id: string, options: Options) =>
-      withQueries((queries) => {
-        const { id: key } = parameters(IdParams, { id });
-        const contact = queries.view<Record<string, unknown>>('contacts', key);
-        if (contact === undefined) {
-          process.stderr.write(`no contact ${key}\n`);
-          return 1;
-        }
-        const summary = contactSummary(queries, key, contact['id'] as string | number);
-        printRecord(options['json'] === true ? { ...contact, summary } : { ...contact, ...summaryFields(summary) }, options['json'] === true);
-        return 0;
-      }),
+      options['asOf'] !== undefined || options['atRevision'] !== undefined
+        ? showContactAsOf(id, options)
+        : withQueries((queries) => {
+            const { id: key } = parameters(IdParams, { id });
+            const contact = queries.view<Record<string, unknown>>('contacts', key);
+            if (contact === undefined) {
+              process.stderr.write(`no contact ${key}\n`);
+              return 1;
+            }
+            const summary = contactSummary(queries, key, contact['id'] as string | number);
+            printRecord(options['json'] === true ? { ...contact, summary } : { ...contact, ...summaryFields(summary) }, options['json'] === true);
+            return 0;
+          }),
     );
 
   const bookings = program.command('bookings').description('bookings in the read model');

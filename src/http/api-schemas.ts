@@ -92,3 +92,70 @@ export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arra
 export const ProblemSchema = z
   .looseObject({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string().optional() })
   .meta({ id: 'Problem' });
+
+export const FieldChange = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });
+
+export const AuditEntry = z
+  .object({
+    event: z.enum(['contact.created', 'contact.updated', 'contact.deleted']),
+    event_id: z.string(),
+    occurred_at: Timestamp,
+    received_at: z.string().nullable(),
+    delivery_id: z.string().nullable(),
+    changes: z.array(FieldChange).describe('the fields this event changed, with their value before and after'),
+  })
+  .meta({ id: 'AuditEntry' });
+
+export const ContactAudit = z
+  .object({ contact_id: EntityId, entries: z.array(AuditEntry).describe('in business-time order') })
+  .meta({ id: 'ContactAudit' });
+
+export const StoredEvent = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    stream: z.string(),
+    revision: z.number().int(),
+    position: z.number(),
+    recorded_at: z.string(),
+    data: z.unknown().describe('exactly as received'),
+    metadata: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'StoredEvent' });
+
+export const StreamHistory = z
+  .object({ stream: z.string(), events: z.array(StoredEvent), next_from_revision: z.number().int().nullable() })
+  .meta({ id: 'StreamHistory' });
+
+const StoredAs = z.object({ stream: z.string(), event_id: z.string(), position: z.number() });
+
+export const QuarantineItem = z
+  .object({
+    revision: z.number().int(),
+    position: z.number(),
+    event_id: z.string(),
+    received_at: z.string(),
+    event: z.string().nullable(),
+    delivery_id: z.string().nullable(),
+    reason: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })),
+    body_bytes: z.number().int(),
+    status: z.enum(['still_invalid', 'passes_now', 'retried']).describe('what a retry would do now, or did'),
+    stored_as: StoredAs.nullable(),
+  })
+  .meta({ id: 'QuarantineItem' });
+
+export const QuarantinePage = z.object({ items: z.array(QuarantineItem), next_after_revision: z.number().int().nullable() });
+
+export const RetryOutcome = z
+  .object({
+    quarantine_event_id: z.string(),
+    quarantine_revision: z.number().int(),
+    status: z.enum(['appended', 'duplicate', 'still_invalid', 'unavailable']),
+    event: z.string().optional(),
+    event_id: z.string().optional(),
+    stream: z.string().optional(),
+    position: z.number().optional(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'RetryOutcome' });

@@ -6,8 +6,10 @@ import { bookingConditions, contactConditions, ticketConditions } from '../read-
 import { decodeCursor } from '../read-model/page.js';
 import type { ReadModelQueries } from '../read-model/read-model-queries.js';
 import type { Runner } from '../runner/runner.js';
-import { BookingListQuery, ContactListQuery, IdParams, MinPosition, TicketListQuery } from '../read-model/query-schemas.js';
+import type { EventStore } from '../store/event-store.js';
+import { BookingListQuery, ContactListQuery, IdParams, LookupQuery, MinPosition, TicketListQuery } from '../read-model/query-schemas.js';
 import { BookingView, ContactSummary, ContactView, ConversationView, pageOf, ProblemSchema, TicketView } from './api-schemas.js';
+import { isTimeTravel, replyBookingAsOf, replyContactAsOf } from './as-of-reply.js';
 import { sendProblem } from './problem.js';
 import { awaitPosition } from './read-your-writes.js';
 
@@ -16,6 +18,8 @@ export type QueryDeps = {
   readonly runner: Runner;
   /** Longest a `min_position` query waits for the read model. */
   readonly minPositionWaitMs: number;
+  /** Time travel (`as_of`, `at_revision`) reads the entity's stream from the log. */
+  readonly store: EventStore;
 };
 
 const notFound = (what: string, id: string) => ({ status: 404, title: 'Not found', detail: `no ${what} ${id}` });
@@ -34,13 +38,14 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     {
       schema: {
         tags: ['contacts'],
-        summary: 'A contact: 410 with its tombstone once deleted',
+        summary: 'A contact: 410 with its tombstone once deleted; as_of / at_revision: as it was then, from the log',
         params: IdParams,
-        querystring: MinPosition,
+        querystring: LookupQuery,
         response: { 200: ContactView, 410: ContactView, ...problems },
       },
     },
     async (request, reply) => {
+      if (isTimeTravel(request.query)) return replyContactAsOf(reply, deps.store, request.params.id, request.query);
       if (!(await applied(request.query.min_position, reply))) return reply;
       const contact = queries.view<z.infer<typeof ContactView>>('contacts', request.params.id);
       if (contact === undefined) return sendProblem(reply, notFound('contact', request.params.id));
@@ -107,9 +112,16 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
   api.get(
     '/bookings/:id',
     {
-      schema: { tags: ['bookings'], summary: 'A booking', params: IdParams, querystring: MinPosition, response: { 200: BookingView, ...problems } },
+      schema: {
+        tags: ['bookings'],
+        summary: 'A booking; as_of / at_revision: as it was then, from the log',
+        params: IdParams,
+        querystring: LookupQuery,
+        response: { 200: BookingView, ...problems },
+      },
     },
     async (request, reply) => {
+      if (isTimeTravel(request.query)) return replyBookingAsOf(reply, deps.store, request.params.id, request.query);
       if (!(await applied(request.query.min_position, reply))) return reply;
       return queries.view<z.infer<typeof BookingView>>('bookings', request.params.id) ?? sendProblem(reply, notFound('booking', request.params.id));
     },

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { routeDelivery, type RejectedDelivery, type RoutedDelivery } from '../events/route-delivery.js';
-import { describeEventStoreError } from '../store/event-store-error.js';
-import type { AppendedEvent, EventStore } from '../store/event-store.js';
+import { routeDelivery } from '../events/route-delivery.js';
+import type { EventStore } from '../store/event-store.js';
+import { appendDelivery } from './append-delivery.js';
 import { deliveryMetadata, skylightHeaders, type DeliveryContext } from './delivery-metadata.js';
 import type { IntakeOutcome } from './intake-outcome.js';
 import { verifySignature } from './signature.js';
@@ -24,22 +24,6 @@ const header = (headers: IncomingDelivery['headers'], name: string): string | un
   return Array.isArray(value) ? value[0] : value;
 };
 
-const describe = (routed: RoutedDelivery | RejectedDelivery, appended: AppendedEvent): IntakeOutcome => {
-  const { record } = routed;
-  const common = { event_id: appended.id, stream: record.stream, position: appended.position };
-  const duplicate = appended.status === 'duplicate';
-  switch (routed.outcome) {
-    case 'event':
-      return { status: duplicate ? 'duplicate' : 'appended', event: record.type, ...common };
-    case 'unrecognized':
-      return { status: 'unrecognized', event: record.type, duplicate, ...common };
-    case 'quarantined':
-      return { status: 'quarantined', reason: routed.reason, duplicate, ...common };
-    case 'rejected':
-      return { status: 'rejected', reason: routed.reason, event_id: appended.id, position: appended.position };
-  }
-};
-
 /**
  * The one pipeline every delivery goes through, from HTTP or from a file: verify, route, append durably, and say
  * what happened. Nothing is dropped: unknown events and invalid bodies are stored in their own streams.
@@ -58,10 +42,5 @@ export const acceptDelivery =
       headers: skylightHeaders(incoming.headers),
       channel: incoming.channel,
     });
-    const { stream, ...event } = routed.record;
-    const result = await deps.store.append(stream, [{ ...event, metadata }], 'any');
-    if (E.isLeft(result)) return { status: 'unavailable', reason: describeEventStoreError(result.left) };
-    const [appended] = result.right.events;
-    if (appended === undefined) throw new Error(`store returned no result for the append to ${stream}`);
-    return describe(routed, appended);
+    return appendDelivery(deps.store, routed, metadata);
   };

@@ -25,7 +25,7 @@ const Paging = z.object({
     .refine((cursor) => cursor === undefined || decodeCursor(cursor) !== undefined, 'not a cursor from a previous page'),
 });
 
-const instant = z
+export const instant = z
   .string()
   .refine((value) => parseInstant(value) !== undefined, 'expected an ISO-8601 date-time')
   .transform((value) => parseInstant(value) as number);
@@ -55,3 +55,13 @@ export const TicketListQuery = MinPosition.extend({
   contact_id: z.string().min(1).optional(),
 }).merge(Paging);
 
+/** Time travel on a lookup: read from the log, at a business time or after a stream revision, never both. */
+export const AsOf = z.object({
+  as_of: instant.optional().describe('the state at this business time (ISO-8601), folded from the log'),
+  at_revision: z.coerce.number().int().nonnegative().optional().describe("the state after this revision of the entity's stream"),
+});
+
+export const LookupQuery = MinPosition.extend(AsOf.shape).refine(
+  (query) => query.as_of === undefined || query.at_revision === undefined,
+  { path: ['at_revision'], message: 'as_of and at_revision exclude each other' },
+);

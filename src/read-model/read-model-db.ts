@@ -10,6 +10,14 @@ const SCHEMA = `
     position   INTEGER NOT NULL,
     updated_at TEXT NOT NULL
   );
+  CREATE TABLE IF NOT EXISTS rebuilds (
+    table_name TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    purpose    TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+  );
   CREATE TABLE IF NOT EXISTS skipped_events (
     position INTEGER PRIMARY KEY,
     event_id TEXT NOT NULL,

@@ -27,6 +27,10 @@ export const readModelQueries = (db: ReadModelDb) => {
     return entry.table_name;
   };
 
+  // Each read runs in one transaction: the catalog lookup and the table read see the same snapshot, so a rebuild
+  // swapping tables in (even from another process) is seen entirely or not at all.
+  const snapshot = <A extends unknown[], R>(read: (...args: A) => R) => db.transaction(read);
+
   const view = <V>(projection: string, key: string): V | undefined => {
     const row = prepared<{ view: string | null }>(`SELECT view FROM ${tableOf(projection)} WHERE key = ?`).get(key);
     return row?.view == null ? undefined : (JSON.parse(row.view) as V);
@@ -61,7 +65,12 @@ export const readModelQueries = (db: ReadModelDb) => {
     return row === undefined ? undefined : (JSON.parse(row.view) as V);
   };
 
-  return { view, list, count, latest };
+  return {
+    view: snapshot(view) as typeof view,
+    list: snapshot(list) as typeof list,
+    count: snapshot(count),
+    latest: snapshot(latest) as typeof latest,
+  };
 };
 
 export type ReadModelQueries = ReturnType<typeof readModelQueries>;

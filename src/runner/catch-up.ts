@@ -1,11 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { StoredProjection } from '../../projections/projection.js';
-import { ensureReadModels, readModelEntries } from '../read-model/read-model-catalog.js';
+import { ensureReadModels } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
-import { batchApplier, CheckpointMoved } from './apply-batch.js';
-import { batches } from './batches.js';
+import { CheckpointMoved } from './apply-batch.js';
+import { foldLog } from './fold-log.js';
+import { liveTargets } from './live-targets.js';
 
 export type CatchUpResult = { readonly events: number; readonly position: number };
 
@@ -25,24 +26,20 @@ export const catchUp = async (options: {
   ensureReadModels(db, projections, now().toISOString());
   const head = await store.headPosition();
   if (E.isLeft(head)) throw new EventStoreFailure(head.left);
-  const apply = batchApplier(db);
   for (let attempt = 0; ; attempt++) {
-    const entries = readModelEntries(db);
-    let targets = projections.flatMap((projection) => {
-      const entry = entries.get(projection.name);
-      return entry === undefined ? [] : [{ projection, tableName: entry.table_name, position: entry.position }];
-    });
+    const targets = liveTargets(db, projections);
     const from = Math.min(...targets.map((t) => t.position));
-    let done = 0;
     try {
-      for await (const batch of batches(store.readAll({ fromPosition: from }), 2000)) {
-        const inRange = batch.filter((event) => event.position <= head.right);
-        targets = apply(targets, inRange, now().toISOString());
-        done += inRange.length;
-        options.onProgress?.(done, Math.max(done, head.right - from));
-        if (inRange.length < batch.length) break;
-      }
-      return { events: done, position: head.right };
+      const { events } = await foldLog({
+        store,
+        db,
+        targets,
+        checkpointTable: 'read_models',
+        until: head.right,
+        now,
+        onProgress: (done) => options.onProgress?.(done, Math.max(done, head.right - from)),
+      });
+      return { events, position: head.right };
     } catch (error) {
       // A running server advanced a checkpoint meanwhile: start again from the new checkpoints.
       if (!(error instanceof CheckpointMoved) || attempt >= 5) throw error;

@@ -1,10 +1,12 @@
+import { setImmediate } from 'node:timers/promises';
 import type { StoredProjection } from '../../projections/projection.js';
-import { ensureReadModels, readModelEntries } from '../read-model/read-model-catalog.js';
+import { ensureReadModels } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import type { EventStore, Subscription } from '../store/event-store.js';
 import { batchApplier, CheckpointMoved, type ProjectionTarget } from './apply-batch.js';
 import { batches } from './batches.js';
+import { liveTargets } from './live-targets.js';
 
 export type RunnerLog = {
   info: (fields: object, message: string) => void;
@@ -31,6 +33,8 @@ export type Runner = {
   readonly progress: () => readonly ProjectionProgress[];
   /** Resolves true once every projection has applied `position`, false after `timeoutMs`. */
   readonly waitFor: (position: number, timeoutMs: number) => Promise<boolean>;
+  /** Re-reads the catalog (after a rebuild swapped tables in) and resubscribes from the checkpoints. */
+  readonly reload: () => Promise<void>;
   readonly stop: () => Promise<void>;
 };
 
@@ -47,19 +51,14 @@ export const startRunner = (options: RunnerOptions): Runner => {
   ensureReadModels(db, projections, now().toISOString());
   const apply = batchApplier(db);
 
-  const loadTargets = (): ProjectionTarget[] => {
-    const entries = readModelEntries(db);
-    return projections.flatMap((projection) => {
-      const entry = entries.get(projection.name);
-      return entry === undefined ? [] : [{ projection, tableName: entry.table_name, position: entry.position }];
-    });
-  };
+  const loadTargets = (): ProjectionTarget[] => liveTargets(db, projections);
 
   let targets = loadTargets();
   let stopped = false;
   let subscription: Subscription | undefined;
   const waiters = new Set<{ position: number; resolve: (reached: boolean) => void }>();
-  const appliedPosition = () => Math.min(...targets.map((t) => t.position));
+  // With every projection waiting for its rebuild there is nothing live to be behind.
+  const appliedPosition = () => (targets.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...targets.map((t) => t.position)));
   const notify = () => {
     const applied = appliedPosition();
     for (const waiter of waiters) {
@@ -72,14 +71,21 @@ export const startRunner = (options: RunnerOptions): Runner => {
 
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  let wakeIdle: () => void = () => undefined;
   const runOnce = async () => {
     targets = loadTargets();
     notify();
+    if (targets.length === 0) {
+      await new Promise<void>((resolve) => (wakeIdle = resolve));
+      return;
+    }
     subscription = store.subscribe({ fromPosition: appliedPosition() });
     for await (const batch of batches(subscription, maxBatch)) {
       if (stopped) return;
       targets = apply(targets, batch, now().toISOString());
       notify();
+      // Catching up on a long backlog must not starve the requests the same process serves.
+      await setImmediate();
     }
   };
 
@@ -125,8 +131,13 @@ export const startRunner = (options: RunnerOptions): Runner => {
         waiters.add(waiter);
       });
     },
+    reload: async () => {
+      wakeIdle();
+      await subscription?.close();
+    },
     stop: async () => {
       stopped = true;
+      wakeIdle();
       await subscription?.close();
       await loop;
       for (const waiter of waiters) waiter.resolve(false);

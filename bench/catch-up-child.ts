@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import { projections } from '../projections/registry.js';
+import { openReadModelDb } from '../src/read-model/read-model-db.js';
+import { catchUp } from '../src/runner/catch-up.js';
+import { openSqliteEventStore } from '../src/store/sqlite.js';
+
+/**
+ * Runs in its own process (bench/catch-up-process.ts starts it): folds DATA_DIR's event log into DATA_DIR's read
+ * model with the runner's catch-up, and prints the time it took and the process's peak resident memory as JSON.
+ */
+const [dataDir] = process.argv.slice(2);
+if (dataDir === undefined) throw new Error('usage: catch-up-child DATA_DIR');
+const store = openSqliteEventStore(join(dataDir, 'events.db'));
+const db = openReadModelDb(join(dataDir, 'read-model.db'));
+const started = performance.now();
+const result = await catchUp({ store, db, projections });
+const seconds = (performance.now() - started) / 1000;
+await store.close();
+db.close();
+// maxRSS is in kilobytes on Linux.
+process.stdout.write(JSON.stringify({ events: result.events, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }));

@@ -1,0 +1,64 @@
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { failed, summarise, type FigureResult } from './figure.js';
+import { fixtureCache } from './fixtures.js';
+import { intakeHttp } from './intake-http.js';
+import { renderTable, writeReport } from './report.js';
+import type { Scenario, ScenarioContext } from './scenario.js';
+import { closeAllScopes, withScope } from './scope.js';
+
+/** Every scenario, in the order they run (cheap and in-process first, then the servers). */
+const scenarios: readonly Scenario[] = [intakeHttp];
+
+const usage = `usage: npm run bench -- [--quick] [--only ${scenarios.map((s) => s.name).join(',')}] [--runs N]`;
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, runs: { type: 'string', default: '3' } },
+});
+const runs = Number(values.runs);
+const only = values.only?.split(',').map((name) => name.trim()) ?? scenarios.map((s) => s.name);
+const unknown = only.filter((name) => !scenarios.some((s) => s.name === name));
+if (unknown.length > 0 || !Number.isInteger(runs) || runs < 3) {
+  console.error(unknown.length > 0 ? `unknown scenario: ${unknown.join(', ')}\n${usage}` : `--runs must be 3 or more\n${usage}`);
+  process.exit(2);
+}
+
+process.once('SIGINT', () => {
+  console.error('interrupted: stopping servers, removing temp dirs');
+  void closeAllScopes().finally(() => process.exit(130));
+});
+
+const started = performance.now();
+const log = (message: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}`);
+const figures: FigureResult[] = await withScope(async (fixtureScope) => {
+  const context: ScenarioContext = { quick: values.quick, runs, fixtures: fixtureCache(fixtureScope, log), log };
+  const results: FigureResult[] = [];
+  for (const scenario of scenarios.filter((s) => only.includes(s.name))) {
+    log(`${scenario.name}: start`);
+    const specs = scenario.figures(context);
+    try {
+      results.push(...summarise(scenario.name, specs, await scenario.measure(context)));
+      log(`${scenario.name}: done`);
+    } catch (error) {
+      log(`${scenario.name}: FAILED ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      results.push(...failed(scenario.name, specs, error));
+    }
+  }
+  return results;
+});
+
+const seconds = (performance.now() - started) / 1000;
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+console.log(`\n${renderTable(figures)}\n`);
+const file = writeReport(fileURLToPath(new URL('results', import.meta.url)), {
+  date: new Date().toISOString(),
+  command,
+  quick: values.quick,
+  runs,
+  seconds,
+  machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30) },
+  figures,
+});
+console.log(`${command}: ${seconds.toFixed(0)} s, ${cpus().length} cores, Node ${process.version}; written to ${file}`);
+process.exitCode = figures.some((f) => f.verdict === 'failed') ? 1 : 0;

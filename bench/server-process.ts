@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { freePort } from '../test/support/server-process.js';
+import { checkoutRoot, nodeArgsFor } from './node-entry.js';
+import type { Scope } from './scope.js';
+
+export type BenchServer = {
+  readonly url: string;
+  /** Resident memory now and at its peak, in MB (Linux /proc). */
+  readonly memoryMb: () => { readonly rss: number; readonly peak: number };
+  /** Resolves once /ready reports every projection at the log's head. */
+  readonly caughtUp: () => Promise<void>;
+  readonly stop: () => Promise<void>;
+};
+
+const STOP_GRACE_MS = 15_000;
+const CATCH_UP_LIMIT_MS = 600_000;
+
+const statusKb = (pid: number, field: string): number => {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match === null ? Number.NaN : Number(match[1]);
+};
+
+/**
+ * The real service (src/main.ts) as a child process, on a free port, over `dataDir`; stopped with SIGTERM (so a
+ * `--cpu-prof` child writes its profile) when the scope closes, SIGKILL if it does not stop in time.
+ */
+export const startBenchServer = async (scope: Scope, dataDir: string, env: Record<string, string> = {}): Promise<BenchServer> => {
+  const port = await freePort();
+  const child = spawn(process.execPath, nodeArgsFor('src/main'), {
+    cwd: checkoutRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const stop = async () => {
+    if (!running()) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(killer);
+  };
+  scope.defer(stop);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (!running()) throw new Error(`server exited with ${child.exitCode ?? child.signalCode}:\n${output}`);
+    const healthy = await fetch(`${url}/health`).then((response) => response.ok, () => false);
+    if (healthy) break;
+    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const pid = child.pid ?? Number.NaN;
+  return {
+    url,
+    memoryMb: () => ({ rss: statusKb(pid, 'VmRSS') / 1024, peak: statusKb(pid, 'VmHWM') / 1024 }),
+    caughtUp: async () => {
+      const deadline = Date.now() + CATCH_UP_LIMIT_MS;
+      while (((await (await fetch(`${url}/ready`)).json()) as { status: string }).status !== 'ready') {
+        if (Date.now() > deadline) throw new Error(`read model not caught up after ${CATCH_UP_LIMIT_MS} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    stop,
+  };
+};

@@ -1,0 +1,63 @@
+import { canonicalJson } from '../src/events/canonical-json.js';
+import type { ContactEvent, DomainEvent } from '../src/events/domain-event.js';
+import type { Timestamp } from '../src/events/timestamp.js';
+import { contactsProjection, type ContactView } from './contacts.js';
+import { clockOf, compareClocks } from './last-writer-wins.js';
+import type { ProjectedEvent } from './projection.js';
+
+/** One event of a contact's own stream, with the delivery facts from its metadata that its audit entry shows. */
+export type AuditedEvent = ProjectedEvent & { readonly received_at: string | null; readonly delivery_id: string | null };
+
+export type FieldChange = { readonly field: string; readonly from: unknown; readonly to: unknown };
+
+export type AuditEntry = {
+  readonly event: ContactEvent['type'];
+  readonly event_id: string;
+  readonly occurred_at: Timestamp;
+  readonly received_at: string | null;
+  readonly delivery_id: string | null;
+  readonly changes: FieldChange[];
+};
+
+type AuditedContactEvent = AuditedEvent & { readonly event: ContactEvent };
+
+const CONTACT_EVENTS: ReadonlySet<DomainEvent['type']> = new Set(['contact.created', 'contact.updated', 'contact.deleted']);
+
+const isContactEvent = (audited: AuditedEvent): audited is AuditedContactEvent => CONTACT_EVENTS.has(audited.event.type);
+
+/** Flags computed from the fields rather than fields themselves: `deleted_at` already says what `deleted` says. */
+const FLAGS = new Set(['deleted', 'partial']);
+
+const valueOf = (view: ContactView | null, field: string): unknown =>
+  view !== null && Object.hasOwn(view, field) ? (view[field] ?? null) : null;
+
+/** The fields whose value differs (deep, by canonical JSON); a field nothing was known of counts as null. */
+const changesBetween = (before: ContactView | null, after: ContactView | null): FieldChange[] =>
+  Object.keys(after ?? {})
+    .filter((field) => !FLAGS.has(field))
+    .map((field) => ({ field, from: valueOf(before, field), to: valueOf(after, field) }))
+    .filter((change) => canonicalJson(change.from) !== canonicalJson(change.to));
+
+/**
+ * The contact's history as field changes: its own contact.* events folded in business-time order (ties: event id,
+ * the order last-writer-wins uses), each diffed against the state before it. The state is the contacts
+ * projection's own, so an entry shows what that event changed in the contact as the API shows it: a deletion's
+ * stale copy of a field does not override what a created/updated event set, and a late delivery takes its
+ * business-time place, with the entries after it diffed against it.
+ */
+export const contactAudit = (contactKey: string, events: readonly AuditedEvent[]): AuditEntry[] => {
+  const ordered = events.filter(isContactEvent).sort((a, b) => compareClocks(clockOf(a), clockOf(b)));
+  let state = contactsProjection.initial(contactKey);
+  return ordered.map((audited) => {
+    const before = contactsProjection.view(state);
+    state = contactsProjection.evolve(state, audited);
+    return {
+      event: audited.event.type,
+      event_id: audited.id,
+      occurred_at: audited.event.occurred_at,
+      received_at: audited.received_at,
+      delivery_id: audited.delivery_id,
+      changes: changesBetween(before, contactsProjection.view(state)),
+    };
+  });
+};

@@ -1,0 +1,17 @@
+import type { z } from 'zod';
+
+/** Commander's parsed options. */
+export type Options = Record<string, string | boolean | undefined>;
+
+/** CLI flags become the same query parameters the HTTP API validates ("--contact-id 4" → contact_id=4). */
+export const parameters = <S extends z.ZodType>(schema: S, options: Options): z.infer<S> => {
+  const entries = Object.entries(options)
+    .filter(([name, value]) => name !== 'json' && value !== undefined)
+    .map(([name, value]) => [name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), String(value)]);
+  const parsed = schema.safeParse(Object.fromEntries(entries));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `--${issue.path.join('.').replaceAll('_', '-')}: ${issue.message}`);
+    throw new Error(problems.join('\n'));
+  }
+  return parsed.data;
+};

@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import * as E from 'fp-ts/lib/Either.js';
+import { listQuarantine } from '../quarantine/quarantine-listing.js';
+import { QuarantineListQuery } from '../quarantine/quarantine-query.js';
+import { retryQuarantine } from '../quarantine/retry-quarantine.js';
+import { describeEventStoreError } from '../store/event-store-error.js';
+import { parameters, type Options } from './command-parameters.js';
+import type { WithStore } from './history-commands.js';
+import { printRows } from './output.js';
+
+const ITEM_COLUMNS = ['revision', 'position', 'event_id', 'received_at', 'event', 'delivery_id', 'reason', 'body_bytes', 'status'];
+const OUTCOME_COLUMNS = ['quarantine_event_id', 'status', 'event', 'stream', 'position', 'reason'];
+
+/** "2 appended, 1 still_invalid" */
+const countsOf = (statuses: readonly string[]): string => {
+  const counts = new Map<string, number>();
+  for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
+  return counts.size === 0 ? 'nothing in quarantine' : [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+};
+
+export const registerQuarantineCommands = (program: Command, withStore: WithStore, now: () => Date): void => {
+  const quarantine = program.command('quarantine').description('deliveries intake kept aside (invalid or not a delivery at all)');
+
+  quarantine
+    .command('list')
+    .description('what is kept and why, and whether it passes validation now or was retried')
+    .option('--limit <n>', 'rows per page (max 500)')
+    .option('--after-revision <n>', 'next page, from the previous output')
+    .option('--json', 'JSON output')
+    .action((options: Options) =>
+      withStore(async (store) => {
+        const page = await listQuarantine(store, parameters(QuarantineListQuery, options));
+        if (E.isLeft(page)) throw new Error(describeEventStoreError(page.left));
+        const json = options['json'] === true;
+        printRows(json ? page.right.items : page.right.items.map((item) => ({ ...item, reason: item.reason.slice(0, 80) })), ITEM_COLUMNS, json);
+        if (!json && page.right.next_after_revision !== null) process.stdout.write(`more: --after-revision ${page.right.next_after_revision}\n`);
+        return 0;
+      }),
+    );
+
+  quarantine
+    .command('retry')
+    .description('re-validate kept deliveries (all, or the one with this event id) and append those that now pass, once')
+    .argument('[id]', 'the quarantined event id (from quarantine list)')
+    .option('--json', 'JSON output')
+    .action((id: string | undefined, options: Options) =>
+      withStore(async (store) => {
+        const outcomes = await retryQuarantine({ store, now }, id);
+        if (E.isLeft(outcomes)) throw new Error(describeEventStoreError(outcomes.left));
+        if (outcomes.right === undefined) {
+          process.stderr.write(`no quarantined delivery ${id ?? ''}\n`);
+          return 1;
+        }
+        printRows(outcomes.right, OUTCOME_COLUMNS, options['json'] === true);
+        if (options['json'] !== true) process.stdout.write(`${countsOf(outcomes.right.map((outcome) => outcome.status))}\n`);
+        return outcomes.right.some((outcome) => outcome.status === 'unavailable') ? 1 : 0;
+      }),
+    );
+};

@@ -1,0 +1,25 @@
+import type { AuditEntry } from '../../projections/contact-audit.js';
+
+const HEADER = ['occurred_at', 'event', 'event_id', 'received_at', 'delivery_id', 'field', 'from', 'to'];
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
+const field = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+
+/** Strings as they are; anything else as JSON, so that null, numbers, booleans and lists stay distinguishable. */
+const value = (data: unknown): string => (typeof data === 'string' ? data : JSON.stringify(data));
+
+const line = (cells: readonly string[]): string => `${cells.map(field).join(',')}\r\n`;
+
+/**
+ * The audit trail as CSV, one row per field change. An entry that changed nothing still gets a row, with the
+ * change columns empty, so that every event of the trail appears.
+ */
+export const auditCsv = (entries: readonly AuditEntry[]): string =>
+  line(HEADER) +
+  entries
+    .flatMap((entry) => {
+      const facts = [String(entry.occurred_at), entry.event, entry.event_id, entry.received_at ?? '', entry.delivery_id ?? ''];
+      if (entry.changes.length === 0) return [line([...facts, '', '', ''])];
+      return entry.changes.map((change) => line([...facts, change.field, value(change.from), value(change.to)]));
+    })
+    .join('');

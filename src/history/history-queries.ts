@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { MAX_PAGE_SIZE } from '../read-model/page.js';
+import { instant } from '../read-model/query-schemas.js';
+
+/** Query parameters of the history endpoints, shared by the HTTP API and the CLI. */
+
+export const AuditQuery = z.object({
+  from: instant.optional().describe('entries that occurred at or after this instant'),
+  to: instant.optional().describe('entries that occurred at or before this instant'),
+  format: z.enum(['json', 'csv']).default('json').describe('csv: text/csv, one row per field change'),
+});
+
+export const HistoryQuery = z.object({
+  from_revision: z.coerce.number().int().nonnegative().optional().describe('first stream revision to return'),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe('at most this many events'),
+});

@@ -1,0 +1,73 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { auditCsv } from '../history/audit-csv.js';
+import { contactAuditTrail } from '../history/contact-audit-trail.js';
+import { entityStream, type EntityKind } from '../history/entity-stream.js';
+import { AuditQuery, HistoryQuery } from '../history/history-queries.js';
+import { streamHistory } from '../history/stream-history.js';
+import { IdParams } from '../read-model/query-schemas.js';
+import type { EventStore, RecordedEvent } from '../store/event-store.js';
+import { ContactAudit, ProblemSchema, StreamHistory } from './api-schemas.js';
+import { sendProblem } from './problem.js';
+import { sendStoreUnavailable } from './store-unavailable.js';
+
+const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+
+const noStream = (stream: string) => ({ status: 404, title: 'Not found', detail: `no stream ${stream}` });
+
+const storedEvent = ({ recordedAt, ...event }: RecordedEvent) => ({ ...event, recorded_at: recordedAt });
+
+const KINDS: readonly EntityKind[] = ['contact', 'booking', 'ticket'];
+
+/** Read straight from the log, not the read model: audit trails and raw stream history, also of deleted entities. */
+export const registerHistoryRoutes = (app: FastifyInstance, deps: { readonly store: EventStore }): void => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get(
+    '/contacts/:id/audit',
+    {
+      schema: {
+        tags: ['history'],
+        summary: "A contact's audit trail: per event, in business-time order, the fields it changed (before → after)",
+        params: IdParams,
+        querystring: AuditQuery,
+        response: {
+          200: { content: { 'application/json': { schema: ContactAudit }, 'text/csv': { schema: z.string() } } },
+          ...problems,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { from, to, format } = request.query;
+      const trail = await contactAuditTrail(deps.store, request.params.id, { from, to });
+      if (E.isLeft(trail)) return sendStoreUnavailable(reply, trail.left);
+      if (trail.right === undefined) return sendProblem(reply, noStream(entityStream('contact', request.params.id)));
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(auditCsv(trail.right.entries));
+      return trail.right;
+    },
+  );
+
+  for (const kind of KINDS) {
+    api.get(
+      `/${kind}s/:id/history`,
+      {
+        schema: {
+          tags: ['history'],
+          summary: `The raw stored events of a ${kind}'s stream, with metadata, revision and position`,
+          params: IdParams,
+          querystring: HistoryQuery,
+          response: { 200: StreamHistory, ...problems },
+        },
+      },
+      async (request, reply) => {
+        const stream = entityStream(kind, request.params.id);
+        const history = await streamHistory(deps.store, stream, request.query);
+        if (E.isLeft(history)) return sendStoreUnavailable(reply, history.left);
+        if (history.right === undefined) return sendProblem(reply, noStream(stream));
+        return { ...history.right, events: history.right.events.map(storedEvent) };
+      },
+    );
+  }
+};

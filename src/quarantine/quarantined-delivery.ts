@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { QUARANTINED_EVENT_TYPE } from '../events/route-delivery.js';
+import type { RecordedEvent } from '../store/event-store.js';
+
+/** What intake keeps in quarantine (`QuarantineRecordData`), read back. */
+const KeptData = z.looseObject({
+  reason: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })),
+  event: z.string().optional(),
+  delivery_id: z.string().optional(),
+  body_text: z.string().optional(),
+  body_base64: z.string().optional(),
+});
+
+/** The facts of the original request that a retry carries over (see `deliveryMetadata`). */
+const KeptMetadata = z.looseObject({
+  received_at: z.string().nullish(),
+  signature: z.enum(['verified', 'not_configured']).catch('not_configured'),
+  headers: z.record(z.string(), z.string()).catch({}),
+});
+
+export type QuarantinedDelivery = {
+  readonly recorded: RecordedEvent;
+  readonly kept: z.infer<typeof KeptData>;
+  /** The bytes that were received: the text re-encoded as UTF-8 (it was valid UTF-8), or the base64 decoded. */
+  readonly body: Uint8Array;
+  readonly receivedAt: string;
+  readonly signature: 'verified' | 'not_configured';
+  readonly headers: Readonly<Record<string, string>>;
+};
+
+/** A quarantine record read back; undefined for anything else (only intake writes that stream). */
+export const quarantinedDelivery = (recorded: RecordedEvent): QuarantinedDelivery | undefined => {
+  const kept = KeptData.safeParse(recorded.data);
+  const metadata = KeptMetadata.safeParse(recorded.metadata);
+  if (recorded.type !== QUARANTINED_EVENT_TYPE || !kept.success || !metadata.success) return undefined;
+  const { body_text: text, body_base64: base64 } = kept.data;
+  return {
+    recorded,
+    kept: kept.data,
+    body: text !== undefined ? Buffer.from(text, 'utf8') : Buffer.from(base64 ?? '', 'base64'),
+    receivedAt: metadata.data.received_at ?? recorded.recordedAt,
+    signature: metadata.data.signature,
+    headers: metadata.data.headers,
+  };
+};

@@ -1,0 +1,54 @@
+import type { StoredProjection } from '../../projections/projection.js';
+import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { EventStore } from '../store/event-store.js';
+import { outdatedProjections } from './live-targets.js';
+import { rebuildProjections } from './rebuild.js';
+import type { Runner, RunnerLog } from './runner.js';
+
+const PROGRESS_EVERY_MS = 5000;
+
+/**
+ * At start-up, rebuilds in the background every projection whose code version differs from the version that
+ * built its live table; the old table keeps answering until the swap, then the runner takes the new one over.
+ */
+export const rebuildOutdated = (deps: {
+  store: EventStore;
+  readModel: ReadModelDb;
+  runner: Runner;
+  projections: readonly StoredProjection[];
+  log: RunnerLog;
+}): { readonly done: Promise<void>; readonly stop: () => Promise<void> } => {
+  const outdated = outdatedProjections(deps.readModel, deps.projections);
+  if (outdated.length === 0) return { done: Promise.resolve(), stop: async () => undefined };
+  const abort = new AbortController();
+  const names = outdated.map((p) => `${p.name} v${p.version}`);
+  deps.log.info({ projections: names }, 'projection version changed; rebuilding');
+  let lastReport = 0;
+  const done = rebuildProjections({
+    store: deps.store,
+    db: deps.readModel,
+    projections: outdated,
+    signal: abort.signal,
+    onProgress: (events, total) => {
+      if (performance.now() - lastReport < PROGRESS_EVERY_MS) return;
+      lastReport = performance.now();
+      deps.log.info({ events, total }, 'rebuilding');
+    },
+  }).then(
+    async (result) => {
+      deps.log.info({ ...result, events_per_second: Math.round(result.events / Math.max(result.seconds, 1e-3)) }, 'rebuild swapped in');
+      await deps.runner.reload();
+    },
+    (error: unknown) => {
+      if (abort.signal.aborted) return;
+      deps.log.error({ err: error }, 'rebuild failed; the previous tables keep serving');
+    },
+  );
+  return {
+    done,
+    stop: async () => {
+      abort.abort();
+      await done;
+    },
+  };
+};

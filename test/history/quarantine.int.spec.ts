@@ -1,0 +1,150 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quarantineEventId } from '../../src/events/event-id.js';
+import { QUARANTINE_STREAM, QUARANTINED_EVENT_TYPE, type QuarantineRecordData } from '../../src/events/route-delivery.js';
+import type { Service } from '../../src/server.js';
+import { bodyOf, type Delivery } from '../fixtures/reference-deliveries.js';
+import { serviceHarness } from '../support/service-harness.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+/** Valid today; kept by an (imagined) older version whose schema rejected it. */
+const passesNow: Delivery = {
+  event: 'contact.created',
+  delivery_id: '0b1e6f0a-0601-4d6a-8d0a-000000000601',
+  timestamp: '2026-03-01T09:00:00.000000Z',
+  data: { contact: { id: 601, name: 'Lena Ortiz', email: 'lena@example', created_at: '2026-03-01T09:00:00.000000Z' } },
+};
+
+const olderQuarantineRecord = (delivery: Delivery) => {
+  const data: QuarantineRecordData = {
+    reason: 'data.contact.email: Invalid email (schema of an older version)',
+    issues: [{ path: 'data.contact.email', message: 'Invalid email' }],
+    event: delivery.event,
+    delivery_id: delivery.delivery_id,
+    body_text: JSON.stringify(delivery),
+  };
+  const metadata = {
+    delivery_id: delivery.delivery_id,
+    envelope_timestamp: null,
+    received_at: '2026-03-01T09:00:02.000Z',
+    format: null,
+    signature: 'verified',
+    channel: 'http',
+    headers: { 'x-skylight-event': 'contact.created' },
+  };
+  return { id: quarantineEventId('older version'), type: QUARANTINED_EVENT_TYPE, data, metadata };
+};
+
+const invalid: Delivery = { event: 'contact.created', delivery_id: 'bad-1', timestamp: '2026-03-04T12:00:00Z', data: { contact: { name: 'no id' } } };
+
+describe('quarantine: list and retry', () => {
+  const dir = makeTempDir('quarantine');
+  let service: Service;
+  const inject = (method: 'GET' | 'POST', url: string) => service.app.inject({ method, url });
+  const head = async () => E.getOrElse(() => -1)(await service.store.headPosition());
+
+  beforeAll(async () => {
+    service = await serviceHarness(dir.path);
+    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(invalid) })).json().status).toBe('quarantined');
+    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: 'not json' })).statusCode).toBe(400);
+    const notUtf8 = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: notUtf8 })).statusCode).toBe(400);
+    const appended = await service.store.append(QUARANTINE_STREAM, [olderQuarantineRecord(passesNow)], 'any');
+    expect(E.isRight(appended)).toBe(true);
+  });
+  afterAll(async () => {
+    await service.close();
+    dir.remove();
+  });
+
+  it('lists what was kept, why, its size, and whether it passes validation now', async () => {
+    const response = await inject('GET', '/quarantine');
+    expect(response.statusCode).toBe(200);
+    const { items, next_after_revision: next } = response.json();
+    expect(next).toBeNull();
+    expect(items.map((item: { revision: number }) => item.revision)).toEqual([0, 1, 2, 3]);
+    expect(items[0]).toMatchObject({
+      event: 'contact.created',
+      delivery_id: 'bad-1',
+      reason: expect.stringContaining('data.contact.id'),
+      issues: [{ path: 'data.contact.id', message: expect.any(String) }],
+      body_bytes: bodyOf(invalid).byteLength,
+      status: 'still_invalid',
+      stored_as: null,
+      position: expect.any(Number),
+      received_at: expect.any(String),
+    });
+    expect(items[1]).toMatchObject({ event: null, delivery_id: null, body_bytes: 8, reason: expect.stringContaining('not JSON'), status: 'still_invalid' });
+    expect(items[2]).toMatchObject({ body_bytes: 4, reason: expect.stringContaining('UTF-8') });
+    expect(items[3]).toMatchObject({ event: 'contact.created', delivery_id: passesNow.delivery_id, received_at: '2026-03-01T09:00:02.000Z', status: 'passes_now' });
+  });
+
+  it('pages by revision', async () => {
+    const first = (await inject('GET', '/quarantine?limit=3')).json();
+    expect(first.items).toHaveLength(3);
+    expect(first.next_after_revision).toBe(2);
+    const rest = (await inject('GET', `/quarantine?limit=3&after_revision=${first.next_after_revision}`)).json();
+    expect(rest.items.map((item: { revision: number }) => item.revision)).toEqual([3]);
+    expect(rest.next_after_revision).toBeNull();
+  });
+
+  it('appends what now passes, once, with the original delivery facts; what still fails stays', async () => {
+    const response = await inject('POST', '/quarantine/retry');
+    expect(response.statusCode).toBe(200);
+    const { outcomes } = response.json();
+    expect(outcomes.map((o: { status: string }) => o.status)).toEqual(['still_invalid', 'still_invalid', 'still_invalid', 'appended']);
+    expect(outcomes[3]).toMatchObject({ event: 'contact.created', stream: 'contact-601', position: expect.any(Number) });
+
+    const stream = await service.store.readStream('contact-601');
+    if (E.isLeft(stream)) throw new Error('contact-601 was not written');
+    expect(stream.right).toHaveLength(1);
+    expect(stream.right[0]?.data).toEqual(passesNow.data);
+    expect(stream.right[0]?.metadata).toMatchObject({
+      channel: 'quarantine-retry',
+      delivery_id: passesNow.delivery_id,
+      envelope_timestamp: passesNow.timestamp,
+      received_at: '2026-03-01T09:00:02.000Z',
+      signature: 'verified',
+      format: 'nested',
+      headers: { 'x-skylight-event': 'contact.created' },
+      quarantine_event_id: olderQuarantineRecord(passesNow).id,
+    });
+    expect(await service.runner.waitFor(outcomes[3].position, 5000)).toBe(true);
+    expect((await inject('GET', '/contacts/601')).json()).toMatchObject({ id: 601, name: 'Lena Ortiz', partial: false });
+
+    const listed = (await inject('GET', '/quarantine')).json().items;
+    expect(listed.map((item: { status: string }) => item.status)).toEqual(['still_invalid', 'still_invalid', 'still_invalid', 'retried']);
+    expect(listed[3].stored_as).toEqual({ stream: 'contact-601', event_id: outcomes[3].event_id, position: outcomes[3].position });
+  });
+
+  it('reports a second retry as a duplicate and stores nothing new', async () => {
+    const before = await head();
+    const { outcomes } = (await inject('POST', '/quarantine/retry')).json();
+    expect(outcomes.map((o: { status: string }) => o.status)).toEqual(['still_invalid', 'still_invalid', 'still_invalid', 'duplicate']);
+    expect(await head()).toBe(before);
+    const one = (await inject('POST', `/quarantine/retry?event_id=${olderQuarantineRecord(passesNow).id}`)).json();
+    expect(one.outcomes).toEqual([expect.objectContaining({ status: 'duplicate', stream: 'contact-601' })]);
+    expect(await head()).toBe(before);
+  });
+
+  it('answers 404 for a retry of an event id not in quarantine', async () => {
+    expect((await inject('POST', '/quarantine/retry?event_id=00000000-0000-0000-0000-000000000000')).statusCode).toBe(404);
+  });
+});
+
+describe('quarantine when nothing was ever kept', () => {
+  const dir = makeTempDir('quarantine-empty');
+  let service: Service;
+  beforeAll(async () => {
+    service = await serviceHarness(dir.path);
+  });
+  afterAll(async () => {
+    await service.close();
+    dir.remove();
+  });
+
+  it('lists nothing and retries nothing', async () => {
+    expect((await service.app.inject({ method: 'GET', url: '/quarantine' })).json()).toEqual({ items: [], next_after_revision: null });
+    expect((await service.app.inject({ method: 'POST', url: '/quarantine/retry' })).json()).toEqual({ outcomes: [] });
+  });
+});
