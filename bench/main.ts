@@ -3,13 +3,18 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { failed, summarise, type FigureResult } from './figure.js';
 import { fixtureCache } from './fixtures.js';
+import { append } from './append.js';
+import { catchUp } from './catch-up.js';
+import { fold } from './fold.js';
 import { intakeHttp } from './intake-http.js';
+import { liveLag } from './live-lag.js';
+import { queries } from './queries.js';
 import { renderTable, writeReport } from './report.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
 import { closeAllScopes, withScope } from './scope.js';
 
 /** Every scenario, in the order they run (cheap and in-process first, then the servers). */
-const scenarios: readonly Scenario[] = [intakeHttp];
+const scenarios: readonly Scenario[] = [fold, append, intakeHttp, liveLag, catchUp, queries];
 
 const usage = `usage: npm run bench -- [--quick] [--only ${scenarios.map((s) => s.name).join(',')}] [--runs N]`;
 

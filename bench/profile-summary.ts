@@ -9,7 +9,7 @@ import { relative } from 'node:path';
 type ProfileNode = {
   readonly id: number;
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
-  readonly hitCount?: number;
+  readonly children?: readonly number[];
 };
 type CpuProfile = { readonly nodes: readonly ProfileNode[]; readonly samples: readonly number[]; readonly timeDeltas: readonly number[] };
 
@@ -22,23 +22,36 @@ const where = (url: string): string => {
 
 const addTo = (totals: Map<string, number>, key: string, micros: number) => totals.set(key, (totals.get(key) ?? 0) + micros);
 
-/** Self time per function and per file, in microseconds, from the sample timeline. */
-export const selfTimes = (profile: CpuProfile) => {
+const nameOf = ({ callFrame: { functionName, url, lineNumber } }: ProfileNode): string =>
+  `${functionName || '(anonymous)'}  ${where(url)}${url === '' ? '' : `:${lineNumber + 1}`}`;
+
+/**
+ * Self time per function and per file, and total time per function (the samples it is anywhere on the stack
+ * of, counted once per sample), in microseconds.
+ */
+export const profileTimes = (profile: CpuProfile) => {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
   const functions = new Map<string, number>();
+  const inclusive = new Map<string, number>();
   const files = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, index) => {
     const node = byId.get(id);
     const micros = profile.timeDeltas[index] ?? 0;
     if (node === undefined) return;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const file = where(url);
-    addTo(functions, `${functionName || '(anonymous)'}  ${file}${url === '' ? '' : `:${lineNumber + 1}`}`, micros);
-    addTo(files, file, micros);
+    addTo(functions, nameOf(node), micros);
+    addTo(files, where(node.callFrame.url), micros);
+    const onStack = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const frame = byId.get(at);
+      if (frame !== undefined) onStack.add(nameOf(frame));
+    }
+    for (const name of onStack) addTo(inclusive, name, micros);
     total += micros;
   });
-  return { functions, files, total };
+  return { functions, inclusive, files, total };
 };
 
 const top = (totals: Map<string, number>, total: number, count: number): string[] =>
@@ -52,8 +65,10 @@ if (file === undefined) {
   console.error('usage: tsx bench/profile-summary.ts FILE.cpuprofile [top]');
   process.exit(2);
 }
-const { functions, files, total } = selfTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
+const { functions, inclusive, files, total } = profileTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
 console.log(`total sampled: ${(total / 1000).toFixed(0)} ms\n\nself time by function:`);
 console.log(top(functions, total, Number(count)).join('\n'));
 console.log('\nself time by file:');
 console.log(top(files, total, 15).join('\n'));
+console.log('\ntotal time by function (self and callees):');
+console.log(top(inclusive, total, Number(count)).join('\n'));

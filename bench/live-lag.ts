@@ -1,0 +1,79 @@
+import { repeat } from './figure.js';
+import { runLoad } from './load.js';
+import type { Scenario } from './scenario.js';
+import { withScope } from './scope.js';
+import { startBenchServer } from './server-process.js';
+import { percentile } from './stats.js';
+import { trafficDeliveries, webhookRequest, WEBHOOK_SECRET } from './traffic.js';
+
+const RATE = 1000;
+const CONNECTIONS = 32;
+
+const sizes = (quick: boolean) => (quick ? { warmup: 1000, seconds: 3 } : { warmup: 3000, seconds: 15 });
+
+/** The query that shows a stream's state: the entity the event is about. */
+const queryPath = (stream: string): string => {
+  const [kind, id] = [stream.slice(0, stream.indexOf('-')), stream.slice(stream.indexOf('-') + 1)];
+  switch (kind) {
+    case 'contact':
+      return `/contacts/${id}`;
+    case 'booking':
+      return `/bookings/${id}`;
+    case 'ticket':
+      return `/tickets/${id}`;
+    case 'conversation':
+      return `/contacts/${id}/conversation`;
+    default:
+      throw new Error(`no query shows stream ${stream}`);
+  }
+};
+
+/**
+ * Deliveries at a steady 1,000/s; for each new event (202), the query for its entity is sent the moment the 2xx
+ * arrives, with `min_position` set to the event's position, so it answers as soon as the read model shows the
+ * event. Its response time is the lag from the 2xx to the effect being visible (plus one query's own latency).
+ */
+export const liveLag: Scenario = {
+  name: 'live-lag',
+  figures: () => [
+    { key: 'p99', label: `live lag p99, 2xx to visible in a query, at ${RATE.toLocaleString('en')} deliveries/s`, unit: 'ms', target: { atMost: 100 } },
+    { key: 'p50', label: `live lag p50 at ${RATE.toLocaleString('en')} deliveries/s`, unit: 'ms' },
+    { key: 'gave_up', label: 'live lag: queries that gave up waiting (503)', unit: 'queries', target: { atMost: 0 } },
+  ],
+  measure: async (context) => {
+    const { warmup, seconds } = sizes(context.quick);
+    const requests = trafficDeliveries(warmup + RATE * seconds).map(webhookRequest);
+    return repeat(context.runs, () =>
+      withScope(async (scope) => {
+        const server = await startBenchServer(scope, scope.tempDir('live-lag'), { WEBHOOK_SECRET });
+        await runLoad({ url: server.url, requests: requests.slice(0, warmup), connections: CONNECTIONS });
+        await server.caughtUp();
+        const lags: number[] = [];
+        const queries: Promise<void>[] = [];
+        let gaveUp = 0;
+        const load = await runLoad({
+          url: server.url,
+          requests: requests.slice(warmup),
+          connections: CONNECTIONS,
+          rate: RATE,
+          onResponse: (status, body) => {
+            if (status !== 202) return;
+            const { stream, position } = JSON.parse(body) as { stream: string; position: number };
+            const answered = performance.now();
+            queries.push(
+              fetch(`${server.url}${queryPath(stream)}?min_position=${position}`).then(async (response) => {
+                await response.arrayBuffer();
+                if (response.status === 503) gaveUp += 1;
+                lags.push(performance.now() - answered);
+              }),
+            );
+          },
+        });
+        await Promise.all(queries);
+        if (load.non2xx + load.errors > 0) throw new Error(`deliveries failed: ${JSON.stringify(load.statuses)}, ${load.errors} errors`);
+        context.log(`live lag: ${lags.length} events at ${load.perSecond.toFixed(0)}/s, p99 ${percentile(lags, 99).toFixed(1)} ms`);
+        return { p99: percentile(lags, 99), p50: percentile(lags, 50), gave_up: gaveUp };
+      }),
+    );
+  },
+};

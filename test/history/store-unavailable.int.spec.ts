@@ -1,0 +1,44 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/http/app.js';
+import { registerHistoryRoutes } from '../../src/http/history-routes.js';
+import { registerQuarantineRoutes } from '../../src/http/quarantine-routes.js';
+import { storeUnavailable } from '../../src/store/event-store-error.js';
+import type { EventStore } from '../../src/store/event-store.js';
+
+/** A store whose reads all fail as a locked or unreachable one does. */
+const downStore = {
+  kind: 'sqlite',
+  readStream: async () => E.left(storeUnavailable('database is locked')),
+} as unknown as EventStore;
+
+describe('history and quarantine routes while the event store is unavailable', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await buildApp({
+      accept: async () => ({ status: 'unavailable', reason: 'down' }),
+      maxBodyBytes: 1024,
+      maxInflightIntake: 1,
+      logger: pino({ level: 'silent' }),
+      routes: [
+        (instance) => registerHistoryRoutes(instance, { store: downStore }),
+        (instance) => registerQuarantineRoutes(instance, { store: downStore, now: () => new Date(0) }),
+      ],
+    });
+  });
+  afterAll(() => app.close());
+
+  it.each([
+    ['GET', '/contacts/42/audit'],
+    ['GET', '/bookings/101/history'],
+    ['GET', '/quarantine'],
+    ['POST', '/quarantine/retry'],
+  ] as const)('%s %s answers 503 with Retry-After', async (method, url) => {
+    const response = await app.inject({ method, url });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.headers['content-type']).toMatch(/problem\+json/);
+  });
+});
