@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { StoredProjection } from '../../projections/projection.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { catchUp } from '../runner/catch-up.js';
@@ -17,6 +17,12 @@ const selected = (projections: readonly StoredProjection[], name: string | undef
   return found;
 };
 
+const positiveInteger = (value: string, name: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`${name} takes a whole number above 0`);
+  return parsed;
+};
+
 const rate = (events: number, seconds: number) => Math.round(events / Math.max(seconds, 1e-3));
 
 export const registerReplayCommands = (program: Command, projections: readonly StoredProjection[], withStores: WithStores): void => {
@@ -24,12 +30,19 @@ export const registerReplayCommands = (program: Command, projections: readonly S
     .command('rebuild')
     .description('fold the whole log into fresh read-model tables and swap them in atomically (a running server keeps answering)')
     .option('--projection <name>', 'only this projection')
+    .option('--batch-size <events>', 'events per transaction (memory grows with it)', (value) => positiveInteger(value, '--batch-size'))
     .option('--json', 'JSON summary')
-    .action((options: { projection?: string; json?: boolean }) =>
+    .action((options: { projection?: string; batchSize?: number; json?: boolean }) =>
       withStores(async (store, readModel) => {
         const chosen = selected(projections, options.projection);
         const progress = progressLine(process.stderr, 'rebuilding');
-        const result = await rebuildProjections({ store, db: readModel, projections: chosen, onProgress: progress.tick });
+        const result = await rebuildProjections({
+          store,
+          db: readModel,
+          projections: chosen,
+          onProgress: progress.tick,
+          ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+        });
         progress.finish();
         // The swap leaves at most a few events for the live runner; apply them now in case no server runs.
         await catchUp({ store, db: readModel, projections });

@@ -32,7 +32,7 @@ export const foldLog = async (options: FoldLogOptions): Promise<FoldLogResult> =
   if (targets.length === 0) return { targets, events };
   const from = Math.min(...targets.map((t) => t.position));
   if (from >= options.until) return { targets, events };
-  for await (const batch of batches(options.store.readAll({ fromPosition: from }), options.batchSize ?? 5000)) {
+  for await (const batch of batches(options.store.readAll({ fromPosition: from }), options.batchSize ?? 20_000)) {
     options.signal?.throwIfAborted();
     const inRange = batch.filter((event) => event.position <= options.until);
     targets = apply(targets, inRange, options.now().toISOString());

@@ -53,7 +53,7 @@ describe('a rebuild killed with SIGKILL', () => {
 
   it('leaves the live view untouched, and the next rebuild completes', async () => {
     const liveBefore = inspect(dir.path, (db) => [...readModelEntries(db).values()].map((e) => [e.name, e.table_name, e.position]));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'rebuild'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'rebuild', '--batch-size', '500'], {
       env: { ...process.env, DATA_DIR: dir.path },
       stdio: 'ignore',
     });

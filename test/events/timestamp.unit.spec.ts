@@ -31,3 +31,18 @@ describe('business timestamps', () => {
     expect(Timestamp.safeParse(Number.POSITIVE_INFINITY).success).toBe(false);
   });
 });
+
+describe('business timestamps, property', () => {
+  // Microseconds since 1970 stay exact in a double until 2255 (2^53 µs).
+  it('agree with Date for every millisecond instant from 1970 to 2255', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9_000_000_000_000 }), fc.integer({ min: 0, max: 999 }), (millis, extraMicros) => {
+        const iso = new Date(millis).toISOString();
+        const withMicros = `${iso.slice(0, 23)}${String(extraMicros).padStart(3, '0')}Z`;
+        return toMicros(iso) === millis * 1000 && toMicros(withMicros) === millis * 1000 + extraMicros;
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
