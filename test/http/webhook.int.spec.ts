@@ -5,7 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signBody } from '../../src/intake/signature.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
-import { bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
+import type { EventType } from '../../src/events/domain-event.js';
+import { parseEvent } from '../../src/events/parse-event.js';
+import { toProjectedEvent } from '../../src/runner/to-projected-event.js';
+import { allExamples, bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { webhookHarness, type WebhookHarness } from '../support/webhook-app.js';
 
@@ -47,6 +50,19 @@ describe('POST /webhooks/skylight', () => {
       stream: 'contact-42',
       position: 1,
     });
+  });
+
+  it('round-trips every reference example: stored, read back, normalized to what the payload says', async () => {
+    for (const delivery of allExamples) {
+      const response = await post(harness, bodyOf(delivery));
+      expect(response.statusCode, delivery.event).toBe(202);
+      const { stream, event_id: eventId } = response.json();
+      const stored = (await streamEvents(harness.store, stream)).find((event) => event.id === eventId);
+      expect(stored?.data).toEqual(delivery.data);
+      const projected = stored === undefined ? undefined : toProjectedEvent(stored);
+      const expected = parseEvent(delivery.event as EventType, delivery.data, delivery.timestamp);
+      expect(projected).toEqual(E.right({ id: eventId, event: E.isRight(expected) ? expected.right.event : undefined }));
+    }
   });
 
   it('stores the data exactly as received, with the delivery facts as metadata', async () => {
