@@ -1,5 +1,5 @@
 import type { Contact } from '../src/events/contact.js';
-import type { DomainEvent } from '../src/events/domain-event.js';
+import { EVENT_TYPES, type DomainEvent } from '../src/events/domain-event.js';
 import { entityKey, type EntityId } from '../src/events/entity-id.js';
 import type { Timestamp } from '../src/events/timestamp.js';
 import { clockOf, earliest, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
@@ -92,18 +92,8 @@ type ContactsProjection = Projection<ContactState, ContactView>;
 export const contactsProjection: ContactsProjection = {
   name: 'contacts',
   version: 1,
-  handles: [
-    'contact.created',
-    'contact.updated',
-    'contact.deleted',
-    'message.received',
-    'message.sent',
-    'booking.created',
-    'booking.updated',
-    'booking.cancelled',
-    'booking.completed',
-    'ticket.created',
-  ],
+  // Every event but ping carries a contact: its own events, and the copies embedded in the others.
+  handles: EVENT_TYPES.filter((type) => type !== 'ping'),
   keysOf: (event) => {
     const contact = contactOf(event);
     return contact === undefined ? [] : [entityKey(contact.id)];
