@@ -63,7 +63,14 @@ export const composeService = async (
       readModel,
       startupRebuild: startupRebuild.done,
       close: async () => {
-        await app.close();
+        // Node closes idle keep-alive connections once, as closing starts; one whose request finishes later would
+        // stay open until the keep-alive timeout (72 s) and hold the shutdown. So close each as it becomes idle.
+        const closeIdle = setInterval(() => app.server.closeIdleConnections(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(closeIdle);
+        }
         await startupRebuild.stop();
         await runner.stop();
         await store.close();

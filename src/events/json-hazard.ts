@@ -6,24 +6,39 @@ export const MAX_JSON_DEPTH = 32;
 
 export type JsonHazard = { readonly path: string; readonly message: string };
 
+/** A node still to visit; its path is spelled out only if it turns out to be the hazard. */
+type Visit = { readonly value: unknown; readonly parent: Visit | undefined; readonly key: string | number; readonly depth: number };
+
+const pathOf = (visit: Visit): string => {
+  const keys: (string | number)[] = [];
+  for (let at: Visit | undefined = visit; at?.parent !== undefined; at = at.parent) keys.push(at.key);
+  return keys.reduceRight<string>((path, key) => (typeof key === 'number' ? `${path}[${key}]` : `${path}.${key}`), '$');
+};
+
 /**
- * Finds what makes parsed JSON unsafe to process further: a prototype key, or nesting beyond MAX_JSON_DEPTH.
- * Iterative, so that a hostile, deeply nested body cannot exhaust the stack here either.
+ * Finds what makes parsed JSON unsafe to process further: nesting beyond MAX_JSON_DEPTH, else a prototype key.
+ * Iterative, so that a hostile, deeply nested body cannot exhaust the stack here either. Depth is reported first:
+ * only a body free of it may be walked recursively later (a quarantined one's fingerprint is its canonical JSON).
  */
 export const findJsonHazard = (root: unknown): JsonHazard | undefined => {
-  const pending: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '$', depth: 0 }];
+  const pending: Visit[] = [{ value: root, parent: undefined, key: '$', depth: 0 }];
+  let forbidden: Visit | undefined;
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const { value, path, depth } = next;
+    const { value, depth } = next;
     if (value === null || typeof value !== 'object') continue;
-    if (depth >= MAX_JSON_DEPTH) return { path, message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+    if (depth >= MAX_JSON_DEPTH) return { path: pathOf(next), message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
     if (Array.isArray(value)) {
-      value.forEach((item, index) => pending.push({ value: item, path: `${path}[${index}]`, depth: depth + 1 }));
+      for (let index = 0; index < value.length; index++) {
+        const item: unknown = value[index];
+        if (item !== null && typeof item === 'object') pending.push({ value: item, parent: next, key: index, depth: depth + 1 });
+      }
       continue;
     }
     for (const key of Object.keys(value)) {
-      if (PROTOTYPE_KEYS.has(key)) return { path: `${path}.${key}`, message: 'forbidden key' };
-      pending.push({ value: (value as Record<string, unknown>)[key], path: `${path}.${key}`, depth: depth + 1 });
+      const child = { value: (value as Record<string, unknown>)[key], parent: next, key, depth: depth + 1 };
+      if (PROTOTYPE_KEYS.has(key)) forbidden ??= child;
+      pending.push(child);
     }
   }
-  return undefined;
+  return forbidden === undefined ? undefined : { path: pathOf(forbidden), message: 'forbidden key' };
 };

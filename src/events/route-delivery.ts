@@ -48,7 +48,9 @@ export type QuarantineRecordData = {
   readonly body_base64?: string;
 };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// The text keeps a leading byte order mark, so that quarantine stores the body byte for byte; JSON is read after it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const BYTE_ORDER_MARK = '\uFEFF';
 
 const decode = (body: Uint8Array): string | undefined => {
   try {
@@ -102,7 +104,7 @@ const optionalString = (value: unknown): string | undefined => (typeof value ===
 export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, RoutedDelivery> => {
   const text = decode(body);
   if (text === undefined) return E.left(reject(body, text, 'body is not valid UTF-8'));
-  const json = parseJson(text);
+  const json = parseJson(text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text);
   if (E.isLeft(json)) return E.left(reject(body, text, `body is not JSON: ${json.left}`));
   const value = json.right;
   if (!isObject(value) || typeof value['event'] !== 'string') {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PAGE_SIZE } from '../read-model/page.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../read-model/page.js';
 import { instant } from '../read-model/query-schemas.js';
 
 /** Query parameters of the history endpoints, shared by the HTTP API and the CLI. */
@@ -12,5 +12,5 @@ export const AuditQuery = z.object({
 
 export const HistoryQuery = z.object({
   from_revision: z.coerce.number().int().nonnegative().optional().describe('first stream revision to return'),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe('at most this many events'),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).describe('at most this many events'),
 });

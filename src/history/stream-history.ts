@@ -10,7 +10,7 @@ export type StreamHistory = {
   readonly next_from_revision: number | null;
 };
 
-export type HistoryRange = { readonly from_revision?: number | undefined; readonly limit?: number | undefined };
+export type HistoryRange = { readonly from_revision?: number | undefined; readonly limit: number };
 
 /** A stream's raw events in stream order; undefined when the stream does not exist. */
 export const streamHistory = async (
@@ -19,10 +19,10 @@ export const streamHistory = async (
   { from_revision: fromRevision = 0, limit }: HistoryRange,
 ): Promise<E.Either<EventStoreError, StreamHistory | undefined>> => {
   // One event more than asked says whether there is a next page.
-  const read = await readStreamIfExists(store, stream, { fromRevision, ...(limit === undefined ? {} : { limit: limit + 1 }) });
+  const read = await readStreamIfExists(store, stream, { fromRevision, limit: limit + 1 });
   if (E.isLeft(read)) return read;
   if (read.right === undefined) return E.right(undefined);
-  const events = limit === undefined ? read.right : read.right.slice(0, limit);
+  const events = read.right.slice(0, limit);
   const next = read.right[events.length];
   return E.right({ stream, events, next_from_revision: next === undefined ? null : next.revision });
 };

@@ -25,9 +25,24 @@ export type AppDeps = {
   readonly routes?: ReadonlyArray<(app: FastifyInstance) => void>;
 };
 
-/** The service's logger: structured JSON, no bodies, no credentials. */
+type LoggedRequest = { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } };
+
+/** Fastify's request fields, but `url` without its query string: `?q=` may be someone's email or phone. */
+const requestWithoutQuery = (request: LoggedRequest) => ({
+  method: request.method,
+  url: request.url.split('?')[0],
+  host: request.host,
+  remoteAddress: request.ip,
+  remotePort: request.socket?.remotePort,
+});
+
+/** The service's logger: structured JSON, no bodies, no query strings, no credentials. */
 export const createLogger = (level: string): FastifyBaseLogger =>
-  pino({ level, redact: ['req.headers.authorization', 'req.headers["x-skylight-signature"]'] });
+  pino({
+    level,
+    serializers: { req: requestWithoutQuery },
+    redact: ['req.headers.authorization', 'req.headers["x-skylight-signature"]'],
+  });
 
 /** "querystring/limit: Too big ..." → names the parameter without repeating what was sent. */
 const validationDetail = (error: FastifyError): string =>
@@ -38,7 +53,17 @@ const validationDetail = (error: FastifyError): string =>
     : error.message;
 
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
-  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: deps.maxBodyBytes, return503OnClosing: true });
+  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: deps.maxBodyBytes, return503OnClosing: false });
+  // While shutting down, a request that still arrives on an open connection is told when to come back.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('retry-after', '5').header('connection', 'close');
+    return sendProblem(reply, { status: 503, title: 'Shutting down', detail: 'retry later' });
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // The webhook must see the raw bytes (the signature covers them), whatever Content-Type the sender claims.

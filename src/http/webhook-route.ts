@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
 import type { IncomingDelivery } from '../intake/accept-delivery.js';
 import type { IntakeOutcome } from '../intake/intake-outcome.js';
 import { sendProblem } from './problem.js';
@@ -22,9 +22,19 @@ const statusCode: { readonly [S in IntakeOutcome['status']]: number } = {
   unavailable: 503,
 };
 
+/**
+ * The body is judged by its bytes alone: a malformed or empty Content-Type must not become a 415 (which the
+ * provider would not retry) before intake has verified and kept the delivery.
+ */
+const anyContentType: RouteShorthandOptions = {
+  onRequest: async (request) => {
+    request.raw.headers['content-type'] = 'application/octet-stream';
+  },
+};
+
 export const registerWebhookRoute = (app: FastifyInstance, options: WebhookRouteOptions): void => {
   let inflight = 0;
-  app.post('/webhooks/skylight', async (request, reply) => {
+  app.post('/webhooks/skylight', anyContentType, async (request, reply) => {
     if (inflight >= options.maxInflight) {
       reply.header('retry-after', RETRY_AFTER_S);
       return sendProblem(reply, { status: 429, title: 'Too many deliveries in flight', detail: 'retry later' });
