@@ -44,15 +44,29 @@ export const earliest = (current: Register | null | undefined, candidate: Regist
 export const registerOf = (registers: Registers, field: string): Register | undefined =>
   Object.hasOwn(registers, field) ? registers[field] : undefined;
 
-/** Writes every field the payload carries (absent = unchanged, null = set to null); the same object if none won. */
+/** Whether a write at `clock` of `value` beats the register's current write (compareWrites, without allocating). */
+const beats = (clock: Clock, value: unknown, current: Register): boolean => {
+  const order = compareClocks(clock, current);
+  return order > 0 || (order === 0 && compareText(canonicalJson(value), canonicalJson(current.value)) > 0);
+};
+
+/**
+ * Writes every field the payload carries (absent = unchanged, null = set to null); the same object if none won.
+ * It runs for every field of every event, so it copies the registers once, and only when a field wins; the copy
+ * is private until returned.
+ */
 export const writeFields = (registers: Registers, fields: Readonly<Record<string, unknown>>, clock: Clock): Registers => {
-  const winners = Object.entries(fields).filter(([field, value]) => {
+  let written: Record<string, Register> | undefined;
+  for (const field of Object.keys(fields)) {
+    const value = fields[field];
+    // Intake never stores a __proto__ key; were one read back, assigning it would replace the copy's prototype.
+    if (value === undefined || field === '__proto__') continue;
     const current = registerOf(registers, field);
-    return value !== undefined && latest(current, { ...clock, value }) !== current;
-  });
-  return winners.length === 0
-    ? registers
-    : { ...registers, ...Object.fromEntries(winners.map(([field, value]) => [field, { ...clock, value }])) };
+    if (current !== undefined && !beats(clock, value, current)) continue;
+    written ??= { ...registers };
+    written[field] = { micros: clock.micros, eventId: clock.eventId, value };
+  }
+  return written ?? registers;
 };
 
 export const valuesOf = (registers: Registers): Record<string, unknown> =>
