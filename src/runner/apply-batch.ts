@@ -29,7 +29,7 @@ type Upcast = E.Either<UnprojectableEvent, ProjectedEvent | undefined>;
  * never double-applies or skips and two writers never both advance the same checkpoint. States last written are
  * kept in a bounded cache and only rows that changed are written.
  */
-export const batchApplier = (db: ReadModelDb, checkpointTable: 'read_models' | 'rebuilds' = 'read_models', cacheLimit = 50_000) => {
+export const batchApplier = (db: ReadModelDb, checkpointTable: 'read_models' | 'rebuilds' = 'read_models', cacheLimit = 5_000) => {
   const tables = new Map<string, ProjectionTable>();
   const tableFor = (target: ProjectionTarget) => {
     let table = tables.get(target.tableName);
