@@ -35,6 +35,7 @@ export const openReadModelDb = (file: string): ReadModelDb => {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  db.pragma('wal_autocheckpoint = 10000');
   db.exec(SCHEMA);
   return db;
 };

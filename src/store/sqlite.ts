@@ -112,6 +112,7 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 2000');
+  db.pragma('wal_autocheckpoint = 10000');
   db.exec(SCHEMA);
   const pageSize = options.pageSize ?? 1000;
   const pollIntervalMs = options.pollIntervalMs ?? 100;
