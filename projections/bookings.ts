@@ -109,8 +109,9 @@ const anomalyOf =
 const view = ({ events }: BookingState): BookingView | null => {
   if (events.length === 0) return null;
   const closing = events.find(isTerminal);
+  // Entries are one per event id, so two distinct entries are ordered before their content is ever compared.
   const isLate = (entry: BookingEntry) =>
-    closing !== undefined && entry.type !== 'booking.created' && compareEntries(entry, closing) > 0;
+    closing !== undefined && entry !== closing && entry.type !== 'booking.created' && compareEntries(entry, closing) > 0;
   const late = events.filter(isLate);
   const values = events
     .filter((entry) => !isLate(entry))
