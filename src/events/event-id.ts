@@ -4,12 +4,15 @@ import { canonicalJson } from './canonical-json.js';
 /** Fixed namespace for skylight-projector's name-based (v5) event ids. Changing it would break deduplication. */
 const EVENT_ID_NAMESPACE = '5d0f6f7e-3c1b-4b8e-9a43-6f1c2f0e7a10';
 
+// The same bytes uuid would derive from the string, encoded natively (its own encoder is a slow JavaScript loop).
+const utf8 = new TextEncoder();
+
 /**
  * The id of an event is a function of its content, so a provider retry (same event, new delivery id) lands on the
  * same id and the store recognises it as a duplicate.
  */
 export const contentEventId = (eventName: string, data: unknown): string =>
-  uuidv5(`${eventName}\n${canonicalJson(data)}`, EVENT_ID_NAMESPACE);
+  uuidv5(utf8.encode(`${eventName}\n${canonicalJson(data)}`), EVENT_ID_NAMESPACE);
 
 /** A ping has no content worth comparing: each test delivery is its own event. */
 export const pingEventId = (deliveryId: string): string =>

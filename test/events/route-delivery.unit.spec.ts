@@ -186,3 +186,9 @@ describe('normalizing stored data (the upcaster)', () => {
     expect(event.occurred_at).toBe(1772625600);
   });
 });
+
+describe('event ids', () => {
+  it('stay what they have always been for the same content (deduplication across upgrades depends on it)', () => {
+    expect(contentEventId('contact.created', { contact: { name: 'Zoë Ångström', id: 42 } })).toBe('3af1d84a-216e-55a0-b027-946f0ebf745c');
+  });
+});
