@@ -36,8 +36,6 @@ export const openReadModelDb = (file: string): ReadModelDb => {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('wal_autocheckpoint = 10000');
-  // Rows are upserted at random keys; a page cache of 64 MiB (the default is 8) keeps large tables' index pages hot.
-  db.pragma('cache_size = -65536');
   db.exec(SCHEMA);
   return db;
 };
