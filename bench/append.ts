@@ -1,46 +1,20 @@
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { routeDelivery } from '../src/events/route-delivery.js';
-import { deliveryMetadata, skylightHeaders } from '../src/intake/delivery-metadata.js';
-import type { EventToAppend } from '../src/store/event-store.js';
 import { openSqliteEventStore } from '../src/store/sqlite.js';
 import { repeat } from './figure.js';
+import { firstRoutedEvents, type RoutedEvent } from './routed-event.js';
 import type { Scenario } from './scenario.js';
 import { withScope } from './scope.js';
-import { signedDelivery, trafficDeliveries } from './traffic.js';
+import { trafficDeliveries } from './traffic.js';
 
-type StreamEvent = { readonly stream: string; readonly event: EventToAppend };
-
-const sizes = (quick: boolean) => (quick ? { events: 20_000 } : { events: 200_000 });
+const sizes = (quick: boolean) => (quick ? { events: 5_000 } : { events: 100_000 });
 
 /** Concurrent append calls in the batch figure (they share group commits) and in the intake-like one. */
 const BATCH_CALLERS = 1000;
 const INTAKE_CALLERS = 32;
 
-/** What intake would append for each of the first `count` distinct events of the traffic: routed, with metadata. */
-const routedEvents = (count: number): StreamEvent[] => {
-  const seen = new Set<string>();
-  const events: StreamEvent[] = [];
-  for (const delivery of trafficDeliveries(Math.ceil(count * 1.3) + 100)) {
-    const { body, headers } = signedDelivery(delivery);
-    const routed = E.toUnion(routeDelivery(body));
-    const { stream, ...record } = routed.record;
-    if (seen.has(`${stream}\n${record.id}`)) continue;
-    seen.add(`${stream}\n${record.id}`);
-    const metadata = deliveryMetadata(routed.facts, {
-      receivedAt: new Date().toISOString(),
-      signature: 'verified',
-      headers: skylightHeaders(headers),
-      channel: 'http',
-    });
-    events.push({ stream, event: { ...record, metadata } });
-    if (events.length === count) return events;
-  }
-  throw new Error(`the traffic holds fewer than ${count} events`);
-};
-
 /** `callers` loops, each appending its next event as soon as its previous append is committed. */
-const appendAll = async (dataDir: string, events: readonly StreamEvent[], callers: number): Promise<number> => {
+const appendAll = async (dataDir: string, events: readonly RoutedEvent[], callers: number): Promise<number> => {
   const store = openSqliteEventStore(join(dataDir, 'events.db'));
   try {
     let next = 0;
@@ -66,11 +40,12 @@ const appendAll = async (dataDir: string, events: readonly StreamEvent[], caller
 export const append: Scenario = {
   name: 'append',
   figures: () => [
-    { key: 'batched', label: `append through the port, ${BATCH_CALLERS} concurrent callers`, unit: 'events/s', target: { atLeast: 60_000 } },
+    { key: 'batched', label: `append through the port, ${BATCH_CALLERS.toLocaleString('en')} concurrent callers`, unit: 'events/s', target: { atLeast: 60_000 } },
     { key: 'intake_like', label: `append through the port, ${INTAKE_CALLERS} concurrent callers`, unit: 'events/s' },
   ],
   measure: async (context) => {
-    const events = routedEvents(sizes(context.quick).events);
+    const { events: count } = sizes(context.quick);
+    const events = [...firstRoutedEvents(count, trafficDeliveries(Math.ceil(count * 1.3) + 100))];
     return repeat(context.runs, () =>
       withScope(async (scope) => ({
         batched: await appendAll(scope.tempDir('append'), events, BATCH_CALLERS),

@@ -6,7 +6,7 @@ import { repeat } from './figure.js';
 import { count, type Scenario } from './scenario.js';
 import { trafficDeliveries } from './traffic.js';
 
-const sizes = (quick: boolean) => (quick ? { events: 100_000 } : { events: 1_000_000 });
+const sizes = (quick: boolean) => (quick ? { events: 10_000 } : { events: 250_000 });
 
 /** The first `total` distinct events of the traffic as projections receive them (parsed once, ahead of timing). */
 const projectedEvents = (total: number): ProjectedEvent[] => {

@@ -33,16 +33,16 @@ export type LoadResult = {
 
 /**
  * autocannon paces a rate as a per-second quota that each connection sends back to back at the start of every
- * second. To approach an even rate, a paced load runs this many autocannon instances, started evenly spread over
- * one second, each with its share of the rate and connections: bursts of rate/10 every 100 ms instead of one
- * burst of `rate` per second.
+ * second. To approach an even rate, a paced load runs this many autocannon instances, each with its share of the
+ * rate and connections, started evenly spread over one second (over the whole load when it is shorter): bursts
+ * of rate/10 every 100 ms instead of one burst of `rate` per second.
  */
 const PACED_WAVES = 10;
 
 const deal = <T>(items: readonly T[], hands: number): T[][] =>
   Array.from({ length: hands }, (_, hand) => items.filter((_item, index) => index % hands === hand));
 
-type Outcome = { statuses: Record<string, number>; latencies: number[]; errors: number; completed: number };
+type Outcome = { statuses: Record<string, number>; latencies: number[]; errors: number; completed: number; lastAt: number };
 
 const oneInstance = (
   options: LoadOptions,
@@ -72,11 +72,14 @@ const oneInstance = (
         // Each connection walks its own slice: distinct deliveries, never the same one from two connections.
         setupClient: (client) => client.setRequests(slices[nextSlice++ % slices.length] ?? []),
         timeout: 30,
+        // autocannon notices that every connection is done only at its next sample tick (every second by default).
+        sampleInt: 10,
       },
       (error: unknown) => (error === null || error === undefined ? resolve() : reject(error)),
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       outcome.completed += 1;
+      outcome.lastAt = performance.now();
       outcome.statuses[statusCode] = (outcome.statuses[statusCode] ?? 0) + 1;
       if (statusCode >= 200 && statusCode < 300) outcome.latencies.push(responseTime);
     });
@@ -85,13 +88,14 @@ const oneInstance = (
 
 /** Sends every request once through autocannon and measures throughput and latency. */
 export const runLoad = async (options: LoadOptions): Promise<LoadResult> => {
-  const outcome: Outcome = { statuses: {}, latencies: [], errors: 0, completed: 0 };
+  const outcome: Outcome = { statuses: {}, latencies: [], errors: 0, completed: 0, lastAt: Number.NaN };
   const started = performance.now();
   if (options.rate === undefined) {
     await oneInstance(options, options.requests, options.connections, undefined, outcome);
   } else {
     const waves = Math.min(PACED_WAVES, Math.floor(options.rate), options.requests.length);
     const rate = options.rate;
+    const spacingMs = (Math.min(1, options.requests.length / rate) * 1000) / waves;
     await Promise.all(
       deal(options.requests, waves).map(
         (requests, wave) =>
@@ -99,12 +103,13 @@ export const runLoad = async (options: LoadOptions): Promise<LoadResult> => {
             setTimeout(() => {
               const share = Math.max(1, Math.round(rate / waves));
               oneInstance(options, requests, Math.max(1, Math.ceil(options.connections / waves)), share, outcome).then(resolve, reject);
-            }, (wave * 1000) / waves),
+            }, wave * spacingMs),
           ),
       ),
     );
   }
-  const seconds = (performance.now() - started) / 1000;
+  // From the first request sent to the last response received.
+  const seconds = (outcome.lastAt - started) / 1000;
   const non2xx = Object.entries(outcome.statuses).reduce((sum, [status, count]) => (status.startsWith('2') ? sum : sum + count), 0);
   return {
     completed: outcome.completed,
@@ -115,4 +120,10 @@ export const runLoad = async (options: LoadOptions): Promise<LoadResult> => {
     errors: outcome.errors,
     latencyMs: (p) => percentile(outcome.latencies, p),
   };
+};
+
+/** The result, or an error naming the statuses when any request did not succeed. */
+export const requireSuccess = (what: string, result: LoadResult): LoadResult => {
+  if (result.non2xx + result.errors > 0) throw new Error(`${what}: ${JSON.stringify(result.statuses)}, ${result.errors} errors`);
+  return result;
 };

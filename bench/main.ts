@@ -1,10 +1,12 @@
-import { cpus, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { failed, summarise, type FigureResult } from './figure.js';
 import { fixtureCache } from './fixtures.js';
 import { append } from './append.js';
 import { catchUp } from './catch-up.js';
+import { costGrowth } from './cost-growth.js';
 import { fold } from './fold.js';
 import { intakeHttp } from './intake-http.js';
 import { liveLag } from './live-lag.js';
@@ -14,7 +16,7 @@ import type { Scenario, ScenarioContext } from './scenario.js';
 import { closeAllScopes, withScope } from './scope.js';
 
 /** Every scenario, in the order they run (cheap and in-process first, then the servers). */
-const scenarios: readonly Scenario[] = [fold, append, intakeHttp, liveLag, catchUp, queries];
+const scenarios: readonly Scenario[] = [fold, append, intakeHttp, liveLag, catchUp, queries, costGrowth];
 
 const usage = `usage: npm run bench -- [--quick] [--only ${scenarios.map((s) => s.name).join(',')}] [--runs N]`;
 
@@ -34,7 +36,18 @@ process.once('SIGINT', () => {
   void closeAllScopes().finally(() => process.exit(130));
 });
 
+/** The checkout's commit, `-dirty` with uncommitted changes: what the figures are of. */
+const revision = (): string => {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+};
+
 const started = performance.now();
+const loadBefore = loadavg()[0] ?? Number.NaN;
+const revisionBefore = revision();
 const log = (message: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}`);
 const figures: FigureResult[] = await withScope(async (fixtureScope) => {
   const context: ScenarioContext = { quick: values.quick, runs, fixtures: fixtureCache(fixtureScope, log), log };
@@ -63,7 +76,12 @@ const file = writeReport(fileURLToPath(new URL('results', import.meta.url)), {
   runs,
   seconds,
   machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30) },
+  revision: { before: revisionBefore, after: revision() },
+  loadAverage: { before: loadBefore, after: loadavg()[0] ?? Number.NaN },
   figures,
 });
-console.log(`${command}: ${seconds.toFixed(0)} s, ${cpus().length} cores, Node ${process.version}; written to ${file}`);
+console.log(
+  `${command}: ${seconds.toFixed(0)} s, ${cpus().length} cores, Node ${process.version}, load average ` +
+    `${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? Number.NaN).toFixed(2)} after; revision ${revisionBefore}; written to ${file}`,
+);
 process.exitCode = figures.some((f) => f.verdict === 'failed') ? 1 : 0;

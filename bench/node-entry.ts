@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 /**
  * Node arguments that run one of this checkout's modules in a child process, the way this bench itself runs:
@@ -16,7 +17,21 @@ const profiling = (): string[] => {
   return dir === undefined || dir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 };
 
+/** A module of this checkout by its path without extension, e.g. `bench/fill-worker`. */
+export const moduleUrl = (modulePath: string): URL => new URL(`../${modulePath}.${compiled ? 'js' : 'ts'}`, import.meta.url);
+
+/**
+ * A worker thread running one of this checkout's modules. Node 20 does not pass `--import tsx` on to workers
+ * (nodejs/node#47747), so from the sources the worker loads the module through tsx's own API.
+ */
+export const startWorker = (modulePath: string, workerData: unknown): Worker => {
+  if (compiled) return new Worker(moduleUrl(modulePath), { workerData });
+  const load = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+    .then(({ tsImport }) => tsImport(${JSON.stringify(moduleUrl(modulePath).href)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(load, { eval: true, workerData });
+};
+
 export const nodeArgsFor = (modulePath: string): string[] => {
-  const file = fileURLToPath(new URL(`../${modulePath}.${compiled ? 'js' : 'ts'}`, import.meta.url));
+  const file = fileURLToPath(moduleUrl(modulePath));
   return [...profiling(), ...(compiled ? [file] : ['--import', 'tsx', file])];
 };

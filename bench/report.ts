@@ -5,7 +5,7 @@ import type { FigureResult, Target } from './figure.js';
 const formatNumber = (value: number): string => {
   if (!Number.isFinite(value)) return '—';
   const abs = Math.abs(value);
-  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  const digits = abs >= 100 || Number.isInteger(value) ? 0 : abs >= 10 ? 1 : 2;
   return value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 };
 
@@ -35,6 +35,10 @@ export type BenchReport = {
   readonly runs: number;
   readonly seconds: number;
   readonly machine: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly memoryGb: number };
+  /** `git describe --always --dirty` at the start and the end (the checkout may change while the suite runs). */
+  readonly revision: { readonly before: string; readonly after: string };
+  /** 1-minute load average before and after: other work on the machine skews figures. */
+  readonly loadAverage: { readonly before: number; readonly after: number };
   readonly figures: readonly FigureResult[];
 };
 

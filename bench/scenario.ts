@@ -19,7 +19,7 @@ export type Scenario = {
 
 /** Sizes of the event logs shared by catch-up, queries and cost growth (built once, see fixtures.ts). */
 export const logSizes = (quick: boolean) =>
-  quick ? { small: 10_000, large: 100_000 } : { small: 10_000, large: 1_000_000 };
+  quick ? { small: 2_000, large: 10_000 } : { small: 10_000, large: 1_000_000 };
 
 /** 1000000 → "1M", 10000 → "10k". */
 export const count = (n: number): string =>
