@@ -113,7 +113,8 @@ export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, Rout
   const named = { event: value['event'], delivery_id: optionalString(value['delivery_id']) };
   const facts: DeliveryFacts = { deliveryId: named.delivery_id };
   const hazard = findJsonHazard(value);
-  const fingerprint =
+  // Computed only for what goes to quarantine: a valid delivery's content is serialised once, for its event id.
+  const fingerprint = () =>
     hazard?.message.startsWith('nested deeper') !== true && isObject(value['data'])
       ? `${named.event}\n${canonicalJson(value['data'])}`
       : text;
@@ -122,7 +123,7 @@ export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, Rout
     reason,
     issues,
     facts,
-    record: quarantineRecord(body, text, fingerprint, reason, issues, named),
+    record: quarantineRecord(body, text, fingerprint(), reason, issues, named),
   });
   if (hazard !== undefined) {
     const issue = singleIssue(hazard.path, hazard.message);
