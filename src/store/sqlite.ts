@@ -104,8 +104,8 @@ const filterClause = (filter: EventFilter | undefined): { sql: string; params: u
 /**
  * The embedded event store: one SQLite file in WAL mode, mirroring EventStoreDB's model (streams with revisions,
  * a global position, event ids unique per stream). Appends that arrive together share one commit (group commit):
- * each append is a savepoint inside the batch's transaction, so one failing append does not fail its neighbours,
- * and every caller's promise settles only after the commit that holds its events.
+ * one append's wrong expected revision does not fail its neighbours, and every caller's promise settles only after
+ * the commit that holds its events.
  */
 export const openSqliteEventStore = (file: string, options: SqliteEventStoreOptions = {}): EventStore => {
   const db = new Database(file);
@@ -149,7 +149,9 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     return statement.all(after, ...params, limit);
   };
 
-  const appendOne = db.transaction((pending: PendingAppend, recordedAt: string): AppendResult => {
+  // Runs inside the batch's transaction. A wrong expected revision is found before anything is written, so a
+  // failing append leaves nothing behind for its neighbours and needs no savepoint of its own.
+  const appendOne = (pending: PendingAppend, recordedAt: string): AppendResult => {
     const { stream, events, expected } = pending;
     let revision = statements.revision.get(stream)?.revision ?? -1;
     const seen = new Map<string, AppendedEvent>();
@@ -185,7 +187,7 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
       return appended;
     });
     return { stream, revision, events: results };
-  });
+  };
 
   let queue: PendingAppend[] = [];
   const waiters = new Set<() => void>();

@@ -125,6 +125,22 @@ export const describeEventStoreContract = (name: string, target: ContractTarget)
       expect(right(await store.readStream(stream))).toHaveLength(2);
     });
 
+    it('rejects a wrong expected revision without touching the appends that arrive with it', async () => {
+      const stream = newStream();
+      const other = newStream();
+      right(await store.append(stream, [event()], 'no_stream'));
+      const [rejected, accepted, alsoAccepted] = await Promise.all([
+        store.append(stream, [event(), event()], 7),
+        store.append(other, [event(), event()], 'no_stream'),
+        store.append(stream, [event()], 0),
+      ]);
+      expect(E.isLeft(rejected!) && rejected.left.kind).toBe('wrong_expected_revision');
+      expect(right(accepted!).revision).toBe(1);
+      expect(right(alsoAccepted!).revision).toBe(1);
+      expect(right(await store.readStream(stream))).toHaveLength(2);
+      expect(right(await store.readStream(other))).toHaveLength(2);
+    });
+
     it('answers stream_not_found for a stream that was never written', async () => {
       const missing = await store.readStream(newStream());
       expect(E.isLeft(missing) && missing.left.kind).toBe('stream_not_found');
