@@ -36,6 +36,14 @@ export const readModelQueries = (db: ReadModelDb) => {
     return row?.view == null ? undefined : (JSON.parse(row.view) as V);
   };
 
+  /** The view as stored (JSON text), for answering without parsing it; `deleted` is read by SQLite. */
+  const storedView = (projection: string, key: string): { json: string; deleted: boolean } | undefined => {
+    const row = prepared<{ view: string | null; deleted: number | null }>(
+      `SELECT view, json_extract(view, '$.deleted') AS deleted FROM ${tableOf(projection)} WHERE key = ?`,
+    ).get(key);
+    return row?.view == null ? undefined : { json: row.view, deleted: row.deleted === 1 };
+  };
+
   const list = <V>(projection: string, request: ListRequest): Page<V> => {
     const conditions: Condition[] = [{ sql: 'view IS NOT NULL', params: [] }, ...request.conditions];
     if (request.after !== undefined) conditions.push({ sql: 'sort_key > ?', params: [request.after] });
@@ -67,6 +75,7 @@ export const readModelQueries = (db: ReadModelDb) => {
 
   return {
     view: snapshot(view) as typeof view,
+    storedView: snapshot(storedView),
     list: snapshot(list) as typeof list,
     count: snapshot(count),
     latest: snapshot(latest) as typeof latest,
