@@ -1,11 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { StoredProjection } from '../../projections/projection.js';
 import { ensureReadModels } from '../read-model/read-model-catalog.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
-import type { EventStore } from '../store/event-store.js';
 import { CheckpointMoved } from './apply-batch.js';
 import { foldLog } from './fold-log.js';
+import type { ReadModelJob } from './read-model-job.js';
 import { liveTargets } from './live-targets.js';
 
 export type CatchUpResult = { readonly events: number; readonly position: number };
@@ -14,13 +12,7 @@ export type CatchUpResult = { readonly events: number; readonly position: number
  * Applies what the log holds beyond the read model's checkpoints, up to the head as it was when called, then
  * returns. The CLI does this before answering, so it never shows a stale view, server running or not.
  */
-export const catchUp = async (options: {
-  store: EventStore;
-  db: ReadModelDb;
-  projections: readonly StoredProjection[];
-  now?: () => Date;
-  onProgress?: (done: number, total: number) => void;
-}): Promise<CatchUpResult> => {
+export const catchUp = async (options: ReadModelJob): Promise<CatchUpResult> => {
   const { store, db, projections } = options;
   const now = options.now ?? (() => new Date());
   ensureReadModels(db, projections, now().toISOString());

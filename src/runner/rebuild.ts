@@ -4,18 +4,13 @@ import { createProjectionTable, tableNameOf } from '../read-model/projection-tab
 import { ensureReadModels } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
-import type { EventStore } from '../store/event-store.js';
 import type { ProjectionTarget } from './apply-batch.js';
 import { foldLog } from './fold-log.js';
+import type { ReadModelJob } from './read-model-job.js';
 
 export type RebuildPurpose = 'rebuild' | 'verify';
 
-export type RebuildOptions = {
-  readonly store: EventStore;
-  readonly db: ReadModelDb;
-  readonly projections: readonly StoredProjection[];
-  readonly now?: () => Date;
-  readonly onProgress?: (done: number, total: number) => void;
+export type RebuildOptions = ReadModelJob & {
   readonly signal?: AbortSignal;
   readonly batchSize?: number;
 };

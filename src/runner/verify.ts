@@ -1,9 +1,7 @@
-import type { StoredProjection } from '../../projections/projection.js';
 import { readModelEntries } from '../read-model/read-model-catalog.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
-import type { EventStore } from '../store/event-store.js';
 import { catchUp } from './catch-up.js';
 import { foldLog } from './fold-log.js';
+import type { ReadModelJob } from './read-model-job.js';
 import { createScratchTables, dropScratchTable } from './rebuild.js';
 
 export type ViewDifference = { readonly key: string; readonly live: unknown; readonly rebuilt: unknown };
@@ -26,13 +24,7 @@ const EXAMPLES = 10;
  * the two view by view. The live view of an event-sourced system must equal a clean rebuild of its log: any
  * difference is a bug in a projection (or in the runner) and is reported with examples.
  */
-export const verifyReadModel = async (options: {
-  store: EventStore;
-  db: ReadModelDb;
-  projections: readonly StoredProjection[];
-  now?: () => Date;
-  onProgress?: (done: number, total: number) => void;
-}): Promise<Verification> => {
+export const verifyReadModel = async (options: ReadModelJob): Promise<Verification> => {
   const { db, projections } = options;
   const now = options.now ?? (() => new Date());
   const { position } = await catchUp({ store: options.store, db, projections, now });

@@ -1,0 +1,12 @@
+import type { StoredProjection } from '../../projections/projection.js';
+import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { EventStore } from '../store/event-store.js';
+
+/** What every fold of the log into the read model works with: catch-up, rebuild, verify. */
+export type ReadModelJob = {
+  readonly store: EventStore;
+  readonly db: ReadModelDb;
+  readonly projections: readonly StoredProjection[];
+  readonly now?: () => Date;
+  readonly onProgress?: (done: number, total: number) => void;
+};
