@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Runner } from '../runner/runner.js';
 import type { EventStore } from '../store/event-store.js';
 import { ProblemSchema } from './api-schemas.js';
-import { sendProblem } from './problem.js';
+import { sendStoreUnavailable } from './store-unavailable.js';
 
 const Readiness = z.object({
   status: z.enum(['ready', 'catching_up']),
@@ -21,10 +21,7 @@ export const registerReadyRoute = (app: FastifyInstance, deps: { store: EventSto
     { schema: { tags: ['operations'], summary: 'Store head, checkpoints and lag', response: { 200: Readiness, 503: ProblemSchema } } },
     async (_request, reply) => {
       const head = await deps.store.headPosition();
-      if (E.isLeft(head)) {
-        reply.header('retry-after', '5');
-        return sendProblem(reply, { status: 503, title: 'Event store unavailable', detail: head.left.kind });
-      }
+      if (E.isLeft(head)) return sendStoreUnavailable(reply, head.left);
       const projections = deps.runner.progress().map((p) => ({ ...p, lag: Math.max(0, head.right - p.position) }));
       return {
         status: projections.every((p) => p.lag === 0) ? ('ready' as const) : ('catching_up' as const),

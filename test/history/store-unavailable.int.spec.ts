@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { registerHistoryRoutes } from '../../src/http/history-routes.js';
 import { registerQuarantineRoutes } from '../../src/http/quarantine-routes.js';
+import { registerReadyRoute } from '../../src/http/ready-route.js';
+import type { Runner } from '../../src/runner/runner.js';
 import { storeUnavailable } from '../../src/store/event-store-error.js';
 import type { EventStore } from '../../src/store/event-store.js';
 
@@ -12,9 +14,12 @@ import type { EventStore } from '../../src/store/event-store.js';
 const downStore = {
   kind: 'sqlite',
   readStream: async () => E.left(storeUnavailable('database is locked')),
+  headPosition: async () => E.left(storeUnavailable('database is locked')),
 } as unknown as EventStore;
 
-describe('history and quarantine routes while the event store is unavailable', () => {
+const idleRunner = { progress: () => [] } as unknown as Runner;
+
+describe('history, quarantine and readiness routes while the event store is unavailable', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     app = await buildApp({
@@ -25,6 +30,7 @@ describe('history and quarantine routes while the event store is unavailable', (
       routes: [
         (instance) => registerHistoryRoutes(instance, { store: downStore }),
         (instance) => registerQuarantineRoutes(instance, { store: downStore, now: () => new Date(0) }),
+        (instance) => registerReadyRoute(instance, { store: downStore, runner: idleRunner }),
       ],
     });
   });
@@ -35,6 +41,7 @@ describe('history and quarantine routes while the event store is unavailable', (
     ['GET', '/bookings/101/history'],
     ['GET', '/quarantine'],
     ['POST', '/quarantine/retry'],
+    ['GET', '/ready'],
   ] as const)('%s %s answers 503 with Retry-After', async (method, url) => {
     const response = await app.inject({ method, url });
     expect(response.statusCode).toBe(503);
