@@ -30,9 +30,11 @@ export const registerReplayCommands = (program: Command, projections: readonly S
     .command('rebuild')
     .description('fold the whole log into fresh read-model tables and swap them in atomically (a running server keeps answering)')
     .option('--projection <name>', 'only this projection')
-    .option('--batch-size <events>', 'events per transaction (memory grows with it)', (value) => positiveInteger(value, '--batch-size'))
+    .option('--working-set <states>', 'entity states folded in memory between commits (default 100000; memory grows with it, about 1.5 KB each)', (value) =>
+      positiveInteger(value, '--working-set'),
+    )
     .option('--json', 'JSON summary')
-    .action((options: { projection?: string; batchSize?: number; json?: boolean }) =>
+    .action((options: { projection?: string; workingSet?: number; json?: boolean }) =>
       withStores(async (store, readModel) => {
         const chosen = selected(projections, options.projection);
         const progress = progressLine(process.stderr, 'rebuilding');
@@ -41,7 +43,7 @@ export const registerReplayCommands = (program: Command, projections: readonly S
           db: readModel,
           projections: chosen,
           onProgress: progress.tick,
-          ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+          ...(options.workingSet === undefined ? {} : { workingSet: options.workingSet }),
         });
         progress.finish();
         // The swap leaves at most a few events for the live runner; apply them now in case no server runs.

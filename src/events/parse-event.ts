@@ -15,18 +15,19 @@ export const payloadFormat = (type: EventType, data: unknown): PayloadFormat =>
 
 /**
  * Reads the `data` of a known event in either format into the canonical domain event. Pure: used at intake to
- * validate, and on every read (as an upcaster) over the payload stored exactly as it was received.
+ * validate, and on every read (as an upcaster) over the payload stored exactly as it was received. The envelope's
+ * time is asked for only when the payload carries no business time of its own (on read, it costs a metadata parse).
  */
 export const parseEvent = (
   type: EventType,
   data: unknown,
-  envelopeTimestamp: Timestamp,
+  envelopeTimestamp: () => Timestamp,
 ): E.Either<EventDataError, ParsedEvent> => {
   const definition = eventCatalogue[type] as (typeof eventCatalogue)['contact.created'];
   const format = payloadFormat(type, data);
   const result = (format === 'nested' ? definition.nested : definition.flat).safeParse(data);
   if (!result.success) return E.left(eventDataError('data', result.error));
-  const occurredAt = definition.businessTime(result.data) ?? envelopeTimestamp;
+  const occurredAt = definition.businessTime(result.data) ?? envelopeTimestamp();
   const event = { type, data: result.data, occurred_at: occurredAt } as DomainEvent;
   return E.right({ event, format, stream: definition.stream(result.data) });
 };

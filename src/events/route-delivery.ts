@@ -143,7 +143,7 @@ export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, Rout
       record: { stream: UNRECOGNIZED_STREAM, id: contentEventId(name, data), type: name, data },
     });
   }
-  const parsed = parseEvent(name, data, timestamp);
+  const parsed = parseEvent(name, data, () => timestamp);
   if (E.isLeft(parsed)) return E.right(quarantine(parsed.left.reason, parsed.left.issues));
   const id = name === 'ping' ? pingEventId(deliveryId) : contentEventId(name, data);
   return E.right({

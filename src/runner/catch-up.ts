@@ -5,6 +5,7 @@ import { CheckpointMoved } from './apply-batch.js';
 import { foldLog } from './fold-log.js';
 import type { ReadModelJob } from './read-model-job.js';
 import { liveTargets } from './live-targets.js';
+import { rebuildProjections } from './rebuild.js';
 
 export type CatchUpResult = { readonly events: number; readonly position: number };
 
@@ -18,6 +19,12 @@ export const catchUp = async (options: ReadModelJob): Promise<CatchUpResult> => 
   ensureReadModels(db, projections, now().toISOString());
   const head = await store.headPosition();
   if (E.isLeft(head)) throw new EventStoreFailure(head.left);
+  const cold = liveTargets(db, projections);
+  // An empty read model is built like a rebuild: in bulk, each row written once, then swapped in.
+  const rebuilt =
+    head.right > 0 && cold.length > 0 && cold.every((t) => t.position === 0)
+      ? (await rebuildProjections({ ...options, projections: cold.map((t) => t.projection), now })).events
+      : 0;
   for (let attempt = 0; ; attempt++) {
     const targets = liveTargets(db, projections);
     const from = Math.min(...targets.map((t) => t.position));
@@ -31,7 +38,7 @@ export const catchUp = async (options: ReadModelJob): Promise<CatchUpResult> => 
         now,
         onProgress: (done) => options.onProgress?.(done, Math.max(done, head.right - from)),
       });
-      return { events, position: head.right };
+      return { events: rebuilt + events, position: head.right };
     } catch (error) {
       // A running server advanced a checkpoint meanwhile: start again from the new checkpoints.
       if (!(error instanceof CheckpointMoved) || attempt >= 5) throw error;

@@ -5,6 +5,7 @@ import { ensureReadModels } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import type { ProjectionTarget } from './apply-batch.js';
+import { bulkFold } from './bulk-fold.js';
 import { foldLog } from './fold-log.js';
 import type { ReadModelJob } from './read-model-job.js';
 
@@ -12,7 +13,8 @@ export type RebuildPurpose = 'rebuild' | 'verify';
 
 export type RebuildOptions = ReadModelJob & {
   readonly signal?: AbortSignal;
-  readonly batchSize?: number;
+  /** Entity states held in memory between commits (see foldLog). */
+  readonly workingSet?: number;
 };
 
 export type RebuildResult = {
@@ -85,17 +87,18 @@ export const fillScratchTables = async (
     if (E.isLeft(head)) throw new EventStoreFailure(head.left);
     const from = Math.min(...targets.map((t) => t.position));
     const total = events + Math.max(0, head.right - from);
-    const pass = await foldLog({
+    const job = {
       store: options.store,
       db: options.db,
       targets,
-      checkpointTable: 'rebuilds',
       until: head.right,
       now,
-      onProgress: (done) => options.onProgress?.(events + done, Math.max(total, events + done)),
+      onProgress: (done: number) => options.onProgress?.(events + done, Math.max(total, events + done)),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-    });
+      ...(options.workingSet === undefined ? {} : { workingSet: options.workingSet }),
+    };
+    // The fresh tables are filled in bulk; what arrived meanwhile is folded onto them in order.
+    const pass = events === 0 ? await bulkFold(job) : await foldLog({ ...job, checkpointTable: 'rebuilds' });
     targets = pass.targets;
     events += pass.events;
     if (pass.events <= (options.closeEnough ?? CLOSE_ENOUGH)) return { targets, events };

@@ -49,7 +49,7 @@ export const startRunner = (options: RunnerOptions): Runner => {
   const maxBatch = options.maxBatch ?? 2000;
   const retryDelayMs = options.retryDelayMs ?? 1000;
   ensureReadModels(db, projections, now().toISOString());
-  const apply = batchApplier(db);
+  const writer = batchApplier(db);
 
   const loadTargets = (): ProjectionTarget[] => liveTargets(db, projections);
 
@@ -82,7 +82,7 @@ export const startRunner = (options: RunnerOptions): Runner => {
     subscription = store.subscribe({ fromPosition: appliedPosition() });
     for await (const batch of batches(subscription, maxBatch)) {
       if (stopped) return;
-      targets = apply(targets, batch, now().toISOString());
+      targets = writer.apply(targets, batch, now().toISOString());
       notify();
       // Catching up on a long backlog must not starve the requests the same process serves.
       await setImmediate();

@@ -19,7 +19,7 @@ const envelopeTimestamp = (recorded: RecordedEvent): Timestamp => {
  */
 export const toProjectedEvent = (recorded: RecordedEvent): E.Either<UnprojectableEvent, ProjectedEvent | undefined> => {
   if (!isEventType(recorded.type)) return E.right(undefined);
-  const parsed = parseEvent(recorded.type, recorded.data, envelopeTimestamp(recorded));
+  const parsed = parseEvent(recorded.type, recorded.data, () => envelopeTimestamp(recorded));
   if (E.isLeft(parsed)) {
     return E.left({ position: recorded.position, eventId: recorded.id, type: recorded.type, reason: parsed.left.reason });
   }

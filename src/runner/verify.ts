@@ -1,6 +1,6 @@
 import { readModelEntries } from '../read-model/read-model-catalog.js';
 import { catchUp } from './catch-up.js';
-import { foldLog } from './fold-log.js';
+import { bulkFold } from './bulk-fold.js';
 import type { ReadModelJob } from './read-model-job.js';
 import { createScratchTables, dropScratchTable } from './rebuild.js';
 
@@ -30,11 +30,10 @@ export const verifyReadModel = async (options: ReadModelJob): Promise<Verificati
   const { position } = await catchUp({ store: options.store, db, projections, now });
   const scratch = createScratchTables(db, projections, 'verify', now().toISOString());
   try {
-    const { targets } = await foldLog({
+    const { targets } = await bulkFold({
       store: options.store,
       db,
       targets: scratch,
-      checkpointTable: 'rebuilds',
       until: position,
       now,
       onProgress: (done) => options.onProgress?.(done, Math.max(done, position)),

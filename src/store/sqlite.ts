@@ -7,6 +7,7 @@ import type {
   EventStore,
   EventToAppend,
   ExpectedRevision,
+  JsonObject,
   Position,
   ReadAllOptions,
   RecordedEvent,
@@ -60,16 +61,23 @@ const SCHEMA = `
   );
 `;
 
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  id: row.id,
-  stream: row.stream,
-  type: row.type,
-  revision: row.revision,
-  position: row.position,
-  data: JSON.parse(row.data),
-  metadata: JSON.parse(row.metadata),
-  recordedAt: row.recorded_at,
-});
+/** Metadata (headers, delivery id: often longer than the data) is parsed on first use: the runner seldom needs it. */
+const toRecorded = (row: EventRow): RecordedEvent => {
+  let metadata: JsonObject | undefined;
+  return {
+    id: row.id,
+    stream: row.stream,
+    type: row.type,
+    revision: row.revision,
+    position: row.position,
+    data: JSON.parse(row.data),
+    get metadata() {
+      metadata ??= JSON.parse(row.metadata) as JsonObject;
+      return metadata;
+    },
+    recordedAt: row.recorded_at,
+  };
+};
 
 /** SQLite error codes that mean "the store cannot take writes now" rather than a bug. */
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR|CANTOPEN|PROTOCOL|NOMEM|CORRUPT|NOTADB)/;

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,20 +54,23 @@ describe('a rebuild killed with SIGKILL', () => {
 
   it('leaves the live view untouched, and the next rebuild completes', async () => {
     const liveBefore = inspect(dir.path, (db) => [...readModelEntries(db).values()].map((e) => [e.name, e.table_name, e.position]));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'rebuild', '--batch-size', '500'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'rebuild', '--working-set', '500'], {
       env: { ...process.env, DATA_DIR: dir.path },
       stdio: 'ignore',
     });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
-      // Kill it once it is visibly part-way: a scratch table with some, not all, of the log folded in.
+      // Kill it once it is visibly part-way: rows written to a scratch table whose checkpoint has not moved yet.
       const deadline = Date.now() + 30_000;
       let partway = false;
       while (!partway && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
         partway = inspect(dir.path, (db) =>
-          db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM rebuilds WHERE purpose = 'rebuild' AND position > 0 AND position < ?").get(events),
-        )?.n !== 0;
+          db
+            .prepare<[], { table_name: string }>("SELECT table_name FROM rebuilds WHERE purpose = 'rebuild' AND position = 0")
+            .all()
+            .some(({ table_name }) => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table_name}`).get()?.n !== 0),
+        );
       }
       expect(partway).toBe(true);
     } finally {
@@ -74,6 +78,9 @@ describe('a rebuild killed with SIGKILL', () => {
       await exited;
     }
 
+    const spillDirs = () => readdirSync(dir.path).filter((name) => name.startsWith('.skylight-fold-'));
+    // Killed while folding: its spill files are still there.
+    expect(spillDirs()).toHaveLength(1);
     const liveAfter = inspect(dir.path, (db) => [...readModelEntries(db).values()].map((e) => [e.name, e.table_name, e.position]));
     expect(liveAfter).toEqual(liveBefore);
     expect((await verify(dir.path)).matches).toBe(true);
@@ -88,6 +95,8 @@ describe('a rebuild killed with SIGKILL', () => {
     expect(tables.rebuilds).toEqual({ n: 0 });
     expect(tables.readModelTables).toEqual({ n: projections.length });
     expect(tables.live).not.toEqual(liveBefore.map(([, table]) => table));
+    // The killed rebuild's spill files went with the next one.
+    expect(spillDirs()).toEqual([]);
     expect((await verify(dir.path)).matches).toBe(true);
   }, 120_000);
 });

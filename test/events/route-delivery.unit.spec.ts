@@ -133,7 +133,7 @@ describe('routing a delivery', () => {
 
 describe('normalizing stored data (the upcaster)', () => {
   const normalize = (delivery: (typeof allExamples)[number]) => {
-    const parsed = parseEvent(delivery.event as never, delivery.data, delivery.timestamp);
+    const parsed = parseEvent(delivery.event as never, delivery.data, () => delivery.timestamp);
     if (E.isLeft(parsed)) throw new Error(parsed.left.reason);
     return parsed.right;
   };

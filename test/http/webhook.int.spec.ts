@@ -60,7 +60,7 @@ describe('POST /webhooks/skylight', () => {
       const stored = (await streamEvents(harness.store, stream)).find((event) => event.id === eventId);
       expect(stored?.data).toEqual(delivery.data);
       const projected = stored === undefined ? undefined : toProjectedEvent(stored);
-      const expected = parseEvent(delivery.event as EventType, delivery.data, delivery.timestamp);
+      const expected = parseEvent(delivery.event as EventType, delivery.data, () => delivery.timestamp);
       expect(projected).toEqual(E.right({ id: eventId, event: E.isRight(expected) ? expected.right.event : undefined }));
     }
   });

@@ -72,7 +72,7 @@ describe('rebuilding the read model from the log', () => {
       }
     })();
     const result = await rebuildProjections({ store: service.store, db: service.readModel, projections,
-      batchSize: 100,
+      workingSet: 100,
       onProgress: (done) => (folded = done),
     });
     rebuilding = false;

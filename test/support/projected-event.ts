@@ -10,7 +10,7 @@ import type { Timestamp } from '../../src/events/timestamp.js';
  * intake does (a ping's from its delivery id). Throws when the data does not parse: a bug in the test itself.
  */
 export const projectedEvent = (type: EventType, data: unknown, envelopeTimestamp: Timestamp, deliveryId = 'test-delivery'): ProjectedEvent => {
-  const parsed = parseEvent(type, data, envelopeTimestamp);
+  const parsed = parseEvent(type, data, () => envelopeTimestamp);
   if (E.isLeft(parsed)) throw new Error(`${type} does not parse: ${parsed.left.reason}`);
   return { id: type === 'ping' ? pingEventId(deliveryId) : contentEventId(type, data), event: parsed.right.event };
 };

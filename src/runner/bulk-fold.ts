@@ -1,0 +1,270 @@
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
+import * as E from 'fp-ts/lib/Either.js';
+import type { ProjectedEvent } from '../../projections/projection.js';
+import { projectionTable } from '../read-model/projection-table.js';
+import type { ReadModelDb } from '../read-model/read-model-db.js';
+import { sortKeyOf } from '../read-model/table-spec.js';
+import type { EventStore } from '../store/event-store.js';
+import { CheckpointMoved, type ProjectionTarget } from './apply-batch.js';
+import { batches } from './batches.js';
+import type { FoldLogResult } from './fold-log.js';
+import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
+
+/** Entity states held in memory at once while folding (DEFAULT for `workingSet`); about 1.5 KB each. */
+export const DEFAULT_BULK_WORKING_SET = 40_000;
+
+/** Rows per write transaction: short, so that a live runner sharing the read-model file is never held up long. */
+const ROWS_PER_COMMIT = 5_000;
+/** Characters buffered per bucket before they are written to its spill file (there may be thousands of buckets). */
+const SPILL_BUFFER = 64 * 1024;
+/** More buckets than needed lets pass 2 pack them into groups that fill the working set. */
+const BUCKETS_PER_WORKING_SET = 4;
+const MAX_BUCKETS = 4_096;
+/** Share of the work pass 1 (reading and spilling) takes, for progress reports. */
+const PASS_1_SHARE = 0.4;
+
+export type BulkFoldOptions = {
+  readonly store: EventStore;
+  readonly db: ReadModelDb;
+  /** Scratch tables, empty and all at the same position (a fresh rebuild or verify). */
+  readonly targets: readonly ProjectionTarget[];
+  /** Last position to apply (inclusive). */
+  readonly until: number;
+  readonly now: () => Date;
+  readonly workingSet?: number;
+  /** Events done so far, pass 1 and pass 2 weighted by their share of the time. */
+  readonly onProgress?: (done: number) => void;
+  readonly signal?: AbortSignal;
+  /** Where the spill files go (default: beside the read model's file). */
+  readonly spillDir?: string;
+};
+
+const SPILL_PREFIX = '.skylight-fold-';
+
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * A fresh spill directory named after this process; those of processes no longer running (killed mid-fold) go
+ * first. Another fold running meanwhile keeps its own.
+ */
+const spillDirectory = (root: string): string => {
+  for (const name of readdirSync(root)) {
+    const pid = Number(name.slice(SPILL_PREFIX.length).split('-')[0]);
+    if (name.startsWith(SPILL_PREFIX) && Number.isInteger(pid) && !isRunning(pid)) rmSync(join(root, name), { recursive: true, force: true });
+  }
+  return mkdtempSync(join(root, `${SPILL_PREFIX}${process.pid}-`));
+};
+
+/** FNV-1a: a fast, stable spread of keys over buckets. */
+const bucketOf = (key: string, buckets: number): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % buckets;
+};
+
+/** One file per bucket, written through a buffer. */
+const spillFiles = (dir: string, count: number) => {
+  const paths = Array.from({ length: count }, (_, bucket) => join(dir, `bucket-${bucket}.jsonl`));
+  const fds = paths.map((path) => openSync(path, 'w'));
+  const buffered: string[][] = paths.map(() => []);
+  const sizes = paths.map(() => 0);
+  const flush = (bucket: number) => {
+    writeSync(fds[bucket] as number, (buffered[bucket] as string[]).join(''));
+    buffered[bucket] = [];
+    sizes[bucket] = 0;
+  };
+  return {
+    paths,
+    write: (bucket: number, line: string) => {
+      (buffered[bucket] as string[]).push(line);
+      sizes[bucket] = (sizes[bucket] as number) + line.length;
+      if ((sizes[bucket] as number) >= SPILL_BUFFER) flush(bucket);
+    },
+    close: () => {
+      paths.forEach((_, bucket) => flush(bucket));
+      for (const fd of fds.splice(0)) closeSync(fd);
+    },
+    abandon: () => {
+      for (const fd of fds.splice(0)) closeSync(fd);
+    },
+  };
+};
+
+/** Consecutive buckets packed into groups whose entity touches (an upper bound on their states) fit the working set. */
+const groupBuckets = (touches: readonly number[], workingSet: number): number[][] => {
+  const groups: number[][] = [];
+  let current: number[] = [];
+  let size = 0;
+  touches.forEach((count, bucket) => {
+    if (current.length > 0 && size + count > workingSet) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(bucket);
+    size += count;
+  });
+  if (current.length > 0) groups.push(current);
+  return groups;
+};
+
+/**
+ * Folds the log into fresh tables writing each row once, with memory bounded by the working set however the log
+ * is ordered. Arrival order is arbitrary, so an entity's events are spread over the whole log; folding the log in
+ * order would keep every state in memory, or write each row again and again. Instead:
+ * pass 1 reads the log once, upcasts each event and spills it to the buckets of the entities it touches (by a hash
+ * of the key); pass 2 folds a group of buckets at a time, all of that group's states in memory, and writes its rows
+ * once, in key order. The reducers converge in any order, so the result is the in-order fold's.
+ *
+ * Rows are written before the checkpoints move (those move once, at the end), which is sound only for tables
+ * nobody reads yet: scratch tables. A crash leaves a scratch table the next rebuild drops.
+ */
+export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult> => {
+  const { db, targets, until } = options;
+  const from = targets[0]?.position ?? until;
+  if (targets.some((t) => t.position !== from)) throw new Error('bulkFold: targets must start from one position');
+  if (from >= until) return { targets, events: 0 };
+  const workingSet = options.workingSet ?? DEFAULT_BULK_WORKING_SET;
+  const total = until - from;
+  const bucketCount = Math.min(MAX_BUCKETS, Math.max(1, Math.ceil((total * BUCKETS_PER_WORKING_SET) / workingSet)));
+  const handles = targets.map((t) => new Set<string>(t.projection.handles));
+  const wanted = new Set(handles.flatMap((types) => [...types]));
+  const progress = (done: number) => options.onProgress?.(Math.round(done));
+
+  const dir = spillDirectory(options.spillDir ?? (db.memory ? tmpdir() : dirname(db.name)));
+  try {
+    // Pass 1: read, upcast, spill.
+    const spill = spillFiles(dir, bucketCount);
+    const touches = new Array<number>(bucketCount).fill(0);
+    const skipped: UnprojectableEvent[] = [];
+    let events = 0;
+    let last = from;
+    try {
+      reading: for await (const batch of batches(options.store.readAll({ fromPosition: from }), 5_000)) {
+        options.signal?.throwIfAborted();
+        for (const recorded of batch) {
+          if (recorded.position > until) break reading;
+          events += 1;
+          last = recorded.position;
+          if (!wanted.has(recorded.type)) continue;
+          const upcast = toProjectedEvent(recorded);
+          if (E.isLeft(upcast)) skipped.push(upcast.left);
+          if (E.isLeft(upcast) || upcast.right === undefined) continue;
+          const projected = upcast.right;
+          const buckets = new Set<number>();
+          targets.forEach((target, index) => {
+            if (!handles[index]?.has(projected.event.type)) return;
+            for (const key of target.projection.keysOf(projected.event)) {
+              const bucket = bucketOf(key, bucketCount);
+              touches[bucket] = (touches[bucket] as number) + 1;
+              buckets.add(bucket);
+            }
+          });
+          if (buckets.size === 0) continue;
+          const line = `${JSON.stringify(projected)}\n`;
+          for (const bucket of buckets) spill.write(bucket, line);
+        }
+        progress(events * PASS_1_SHARE);
+        // A rebuild runs beside the server it belongs to: let pending requests through.
+        await setImmediate();
+      }
+      spill.close();
+    } catch (error) {
+      spill.abandon();
+      throw error;
+    }
+
+    // Pass 2: fold each group of buckets in memory and write its rows once.
+    const tables = targets.map((target) => projectionTable(db, target.projection.name, target.tableName));
+    const groups = groupBuckets(touches, workingSet);
+    let folded = 0;
+    for (const group of groups) {
+      const states = targets.map(() => new Map<string, unknown>());
+      for (const bucket of group) {
+        // A bucket holds about a quarter of a working set's events: a few MB, read at once.
+        for (const line of readFileSync(spill.paths[bucket] as string, 'utf8').split('\n')) {
+          if (line === '') continue;
+          const projected = JSON.parse(line) as ProjectedEvent;
+          targets.forEach((target, index) => {
+            if (!handles[index]?.has(projected.event.type)) return;
+            const { projection } = target;
+            const entities = states[index] as Map<string, unknown>;
+            for (const key of projection.keysOf(projected.event)) {
+              // Another bucket of the event's holds this key; it is folded there.
+              if (bucketOf(key, bucketCount) !== bucket) continue;
+              const current = entities.get(key) ?? projection.initial(key);
+              const next = projection.evolve(current, projected);
+              if (next !== current) entities.set(key, next);
+            }
+          });
+        }
+        options.signal?.throwIfAborted();
+      }
+      await writeRows(db, targets, tables, states, options.signal);
+      folded += group.reduce((sum, bucket) => sum + (touches[bucket] as number), 0);
+      const allTouches = touches.reduce((sum, count) => sum + count, 0);
+      progress(total * PASS_1_SHARE + (total * (1 - PASS_1_SHARE) * folded) / Math.max(1, allTouches));
+    }
+
+    const advanced = commitCheckpoints(db, targets, skipped, last, options.now().toISOString());
+    return { targets: advanced, events };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+/** A group's rows in key order (the primary and sort indexes grow at their end), a few thousand per transaction. */
+const writeRows = async (
+  db: ReadModelDb,
+  targets: readonly ProjectionTarget[],
+  tables: readonly ReturnType<typeof projectionTable>[],
+  states: readonly Map<string, unknown>[],
+  signal: AbortSignal | undefined,
+): Promise<void> => {
+  for (const [index, target] of targets.entries()) {
+    const table = tables[index] as ReturnType<typeof projectionTable>;
+    const rows = [...(states[index] as Map<string, unknown>)]
+      .map(([key, state]) => ({ key, state, sortKey: sortKeyOf(key) }))
+      .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    const writeChunk = db.transaction((chunk: typeof rows) => {
+      for (const { key, state } of chunk) table.save(key, state, target.projection.view(state));
+    });
+    for (let start = 0; start < rows.length; start += ROWS_PER_COMMIT) {
+      signal?.throwIfAborted();
+      writeChunk(rows.slice(start, start + ROWS_PER_COMMIT));
+      await setImmediate();
+    }
+  }
+};
+
+/** The events that could not be projected, and every checkpoint moved by compare-and-set, in one transaction. */
+const commitCheckpoints = (
+  db: ReadModelDb,
+  targets: readonly ProjectionTarget[],
+  skipped: readonly UnprojectableEvent[],
+  to: number,
+  now: string,
+): ProjectionTarget[] => {
+  const skip = db.prepare('INSERT OR IGNORE INTO skipped_events (position, event_id, type, reason) VALUES (@position, @eventId, @type, @reason)');
+  const advance = db.prepare(
+    'UPDATE rebuilds SET position = @to, updated_at = @now WHERE name = @name AND table_name = @table AND position = @from',
+  );
+  return db.transaction(() => {
+    for (const event of skipped) skip.run(event);
+    return targets.map((target) => {
+      const moved = advance.run({ to, now, name: target.projection.name, table: target.tableName, from: target.position });
+      if (moved.changes !== 1) throw new CheckpointMoved(target.projection.name);
+      return { ...target, position: to };
+    });
+  })();
+};
