@@ -32,9 +32,6 @@ const SCHEMA = `
  */
 export const openReadModelDb = (file: string): ReadModelDb => {
   const db = new Database(file);
-  // Rows are 1–4 KB of JSON (state and view): large pages cut the per-row cost of writing them by about a third.
-  // Takes effect only when the file is created.
-  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
