@@ -237,7 +237,7 @@ const writeRows = async (
       .map(([key, state]) => ({ key, state, sortKey: sortKeyOf(key) }))
       .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
     const writeChunk = db.transaction((chunk: typeof rows) => {
-      for (const { key, state } of chunk) table.save(key, state, target.projection.view(state));
+      for (const { key, state } of chunk) table.insert(key, state, target.projection.view(state));
     });
     for (let start = 0; start < rows.length; start += ROWS_PER_COMMIT) {
       signal?.throwIfAborted();
