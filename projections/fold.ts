@@ -3,8 +3,9 @@ import type { Projection, ProjectedEvent } from './projection.js';
 /** Every entity's state after the events, in the order given (tests, bench, audit; the runner does the same per batch). */
 export const foldEvents = <S, V>(projection: Projection<S, V>, events: readonly ProjectedEvent[]): Map<string, S> => {
   const states = new Map<string, S>();
+  const handles = new Set(projection.handles);
   for (const projected of events) {
-    if (!projection.handles.includes(projected.event.type)) continue;
+    if (!handles.has(projected.event.type)) continue;
     for (const key of projection.keysOf(projected.event)) {
       states.set(key, projection.evolve(states.get(key) ?? projection.initial(key), projected));
     }
