@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
@@ -72,14 +72,16 @@ const bucketOf = (key: string, buckets: number): number => {
   return (hash >>> 0) % buckets;
 };
 
-/** One file per bucket, written through a buffer. */
+/**
+ * One file per bucket, written through a buffer. Each flush opens and closes its file: there may be more buckets
+ * than a process may hold open files.
+ */
 const spillFiles = (dir: string, count: number) => {
   const paths = Array.from({ length: count }, (_, bucket) => join(dir, `bucket-${bucket}.jsonl`));
-  const fds = paths.map((path) => openSync(path, 'w'));
   const buffered: string[][] = paths.map(() => []);
   const sizes = paths.map(() => 0);
   const flush = (bucket: number) => {
-    writeSync(fds[bucket] as number, (buffered[bucket] as string[]).join(''));
+    appendFileSync(paths[bucket] as string, (buffered[bucket] as string[]).join(''));
     buffered[bucket] = [];
     sizes[bucket] = 0;
   };
@@ -90,13 +92,7 @@ const spillFiles = (dir: string, count: number) => {
       sizes[bucket] = (sizes[bucket] as number) + line.length;
       if ((sizes[bucket] as number) >= SPILL_BUFFER) flush(bucket);
     },
-    close: () => {
-      paths.forEach((_, bucket) => flush(bucket));
-      for (const fd of fds.splice(0)) closeSync(fd);
-    },
-    abandon: () => {
-      for (const fd of fds.splice(0)) closeSync(fd);
-    },
+    close: () => paths.forEach((_, bucket) => flush(bucket)),
   };
 };
 
@@ -149,40 +145,35 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
     const skipped: UnprojectableEvent[] = [];
     let events = 0;
     let last = from;
-    try {
-      reading: for await (const batch of batches(options.store.readAll({ fromPosition: from }), 5_000)) {
-        options.signal?.throwIfAborted();
-        for (const recorded of batch) {
-          if (recorded.position > until) break reading;
-          events += 1;
-          last = recorded.position;
-          if (!wanted.has(recorded.type)) continue;
-          const upcast = toProjectedEvent(recorded);
-          if (E.isLeft(upcast)) skipped.push(upcast.left);
-          if (E.isLeft(upcast) || upcast.right === undefined) continue;
-          const projected = upcast.right;
-          const buckets = new Set<number>();
-          targets.forEach((target, index) => {
-            if (!handles[index]?.has(projected.event.type)) return;
-            for (const key of target.projection.keysOf(projected.event)) {
-              const bucket = bucketOf(key, bucketCount);
-              touches[bucket] = (touches[bucket] as number) + 1;
-              buckets.add(bucket);
-            }
-          });
-          if (buckets.size === 0) continue;
-          const line = `${JSON.stringify(projected)}\n`;
-          for (const bucket of buckets) spill.write(bucket, line);
-        }
-        progress(events * PASS_1_SHARE);
-        // A rebuild runs beside the server it belongs to: let pending requests through.
-        await setImmediate();
+    reading: for await (const batch of batches(options.store.readAll({ fromPosition: from }), 5_000)) {
+      options.signal?.throwIfAborted();
+      for (const recorded of batch) {
+        if (recorded.position > until) break reading;
+        events += 1;
+        last = recorded.position;
+        if (!wanted.has(recorded.type)) continue;
+        const upcast = toProjectedEvent(recorded);
+        if (E.isLeft(upcast)) skipped.push(upcast.left);
+        if (E.isLeft(upcast) || upcast.right === undefined) continue;
+        const projected = upcast.right;
+        const buckets = new Set<number>();
+        targets.forEach((target, index) => {
+          if (!handles[index]?.has(projected.event.type)) return;
+          for (const key of target.projection.keysOf(projected.event)) {
+            const bucket = bucketOf(key, bucketCount);
+            touches[bucket] = (touches[bucket] as number) + 1;
+            buckets.add(bucket);
+          }
+        });
+        if (buckets.size === 0) continue;
+        const line = `${JSON.stringify(projected)}\n`;
+        for (const bucket of buckets) spill.write(bucket, line);
       }
-      spill.close();
-    } catch (error) {
-      spill.abandon();
-      throw error;
+      progress(events * PASS_1_SHARE);
+      // A rebuild runs beside the server it belongs to: let pending requests through.
+      await setImmediate();
     }
+    spill.close();
 
     // Pass 2: fold each group of buckets in memory and write its rows once.
     const tables = targets.map((target) => projectionTable(db, target.projection.name, target.tableName));
@@ -209,6 +200,7 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
           });
         }
         options.signal?.throwIfAborted();
+        await setImmediate();
       }
       await writeRows(db, targets, tables, states, options.signal);
       folded += group.reduce((sum, bucket) => sum + (touches[bucket] as number), 0);
