@@ -30,7 +30,7 @@ export const registerReplayCommands = (program: Command, projections: readonly S
     .command('rebuild')
     .description('fold the whole log into fresh read-model tables and swap them in atomically (a running server keeps answering)')
     .option('--projection <name>', 'only this projection')
-    .option('--working-set <states>', 'entity states folded in memory between commits (default 100000; memory grows with it, about 1.5 KB each)', (value) =>
+    .option('--working-set <states>', 'entity states held in memory at once (default 40000; memory grows with it, about 1.5 KB each)', (value) =>
       positiveInteger(value, '--working-set'),
     )
     .option('--json', 'JSON summary')
