@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
-import { projectionTable } from '../read-model/projection-table.js';
+import { projectionTable, type ProjectionTable } from '../read-model/projection-table.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { sortKeyOf } from '../read-model/table-spec.js';
 import type { EventStore } from '../store/event-store.js';
@@ -13,7 +13,10 @@ import { batches } from './batches.js';
 import type { FoldLogResult } from './fold-log.js';
 import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
 
-/** Entity states held in memory at once while folding (DEFAULT for `workingSet`); about 1.5 KB each. */
+/**
+ * Default `workingSet`: how many entity touches (events times the entities each touches, a bound on the states) a
+ * group folds in memory at once. A state is about 1.5 KB.
+ */
 export const DEFAULT_BULK_WORKING_SET = 40_000;
 
 /** Rows per write transaction: short, so that a live runner sharing the read-model file is never held up long. */
@@ -178,6 +181,7 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
     // Pass 2: fold each group of buckets in memory and write its rows once.
     const tables = targets.map((target) => projectionTable(db, target.projection.name, target.tableName));
     const groups = groupBuckets(touches, workingSet);
+    const allTouches = Math.max(1, touches.reduce((sum, count) => sum + count, 0));
     let folded = 0;
     for (const group of groups) {
       const states = targets.map(() => new Map<string, unknown>());
@@ -204,8 +208,7 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
       }
       await writeRows(db, targets, tables, states, options.signal);
       folded += group.reduce((sum, bucket) => sum + (touches[bucket] as number), 0);
-      const allTouches = touches.reduce((sum, count) => sum + count, 0);
-      progress(total * PASS_1_SHARE + (total * (1 - PASS_1_SHARE) * folded) / Math.max(1, allTouches));
+      progress(total * PASS_1_SHARE + (total * (1 - PASS_1_SHARE) * folded) / allTouches);
     }
 
     const advanced = commitCheckpoints(db, targets, skipped, last, options.now().toISOString());
@@ -219,12 +222,12 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
 const writeRows = async (
   db: ReadModelDb,
   targets: readonly ProjectionTarget[],
-  tables: readonly ReturnType<typeof projectionTable>[],
+  tables: readonly ProjectionTable[],
   states: readonly Map<string, unknown>[],
   signal: AbortSignal | undefined,
 ): Promise<void> => {
   for (const [index, target] of targets.entries()) {
-    const table = tables[index] as ReturnType<typeof projectionTable>;
+    const table = tables[index] as ProjectionTable;
     const rows = [...(states[index] as Map<string, unknown>)]
       .map(([key, state]) => ({ key, state, sortKey: sortKeyOf(key) }))
       .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
