@@ -3,6 +3,7 @@ import type { ProjectedEvent, StoredProjection } from '../../projections/project
 import { projectionTable, type ProjectionTable } from '../read-model/projection-table.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import type { RecordedEvent } from '../store/event-store.js';
+import { checkpointWrites } from './checkpoint-writes.js';
 import { stateCache } from './state-cache.js';
 import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
 
@@ -12,14 +13,6 @@ export type ProjectionTarget = {
   readonly tableName: string;
   readonly position: number;
 };
-
-/** Another writer moved a checkpoint under us (a rebuild swapped a table in): reload and resume. */
-export class CheckpointMoved extends Error {
-  constructor(readonly projection: string) {
-    super(`checkpoint of ${projection} moved`);
-    this.name = 'CheckpointMoved';
-  }
-}
 
 /** One table's entities folded since the last commit, and which of them changed. */
 type WorkingTable = { readonly states: Map<string, unknown>; readonly changed: Set<string> };
@@ -59,12 +52,7 @@ export const batchApplier = (db: ReadModelDb, checkpointTable: 'read_models' | '
     return table;
   };
   const cache = stateCache(cacheLimit);
-  const advance = db.prepare(
-    `UPDATE ${checkpointTable} SET position = @to, updated_at = @now WHERE name = @name AND table_name = @table AND position = @from`,
-  );
-  const skip = db.prepare(
-    'INSERT OR IGNORE INTO skipped_events (position, event_id, type, reason) VALUES (@position, @eventId, @type, @reason)',
-  );
+  const checkpoints = checkpointWrites(db, checkpointTable);
 
   let folded: readonly ProjectionTarget[] = [];
   let working = new Map<string, WorkingTable>();
@@ -124,7 +112,7 @@ export const batchApplier = (db: ReadModelDb, checkpointTable: 'read_models' | '
   };
 
   const writeAll = db.transaction((now: string): { targets: ProjectionTarget[]; written: Map<string, Map<string, unknown>> } => {
-    for (const event of skipped) skip.run(event);
+    checkpoints.recordSkipped(skipped);
     const written = new Map<string, Map<string, unknown>>();
     const targets = folded.map((target) => {
       const { projection } = target;
@@ -138,10 +126,7 @@ export const batchApplier = (db: ReadModelDb, checkpointTable: 'read_models' | '
       }
       written.set(target.tableName, saved);
       const to = Math.max(target.position, lastPosition);
-      if (to !== target.position) {
-        const moved = advance.run({ to, now, name: projection.name, table: target.tableName, from: target.position });
-        if (moved.changes !== 1) throw new CheckpointMoved(projection.name);
-      }
+      checkpoints.advance({ name: projection.name, table: target.tableName, from: target.position, to }, now);
       return { ...target, position: to };
     });
     return { targets, written };

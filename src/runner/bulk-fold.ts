@@ -8,8 +8,9 @@ import { projectionTable, type ProjectionTable } from '../read-model/projection-
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { sortKeyOf } from '../read-model/table-spec.js';
 import type { EventStore } from '../store/event-store.js';
-import { CheckpointMoved, type ProjectionTarget } from './apply-batch.js';
+import type { ProjectionTarget } from './apply-batch.js';
 import { batches } from './batches.js';
+import { checkpointWrites } from './checkpoint-writes.js';
 import type { FoldLogResult } from './fold-log.js';
 import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
 
@@ -250,15 +251,11 @@ const commitCheckpoints = (
   to: number,
   now: string,
 ): ProjectionTarget[] => {
-  const skip = db.prepare('INSERT OR IGNORE INTO skipped_events (position, event_id, type, reason) VALUES (@position, @eventId, @type, @reason)');
-  const advance = db.prepare(
-    'UPDATE rebuilds SET position = @to, updated_at = @now WHERE name = @name AND table_name = @table AND position = @from',
-  );
+  const checkpoints = checkpointWrites(db, 'rebuilds');
   return db.transaction(() => {
-    for (const event of skipped) skip.run(event);
+    checkpoints.recordSkipped(skipped);
     return targets.map((target) => {
-      const moved = advance.run({ to, now, name: target.projection.name, table: target.tableName, from: target.position });
-      if (moved.changes !== 1) throw new CheckpointMoved(target.projection.name);
+      checkpoints.advance({ name: target.projection.name, table: target.tableName, from: target.position, to }, now);
       return { ...target, position: to };
     });
   })();

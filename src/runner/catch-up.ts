@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { ensureReadModels } from '../read-model/read-model-catalog.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
-import { CheckpointMoved } from './apply-batch.js';
+import { CheckpointMoved } from './checkpoint-writes.js';
 import { foldLog } from './fold-log.js';
 import type { ReadModelJob } from './read-model-job.js';
 import { liveTargets } from './live-targets.js';

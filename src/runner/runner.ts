@@ -4,7 +4,8 @@ import { ensureReadModels } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import type { EventStore, Subscription } from '../store/event-store.js';
-import { batchApplier, CheckpointMoved, type ProjectionTarget } from './apply-batch.js';
+import { batchApplier, type ProjectionTarget } from './apply-batch.js';
+import { CheckpointMoved } from './checkpoint-writes.js';
 import { batches } from './batches.js';
 import { liveTargets } from './live-targets.js';
 
