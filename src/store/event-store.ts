@@ -90,5 +90,10 @@ export type EventStore = {
   subscribe(options?: SubscribeOptions): Subscription;
   /** Position of the last event in the log (START when empty). */
   headPosition(): Promise<Either<EventStoreError, Position>>;
+  /**
+   * Whether the store takes writes now, checked without adding to the log (readiness asks this): the embedded store
+   * commits a write beside the log, EventStoreDB answers a read from its leader.
+   */
+  probeWrites(): Promise<Either<EventStoreError, void>>;
   close(): Promise<void>;
 };

@@ -208,6 +208,14 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
       assertOpen();
       return answering(headPosition);
     },
+    // Appends go to the leader (the client's default node preference); one answered read from it is the probe.
+    probeWrites: () => {
+      assertOpen();
+      return answering(async () => {
+        await collect(readWithDeadline(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }), settings.deadlineMs));
+        return E.right(undefined);
+      });
+    },
     close: async () => {
       if (closed) return;
       closed = true;

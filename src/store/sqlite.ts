@@ -59,7 +59,11 @@ const SCHEMA = `
     UNIQUE (stream, revision),
     UNIQUE (stream, id)
   );
+  CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT NOT NULL);
 `;
+
+/** A probe waits this long for another writer's lock, then reports the store locked (it must answer quickly). */
+const PROBE_BUSY_TIMEOUT_MS = 250;
 
 /** Metadata (headers, delivery id: often longer than the data) is parsed on first use: the runner seldom needs it. */
 const toRecorded = (row: EventRow): RecordedEvent => {
@@ -204,6 +208,8 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     waiters.clear();
   };
 
+  // Immediate: the write lock is taken before the revisions are read, so two processes sharing the file never
+  // decide on a stale snapshot (a deferred transaction would fail its upgrade with SQLITE_BUSY_SNAPSHOT).
   const flush = () => {
     const batch = queue;
     queue = [];
@@ -219,7 +225,7 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
             outcomes.push(E.left(error.error));
           }
         }
-      })();
+      }).immediate();
     } catch (error) {
       const reason = unavailableReason(error);
       if (reason === undefined) throw error;
@@ -231,6 +237,24 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
   };
 
   let closed = false;
+
+  // Its own connection, so that a probe of a locked store gives up after a short wait instead of the appends' one.
+  let probeDb: Database.Database | undefined;
+  const probeWrites = async (): Promise<E.Either<EventStoreError, void>> => {
+    if (closed) return E.left(storeUnavailable('store closed'));
+    try {
+      if (probeDb === undefined) {
+        probeDb = new Database(file);
+        probeDb.pragma(`busy_timeout = ${PROBE_BUSY_TIMEOUT_MS}`);
+      }
+      probeDb.prepare('INSERT OR REPLACE INTO write_probe (id, probed_at) VALUES (1, ?)').run(new Date().toISOString());
+      return E.right(undefined);
+    } catch (error) {
+      const reason = unavailableReason(error);
+      if (reason === undefined) throw error;
+      return E.left(storeUnavailable(reason));
+    }
+  };
 
   const readAll = async function* (options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
     let after = options.fromPosition ?? START;
@@ -328,11 +352,13 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
         return E.left(storeUnavailable(reason));
       }
     },
+    probeWrites,
     close: async () => {
       if (closed) return;
       if (queue.length > 0) flush();
       closed = true;
       wake();
+      probeDb?.close();
       db.close();
     },
   };
