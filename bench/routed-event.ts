@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { routeDelivery } from '../src/events/route-delivery.js';
 import { deliveryMetadata, skylightHeaders } from '../src/intake/delivery-metadata.js';
+import { secretFingerprint } from '../src/intake/signature.js';
 import type { EventToAppend } from '../src/store/event-store.js';
 import type { TrafficDelivery } from '../test/support/skylight-traffic.js';
-import { signedDelivery } from './traffic.js';
+import { signedDelivery, WEBHOOK_SECRET } from './traffic.js';
 
 /** An event as intake appends it: its stream, and the event with the delivery's metadata. */
 export type RoutedEvent = { readonly stream: string; readonly event: EventToAppend };
@@ -15,7 +16,7 @@ export const routedEvent = (delivery: TrafficDelivery): RoutedEvent => {
   const { stream, ...record } = routed.record;
   const metadata = deliveryMetadata(routed.facts, {
     receivedAt: new Date().toISOString(),
-    signature: 'verified',
+    signature: { status: 'verified', fingerprint: secretFingerprint(WEBHOOK_SECRET) },
     headers: skylightHeaders(headers),
     channel: 'http',
   });

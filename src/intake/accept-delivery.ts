@@ -2,15 +2,17 @@ import * as E from 'fp-ts/lib/Either.js';
 import { routeDelivery } from '../events/route-delivery.js';
 import type { EventStore } from '../store/event-store.js';
 import { appendDelivery } from './append-delivery.js';
-import { deliveryMetadata, skylightHeaders, type DeliveryContext } from './delivery-metadata.js';
+import { deliveryMetadata, skylightHeaders, type DeliveryContext, type SignatureCheck } from './delivery-metadata.js';
 import type { IntakeOutcome } from './intake-outcome.js';
-import { verifySignature } from './signature.js';
+import { verifySignature, type WebhookSecret } from './signature.js';
 
 export type IntakeDeps = {
   readonly store: EventStore;
-  /** When set, every delivery must carry a valid `X-Skylight-Signature`. */
-  readonly webhookSecret?: string | undefined;
+  /** When set, every delivery must carry an `X-Skylight-Signature` made with one of these secrets. */
+  readonly webhookSecrets?: readonly WebhookSecret[] | undefined;
   readonly now: () => Date;
+  /** Told the fingerprint of the secret that verified each delivery. */
+  readonly onVerified?: ((fingerprint: string) => void) | undefined;
 };
 
 export type IncomingDelivery = {
@@ -31,14 +33,17 @@ const header = (headers: IncomingDelivery['headers'], name: string): string | un
 export const acceptDelivery =
   (deps: IntakeDeps) =>
   async (incoming: IncomingDelivery): Promise<IntakeOutcome> => {
-    if (deps.webhookSecret !== undefined) {
-      const verified = verifySignature(deps.webhookSecret, incoming.body, header(incoming.headers, 'x-skylight-signature'));
+    let signature: SignatureCheck = { status: 'not_configured' };
+    if (deps.webhookSecrets !== undefined) {
+      const verified = verifySignature(deps.webhookSecrets, incoming.body, header(incoming.headers, 'x-skylight-signature'));
       if (E.isLeft(verified)) return { status: 'unauthorized', reason: verified.left.reason };
+      deps.onVerified?.(verified.right.fingerprint);
+      signature = { status: 'verified', fingerprint: verified.right.fingerprint };
     }
     const routed = E.toUnion(routeDelivery(incoming.body));
     const metadata = deliveryMetadata(routed.facts, {
       receivedAt: deps.now().toISOString(),
-      signature: deps.webhookSecret === undefined ? 'not_configured' : 'verified',
+      signature,
       headers: skylightHeaders(incoming.headers),
       channel: incoming.channel,
     });

@@ -1,7 +1,10 @@
 import type { DeliveryFacts } from '../events/route-delivery.js';
 import type { JsonObject } from '../store/event-store.js';
 
-export type SignatureCheck = 'verified' | 'not_configured';
+/** How the delivery's signature was checked; `fingerprint` names the secret that verified it (absent in old records). */
+export type SignatureCheck =
+  | { readonly status: 'verified'; readonly fingerprint?: string | undefined }
+  | { readonly status: 'not_configured' };
 
 /** What intake knows about the request beyond its body. */
 export type DeliveryContext = {
@@ -19,7 +22,10 @@ export const deliveryMetadata = (facts: DeliveryFacts, context: DeliveryContext)
   envelope_timestamp: facts.envelopeTimestamp ?? null,
   received_at: context.receivedAt,
   format: facts.format ?? null,
-  signature: context.signature,
+  signature: context.signature.status,
+  ...(context.signature.status === 'verified' && context.signature.fingerprint !== undefined
+    ? { signature_fingerprint: context.signature.fingerprint }
+    : {}),
   channel: context.channel,
   headers: context.headers,
 });

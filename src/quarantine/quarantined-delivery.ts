@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { QUARANTINED_EVENT_TYPE } from '../events/route-delivery.js';
+import type { SignatureCheck } from '../intake/delivery-metadata.js';
 import type { RecordedEvent } from '../store/event-store.js';
 
 /** What intake keeps in quarantine (`QuarantineRecordData`), read back. */
@@ -16,6 +17,7 @@ const KeptData = z.looseObject({
 const KeptMetadata = z.looseObject({
   received_at: z.string().nullish(),
   signature: z.enum(['verified', 'not_configured']).catch('not_configured'),
+  signature_fingerprint: z.string().optional().catch(undefined),
   headers: z.record(z.string(), z.string()).catch({}),
 });
 
@@ -25,7 +27,7 @@ export type QuarantinedDelivery = {
   /** The bytes that were received: the text re-encoded as UTF-8 (it was valid UTF-8), or the base64 decoded. */
   readonly body: Uint8Array;
   readonly receivedAt: string;
-  readonly signature: 'verified' | 'not_configured';
+  readonly signature: SignatureCheck;
   readonly headers: Readonly<Record<string, string>>;
 };
 
@@ -40,7 +42,10 @@ export const quarantinedDelivery = (recorded: RecordedEvent): QuarantinedDeliver
     kept: kept.data,
     body: text !== undefined ? Buffer.from(text, 'utf8') : Buffer.from(base64 ?? '', 'base64'),
     receivedAt: metadata.data.received_at ?? recorded.recordedAt,
-    signature: metadata.data.signature,
+    signature:
+      metadata.data.signature === 'verified'
+        ? { status: 'verified', fingerprint: metadata.data.signature_fingerprint }
+        : { status: 'not_configured' },
     headers: metadata.data.headers,
   };
 };

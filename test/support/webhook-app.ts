@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from '../../src/http/app.js';
 import { acceptDelivery } from '../../src/intake/accept-delivery.js';
+import { webhookSecrets } from '../../src/intake/signature.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 
@@ -15,7 +16,7 @@ export const webhookHarness = async (
 ): Promise<WebhookHarness> => {
   const store = options.store ?? openSqliteEventStore(join(dir, 'events.db'));
   const app = await buildApp({
-    accept: acceptDelivery({ store, webhookSecret: options.secret, now: () => new Date('2026-03-04T12:00:01.000Z') }),
+    accept: acceptDelivery({ store, webhookSecrets: options.secret === undefined ? undefined : webhookSecrets([options.secret]), now: () => new Date('2026-03-04T12:00:01.000Z') }),
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     maxInflightIntake: options.maxInflight ?? 512,
     logger: pino({ level: 'silent' }),
