@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
 
@@ -8,21 +9,43 @@ const optionalText = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Shorter secrets are a guess away; SkyLight's own are far longer. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+
+/** Several secrets, comma-separated, while a rotation is under way; each entry must be a real secret. */
+const secretList = z
+  .string()
+  .optional()
+  .transform((value, context): string[] | undefined => {
+    if (value === undefined || value.trim() === '') return undefined;
+    const entries = value.split(',').map((entry) => entry.trim());
+    entries.forEach((entry, index) => {
+      const which = `entry ${index + 1} of ${entries.length}`;
+      if (entry === '') context.addIssue({ code: 'custom', message: `${which} is empty (secrets are separated by commas)` });
+      else if (entry.length < MIN_WEBHOOK_SECRET_LENGTH) {
+        context.addIssue({ code: 'custom', message: `${which} is shorter than ${MIN_WEBHOOK_SECRET_LENGTH} characters` });
+      }
+    });
+    return entries;
+  });
+
 /** Every setting the service reads, from environment variables. One schema, one place to document them. */
 export const Config = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).default('./data'),
+    READ_MODEL_DB: optionalText,
     EVENT_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
     ESDB_CONNECTION_STRING: optionalText,
     SQLITE_DURABILITY: z.enum(['normal', 'full']).default('normal'),
-    WEBHOOK_SECRET: optionalText,
+    WEBHOOK_SECRET: secretList,
     WEBHOOK_TOLERANCE_S: z.coerce.number().int().positive().optional(),
     API_TOKEN: optionalText,
     MAX_BODY_BYTES: positiveInt(1024 * 1024),
     MAX_INFLIGHT_INTAKE: positiveInt(512),
     MIN_POSITION_WAIT_MS: positiveInt(2000),
+    STALL_AFTER_MS: positiveInt(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, context) => {
@@ -35,6 +58,10 @@ export const Config = z
     }
   });
 export type Config = z.infer<typeof Config>;
+
+/** Each node keeps its own read model; by default in the data directory, beside the embedded log. */
+export const readModelPath = (config: Pick<Config, 'DATA_DIR' | 'READ_MODEL_DB'>): string =>
+  config.READ_MODEL_DB ?? join(config.DATA_DIR, 'read-model.db');
 
 /** Reads the configuration; a bad value is reported with the variable's name and what was expected. */
 export const parseConfig = (env: Readonly<Record<string, string | undefined>>): E.Either<string, Config> => {

@@ -1,17 +1,23 @@
-import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance } from 'fastify';
 import type { StoredProjection } from '../projections/projection.js';
 import { projections as registeredProjections } from '../projections/registry.js';
-import type { Config } from './config.js';
+import { readModelPath, type Config } from './config.js';
 import { buildApp, createLogger } from './http/app.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { registerHistoryRoutes } from './http/history-routes.js';
+import { registerMetricsRoute } from './http/metrics-route.js';
 import { registerQuarantineRoutes } from './http/quarantine-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
 import { registerReadyRoute } from './http/ready-route.js';
 import { acceptDelivery } from './intake/accept-delivery.js';
+import { webhookSecrets } from './intake/signature.js';
+import { observeStore } from './metrics/observed-store.js';
+import { serviceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
+import { quarantineSize } from './quarantine/quarantine-size.js';
 import { openReadModelDb, type ReadModelDb } from './read-model/read-model-db.js';
 import { readModelQueries } from './read-model/read-model-queries.js';
+import { projectionStanding } from './runner/projection-standing.js';
 import { rebuildOutdated } from './runner/rebuild-outdated.js';
 import { startRunner, type Runner } from './runner/runner.js';
 import type { EventStore } from './store/event-store.js';
@@ -22,6 +28,7 @@ export type Service = {
   readonly store: EventStore;
   readonly runner: Runner;
   readonly readModel: ReadModelDb;
+  readonly metrics: ServiceMetrics;
   /** Settles once the start-up rebuild of projections whose version changed has swapped in (at once if none). */
   readonly startupRebuild: Promise<void>;
   /** Stops accepting, finishes in-flight requests and the current batch, closes the stores. */
@@ -36,24 +43,43 @@ export const composeService = async (
   if (!isLoopbackHost(config.HOST) && config.API_TOKEN === undefined) {
     throw new Error(`refusing to listen on non-loopback HOST=${config.HOST} without API_TOKEN`);
   }
-  const store = await openEventStore(config);
-  const readModel = openReadModelDb(join(config.DATA_DIR, 'read-model.db'));
+  const metrics = serviceMetrics();
+  const observed = observeStore(await openEventStore(config), metrics);
+  const { store } = observed;
+  const readModel = openReadModelDb(readModelPath(config));
   const logger = createLogger(config.LOG_LEVEL);
+  const now = () => new Date();
   const runner = startRunner({ store, db: readModel, projections, log: logger.child({ component: 'runner' }) });
-  const startupRebuild = rebuildOutdated({ store, readModel, runner, projections, log: logger.child({ component: 'rebuild' }) });
+  const startupRebuild = rebuildOutdated({
+    store,
+    readModel,
+    runner,
+    projections,
+    log: logger.child({ component: 'rebuild' }),
+    progress: { update: metrics.rebuildProgress, ended: metrics.rebuildEnded },
+  });
+  const standing = () => projectionStanding({ store, runner, readModel, projections, now });
+  metrics.readFrom({
+    projections: async () => E.getOrElseW(() => ({ projections: [] }))(await standing()).projections,
+    quarantineSize: async () => E.getOrElseW(() => undefined)(await quarantineSize(store)),
+  });
+  const secrets = config.WEBHOOK_SECRET === undefined ? undefined : webhookSecrets(config.WEBHOOK_SECRET);
+  if (secrets !== undefined) logger.info({ fingerprints: secrets.map((s) => s.fingerprint) }, 'webhook secrets accepted');
   try {
     const app = await buildApp({
-      accept: acceptDelivery({ store, webhookSecret: config.WEBHOOK_SECRET, now: () => new Date() }),
+      accept: acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified }),
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxInflightIntake: config.MAX_INFLIGHT_INTAKE,
       apiToken: config.API_TOKEN,
       logger,
+      metrics,
       routes: [
-        (instance) => registerReadyRoute(instance, { store, runner }),
+        (instance) => registerReadyRoute(instance, { store: observed, standing, stallAfterMs: config.STALL_AFTER_MS }),
+        (instance) => registerMetricsRoute(instance, metrics.registry),
         (instance) =>
           registerQueryRoutes(instance, { queries: readModelQueries(readModel), runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS, store }),
         (instance) => registerHistoryRoutes(instance, { store }),
-        (instance) => registerQuarantineRoutes(instance, { store, now: () => new Date() }),
+        (instance) => registerQuarantineRoutes(instance, { store, now }),
       ],
     });
     return {
@@ -61,6 +87,7 @@ export const composeService = async (
       store,
       runner,
       readModel,
+      metrics,
       startupRebuild: startupRebuild.done,
       close: async () => {
         // Node closes idle keep-alive connections once, as closing starts; one whose request finishes later would

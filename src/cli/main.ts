@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { projections } from '../../projections/registry.js';
-import { parseConfig, type Config } from '../config.js';
+import { parseConfig, readModelPath, type Config } from '../config.js';
 import { acceptDelivery } from '../intake/accept-delivery.js';
 import { ensureReadModels, readModelEntries } from '../read-model/read-model-catalog.js';
 import { openReadModelDb, type ReadModelDb } from '../read-model/read-model-db.js';
@@ -31,7 +30,7 @@ const loadConfig = (): Config => {
 const withStores = async (run: (store: EventStore, readModel: ReadModelDb) => Promise<number>): Promise<void> => {
   const config = loadConfig();
   const store = await openEventStore(config);
-  const readModel = openReadModelDb(join(config.DATA_DIR, 'read-model.db'));
+  const readModel = openReadModelDb(readModelPath(config));
   try {
     process.exitCode = await run(store, readModel);
   } catch (error) {

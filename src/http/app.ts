@@ -11,6 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { IncomingDelivery } from '../intake/accept-delivery.js';
 import type { IntakeOutcome } from '../intake/intake-outcome.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { requireApiToken } from './api-token.js';
 import { sendProblem } from './problem.js';
 import { registerWebhookRoute } from './webhook-route.js';
@@ -21,6 +22,8 @@ export type AppDeps = {
   readonly maxInflightIntake: number;
   readonly logger: FastifyBaseLogger;
   readonly apiToken?: string | undefined;
+  /** Told of every answered request (route as declared, e.g. `/contacts/:id`) and every webhook delivery. */
+  readonly metrics?: Pick<ServiceMetrics, 'httpRequest' | 'delivery'> | undefined;
   /** Query, readiness and other routes added by the composition root. */
   readonly routes?: ReadonlyArray<(app: FastifyInstance) => void>;
 };
@@ -64,6 +67,12 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     reply.header('retry-after', '5').header('connection', 'close');
     return sendProblem(reply, { status: 503, title: 'Shutting down', detail: 'retry later' });
   });
+  const { metrics } = deps;
+  if (metrics !== undefined) {
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.httpRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode);
+    });
+  }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // The webhook must see the raw bytes (the signature covers them), whatever Content-Type the sender claims.
@@ -100,7 +109,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/health', { schema: { tags: ['operations'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
-  registerWebhookRoute(app, { accept: deps.accept, maxInflight: deps.maxInflightIntake });
+  registerWebhookRoute(app, { accept: deps.accept, maxInflight: deps.maxInflightIntake, onDelivery: metrics?.delivery });
   for (const route of deps.routes ?? []) route(app);
   return app;
 };

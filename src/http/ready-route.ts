@@ -2,31 +2,79 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Runner } from '../runner/runner.js';
-import type { EventStore } from '../store/event-store.js';
+import type { ObservedStore } from '../metrics/observed-store.js';
+import type { LogStanding } from '../runner/projection-standing.js';
+import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
 import { ProblemSchema } from './api-schemas.js';
-import { sendStoreUnavailable } from './store-unavailable.js';
+import { sendProblem } from './problem.js';
 
 const Readiness = z.object({
   status: z.enum(['ready', 'catching_up']),
   store: z.enum(['sqlite', 'eventstoredb']),
   head_position: z.number(),
-  projections: z.array(z.object({ name: z.string(), version: z.number().int(), position: z.number(), lag: z.number() })),
+  projections: z.array(
+    z.object({
+      name: z.string(),
+      version: z.number().int(),
+      position: z.number(),
+      lag: z.number().describe('events not applied yet'),
+      lag_seconds: z.number().describe('age of the oldest event not applied yet'),
+    }),
+  ),
 });
 
-/** The store's head and how far behind it each projection is; 503 while the store cannot be reached. */
-export const registerReadyRoute = (app: FastifyInstance, deps: { store: EventStore; runner: Runner }): void => {
+export type ReadyRouteDeps = {
+  readonly store: ObservedStore;
+  readonly standing: () => Promise<E.Either<EventStoreError, LogStanding>>;
+  /** A projection behind the log whose checkpoint has not moved for this long is stalled. */
+  readonly stallAfterMs: number;
+};
+
+/** Why the node should not take traffic now; empty when it should. */
+const notReadyReasons = (
+  probe: E.Either<EventStoreError, void>,
+  appendFailure: string | undefined,
+  standing: LogStanding,
+  stallAfterMs: number,
+): string[] => [
+  ...(E.isLeft(probe) ? [`the event store refuses writes (${describeEventStoreError(probe.left)})`] : []),
+  ...(appendFailure === undefined ? [] : [`the last append failed (${appendFailure})`]),
+  ...standing.projections
+    .filter((p) => p.behindWithoutProgressMs > stallAfterMs)
+    .map((p) => `projection ${p.name} is stalled: ${p.lagEvents} events behind, no progress for ${Math.round(p.behindWithoutProgressMs)} ms`),
+];
+
+/**
+ * Readiness, as a load balancer needs it: 503 with the reasons while the store refuses writes (a write probe fails,
+ * or the last append failed and no probe has succeeded since) or a projection is stalled; 200 with the store's head
+ * and each projection's lag otherwise (catching up is still ready: intake works and queries can wait for a position).
+ */
+export const registerReadyRoute = (app: FastifyInstance, deps: ReadyRouteDeps): void => {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/ready',
     { schema: { tags: ['operations'], summary: 'Store head, checkpoints and lag', response: { 200: Readiness, 503: ProblemSchema } } },
     async (_request, reply) => {
-      const head = await deps.store.headPosition();
-      if (E.isLeft(head)) return sendStoreUnavailable(reply, head.left);
-      const projections = deps.runner.progress().map((p) => ({ ...p, lag: Math.max(0, head.right - p.position) }));
+      const probe = await deps.store.store.probeWrites();
+      if (E.isRight(probe)) deps.store.writesRecovered();
+      const standing = await deps.standing();
+      const reasons = E.isLeft(standing)
+        ? [`the event store cannot be read (${describeEventStoreError(standing.left)})`]
+        : notReadyReasons(probe, deps.store.appendFailure(), standing.right, deps.stallAfterMs);
+      if (E.isLeft(standing) || reasons.length > 0) {
+        reply.header('retry-after', '5');
+        return sendProblem(reply, { status: 503, title: 'Not ready', detail: reasons.join('; '), reasons });
+      }
+      const projections = standing.right.projections.map((p) => ({
+        name: p.name,
+        version: p.version,
+        position: p.position,
+        lag: p.lagEvents,
+        lag_seconds: p.lagSeconds,
+      }));
       return {
         status: projections.every((p) => p.lag === 0) ? ('ready' as const) : ('catching_up' as const),
-        store: deps.store.kind,
-        head_position: head.right,
+        store: deps.store.store.kind,
+        head_position: standing.right.head,
         projections,
       };
     },

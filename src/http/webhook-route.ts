@@ -1,12 +1,15 @@
-import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { IncomingDelivery } from '../intake/accept-delivery.js';
 import type { IntakeOutcome } from '../intake/intake-outcome.js';
+import type { DeliveryOutcome } from '../metrics/service-metrics.js';
 import { sendProblem } from './problem.js';
 
 export type WebhookRouteOptions = {
   readonly accept: (delivery: IncomingDelivery) => Promise<IntakeOutcome>;
   /** Deliveries being processed at once beyond which new ones are asked to come back later. */
   readonly maxInflight: number;
+  /** Told what became of every request to the route, and how long answering it took. */
+  readonly onDelivery?: ((outcome: DeliveryOutcome, seconds: number) => void) | undefined;
 };
 
 const RETRY_AFTER_S = '5';
@@ -26,16 +29,22 @@ const statusCode: { readonly [S in IntakeOutcome['status']]: number } = {
  * The body is judged by its bytes alone: a malformed or empty Content-Type must not become a 415 (which the
  * provider would not retry) before intake has verified and kept the delivery.
  */
-const anyContentType: RouteShorthandOptions = {
-  onRequest: async (request) => {
-    request.raw.headers['content-type'] = 'application/octet-stream';
-  },
+const anyContentType: RouteShorthandOptions['onRequest'] = async (request) => {
+  request.raw.headers['content-type'] = 'application/octet-stream';
 };
+
+/** What a request that never reached intake became, by the status Fastify answered it with. */
+const outcomeOfStatus = (status: number): DeliveryOutcome => (status === 413 ? 'too_large' : 'error');
 
 export const registerWebhookRoute = (app: FastifyInstance, options: WebhookRouteOptions): void => {
   let inflight = 0;
-  app.post('/webhooks/skylight', anyContentType, async (request, reply) => {
+  const outcomes = new WeakMap<FastifyRequest, DeliveryOutcome>();
+  const onResponse: RouteShorthandOptions['onResponse'] = async (request, reply) => {
+    options.onDelivery?.(outcomes.get(request) ?? outcomeOfStatus(reply.statusCode), reply.elapsedTime / 1000);
+  };
+  app.post('/webhooks/skylight', { onRequest: anyContentType, onResponse }, async (request, reply) => {
     if (inflight >= options.maxInflight) {
+      outcomes.set(request, 'throttled');
       reply.header('retry-after', RETRY_AFTER_S);
       return sendProblem(reply, { status: 429, title: 'Too many deliveries in flight', detail: 'retry later' });
     }
@@ -44,6 +53,7 @@ export const registerWebhookRoute = (app: FastifyInstance, options: WebhookRoute
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const outcome = await options.accept({ body, headers: request.headers, channel: 'http' });
       const code = statusCode[outcome.status];
+      outcomes.set(request, outcome.status);
       request.log.info(
         {
           intake: outcome.status,

@@ -17,6 +17,8 @@ export const rebuildOutdated = (deps: {
   runner: Runner;
   projections: readonly StoredProjection[];
   log: RunnerLog;
+  /** Told how far the rebuild is (events done, events in all), and when it ends, however it ends. */
+  progress?: { readonly update: (projections: readonly string[], done: number, total: number) => void; readonly ended: (projections: readonly string[]) => void };
 }): { readonly done: Promise<void>; readonly stop: () => Promise<void> } => {
   const outdated = outdatedProjections(deps.readModel, deps.projections);
   if (outdated.length === 0) return { done: Promise.resolve(), stop: async () => undefined };
@@ -30,6 +32,7 @@ export const rebuildOutdated = (deps: {
     projections: outdated,
     signal: abort.signal,
     onProgress: (events, total) => {
+      deps.progress?.update(outdated.map((p) => p.name), events, total);
       if (performance.now() - lastReport < PROGRESS_EVERY_MS) return;
       lastReport = performance.now();
       deps.log.info({ events, total }, 'rebuilding');
@@ -43,7 +46,7 @@ export const rebuildOutdated = (deps: {
       if (abort.signal.aborted) return;
       deps.log.error({ err: error }, 'rebuild failed; the previous tables keep serving');
     },
-  );
+  ).finally(() => deps.progress?.ended(outdated.map((p) => p.name)));
   return {
     done,
     stop: async () => {

@@ -26,7 +26,13 @@ export type RunnerOptions = {
   readonly retryDelayMs?: number;
 };
 
-export type ProjectionProgress = { readonly name: string; readonly version: number; readonly position: number };
+export type ProjectionProgress = {
+  readonly name: string;
+  readonly version: number;
+  readonly position: number;
+  /** When (ms since the epoch) this runner last moved the checkpoint, or started. */
+  readonly advancedAt: number;
+};
 
 export type Runner = {
   /** The position every projection has applied (the lowest checkpoint). */
@@ -55,6 +61,14 @@ export const startRunner = (options: RunnerOptions): Runner => {
   const loadTargets = (): ProjectionTarget[] => liveTargets(db, projections);
 
   let targets = loadTargets();
+  const startedAt = now().getTime();
+  const advancedAt = new Map<string, number>();
+  const applied = (before: readonly ProjectionTarget[], after: readonly ProjectionTarget[]) => {
+    const at = now().getTime();
+    for (const target of after) {
+      if (before.find((b) => b.tableName === target.tableName)?.position !== target.position) advancedAt.set(target.projection.name, at);
+    }
+  };
   let stopped = false;
   let subscription: Subscription | undefined;
   const waiters = new Set<{ position: number; resolve: (reached: boolean) => void }>();
@@ -83,7 +97,9 @@ export const startRunner = (options: RunnerOptions): Runner => {
     subscription = store.subscribe({ fromPosition: appliedPosition() });
     for await (const batch of batches(subscription, maxBatch)) {
       if (stopped) return;
+      const before = targets;
       targets = writer.apply(targets, batch, now().toISOString());
+      applied(before, targets);
       notify();
       // Catching up on a long backlog must not starve the requests the same process serves.
       await setImmediate();
@@ -114,7 +130,13 @@ export const startRunner = (options: RunnerOptions): Runner => {
 
   return {
     appliedPosition,
-    progress: () => targets.map((t) => ({ name: t.projection.name, version: t.projection.version, position: t.position })),
+    progress: () =>
+      targets.map((t) => ({
+        name: t.projection.name,
+        version: t.projection.version,
+        position: t.position,
+        advancedAt: advancedAt.get(t.projection.name) ?? startedAt,
+      })),
     waitFor: (position, timeoutMs) => {
       if (appliedPosition() >= position) return Promise.resolve(true);
       return new Promise((resolve) => {

@@ -6,7 +6,8 @@ import { buildApp } from '../../src/http/app.js';
 import { registerHistoryRoutes } from '../../src/http/history-routes.js';
 import { registerQuarantineRoutes } from '../../src/http/quarantine-routes.js';
 import { registerReadyRoute } from '../../src/http/ready-route.js';
-import type { Runner } from '../../src/runner/runner.js';
+import { observeStore } from '../../src/metrics/observed-store.js';
+import { serviceMetrics } from '../../src/metrics/service-metrics.js';
 import { storeUnavailable } from '../../src/store/event-store-error.js';
 import type { EventStore } from '../../src/store/event-store.js';
 
@@ -15,9 +16,8 @@ const downStore = {
   kind: 'sqlite',
   readStream: async () => E.left(storeUnavailable('database is locked')),
   headPosition: async () => E.left(storeUnavailable('database is locked')),
+  probeWrites: async () => E.left(storeUnavailable('database is locked')),
 } as unknown as EventStore;
-
-const idleRunner = { progress: () => [] } as unknown as Runner;
 
 describe('history, quarantine and readiness routes while the event store is unavailable', () => {
   let app: FastifyInstance;
@@ -30,7 +30,12 @@ describe('history, quarantine and readiness routes while the event store is unav
       routes: [
         (instance) => registerHistoryRoutes(instance, { store: downStore }),
         (instance) => registerQuarantineRoutes(instance, { store: downStore, now: () => new Date(0) }),
-        (instance) => registerReadyRoute(instance, { store: downStore, runner: idleRunner }),
+        (instance) =>
+          registerReadyRoute(instance, {
+            store: observeStore(downStore, serviceMetrics()),
+            standing: async () => E.left(storeUnavailable('database is locked')),
+            stallAfterMs: 1000,
+          }),
       ],
     });
   });

@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+
+/** The Prometheus text format of every metric in the registry (behind API_TOKEN, like the other endpoints). */
+export const registerMetricsRoute = (app: FastifyInstance, registry: Registry): void => {
+  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text format)' } }, async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+};

@@ -1,0 +1,60 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describeEventStoreError, EventStoreFailure, type EventStoreError } from '../store/event-store-error.js';
+import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
+import type { ServiceMetrics } from './service-metrics.js';
+
+export type ObservedStore = {
+  readonly store: EventStore;
+  /** Why the last append failed, until an append or a write probe succeeds again. */
+  readonly appendFailure: () => string | undefined;
+  /** A successful write probe clears the append failure: the store takes writes again. */
+  readonly writesRecovered: () => void;
+};
+
+/**
+ * The event store as the service uses it, timed and counted: append latency, errors by operation and kind, and
+ * whether the last append was refused (what readiness reports).
+ */
+export const observeStore = (store: EventStore, metrics: ServiceMetrics): ObservedStore => {
+  let appendFailure: string | undefined;
+  const counted = <A>(operation: string, result: E.Either<EventStoreError, A>): E.Either<EventStoreError, A> => {
+    if (E.isLeft(result)) metrics.storeError(operation, result.left.kind);
+    return result;
+  };
+  const countedIteration = async function* (operation: string, events: AsyncIterable<RecordedEvent>): AsyncGenerator<RecordedEvent> {
+    try {
+      yield* events;
+    } catch (error) {
+      if (error instanceof EventStoreFailure) metrics.storeError(operation, error.error.kind);
+      throw error;
+    }
+  };
+  const observed: EventStore = {
+    kind: store.kind,
+    append: async (stream, events, expectedRevision) => {
+      const started = performance.now();
+      const result = await store.append(stream, events, expectedRevision);
+      metrics.append((performance.now() - started) / 1000);
+      if (E.isLeft(result) && result.left.kind === 'store_unavailable') appendFailure = describeEventStoreError(result.left);
+      if (E.isRight(result)) appendFailure = undefined;
+      return counted('append', result);
+    },
+    readStream: async (stream, options) => counted('read_stream', await store.readStream(stream, options)),
+    readAll: (options) => countedIteration('read_all', store.readAll(options)),
+    subscribe: (options): Subscription => {
+      const subscription = store.subscribe(options);
+      const events = countedIteration('subscribe', subscription);
+      return { [Symbol.asyncIterator]: () => events, close: () => subscription.close() };
+    },
+    headPosition: async () => counted('head_position', await store.headPosition()),
+    probeWrites: async () => counted('probe_writes', await store.probeWrites()),
+    close: () => store.close(),
+  };
+  return {
+    store: observed,
+    appendFailure: () => appendFailure,
+    writesRecovered: () => {
+      appendFailure = undefined;
+    },
+  };
+};
