@@ -31,6 +31,10 @@ export async function* batches<T>(source: AsyncIterable<T>, maxSize: number): As
       yield batch;
     }
   } finally {
-    await iterator.return?.();
+    // A read still pending (a live subscription waiting for the next event) would hold the return until that
+    // event arrives: leave it to settle, and to the source's close to end it.
+    const ending = iterator.return?.();
+    if (carried === undefined) await ending;
+    else void ending?.catch(() => undefined);
   }
 }
