@@ -39,12 +39,13 @@ export type Service = {
 export const composeService = async (
   config: Config,
   projections: readonly StoredProjection[] = registeredProjections,
+  openStore: (config: Config) => Promise<EventStore> = openEventStore,
 ): Promise<Service> => {
   if (!isLoopbackHost(config.HOST) && config.API_TOKEN === undefined) {
     throw new Error(`refusing to listen on non-loopback HOST=${config.HOST} without API_TOKEN`);
   }
   const metrics = serviceMetrics();
-  const observed = observeStore(await openEventStore(config), metrics);
+  const observed = observeStore(await openStore(config), metrics);
   const { store } = observed;
   const readModel = openReadModelDb(readModelPath(config));
   const logger = createLogger(config.LOG_LEVEL);
