@@ -33,12 +33,12 @@ export type ReadyRouteDeps = {
 /** Why the node should not take traffic now; empty when it should. */
 const notReadyReasons = (
   probe: E.Either<EventStoreError, void>,
-  appendFailure: string | undefined,
+  appendFailure: { readonly reason: string } | undefined,
   standing: LogStanding,
   stallAfterMs: number,
 ): string[] => [
   ...(E.isLeft(probe) ? [`the event store refuses writes (${describeEventStoreError(probe.left)})`] : []),
-  ...(appendFailure === undefined ? [] : [`the last append failed (${appendFailure})`]),
+  ...(appendFailure === undefined ? [] : [`the last append failed (${appendFailure.reason})`]),
   ...standing.projections
     .filter((p) => p.behindWithoutProgressMs > stallAfterMs)
     .map((p) => `projection ${p.name} is stalled: ${p.lagEvents} events behind, no progress for ${Math.round(p.behindWithoutProgressMs)} ms`),
@@ -54,7 +54,7 @@ export const registerReadyRoute = (app: FastifyInstance, deps: ReadyRouteDeps): 
     '/ready',
     { schema: { tags: ['operations'], summary: 'Store head, checkpoints and lag', response: { 200: Readiness, 503: ProblemSchema } } },
     async (_request, reply) => {
-      const probe = await deps.store.store.probeWrites();
+      const probe = await deps.store.store.probeWrites(deps.store.appendFailure()?.bytes);
       if (E.isRight(probe)) deps.store.writesRecovered();
       const standing = await deps.standing();
       const reasons = E.isLeft(standing)

@@ -92,8 +92,9 @@ export type EventStore = {
   headPosition(): Promise<Either<EventStoreError, Position>>;
   /**
    * Whether the store takes writes now, checked without adding to the log (readiness asks this): the embedded store
-   * commits a write beside the log, EventStoreDB answers a read from its leader.
+   * commits a write of about `bytes` beside the log (the size of an append that failed, so that a disk with room for
+   * small writes only is not taken for recovered), EventStoreDB answers a read from its leader.
    */
-  probeWrites(): Promise<Either<EventStoreError, void>>;
+  probeWrites(bytes?: number): Promise<Either<EventStoreError, void>>;
   close(): Promise<void>;
 };

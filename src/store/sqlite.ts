@@ -59,7 +59,7 @@ const SCHEMA = `
     UNIQUE (stream, revision),
     UNIQUE (stream, id)
   );
-  CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT NOT NULL, padding BLOB NOT NULL);
 `;
 
 /** A probe waits this long for another writer's lock, then reports the store locked (it must answer quickly). */
@@ -240,14 +240,16 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
 
   // Its own connection, so that a probe of a locked store gives up after a short wait instead of the appends' one.
   let probeDb: Database.Database | undefined;
-  const probeWrites = async (): Promise<E.Either<EventStoreError, void>> => {
+  const probeWrites = async (bytes = 0): Promise<E.Either<EventStoreError, void>> => {
     if (closed) return E.left(storeUnavailable('store closed'));
     try {
       if (probeDb === undefined) {
         probeDb = new Database(file);
         probeDb.pragma(`busy_timeout = ${PROBE_BUSY_TIMEOUT_MS}`);
       }
-      probeDb.prepare('INSERT OR REPLACE INTO write_probe (id, probed_at) VALUES (1, ?)').run(new Date().toISOString());
+      probeDb
+        .prepare('INSERT OR REPLACE INTO write_probe (id, probed_at, padding) VALUES (1, ?, zeroblob(?))')
+        .run(new Date().toISOString(), Math.max(0, Math.floor(bytes)));
       return E.right(undefined);
     } catch (error) {
       const reason = unavailableReason(error);

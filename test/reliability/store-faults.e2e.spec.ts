@@ -75,6 +75,13 @@ const post = async (url: string, body: string): Promise<Answer> => {
   return { status: response.status, retryAfter: response.headers.get('retry-after'), eventId: json.event_id, position: json.position };
 };
 
+/** /ready's status and, when not ready, its reasons. */
+const readiness = async (url: string): Promise<{ status: number; reasons: string[] }> => {
+  const response = await fetch(`${url}/ready`);
+  const body = (await response.json()) as { reasons?: string[] };
+  return { status: response.status, reasons: body.reasons ?? [] };
+};
+
 /** Every event id in the log under `dataDir`, with how often it is there. */
 const storedIds = async (dataDir: string): Promise<Map<string, number>> => {
   const store = openSqliteEventStore(join(dataDir, 'events.db'));
@@ -133,10 +140,12 @@ describe('a server whose event store hits a real storage fault', () => {
     expect(refusedRounds).toBe(2);
     expect(all.filter((a) => a.status === 503).every((a) => a.retryAfter === '5')).toBe(true);
     expect((await fetch(`${url}/health`)).status).toBe(200);
+    expect(await readiness(url)).toEqual({ status: 503, reasons: expect.arrayContaining([expect.stringMatching(/SQLITE_FULL/)]) });
     expect(server.child.exitCode).toBeNull();
 
-    // Room again, without a restart: the refused deliveries, retried as the provider would, are taken.
+    // Room again, without a restart: ready again, and the refused deliveries, retried as the provider would, are taken.
     run('mount', ['-o', 'remount,size=64m', dataDir]);
+    expect(await readiness(url)).toEqual({ status: 200, reasons: [] });
     const retried = await Promise.all(refused.map((n) => post(url, delivery(n, 64 * 1024))));
     expect(retried.map((a) => a.status)).toEqual(refused.map(() => 202));
     const last = await post(url, delivery(1000));
@@ -180,6 +189,7 @@ describe('a server whose event store hits a real storage fault', () => {
     for (let n = 11; n <= 15; n++) during.push(await post(server.url, delivery(n)));
     expect(during.map((a) => [a.status, a.retryAfter])).toEqual(during.map(() => [503, '5']));
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect(await readiness(server.url)).toEqual({ status: 503, reasons: expect.arrayContaining([expect.stringMatching(/refuses writes|last append failed/)]) });
     expect((await fetch(`${server.url}/contacts/1`)).status).toBe(200);
     expect(server.child.exitCode).toBeNull();
 

@@ -43,7 +43,7 @@ describe('EventStoreDB adapter when no server answers', () => {
     await within(3_000, () => store.close());
   });
 
-  it('answers append, readStream and headPosition with store_unavailable, quickly', async () => {
+  it('answers append, readStream, headPosition and the write probe with store_unavailable, quickly', async () => {
     const event = { id: randomUUID(), type: 'contact.created', data: { n: 1 }, metadata: {} };
     const appendAny = await within(10_000, () => store.append('contact-1', [event], 'any'));
     expect(unavailable(appendAny)).toBe('store_unavailable');
@@ -51,6 +51,7 @@ describe('EventStoreDB adapter when no server answers', () => {
     expect(unavailable(appendNew)).toBe('store_unavailable');
     expect(unavailable(await within(10_000, () => store.readStream('contact-1')))).toBe('store_unavailable');
     expect(unavailable(await within(10_000, () => store.headPosition()))).toBe('store_unavailable');
+    expect(unavailable(await within(10_000, () => store.probeWrites()))).toBe('store_unavailable');
   });
 
   it('fails a readAll iteration with EventStoreFailure store_unavailable', async () => {
