@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig, readModelPath, type Config } from '../../src/config.js';
 
 describe('configuration from the environment', () => {
   it('defaults to the embedded store on loopback port 3000 under ./data', () => {
@@ -34,8 +35,35 @@ describe('configuration from the environment', () => {
     [{ SQLITE_DURABILITY: 'paranoid' }, 'SQLITE_DURABILITY'],
     [{ MAX_BODY_BYTES: '0' }, 'MAX_BODY_BYTES'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ STALL_AFTER_MS: 'soon' }, 'STALL_AFTER_MS'],
+    [{ STALL_AFTER_MS: '0' }, 'STALL_AFTER_MS'],
+    [{ WEBHOOK_SECRET: `${'a'.repeat(16)},,${'b'.repeat(16)}` }, 'WEBHOOK_SECRET'],
+    [{ WEBHOOK_SECRET: `${'a'.repeat(16)},` }, 'WEBHOOK_SECRET'],
+    [{ WEBHOOK_SECRET: 'short' }, 'WEBHOOK_SECRET'],
   ])('names the variable in error for %j', (env, variable) => {
     const config = parseConfig(env);
     expect(E.isLeft(config) && config.left).toMatch(new RegExp(`^invalid configuration:\\n  ${variable}: `));
+  });
+
+  it('reads WEBHOOK_SECRET as a comma-separated list of secrets, trimmed, in order', () => {
+    const [fresh, old] = [`whsec_${'n'.repeat(32)}`, `whsec_${'o'.repeat(32)}`];
+    expect(parseConfig({ WEBHOOK_SECRET: ` ${fresh} , ${old}` })).toEqual(E.right(expect.objectContaining({ WEBHOOK_SECRET: [fresh, old] })));
+    expect(parseConfig({ WEBHOOK_SECRET: fresh })).toEqual(E.right(expect.objectContaining({ WEBHOOK_SECRET: [fresh] })));
+  });
+
+  it('says which entry of WEBHOOK_SECRET is wrong, without repeating any secret', () => {
+    const secret = `whsec_${'s'.repeat(32)}`;
+    const config = parseConfig({ WEBHOOK_SECRET: `${secret},,tooshort` });
+    expect(E.isLeft(config) && config.left).toBe(
+      'invalid configuration:\n' +
+        '  WEBHOOK_SECRET: entry 2 of 3 is empty (secrets are separated by commas)\n' +
+        '  WEBHOOK_SECRET: entry 3 of 3 is shorter than 16 characters',
+    );
+  });
+
+  it('keeps the read model in the data directory unless READ_MODEL_DB names another file', () => {
+    const config = (env: Record<string, string>) => (E.isRight(parseConfig(env)) ? readModelPath((parseConfig(env) as E.Right<Config>).right) : undefined);
+    expect(config({ DATA_DIR: '/srv/log' })).toBe(join('/srv/log', 'read-model.db'));
+    expect(config({ DATA_DIR: '/srv/log', READ_MODEL_DB: '/var/node-a/read-model.db' })).toBe('/var/node-a/read-model.db');
   });
 });
