@@ -6,6 +6,7 @@ import { eventDataError, singleIssue, type DataIssue } from './event-data-error.
 import { contentEventId, pingEventId, quarantineEventId } from './event-id.js';
 import { findJsonHazard } from './json-hazard.js';
 import { parseEvent } from './parse-event.js';
+import { looseIds } from './strict-ids.js';
 import type { Timestamp } from './timestamp.js';
 
 export const UNRECOGNIZED_STREAM = 'webhook-unrecognized';
@@ -145,6 +146,8 @@ export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, Rout
   }
   const parsed = parseEvent(name, data, () => timestamp);
   if (E.isLeft(parsed)) return E.right(quarantine(parsed.left.reason, parsed.left.issues));
+  const loose = looseIds(data);
+  if (loose.length > 0) return E.right(quarantine(loose.map((i) => `${i.path}: ${i.message}`).join('; '), loose));
   const id = name === 'ping' ? pingEventId(deliveryId) : contentEventId(name, data);
   return E.right({
     outcome: 'event',

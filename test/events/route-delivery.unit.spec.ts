@@ -192,3 +192,48 @@ describe('event ids', () => {
     expect(contentEventId('contact.created', { contact: { name: 'Zoë Ångström', id: 42 } })).toBe('3af1d84a-216e-55a0-b027-946f0ebf745c');
   });
 });
+
+describe('strict ids at intake', () => {
+  const contactWithId = (id: unknown, extra: Record<string, unknown> = {}) => ({
+    event: 'contact.created',
+    delivery_id: 'd',
+    timestamp: '2026-03-04T12:00:00.000000Z',
+    data: { contact: { id, name: 'Ann', ...extra } },
+  });
+  const bookingWithContact = (contactId: unknown) => ({
+    event: 'booking.created',
+    delivery_id: 'd',
+    timestamp: 1772625600,
+    data: { id: 101, contact_id: contactId, status: 'confirmed' },
+  });
+
+  it.each([[42], ['42'], [0], ['0']])('accepts the id %j, and 42 and "42" are the same entity', (id) => {
+    const routed = route(contactWithId(id));
+    expect(routed.outcome).toBe('event');
+    expect(routed.record.stream).toBe(`contact-${String(id)}`);
+  });
+
+  it.each([['abc'], ['42a'], ['042'], ['4.2'], ['1e3']])('quarantines the id %j, naming its path', (id) => {
+    const routed = route(contactWithId(id));
+    expect(routed.outcome).toBe('quarantined');
+    expect(routed.outcome === 'quarantined' && routed.issues).toEqual([
+      { path: 'data.contact.id', message: 'expected a non-negative integer, or a string of its decimal digits' },
+    ]);
+  });
+
+  it.each([['-1'], [-1], [4.2], [' 42'], [2 ** 53], [true]])('quarantines the id %j (which no schema ever took), naming its path', (id) => {
+    const routed = route(contactWithId(id));
+    expect(routed.outcome === 'quarantined' && routed.issues.map((i) => i.path)).toEqual(['data.contact.id']);
+  });
+
+  it('checks contact_id (and the other provider ids) in the flat format too', () => {
+    const routed = route(bookingWithContact('c-42'));
+    expect(routed.outcome === 'quarantined' && routed.issues.map((i) => i.path)).toEqual(['data.contact_id']);
+    expect(route(bookingWithContact(42)).outcome).toBe('event');
+    expect(route(bookingWithContact(null)).outcome).toBe('event');
+  });
+
+  it('leaves ids of events already stored to the lenient schema, so an existing log keeps projecting', () => {
+    expect(E.isRight(parseEvent('contact.created', { contact: { id: 'legacy-7', name: 'Ann' } }, () => '2026-03-04T12:00:00.000000Z'))).toBe(true);
+  });
+});
