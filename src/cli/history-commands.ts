@@ -38,12 +38,13 @@ export const registerHistoryCommands = (program: Command, withStore: WithStore):
     .description("the contact's audit trail from the log: per event, in business-time order, the fields it changed")
     .argument('<id>')
     .option('--format <format>', 'table (a timeline) | json | csv', 'table')
+    .option('--raw', "csv: exact values, without the leading ' that keeps spreadsheets from running a cell as a formula")
     .option('--from <iso>', 'entries that occurred at or after this instant')
     .option('--to <iso>', 'entries that occurred at or before this instant')
     .action((id: string, options: Options) =>
       withStore(async (store) => {
         const { id: key } = parameters(IdParams, { id });
-        const { from, to, format } = parameters(CliAuditQuery, options);
+        const { from, to, format, raw } = parameters(CliAuditQuery, options);
         const trail = await contactAuditTrail(store, key, { from, to });
         if (E.isLeft(trail)) throw new Error(describeEventStoreError(trail.left));
         if (trail.right === undefined) {
@@ -52,7 +53,7 @@ export const registerHistoryCommands = (program: Command, withStore: WithStore):
         }
         const { entries } = trail.right;
         if (format === 'json') process.stdout.write(`${JSON.stringify(trail.right)}\n`);
-        else process.stdout.write(format === 'csv' ? auditCsv(entries) : auditTimeline(entries, process.stdout.isTTY));
+        else process.stdout.write(format === 'csv' ? auditCsv(entries, { raw }) : auditTimeline(entries, process.stdout.isTTY));
         return 0;
       }),
     );

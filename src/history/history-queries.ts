@@ -8,6 +8,11 @@ export const AuditQuery = z.object({
   from: instant.optional().describe('entries that occurred at or after this instant'),
   to: instant.optional().describe('entries that occurred at or before this instant'),
   format: z.enum(['json', 'csv']).default('json').describe('csv: text/csv, one row per field change'),
+  raw: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .describe("csv: exact values; by default a cell starting with = + - @ tab or CR gets a leading ' (spreadsheet formula injection)"),
 });
 
 export const HistoryQuery = z.object({

@@ -40,11 +40,11 @@ export const registerHistoryRoutes = (app: FastifyInstance, deps: { readonly sto
       },
     },
     async (request, reply) => {
-      const { from, to, format } = request.query;
+      const { from, to, format, raw } = request.query;
       const trail = await contactAuditTrail(deps.store, request.params.id, { from, to });
       if (E.isLeft(trail)) return sendStoreUnavailable(reply, trail.left);
       if (trail.right === undefined) return sendProblem(reply, noStream(entityStream('contact', request.params.id)));
-      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(auditCsv(trail.right.entries));
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(auditCsv(trail.right.entries, { raw }));
       return trail.right;
     },
   );

@@ -59,4 +59,23 @@ describe('audit trail as CSV', () => {
   it('is only the header for an empty trail', () => {
     expect(auditCsv([])).toBe(`${HEADER.join(',')}\r\n`);
   });
+
+  describe('against spreadsheet formula injection', () => {
+    const changed = (to: string): AuditEntry[] => [
+      { event: 'contact.updated', event_id: 'e', occurred_at: 'o', received_at: 'r', delivery_id: 'd', changes: [{ field: 'name', from: 'x', to }] },
+    ];
+    const toCell = (csv: string) => parseCsv(csv)[1]?.[7];
+
+    it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tcmd', '\rcmd', '=HYPERLINK("http://x","y")'])('prefixes %j with a quote', (text) => {
+      expect(toCell(auditCsv(changed(text)))).toBe(`'${text}`);
+    });
+
+    it.each(['Sarah', "'quoted", ' =spaced', 'a=b'])('leaves %j as it is', (text) => {
+      expect(toCell(auditCsv(changed(text)))).toBe(text);
+    });
+
+    it('gives the exact values when raw', () => {
+      expect(toCell(auditCsv(changed('=1+1'), { raw: true }))).toBe('=1+1');
+    });
+  });
 });

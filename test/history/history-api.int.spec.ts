@@ -19,6 +19,13 @@ const lateArrival: Delivery[] = [
   contactUpdate(300, 1, { name: 'Ann B', tags: ['a'], updated_at: '2026-03-04T12:05:00Z' }),
 ];
 
+/** A contact whose name a spreadsheet would run as a formula. */
+const formulaName: Delivery = {
+  ...nestedExamples[0]!,
+  delivery_id: '0b1e6f0a-0400-4d6a-8d0a-000000000400',
+  data: { contact: { id: 400, name: '=HYPERLINK("http://evil.example","click")', created_at: '2026-03-04T12:00:00Z' } },
+};
+
 /** A contact known only from a message: the read model has it (partial), its own stream does not exist. */
 const onlyInAMessage: Delivery = {
   ...nestedExamples[2]!,
@@ -34,7 +41,7 @@ describe('history API: audit, as-of, raw history', () => {
   beforeAll(async () => {
     service = await serviceHarness(dir.path);
     let last = 0;
-    for (const delivery of [...nestedExamples, ...undocumentedBookingExamples, ...flatExamples, ...lateArrival, onlyInAMessage]) {
+    for (const delivery of [...nestedExamples, ...undocumentedBookingExamples, ...flatExamples, ...lateArrival, onlyInAMessage, formulaName]) {
       const response = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(delivery) });
       expect(response.statusCode).toBe(202);
       last = Math.max(last, response.json().position);
@@ -86,13 +93,20 @@ describe('history API: audit, as-of, raw history', () => {
       expect((await get('/contacts/42/audit?from=2026-03-04T14:00:00.000001Z')).json().entries).toEqual([]);
     });
 
-    it('answers CSV that parses back to the same entries', async () => {
+    it('answers CSV (raw=true: exact values) that parses back to the same entries', async () => {
       const json = (await get('/contacts/77/audit')).json();
-      const response = await get('/contacts/77/audit?format=csv');
+      const response = await get('/contacts/77/audit?format=csv&raw=true');
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^text\/csv/);
       expect(response.body.split('\r\n')[0]).toBe('occurred_at,event,event_id,received_at,delivery_id,field,from,to');
       expect(auditEntriesFromCsv(response.body)).toEqual(asCsvText(json.entries));
+    });
+
+    it('escapes a cell a spreadsheet would run as a formula, and gives the exact value with raw=true', async () => {
+      const nameCell = (csv: string) => csv.split('\r\n').find((row) => row.includes(',name,'))?.split(',name,')[1];
+      expect(nameCell((await get('/contacts/400/audit?format=csv')).body)).toBe(`null,"'=HYPERLINK(""http://evil.example"",""click"")"`);
+      expect(nameCell((await get('/contacts/400/audit?format=csv&raw=true')).body)).toBe(`null,"=HYPERLINK(""http://evil.example"",""click"")"`);
+      expect((await get('/contacts/400/audit?format=csv&raw=yes')).statusCode).toBe(400);
     });
 
     it('answers 404 when the contact has no stream, 400 for a bad bound or format', async () => {

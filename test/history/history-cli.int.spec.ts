@@ -48,12 +48,18 @@ describe('history and quarantine commands', { timeout: 60_000 }, () => {
   }, 60_000);
   afterAll(() => dir.remove());
 
-  it('contact audit 42 --format csv prints the trail as CSV, the same as --format json', async () => {
-    const csv = await cli('contact', 'audit', '42', '--format', 'csv');
+  it('contact audit 42 --format csv --raw prints the trail as CSV, the same as --format json', async () => {
+    const csv = await cli('contact', 'audit', '42', '--format', 'csv', '--raw');
     expect(csv.code).toBe(0);
     const json = JSON.parse((await cli('contact', 'audit', '42', '--format', 'json')).stdout);
     expect(json.entries.map((entry: { event: string }) => entry.event)).toEqual(['contact.created', 'contact.updated', 'contact.deleted']);
     expect(auditEntriesFromCsv(csv.stdout)).toEqual(asCsvText(json.entries));
+  });
+
+  it('contact audit --format csv escapes a cell a spreadsheet would run (a phone number starting with +); --raw does not', async () => {
+    const phone = (out: string) => out.split('\r\n').find((row) => row.includes(',phone,'))?.split(',phone,')[1];
+    expect(phone((await cli('contact', 'audit', '42', '--format', 'csv')).stdout)).toBe("null,'+14155551234");
+    expect(phone((await cli('contact', 'audit', '42', '--format', 'csv', '--raw')).stdout)).toBe('null,+14155551234');
   });
 
   it('contact audit prints a timeline for people, bounded by --from/--to', async () => {
