@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { EventStore } from './event-store.js';
-import { openEventStoreDb } from './eventstoredb.js';
 import { openSqliteEventStore } from './sqlite.js';
 
 /** The configured store: switching between embedded and EventStoreDB is configuration, not code. */
@@ -11,6 +10,8 @@ export const openEventStore = async (
 ): Promise<EventStore> => {
   if (config.EVENT_STORE === 'eventstoredb') {
     if (config.ESDB_CONNECTION_STRING === undefined) throw new Error('ESDB_CONNECTION_STRING is required');
+    // Loaded only when configured: the gRPC client is a good part of the start-up time of an embedded-store node.
+    const { openEventStoreDb } = await import('./eventstoredb.js');
     return openEventStoreDb(config.ESDB_CONNECTION_STRING);
   }
   mkdirSync(config.DATA_DIR, { recursive: true });
