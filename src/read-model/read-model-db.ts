@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type ReadModelDb = Database.Database;
@@ -31,6 +33,7 @@ const SCHEMA = `
  * projected rows and each projection's checkpoint, written together.
  */
 export const openReadModelDb = (file: string): ReadModelDb => {
+  mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
