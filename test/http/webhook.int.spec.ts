@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signBody } from '../../src/intake/signature.js';
+import { secretFingerprint, signBody } from '../../src/intake/signature.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import type { EventType } from '../../src/events/domain-event.js';
@@ -200,7 +200,8 @@ describe('POST /webhooks/skylight with WEBHOOK_SECRET set', () => {
     const response = await post(harness, body, { 'x-skylight-signature': signBody(secret, body) });
     expect(response.statusCode).toBe(202);
     const [stored] = await streamEvents(harness.store, 'contact-42');
-    expect(stored?.metadata).toMatchObject({ signature: 'verified' });
+    expect(stored?.metadata).toMatchObject({ signature: 'verified', signature_fingerprint: secretFingerprint(secret) });
+    expect(JSON.stringify(stored?.metadata)).not.toContain(secret);
   });
 
   it.each([
