@@ -29,6 +29,7 @@ const olderQuarantineRecord = (delivery: Delivery) => {
     received_at: '2026-03-01T09:00:02.000Z',
     format: null,
     signature: 'verified',
+    signature_fingerprint: '0a1b2c3d',
     channel: 'http',
     headers: { 'x-skylight-event': 'contact.created' },
   };
@@ -105,6 +106,7 @@ describe('quarantine: list and retry', () => {
       envelope_timestamp: passesNow.timestamp,
       received_at: '2026-03-01T09:00:02.000Z',
       signature: 'verified',
+      signature_fingerprint: '0a1b2c3d',
       format: 'nested',
       headers: { 'x-skylight-event': 'contact.created' },
       quarantine_event_id: olderQuarantineRecord(passesNow).id,
