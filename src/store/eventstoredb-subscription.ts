@@ -2,6 +2,7 @@ import type { AllStreamSubscription } from '@eventstore/db-client';
 import { START, type RecordedEvent, type SubscribeOptions, type Subscription } from './event-store.js';
 import { ignore, storeUnavailableFrom, type EventStoreDbClient } from './eventstoredb-client.js';
 import { matchesFilter, toReadPosition, toRecordedEvent, toServerFilter } from './eventstoredb-records.js';
+import { subscriptionOf } from './subscription-of.js';
 
 export type ResubscribeSettings = {
   /** First pause after a lost connection; it doubles with each failure in a row, up to maxDelayMs. */
@@ -79,15 +80,9 @@ export const subscribeResiliently = (
     }
   }
 
-  const iterator = deliver();
-  return {
-    [Symbol.asyncIterator]: () => iterator,
-    close: async () => {
-      closed = true;
-      wake();
-      if (current !== undefined) stop(current);
-      // Lets an iteration that is not waiting on the server (or never started) finish too.
-      await iterator.return(undefined);
-    },
-  };
+  return subscriptionOf(deliver(), () => {
+    closed = true;
+    wake();
+    if (current !== undefined) stop(current);
+  });
 };

@@ -16,6 +16,7 @@ import type {
 } from './event-store.js';
 import { START } from './event-store.js';
 import { storeUnavailable, type EventStoreError, EventStoreFailure } from './event-store-error.js';
+import { subscriptionOf } from './subscription-of.js';
 
 export type SqliteDurability = 'normal' | 'full';
 
@@ -298,15 +299,10 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
         if (rows.length < pageSize) await nextSignal();
       }
     };
-    const iterator = iterate();
-    return {
-      [Symbol.asyncIterator]: () => iterator,
-      close: async () => {
-        active = false;
-        stop();
-        await iterator.return(undefined);
-      },
-    };
+    return subscriptionOf(iterate(), () => {
+      active = false;
+      stop();
+    });
   };
 
   const guardedRead = <A>(read: () => A): A => {

@@ -219,6 +219,18 @@ export const describeEventStoreContract = (name: string, target: ContractTarget)
       }
     });
 
+    it('ends a subscription left while it waits for the next event, without that event arriving', async () => {
+      const stream = newStream();
+      await store.append(stream, [event()], 'any');
+      const subscription = store.subscribe({ filter: { streamPrefixes: [stream] } });
+      const iterator = subscription[Symbol.asyncIterator]();
+      expect((await iterator.next()).done).toBe(false);
+      const waiting = iterator.next();
+      // What a for-await does when its body throws or breaks: a hang here fails the test by its timeout.
+      await iterator.return?.();
+      expect((await waiting).done).toBe(true);
+    });
+
     it('stores exactly one event when the same delivery is appended concurrently', async () => {
       const stream = newStream();
       const same = event();
