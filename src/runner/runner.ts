@@ -24,6 +24,8 @@ export type RunnerOptions = {
   readonly maxBatch?: number;
   /** Wait before resubscribing after the store failed. */
   readonly retryDelayMs?: number;
+  /** How often the catalog is checked for a swap by another process (a CLI rebuild) while no event arrives. */
+  readonly catalogCheckMs?: number;
 };
 
 export type ProjectionProgress = {
@@ -55,6 +57,7 @@ export const startRunner = (options: RunnerOptions): Runner => {
   const now = options.now ?? (() => new Date());
   const maxBatch = options.maxBatch ?? 2000;
   const retryDelayMs = options.retryDelayMs ?? 1000;
+  const catalogCheckMs = options.catalogCheckMs ?? 500;
   ensureReadModels(db, projections, now().toISOString());
   const writer = batchApplier(db);
 
@@ -82,6 +85,15 @@ export const startRunner = (options: RunnerOptions): Runner => {
         waiter.resolve(true);
       }
     }
+  };
+
+  /**
+   * Whether another writer changed the catalog since this runner last committed: a rebuild swapped a table in
+   * (perhaps at a checkpoint behind this runner's), or a CLI catch-up advanced a checkpoint.
+   */
+  const catalogMoved = (): boolean => {
+    const live = loadTargets();
+    return live.length !== targets.length || live.some((t, i) => t.tableName !== targets[i]?.tableName || t.position !== targets[i]?.position);
   };
 
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -112,8 +124,9 @@ export const startRunner = (options: RunnerOptions): Runner => {
         await runOnce();
       } catch (error) {
         if (stopped) break;
-        if (error instanceof CheckpointMoved) {
-          log.info({ projection: error.projection }, 'read model swapped; resuming from its checkpoint');
+        // A fold that met a table another process dropped in its swap fails on that table, not on the checkpoint.
+        if (error instanceof CheckpointMoved || catalogMoved()) {
+          log.info(error instanceof CheckpointMoved ? { projection: error.projection } : {}, 'read model swapped; resuming from its checkpoint');
           continue;
         }
         if (!(error instanceof EventStoreFailure)) {
@@ -128,6 +141,23 @@ export const startRunner = (options: RunnerOptions): Runner => {
     }
   })();
 
+  const reload = async () => {
+    wakeIdle();
+    await subscription?.close();
+  };
+  // Without this a swap by another process would be noticed only when the next event arrives, and its tables'
+  // checkpoint may be behind this runner's (the rebuild leaves the last events to the live runner).
+  const watch = setInterval(() => {
+    try {
+      if (stopped || !catalogMoved()) return;
+    } catch {
+      return; // the read model failed: the loop meets and reports the same failure
+    }
+    log.info({}, 'read model changed by another process; resuming from its checkpoints');
+    void reload();
+  }, catalogCheckMs);
+  watch.unref();
+
   return {
     appliedPosition,
     progress: () =>
@@ -138,7 +168,8 @@ export const startRunner = (options: RunnerOptions): Runner => {
         advancedAt: advancedAt.get(t.projection.name) ?? startedAt,
       })),
     waitFor: (position, timeoutMs) => {
-      if (appliedPosition() >= position) return Promise.resolve(true);
+      if (catalogMoved()) void reload();
+      else if (appliedPosition() >= position) return Promise.resolve(true);
       return new Promise((resolve) => {
         const waiter = {
           position,
@@ -154,12 +185,10 @@ export const startRunner = (options: RunnerOptions): Runner => {
         waiters.add(waiter);
       });
     },
-    reload: async () => {
-      wakeIdle();
-      await subscription?.close();
-    },
+    reload,
     stop: async () => {
       stopped = true;
+      clearInterval(watch);
       wakeIdle();
       await subscription?.close();
       await loop;

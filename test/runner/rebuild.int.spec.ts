@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredProjection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
 import { readModelEntries } from '../../src/read-model/read-model-catalog.js';
-import { rebuildProjections } from '../../src/runner/rebuild.js';
+import { openReadModelDb } from '../../src/read-model/read-model-db.js';
+import { createScratchTables, fillScratchTables, rebuildProjections, swapIn } from '../../src/runner/rebuild.js';
 import { verifyReadModel } from '../../src/runner/verify.js';
 import type { Service } from '../../src/server.js';
 import { postDeliveries } from '../support/post-deliveries.js';
@@ -96,6 +98,25 @@ describe('rebuilding the read model from the log', () => {
     ]);
     const response = await service.app.inject({ method: 'GET', url: `/contacts/9001?min_position=${position}` });
     expect(response.json()).toMatchObject({ id: 9001, name: 'After Rebuild' });
+  });
+
+  it('notices a swap made on another connection at a checkpoint behind its own, and applies the rest to the new tables', async () => {
+    const other = openReadModelDb(join(dir.path, 'read-model.db'));
+    try {
+      const scratch = createScratchTables(other, projections, 'rebuild', new Date().toISOString());
+      const { targets } = await fillScratchTables({ store: service.store, db: other, projections, targets: scratch });
+      const position = await postDeliveries(service.app, [
+        { event: 'contact.created', delivery_id: 'during-rebuild', timestamp: '2026-04-01T00:00:00Z', data: { contact: { id: 9002, name: 'During Rebuild' } } },
+      ]);
+      expect(await service.runner.waitFor(position, 10_000)).toBe(true);
+      // The swap puts in tables that lack the delivery the live runner has already applied to the old ones.
+      swapIn(other, targets, new Date().toISOString());
+      const response = await service.app.inject({ method: 'GET', url: `/contacts/9002?min_position=${position}` });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ id: 9002, name: 'During Rebuild' });
+    } finally {
+      other.close();
+    }
   });
 });
 
