@@ -32,7 +32,13 @@ const secretList = z
 /** Every setting the service reads, from environment variables. One schema, one place to document them. */
 export const Config = z
   .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    // Not z.coerce: it reads an empty PORT= as 0, a random port.
+    PORT: z
+      .string()
+      .regex(/^\d+$/, 'a port number, 0-65535')
+      .default('3000')
+      .transform(Number)
+      .pipe(z.number().max(65535, 'a port number, 0-65535')),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).default('./data'),
     READ_MODEL_DB: optionalText,

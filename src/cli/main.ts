@@ -29,16 +29,18 @@ const loadConfig = (): Config => {
 /** Opens what a command needs, runs it, closes everything, and turns failures into a message and exit code 1. */
 const withStores = async (run: (store: EventStore, readModel: ReadModelDb) => Promise<number>): Promise<void> => {
   const config = loadConfig();
-  const store = await openEventStore(config);
-  const readModel = openReadModelDb(readModelPath(config));
+  let store: EventStore | undefined;
+  let readModel: ReadModelDb | undefined;
   try {
+    store = await openEventStore(config);
+    readModel = openReadModelDb(readModelPath(config));
     process.exitCode = await run(store, readModel);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   } finally {
-    await store.close();
-    readModel.close();
+    await store?.close();
+    readModel?.close();
   }
 };
 

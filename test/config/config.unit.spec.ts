@@ -30,6 +30,8 @@ describe('configuration from the environment', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '' }, 'PORT'],
+    [{ PORT: ' 80' }, 'PORT'],
     [{ EVENT_STORE: 'postgres' }, 'EVENT_STORE'],
     [{ EVENT_STORE: 'eventstoredb' }, 'ESDB_CONNECTION_STRING'],
     [{ SQLITE_DURABILITY: 'paranoid' }, 'SQLITE_DURABILITY'],
