@@ -23,11 +23,15 @@ export const showContactAsOf = async (store: EventStore, id: string, options: Op
   const point = parameters(LookupQuery, options);
   const contact = await contactAsOf(store, key, point);
   if (E.isLeft(contact)) throw new Error(describeEventStoreError(contact.left));
-  if (contact.right === null) {
+  if (contact.right.kind === 'no_such_revision') {
+    process.stderr.write(`contact ${key} has no revision ${point.at_revision} (its last is ${contact.right.lastRevision})\n`);
+    return 1;
+  }
+  if (contact.right.kind === 'unknown') {
     process.stderr.write(`no contact ${key} at that point\n`);
     return 1;
   }
-  printRecord(contact.right, options['json'] === true);
+  printRecord(contact.right.view, options['json'] === true);
   return 0;
 };
 

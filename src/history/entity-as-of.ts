@@ -21,10 +21,17 @@ const eventsUntil = (events: readonly HistoricEvent[], point: PointInTime): Hist
 };
 
 /**
+ * What a lookup in the past finds: the view then, nothing known of the entity by then, or (by revision) a revision
+ * its stream does not have yet, which is not the same as the latest state.
+ */
+export type AsOfResult<V> = { readonly kind: 'view'; readonly view: V } | AsOfAbsent;
+export type AsOfAbsent = { readonly kind: 'unknown' } | { readonly kind: 'no_such_revision'; readonly lastRevision: number };
+
+/**
  * Time travel: the entity's view folded, with its real projection, from its own stream's events up to the point.
  * By business time the fold runs in business-time order; by revision in stream (arrival) order. Only the entity's
  * own stream counts: fields a contact gets from copies embedded in message, booking or ticket events are not part of
- * its as-of state. Null when the stream does not exist or nothing of the entity was known by then.
+ * its as-of state.
  */
 export const entityAsOf = async <S, V>(
   store: EventStore,
@@ -32,9 +39,15 @@ export const entityAsOf = async <S, V>(
   kind: EntityKind,
   key: string,
   point: PointInTime,
-): Promise<E.Either<EventStoreError, V | null>> => {
+): Promise<E.Either<EventStoreError, AsOfResult<V>>> => {
   const read = await readStreamIfExists(store, entityStream(kind, key));
   if (E.isLeft(read)) return read;
-  const state = foldEvents(projection, eventsUntil(historicEvents(read.right ?? []), point)).get(key);
-  return E.right(state === undefined ? null : projection.view(state));
+  const events = historicEvents(read.right ?? []);
+  const lastRevision = Math.max(-1, ...events.map((event) => event.revision));
+  if (point.at_revision !== undefined && events.length > 0 && point.at_revision > lastRevision) {
+    return E.right({ kind: 'no_such_revision', lastRevision });
+  }
+  const state = foldEvents(projection, eventsUntil(events, point)).get(key);
+  const view = state === undefined ? null : projection.view(state);
+  return E.right(view === null ? { kind: 'unknown' } : { kind: 'view', view });
 };

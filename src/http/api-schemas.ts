@@ -87,6 +87,9 @@ export const ConversationView = z
   })
   .meta({ id: 'Conversation' });
 
+/** The query string of a route that takes no parameters: checked strictly like every other, so any is a 400. */
+export const NoParameters = z.object({});
+
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 
 export const ProblemSchema = z

@@ -7,12 +7,13 @@ import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
-  validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { IncomingDelivery } from '../intake/accept-delivery.js';
 import type { IntakeOutcome } from '../intake/intake-outcome.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
+import { NoParameters } from './api-schemas.js';
 import { requireApiToken } from './api-token.js';
+import { strictQueryValidatorCompiler } from './strict-query.js';
 import { sendProblem } from './problem.js';
 import { registerWebhookRoute } from './webhook-route.js';
 
@@ -73,7 +74,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
       metrics.httpRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode);
     });
   }
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(strictQueryValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // The webhook must see the raw bytes (the signature covers them), whatever Content-Type the sender claims.
   app.removeAllContentTypeParsers();
@@ -108,7 +109,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/health', { schema: { tags: ['operations'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get('/health', { schema: { tags: ['operations'], summary: 'Liveness', querystring: NoParameters } }, async () => ({ status: 'ok' }));
   registerWebhookRoute(app, { accept: deps.accept, maxInflight: deps.maxInflightIntake, onDelivery: metrics?.delivery });
   for (const route of deps.routes ?? []) route(app);
   return app;

@@ -36,8 +36,8 @@ const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
 export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { queries } = deps;
-  const applied = (minPosition: number | undefined, reply: Parameters<typeof awaitPosition>[3]) =>
-    awaitPosition(deps.runner, deps.minPositionWaitMs, minPosition, reply);
+  const applied = (minPosition: number | undefined, reply: Parameters<typeof awaitPosition>[4]) =>
+    awaitPosition(deps.runner, deps.store, deps.minPositionWaitMs, minPosition, reply);
   const after = (cursor: string | undefined) => (cursor === undefined ? undefined : decodeCursor(cursor));
 
   api.get(

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ObservedStore } from '../metrics/observed-store.js';
 import type { LogStanding } from '../runner/projection-standing.js';
 import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
-import { ProblemSchema } from './api-schemas.js';
+import { NoParameters, ProblemSchema } from './api-schemas.js';
 import { sendProblem } from './problem.js';
 
 const Readiness = z.object({
@@ -52,7 +52,7 @@ const notReadyReasons = (
 export const registerReadyRoute = (app: FastifyInstance, deps: ReadyRouteDeps): void => {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/ready',
-    { schema: { tags: ['operations'], summary: 'Store head, checkpoints and lag', response: { 200: Readiness, 503: ProblemSchema } } },
+    { schema: { tags: ['operations'], summary: 'Store head, checkpoints and lag', querystring: NoParameters, response: { 200: Readiness, 503: ProblemSchema } } },
     async (_request, reply) => {
       const probe = await deps.store.store.probeWrites(deps.store.appendFailure()?.bytes);
       if (E.isRight(probe)) deps.store.writesRecovered();

@@ -145,7 +145,9 @@ describe('history API: audit, as-of, raw history', () => {
       expect((await contactAt('at_revision=0')).json()).toMatchObject({ name: 'Sarah Johnson', deleted: false });
       expect((await contactAt('at_revision=1')).json()).toMatchObject({ name: 'Sarah M. Johnson' });
       expect((await contactAt('at_revision=2')).statusCode).toBe(410);
-      expect((await contactAt('at_revision=99')).statusCode).toBe(410);
+      const beyond = await contactAt('at_revision=99');
+      expect(beyond.statusCode).toBe(404);
+      expect(beyond.json()).toMatchObject({ title: 'No such revision', detail: 'contact 42 has no revision 99 (its last is 2)', last_revision: 2 });
       // Contact 300's 12:05 change arrived after its 12:10 one.
       expect((await get('/contacts/300?at_revision=1')).json().name).toBe('Ann C');
       expect((await get('/contacts/300?as_of=2026-03-04T12:07:00Z')).json().name).toBe('Ann B');
@@ -171,6 +173,7 @@ describe('history API: audit, as-of, raw history', () => {
       expect((await get('/bookings/101?as_of=2026-03-04T14:00:00Z')).json()).toMatchObject({ status: 'confirmed', cancelled_at: null });
       expect((await get('/bookings/101?as_of=2026-03-05T09:00:00Z')).json()).toMatchObject({ status: 'cancelled', cancelled_at: '2026-03-05T09:00:00.000000Z' });
       expect((await get('/bookings/101?at_revision=0')).json().status).toBe('confirmed');
+      expect((await get('/bookings/101?at_revision=9')).json()).toMatchObject({ title: 'No such revision', last_revision: 1 });
       expect((await get('/bookings/102?as_of=2026-03-05T00:00:00Z')).json()).toMatchObject({ partial: true, status: null, starts_at: '2026-03-11T10:00:00.000000Z' });
       expect((await get('/bookings/999?as_of=2026-03-05T00:00:00Z')).statusCode).toBe(404);
     });

@@ -158,11 +158,15 @@ describe('query API over the reference deliveries', () => {
     expect(fresh.json()).toMatchObject({ id: 500, name: 'Fresh' });
   });
 
-  it('answers 503 with the lag when min_position is not reached in time', async () => {
-    const response = await get('/contacts/42?min_position=999999999');
-    expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({ title: 'Read model behind', lag: expect.any(Number) });
-  }, 10_000);
+  it('answers 400 at once for a min_position beyond the log head, which no intake response can have given', async () => {
+    const head = (await json('/ready')).head_position;
+    const response = await get(`/contacts/42?min_position=${head + 960}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      detail: `querystring/min_position: position ${head + 960} is beyond the log's head (${head}); no event has it yet`,
+      head_position: head,
+    });
+  });
 
   it('reports readiness with the head and each checkpoint', async () => {
     const ready = await json('/ready');
@@ -212,5 +216,35 @@ describe('start-up', () => {
     } finally {
       dir.remove();
     }
+  });
+});
+
+describe('query parameters on every route', () => {
+  const dir = makeTempDir('strict-query');
+  let service: Service;
+  beforeAll(async () => {
+    service = await serviceHarness(dir.path);
+  });
+  afterAll(async () => {
+    await service.close();
+    dir.remove();
+  });
+
+  it('answer 400 naming a parameter the route does not take, on every GET route of the OpenAPI document', async () => {
+    const doc = (await service.app.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, { get?: unknown }> }>();
+    const routes = Object.entries(doc.paths)
+      .filter(([path, operations]) => operations.get !== undefined && !path.startsWith('/docs'))
+      .map(([path]) => path.replace('{id}', '42'));
+    expect(routes).toEqual(expect.arrayContaining(['/contacts', '/contacts/42', '/tickets/42', '/quarantine', '/ready']));
+    for (const route of routes) {
+      const response = await service.app.inject({ method: 'GET', url: `${route}?tags=vip` });
+      expect([route, response.statusCode, response.json().detail]).toEqual([route, 400, 'querystring/: Unrecognized key: "tags"']);
+    }
+  });
+
+  it('answer 400 for as_of on tickets, which have no time travel', async () => {
+    const response = await service.app.inject({ method: 'GET', url: '/tickets/72?as_of=2026-03-04T12:00:00Z' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().detail).toContain('as_of');
   });
 });

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../src/read-model/page.js';
 import type { Service } from '../../src/server.js';
@@ -25,6 +27,11 @@ describe('bounded resources of the query API', () => {
     // One more contact than the largest page.
     head = await postDeliveries(service.app, Array.from({ length: MAX_PAGE_SIZE + 1 }, (_, i) => contactCreated(i + 1)));
     expect(await service.runner.waitFor(head, 10_000)).toBe(true);
+    // A read model 1000 events behind the log: the runner stops, the log grows.
+    await service.runner.stop();
+    const behind = Array.from({ length: 1000 }, (_, i) => ({ id: randomUUID(), type: 'ping', data: { n: i }, metadata: {} }));
+    const appended = await service.store.append('webhook-ping', behind, 'any');
+    expect(E.isRight(appended) && appended.right.events.at(-1)?.position).toBe(head + 1000);
   });
   afterAll(async () => {
     await service?.close();
@@ -52,7 +59,7 @@ describe('bounded resources of the query API', () => {
   );
 
   it.each(['/contacts/1', '/contacts', '/contacts/1/summary', '/contacts/1/conversation', '/bookings', '/bookings/1', '/tickets', '/tickets/1'])(
-    `answers %s?min_position beyond the log with 503, Retry-After and the lag after MIN_POSITION_WAIT_MS (${WAIT_MS} ms)`,
+    `answers %s?min_position beyond the read model with 503, Retry-After and the lag after MIN_POSITION_WAIT_MS (${WAIT_MS} ms)`,
     async (path) => {
       const startedAt = Date.now();
       const response = await get(`${path}?min_position=${head + 1000}`);
