@@ -52,11 +52,16 @@ const program = new Command()
 
 program
   .command('ingest')
-  .description('append JSONL deliveries (one envelope per line) through the webhook pipeline; "-" reads stdin')
+  .description(
+    'append JSONL deliveries (one envelope per line) through the webhook pipeline; "-" reads stdin. Lines not appended are named on stderr; exit 0 when every line was appended or a duplicate, 3 when some were kept aside (quarantined, unrecognized, not JSON), 1 when some were not stored at all (store unavailable: run it again)',
+  )
   .argument('<file>', 'JSONL file, or - for standard input')
   .option('--json', 'print the counts as JSON')
   .action((file: string, options: { json?: boolean }) =>
-    withStores((store) => runIngest(file, acceptDelivery({ store, now: () => new Date() }), { json: options.json === true })),
+    withStores((store) =>
+      // npm runs scripts from the project root; INIT_CWD is where the user typed the command.
+      runIngest(file, acceptDelivery({ store, now: () => new Date() }), { json: options.json === true, cwd: process.env['INIT_CWD'] ?? process.cwd() }),
+    ),
   );
 
 registerQueryCommands(program, (run) =>

@@ -29,6 +29,20 @@ export const printRecord = (record: Record<string, unknown>, json: boolean): voi
   process.stdout.write(`${table.toString()}\n`);
 };
 
-export const printNextCursor = (cursor: string | null, json: boolean): void => {
-  if (!json && cursor !== null) process.stdout.write(`more: --cursor ${cursor}\n`);
+/**
+ * A page of a list: for scripts the API's own shape (`{items, next_cursor}`, so they can page on), for people a
+ * table of `rows` (the items as shown) and the flag that fetches the next page.
+ */
+export const printPage = (
+  page: { readonly items: readonly Record<string, unknown>[]; readonly next_cursor: string | null },
+  columns: readonly string[],
+  json: boolean,
+  rows: readonly Record<string, unknown>[] = page.items,
+): void => {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(page)}\n`);
+    return;
+  }
+  printRows(rows, columns, false);
+  if (page.next_cursor !== null) process.stdout.write(`more: --cursor ${page.next_cursor}\n`);
 };

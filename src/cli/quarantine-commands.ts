@@ -32,8 +32,12 @@ export const registerQuarantineCommands = (program: Command, withStore: WithStor
         const page = await listQuarantine(store, parameters(QuarantineListQuery, options));
         if (E.isLeft(page)) throw new Error(describeEventStoreError(page.left));
         const json = options['json'] === true;
-        printRows(json ? page.right.items : page.right.items.map((item) => ({ ...item, reason: item.reason.slice(0, 80) })), ITEM_COLUMNS, json);
-        if (!json && page.right.next_after_revision !== null) process.stdout.write(`more: --after-revision ${page.right.next_after_revision}\n`);
+        if (json) {
+          process.stdout.write(`${JSON.stringify(page.right)}\n`);
+          return 0;
+        }
+        printRows(page.right.items.map((item) => ({ ...item, reason: item.reason.slice(0, 80) })), ITEM_COLUMNS, false);
+        if (page.right.next_after_revision !== null) process.stdout.write(`more: --after-revision ${page.right.next_after_revision}\n`);
         return 0;
       }),
     );

@@ -5,7 +5,7 @@ import { decodeCursor } from '../read-model/page.js';
 import { BookingListQuery, ContactListQuery, IdParams, TicketListQuery } from '../read-model/query-schemas.js';
 import type { ReadModelQueries } from '../read-model/read-model-queries.js';
 import { parameters, type Options } from './command-parameters.js';
-import { printNextCursor, printRecord, printRows } from './output.js';
+import { printPage, printRecord } from './output.js';
 
 /** Runs a query command against a caught-up read model and returns the exit code. */
 export type WithQueries = (run: (queries: ReadModelQueries) => number) => Promise<void>;
@@ -38,8 +38,7 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
     withQueries((queries) => {
       const { limit, cursor, with_summary: _summary, min_position: _position, ...filters } = parameters(ContactListQuery, options);
       const page = queries.list<Record<string, unknown>>('contacts', { conditions: contactConditions(filters), after: after(cursor), limit });
-      printRows(page.items, CONTACT_COLUMNS, options['json'] === true);
-      printNextCursor(page.next_cursor, options['json'] === true);
+      printPage(page, CONTACT_COLUMNS, options['json'] === true);
       return 0;
     }),
   );
@@ -82,8 +81,7 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
       const conditions = bookingConditions({ ...filters, from_us: from, to_us: to });
       const page = queries.list<Record<string, unknown>>('bookings', { conditions, after: after(cursor), limit });
       const rows = page.items.map((b) => ({ ...b, anomalies: (b['anomalies'] as unknown[]).length || '' }));
-      printRows(options['json'] === true ? page.items : rows, BOOKING_COLUMNS, options['json'] === true);
-      printNextCursor(page.next_cursor, options['json'] === true);
+      printPage(page, BOOKING_COLUMNS, options['json'] === true, rows);
       return 0;
     }),
   );
@@ -94,8 +92,7 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
       withQueries((queries) => {
         const { limit, cursor, min_position: _position, ...filters } = parameters(TicketListQuery, options);
         const page = queries.list<Record<string, unknown>>('tickets', { conditions: ticketConditions(filters), after: after(cursor), limit });
-        printRows(page.items, TICKET_COLUMNS, options['json'] === true);
-        printNextCursor(page.next_cursor, options['json'] === true);
+        printPage(page, TICKET_COLUMNS, options['json'] === true);
         return 0;
       }),
   );

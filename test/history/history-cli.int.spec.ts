@@ -88,7 +88,7 @@ describe('history and quarantine commands', { timeout: 60_000 }, () => {
 
   it('quarantine list and retry: appended once, then a duplicate', async () => {
     const listed = JSON.parse((await cli('quarantine', 'list', '--json')).stdout);
-    expect(listed).toEqual([expect.objectContaining({ delivery_id: 'kept-1', status: 'passes_now' })]);
+    expect(listed).toEqual({ items: [expect.objectContaining({ delivery_id: 'kept-1', status: 'passes_now' })], next_after_revision: null });
     const first = JSON.parse((await cli('quarantine', 'retry', '--json')).stdout);
     expect(first).toEqual([expect.objectContaining({ status: 'appended', stream: 'contact-602' })]);
     const second = await cli('quarantine', 'retry');
