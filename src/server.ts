@@ -20,6 +20,7 @@ import { readModelQueries } from './read-model/read-model-queries.js';
 import { projectionStanding } from './runner/projection-standing.js';
 import { rebuildOutdated } from './runner/rebuild-outdated.js';
 import { startRunner, type Runner } from './runner/runner.js';
+import { reportStartup } from './startup-report.js';
 import type { EventStore } from './store/event-store.js';
 import { openEventStore } from './store/open-event-store.js';
 
@@ -120,6 +121,7 @@ export const startServer = async (config: Config): Promise<RunningServer> => {
   const service = await composeService(config);
   try {
     const url = await service.app.listen({ port: config.PORT, host: config.HOST });
+    await reportStartup({ ...service, log: service.app.log }, config, url);
     return { ...service, url };
   } catch (error) {
     await service.close();

@@ -8,6 +8,7 @@ import { openReadModelDb, type ReadModelDb } from '../read-model/read-model-db.j
 import { readModelQueries } from '../read-model/read-model-queries.js';
 import { catchUp } from '../runner/catch-up.js';
 import type { EventStore } from '../store/event-store.js';
+import { describeLog } from '../store/describe-log.js';
 import { openEventStore } from '../store/open-event-store.js';
 import { registerHistoryCommands, showContactAsOf } from './history-commands.js';
 import { runIngest } from './ingest-command.js';
@@ -39,6 +40,8 @@ const withStores = async (run: (store: EventStore, readModel: ReadModelDb) => Pr
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   } finally {
+    // "no contact 77" from an empty ./data the user did not mean: say which log was read.
+    if (process.exitCode !== 0 && store !== undefined) process.stderr.write(`(read the ${describeLog(config)})\n`);
     await store?.close();
     readModel?.close();
   }
