@@ -2,8 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sendProblem } from './problem.js';
 
-/** Reachable without the token: the provider cannot send one, and probes must work. */
+/**
+ * Reachable without the token: the provider cannot send one, probes must work, and a browser opening the API's
+ * documentation (`/docs`, its assets and the OpenAPI document: no data) cannot send a header either; the UI's
+ * Authorize button then takes the token for the requests it makes.
+ */
 const OPEN_PATHS = new Set(['/health', '/webhooks/skylight']);
+const isOpen = (path: string): boolean => OPEN_PATHS.has(path) || path === '/docs' || path.startsWith('/docs/');
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -12,7 +17,7 @@ export const tokenMatches = (expected: string, given: string): boolean => timing
 
 export const requireApiToken = (app: FastifyInstance, token: string): void => {
   app.addHook('onRequest', async (request, reply) => {
-    if (OPEN_PATHS.has(request.url.split('?')[0] ?? '')) return;
+    if (isOpen(request.url.split('?')[0] ?? '')) return;
     const header = request.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
     if (given === '' || !tokenMatches(token, given)) {

@@ -196,9 +196,21 @@ describe('query API with API_TOKEN', () => {
   it('requires the bearer token on queries', async () => {
     expect((await service.app.inject({ method: 'GET', url: '/contacts' })).statusCode).toBe(401);
     expect((await service.app.inject({ method: 'GET', url: '/contacts', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
-    expect((await service.app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(401);
     const ok = await service.app.inject({ method: 'GET', url: '/contacts', headers: { authorization: 'Bearer s3cret-token' } });
     expect(ok.statusCode).toBe(200);
+  });
+
+  it('serves the documentation openly, so a browser can open it, declaring the bearer scheme for its requests', async () => {
+    const page = await service.app.inject({ method: 'GET', url: '/docs/' });
+    expect([page.statusCode, page.headers['content-type']]).toEqual([200, expect.stringContaining('text/html')]);
+    const doc = await service.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(doc.statusCode).toBe(200);
+    expect(doc.json()).toMatchObject({ components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }] });
+    for (const sneaky of ['/docs/../contacts', '/docs/%2e%2e/contacts', '/docsx', '/contacts?x=/docs/']) {
+      const response = await service.app.inject({ method: 'GET', url: sneaky });
+      expect([sneaky, response.body]).not.toEqual([sneaky, expect.stringContaining('"items"')]);
+      expect([sneaky, response.statusCode]).not.toEqual([sneaky, 200]);
+    }
   });
 
   it('leaves /health and the webhook open', async () => {
