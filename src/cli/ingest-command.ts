@@ -21,6 +21,9 @@ export type IngestSummary = {
   readonly not_appended: readonly NotAppended[];
 };
 
+/** The order counts are printed in, whatever order the lines finished in. */
+const STATUS_ORDER: readonly IntakeStatus[] = ['appended', 'duplicate', 'quarantined', 'unrecognized', 'rejected', 'unauthorized', 'unavailable'];
+
 /** Exit codes of `ingest`, as documented in the README. */
 export const INGEST_EXIT = { ok: 0, notStored: 1, keptAside: 3 } as const;
 
@@ -92,7 +95,10 @@ export const runIngest = async (
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
     process.stdout.write(`${summary.lines} deliveries\n`);
-    for (const [status, count] of Object.entries(summary.counts)) process.stdout.write(`  ${status.padEnd(13)} ${count}\n`);
+    for (const status of STATUS_ORDER) {
+      const count = summary.counts[status];
+      if (count !== undefined) process.stdout.write(`  ${status.padEnd(13)} ${count}\n`);
+    }
     for (const { line, status, reason } of summary.not_appended) process.stderr.write(`line ${line}: ${status}: ${reason}\n`);
     const unlisted = summary.lines - (summary.counts.appended ?? 0) - (summary.counts.duplicate ?? 0) - summary.not_appended.length;
     if (unlisted > 0) process.stderr.write(`... and ${unlisted} more not appended\n`);

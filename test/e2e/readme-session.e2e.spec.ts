@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nestedExamples } from '../fixtures/reference-deliveries.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+/**
+ * The README's own examples, run as a newcomer runs them: every `curl` and `npm run -s cli` command of "A session"
+ * and of the History examples, verbatim in bash (only `localhost:3000` points at the test's server), each answer
+ * compared with the `# → …` lines shown under it. A shown answer elides volatile parts (ids, times) with `…`; what
+ * is shown must appear in the real answer, piece by piece, in order.
+ */
+type Example = { readonly command: string; readonly shown: string | undefined };
+
+const readme = readFileSync('README.md', 'utf8');
+
+/** The ```sh block that follows `heading`. */
+const blockAfter = (heading: string): string => {
+  const from = readme.indexOf(heading);
+  const start = readme.indexOf('```sh\n', from) + '```sh\n'.length;
+  return readme.slice(start, readme.indexOf('```', start));
+};
+
+/** Commands (a line starting with curl or npm, with the lines of its quoted body) and the answer shown under each. */
+const examplesOf = (block: string): Example[] => {
+  const examples: { command: string[]; shown: string[] }[] = [];
+  for (const line of block.split('\n')) {
+    const current = examples.at(-1);
+    if (/^(curl|npm) /.test(line)) examples.push({ command: [line], shown: [] });
+    else if (line.startsWith('# → ')) current?.shown.push(line.slice('# → '.length));
+    else if (line.startsWith('#  ') && current !== undefined && current.shown.length > 0) current.shown.push(line.slice(1));
+    else if (line.trim() !== '' && !line.startsWith('#') && current !== undefined && current.shown.length === 0) current.command.push(line);
+  }
+  return examples
+    .map(({ command, shown }) => ({ command: command.join('\n'), shown: shown.length === 0 ? undefined : shown.join('\n') }))
+    // A synopsis (`[--format table|json|csv]`, `[EVENT_ID]`) is not a command to run.
+    .filter(({ command }) => !/\s\[(--|[A-Z])/.test(command));
+};
+
+/** The shown answer's pieces between the `…`, line by line, must occur in the actual answer in that order. */
+const expectShown = (actual: string, shown: string, command: string) => {
+  let at = 0;
+  for (const piece of shown.split(/…|\n/).map((p) => p.trim()).filter((p) => p !== '')) {
+    const found = actual.indexOf(piece, at);
+    expect({ command, piece, found: found >= 0 }).toEqual({ command, piece, found: true });
+    at = found + piece.length;
+  }
+};
+
+describe("the README's session and history examples", () => {
+  const dir = makeTempDir('readme');
+  let server: ServerProcess;
+  const session = examplesOf(blockAfter('## A session'));
+  const history = examplesOf(blockAfter('### Audit, time travel, raw history, quarantine'));
+
+  const run = async (command: string) => {
+    const local = command.replaceAll('localhost:3000', server.url.replace('http://', ''));
+    const { stdout } = await promisify(execFile)('bash', ['-c', local], {
+      // Every curl also prints the status code on a line of its own, without changing the command.
+      env: { ...process.env, DATA_DIR: dir.path, CURL_HOME: dir.path },
+    });
+    return stdout;
+  };
+
+  beforeAll(async () => {
+    writeFileSync(join(dir.path, '.curlrc'), 'write-out = "\\n%{http_code}"\n');
+    server = await startServerProcess({ DATA_DIR: dir.path });
+  });
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    dir.remove();
+  });
+
+  it('ships the provider\'s reference examples as examples/deliveries.jsonl', () => {
+    const lines = readFileSync('examples/deliveries.jsonl', 'utf8').trimEnd().split('\n');
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(nestedExamples);
+  });
+
+  it('finds the commands the README shows, each with its answer', () => {
+    expect(session.map((e) => e.command.split(/\s+/).slice(0, 5).join(' '))).toEqual([
+      'curl -s -X POST localhost:3000/webhooks/skylight',
+      'npm run -s cli --',
+      ...Array.from({ length: 5 }, () => expect.stringMatching(/^curl -s 'localhost:3000\//)),
+    ]);
+    expect(history.map((e) => e.command.split(/\s+/)[0])).toEqual(['curl', 'curl', 'curl', 'curl', 'curl', 'npm']);
+    expect([...session, ...history].filter((e) => e.shown === undefined)).toEqual([]);
+  });
+
+  it('answers each command of the session, then of the history examples, as shown', async () => {
+    for (const { command, shown } of [...session, ...history]) {
+      const output = await run(command);
+      if (command.startsWith('curl')) {
+        const status = output.slice(output.lastIndexOf('\n') + 1);
+        const body = output.slice(0, output.lastIndexOf('\n'));
+        const [, shownStatus, shownBody] = /^(\d{3}) ([\s\S]*)$/.exec(shown ?? '') ?? [];
+        expect({ command, status }).toEqual({ command, status: shownStatus });
+        expectShown(body, shownBody ?? '', command);
+      } else {
+        expectShown(output, shown ?? '', command);
+      }
+    }
+  }, 120_000);
+
+  it('gives scripts clean JSON with `npm run -s cli -- … --json`', async () => {
+    expect(readme).toContain('npm run -s cli -- status --json');
+    const status = JSON.parse(await run('npm run -s cli -- status --json')) as { projection: string; lag: number }[];
+    expect(status.map((row) => [row.projection, row.lag])).toEqual([
+      ['contacts', 0],
+      ['bookings', 0],
+      ['tickets', 0],
+      ['conversations', 0],
+    ]);
+  });
+});
