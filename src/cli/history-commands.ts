@@ -9,7 +9,7 @@ import { IdParams, LookupQuery } from '../read-model/query-schemas.js';
 import { describeEventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
 import { auditTimeline } from './audit-timeline.js';
-import { parameters, type Options } from './command-parameters.js';
+import { argument, parameters, type Options } from './command-parameters.js';
 import { printRecord } from './output.js';
 
 /** Runs a command over the event store and returns its exit code. */
@@ -19,7 +19,7 @@ const CliAuditQuery = AuditQuery.extend({ format: z.enum(['table', 'json', 'csv'
 
 /** `contact show ID --as-of ISO | --at-revision N`: folded from the contact's stream, like GET /contacts/{id}?as_of=. */
 export const showContactAsOf = async (store: EventStore, id: string, options: Options): Promise<number> => {
-  const { id: key } = parameters(IdParams, { id });
+  const { id: key } = argument(IdParams, 'id', id);
   const point = parameters(LookupQuery, options);
   const contact = await contactAsOf(store, key, point);
   if (E.isLeft(contact)) throw new Error(describeEventStoreError(contact.left));
@@ -47,7 +47,7 @@ export const registerHistoryCommands = (program: Command, withStore: WithStore):
     .option('--to <iso>', 'entries that occurred at or before this instant')
     .action((id: string, options: Options) =>
       withStore(async (store) => {
-        const { id: key } = parameters(IdParams, { id });
+        const { id: key } = argument(IdParams, 'id', id);
         const { from, to, format, raw } = parameters(CliAuditQuery, options);
         const trail = await contactAuditTrail(store, key, { from, to });
         if (E.isLeft(trail)) throw new Error(describeEventStoreError(trail.left));

@@ -13,6 +13,7 @@ import { openEventStore } from '../store/open-event-store.js';
 import { registerHistoryCommands, showContactAsOf } from './history-commands.js';
 import { runIngest } from './ingest-command.js';
 import { printRows } from './output.js';
+import { packageVersion } from './package-version.js';
 import { progressLine } from './progress.js';
 import { registerQuarantineCommands } from './quarantine-commands.js';
 import { registerQueryCommands } from './query-commands.js';
@@ -49,6 +50,7 @@ const withStores = async (run: (store: EventStore, readModel: ReadModelDb) => Pr
 
 const program = new Command()
   .name('skylight-projector')
+  .version(packageVersion())
   .description(
     'SkyLight Chat webhooks as an event log: ingest, query, audit, replay. Configured by the same environment variables as the server (DATA_DIR, EVENT_STORE, ...).',
   );

@@ -4,7 +4,7 @@ import { bookingConditions, contactConditions, ticketConditions } from '../read-
 import { decodeCursor } from '../read-model/page.js';
 import { BookingListQuery, ContactListQuery, IdParams, TicketListQuery } from '../read-model/query-schemas.js';
 import type { ReadModelQueries } from '../read-model/read-model-queries.js';
-import { parameters, type Options } from './command-parameters.js';
+import { argument, parameters, type Options } from './command-parameters.js';
 import { printPage, printRecord } from './output.js';
 
 /** Runs a query command against a caught-up read model and returns the exit code. */
@@ -47,7 +47,8 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
     .command('contact')
     .description('one contact')
     .command('show')
-    .argument('<id>')
+    .description("the contact in the read model, with its summary; with --as-of or --at-revision, as it was then (from the log)")
+    .argument('<id>', "the contact's id")
     .option('--as-of <iso>', 'as it was at this business time (read from the log)')
     .option('--at-revision <n>', "as it was after this revision of the contact's stream (read from the log)")
     .option('--json', 'JSON output')
@@ -55,7 +56,7 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
       options['asOf'] !== undefined || options['atRevision'] !== undefined
         ? showContactAsOf(id, options)
         : withQueries((queries) => {
-            const { id: key } = parameters(IdParams, { id });
+            const { id: key } = argument(IdParams, 'id', id);
             const contact = queries.view<Record<string, unknown>>('contacts', key);
             if (contact === undefined) {
               process.stderr.write(`no contact ${key}\n`);
@@ -86,6 +87,8 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
     }),
   );
 
+  showCommand(program, withQueries, { entity: 'booking', projection: 'bookings' });
+
   const tickets = program.command('tickets').description('tickets in the read model');
   paging(tickets.command('list').option('--status <status>').option('--priority <priority>').option('--contact-id <id>')).action(
     (options: Options) =>
@@ -96,7 +99,31 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
         return 0;
       }),
   );
+
+  showCommand(program, withQueries, { entity: 'ticket', projection: 'tickets' });
 };
+
+/** `booking show ID`, `ticket show ID`: one entity from the read model. */
+const showCommand = (program: Command, withQueries: WithQueries, { entity, projection }: { entity: string; projection: string }) =>
+  program
+    .command(entity)
+    .description(`one ${entity}`)
+    .command('show')
+    .description(`the ${entity} in the read model`)
+    .argument('<id>', `the ${entity}'s id`)
+    .option('--json', 'JSON output')
+    .action((id: string, options: Options) =>
+      withQueries((queries) => {
+        const { id: key } = argument(IdParams, 'id', id);
+        const found = queries.view<Record<string, unknown>>(projection, key);
+        if (found === undefined) {
+          process.stderr.write(`no ${entity} ${key}\n`);
+          return 1;
+        }
+        printRecord(found, options['json'] === true);
+        return 0;
+      }),
+    );
 
 const summaryFields = (summary: ReturnType<typeof contactSummary>) => ({
   bookings: Object.entries(summary.bookings)

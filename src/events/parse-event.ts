@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DomainEvent, EventType, PayloadFormat } from './domain-event.js';
 import { eventCatalogue } from './event-catalogue.js';
-import { eventDataError, type EventDataError } from './event-data-error.js';
+import { eventDataError, singleIssue, type EventDataError } from './event-data-error.js';
 import type { Timestamp } from './timestamp.js';
 
 export type ParsedEvent = { readonly event: DomainEvent; readonly format: PayloadFormat; readonly stream: string };
@@ -26,7 +26,14 @@ export const parseEvent = (
   const definition = eventCatalogue[type] as (typeof eventCatalogue)['contact.created'];
   const format = payloadFormat(type, data);
   const result = (format === 'nested' ? definition.nested : definition.flat).safeParse(data);
-  if (!result.success) return E.left(eventDataError('data', result.error));
+  if (!result.success) {
+    // Neither the nested key nor the flat entity's id: the nested format is the documented one, so point there.
+    const { nestedKey } = definition;
+    if (format === 'flat' && isObject(data) && !('id' in data)) {
+      return E.left(singleIssue(`data.${nestedKey}`, `required: the ${nestedKey} object (nested format), or data.id with the ${nestedKey}'s fields (flat format)`));
+    }
+    return E.left(eventDataError('data', result.error));
+  }
   const occurredAt = definition.businessTime(result.data) ?? envelopeTimestamp();
   const event = { type, data: result.data, occurred_at: occurredAt } as DomainEvent;
   return E.right({ event, format, stream: definition.stream(result.data) });

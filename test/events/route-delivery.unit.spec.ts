@@ -87,6 +87,18 @@ describe('routing a delivery', () => {
     expect(routed.outcome === 'quarantined' && routed.reason).toMatch(path);
   });
 
+  it.each([
+    ['contact.created', 'contact'],
+    ['message.received', 'message'],
+    ['booking.cancelled', 'booking'],
+    ['ticket.created', 'ticket'],
+  ])('points %s with empty data at the nested key data.%s, not at the flat format\'s id', (event, key) => {
+    const routed = route({ event, delivery_id: 'd', timestamp: '2026-03-04T12:00:00Z', data: {} });
+    expect(routed.outcome === 'quarantined' && routed.reason).toBe(
+      `data.${key}: required: the ${key} object (nested format), or data.id with the ${key}'s fields (flat format)`,
+    );
+  });
+
   it('quarantines an envelope with a missing delivery id or a bad timestamp', () => {
     expect(route({ event: 'ping', timestamp: '2026-03-04T12:00:00Z', data: {} }).outcome).toBe('quarantined');
     const badTime = route({ event: 'ping', delivery_id: 'd', timestamp: 'yesterday', data: {} });

@@ -1,0 +1,38 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allExamples } from '../fixtures/reference-deliveries.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+describe('the CLI for one entity, its version and its help', () => {
+  const dir = makeTempDir('show-commands');
+  const cli = (...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, DATA_DIR: dir.path } }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+  beforeAll(async () => {
+    writeFileSync(join(dir.path, 'examples.jsonl'), allExamples.map((d) => JSON.stringify(d)).join('\n'));
+    await cli('ingest', join(dir.path, 'examples.jsonl'));
+  });
+  afterAll(() => dir.remove());
+
+  it('shows one booking and one ticket, or says there is none (exit 1)', async () => {
+    expect(JSON.parse((await cli('booking', 'show', '101', '--json')).stdout)).toMatchObject({ id: 101, status: 'cancelled' });
+    expect(JSON.parse((await cli('ticket', 'show', '55', '--json')).stdout)).toMatchObject({ id: 55, subject: 'Issue with booking confirmation' });
+    expect(await cli('ticket', 'show', '56')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^no ticket 56\n/) });
+  });
+
+  it('names a bad positional id as the argument, not as an option', async () => {
+    const bad = await cli('contact', 'show', 'not an id');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^<id> "not an id": expected an id/);
+  });
+
+  it('prints its version and describes contact show', async () => {
+    expect((await cli('--version')).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect((await cli('contact', 'show', '--help')).stdout).toContain('the contact in the read model, with its summary');
+  });
+});
