@@ -6,7 +6,7 @@ export type Options = Record<string, string | boolean | undefined>;
 /** A positional argument (`contact show <id>`), checked with the same schema as the API's path parameter. */
 export const argument = <S extends z.ZodType>(schema: S, name: string, value: string): z.infer<S> => {
   const parsed = schema.safeParse({ [name]: value });
-  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => `<${name}> ${JSON.stringify(value)}: ${issue.message}`).join('\n'));
+  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => `<${name}>: ${issue.message}`).join('\n'));
   return parsed.data;
 };
 

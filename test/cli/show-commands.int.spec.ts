@@ -28,7 +28,9 @@ describe('the CLI for one entity, its version and its help', () => {
   it('names a bad positional id as the argument, not as an option', async () => {
     const bad = await cli('contact', 'show', 'not an id');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^<id> "not an id": expected an id/);
+    expect(bad.stderr).toMatch(/^<id>: expected an id/);
+    // The value itself is not repeated: it may be personal data (an email typed as an id).
+    expect(bad.stderr).not.toContain("not an id");
   });
 
   it('prints its version and describes contact show', async () => {
