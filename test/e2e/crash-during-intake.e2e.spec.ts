@@ -86,5 +86,6 @@ describe('a server killed with SIGKILL during intake', () => {
     expect(repeated).toEqual([]);
     expect(verification.matches).toBe(true);
     console.log(`crash test: ${acked.length} deliveries acknowledged over ${kills} SIGKILLs, ${lost.length} lost, ${repeated.length} duplicated`);
-  });
+    // Five server starts through tsx take over vitest's default 20 s on a loaded 2-core machine.
+  }, 120_000);
 });
