@@ -43,7 +43,10 @@ export const composeService = async (
   openStore: (config: Config) => Promise<EventStore> = openEventStore,
 ): Promise<Service> => {
   if (!isLoopbackHost(config.HOST) && config.API_TOKEN === undefined) {
-    throw new Error(`refusing to listen on non-loopback HOST=${config.HOST} without API_TOKEN`);
+    throw new Error(`API_TOKEN: required with a non-loopback HOST (${config.HOST}); refusing to serve the API to anyone`);
+  }
+  if (!isLoopbackHost(config.HOST) && config.WEBHOOK_SECRET === undefined) {
+    throw new Error(`WEBHOOK_SECRET: required with a non-loopback HOST (${config.HOST}); refusing unsigned deliveries from anyone`);
   }
   const metrics = serviceMetrics();
   const observed = observeStore(await openStore(config), metrics);
@@ -51,6 +54,9 @@ export const composeService = async (
   const readModel = openReadModelDb(readModelPath(config));
   const logger = createLogger(config.LOG_LEVEL);
   const now = () => new Date();
+  if (config.WEBHOOK_SECRET === undefined) {
+    logger.warn('WEBHOOK_SECRET is not set: deliveries are accepted unsigned (JSON only); set it to verify X-Skylight-Signature');
+  }
   const runner = startRunner({ store, db: readModel, projections, log: logger.child({ component: 'runner' }) });
   const startupRebuild = rebuildOutdated({
     store,
@@ -72,6 +78,13 @@ export const composeService = async (
       accept: acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified }),
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxInflightIntake: config.MAX_INFLIGHT_INTAKE,
+      signedDeliveries: config.WEBHOOK_SECRET !== undefined,
+      connections: {
+        requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+        headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
+        connectionTimeoutMs: config.CONNECTION_TIMEOUT_MS,
+        maxConnections: config.MAX_CONNECTIONS,
+      },
       apiToken: config.API_TOKEN,
       logger,
       metrics,

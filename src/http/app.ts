@@ -21,6 +21,10 @@ export type AppDeps = {
   readonly accept: (delivery: IncomingDelivery) => Promise<IntakeOutcome>;
   readonly maxBodyBytes: number;
   readonly maxInflightIntake: number;
+  /** Whether intake verifies signatures (WEBHOOK_SECRET set). */
+  readonly signedDeliveries: boolean;
+  /** Node's defaults (no request timeout, no connection cap) when absent. */
+  readonly connections?: ConnectionLimits | undefined;
   readonly logger: FastifyBaseLogger;
   readonly apiToken?: string | undefined;
   /** Told of every answered request (route as declared, e.g. `/contacts/:id`) and every webhook delivery. */
@@ -28,6 +32,27 @@ export type AppDeps = {
   /** Query, readiness and other routes added by the composition root. */
   readonly routes?: ReadonlyArray<(app: FastifyInstance) => void>;
 };
+
+export type ConnectionLimits = {
+  /** The whole request, headers and body, must arrive within this. */
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  /** A socket with no traffic for this long is closed (also an idle keep-alive one). */
+  readonly connectionTimeoutMs: number;
+  readonly maxConnections: number;
+};
+
+/** Node checks request and headers deadlines on a timer (every 30 s by default); this makes them hold to ~1 s. */
+const deadlineCheckIntervalMs = (limits: ConnectionLimits) => Math.min(1_000, limits.headersTimeoutMs);
+
+const connectionOptions = (limits: ConnectionLimits | undefined) =>
+  limits === undefined
+    ? {}
+    : {
+        requestTimeout: limits.requestTimeoutMs,
+        connectionTimeout: limits.connectionTimeoutMs,
+        http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: deadlineCheckIntervalMs(limits) },
+      };
 
 type LoggedRequest = { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } };
 
@@ -57,7 +82,13 @@ const validationDetail = (error: FastifyError): string =>
     : error.message;
 
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
-  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: deps.maxBodyBytes, return503OnClosing: false });
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.maxBodyBytes,
+    return503OnClosing: false,
+    ...connectionOptions(deps.connections),
+  });
+  if (deps.connections !== undefined) app.server.maxConnections = deps.connections.maxConnections;
   // While shutting down, a request that still arrives on an open connection is told when to come back.
   let closing = false;
   app.addHook('preClose', async () => {
@@ -110,7 +141,12 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/health', { schema: { tags: ['operations'], summary: 'Liveness', querystring: NoParameters } }, async () => ({ status: 'ok' }));
-  registerWebhookRoute(app, { accept: deps.accept, maxInflight: deps.maxInflightIntake, onDelivery: metrics?.delivery });
+  registerWebhookRoute(app, {
+    accept: deps.accept,
+    maxInflight: deps.maxInflightIntake,
+    signed: deps.signedDeliveries,
+    onDelivery: metrics?.delivery,
+  });
   for (const route of deps.routes ?? []) route(app);
   return app;
 };

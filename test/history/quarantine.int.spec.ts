@@ -46,10 +46,10 @@ describe('quarantine: list and retry', () => {
 
   beforeAll(async () => {
     service = await serviceHarness(dir.path);
-    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(invalid) })).json().status).toBe('quarantined');
-    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: 'not json' })).statusCode).toBe(400);
+    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(invalid) })).json().status).toBe('quarantined');
+    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: 'not json' })).statusCode).toBe(400);
     const notUtf8 = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
-    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: notUtf8 })).statusCode).toBe(400);
+    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: notUtf8 })).statusCode).toBe(400);
     const appended = await service.store.append(QUARANTINE_STREAM, [olderQuarantineRecord(passesNow)], 'any');
     expect(E.isRight(appended)).toBe(true);
   });

@@ -26,6 +26,7 @@ describe('history, quarantine and readiness routes while the event store is unav
       accept: async () => ({ status: 'unavailable', reason: 'down' }),
       maxBodyBytes: 1024,
       maxInflightIntake: 1,
+      signedDeliveries: false,
       logger: pino({ level: 'silent' }),
       routes: [
         (instance) => registerHistoryRoutes(instance, { store: downStore }),

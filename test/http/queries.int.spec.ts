@@ -15,7 +15,7 @@ describe('query API over the reference deliveries', () => {
     service = await serviceHarness(dir.path);
     const all = [...nestedExamples, ...undocumentedBookingExamples, ...flatExamples];
     for (const delivery of all) {
-      const response = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(delivery) });
+      const response = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(delivery) });
       lastPosition = Math.max(lastPosition, response.json().position);
     }
     expect(await service.runner.waitFor(lastPosition, 5000)).toBe(true);
@@ -150,6 +150,7 @@ describe('query API over the reference deliveries', () => {
     const response = await service.app.inject({
       method: 'POST',
       url: '/webhooks/skylight',
+      headers: { 'content-type': 'application/json' },
       payload: bodyOf({ ...nestedExamples[0], data: { contact: { id: 500, name: 'Fresh', created_at: '2026-03-04T12:00:00Z' } } }),
     });
     const { position } = response.json();
@@ -186,7 +187,7 @@ describe('query API with API_TOKEN', () => {
   const dir = makeTempDir('token');
   let service: Service;
   beforeAll(async () => {
-    service = await serviceHarness(dir.path, { API_TOKEN: 's3cret-token' });
+    service = await serviceHarness(dir.path, { API_TOKEN: 's3cret-token-of-at-least-32-characters' });
   });
   afterAll(async () => {
     await service.close();
@@ -196,7 +197,7 @@ describe('query API with API_TOKEN', () => {
   it('requires the bearer token on queries', async () => {
     expect((await service.app.inject({ method: 'GET', url: '/contacts' })).statusCode).toBe(401);
     expect((await service.app.inject({ method: 'GET', url: '/contacts', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
-    const ok = await service.app.inject({ method: 'GET', url: '/contacts', headers: { authorization: 'Bearer s3cret-token' } });
+    const ok = await service.app.inject({ method: 'GET', url: '/contacts', headers: { authorization: 'Bearer s3cret-token-of-at-least-32-characters' } });
     expect(ok.statusCode).toBe(200);
   });
 
@@ -215,16 +216,33 @@ describe('query API with API_TOKEN', () => {
 
   it('leaves /health and the webhook open', async () => {
     expect((await service.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
-    const webhook = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(nestedExamples[0]) });
+    const webhook = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(nestedExamples[0]) });
     expect(webhook.statusCode).toBe(202);
   });
 });
 
 describe('start-up', () => {
-  it('refuses a non-loopback HOST without API_TOKEN', async () => {
+  const token = `tok_${'t'.repeat(40)}`;
+  const secret = `whsec_${'s'.repeat(64)}`;
+
+  it.each([
+    [{}, 'API_TOKEN'],
+    [{ WEBHOOK_SECRET: secret }, 'API_TOKEN'],
+    [{ API_TOKEN: token }, 'WEBHOOK_SECRET'],
+  ])('refuses a non-loopback HOST with only %j, naming %s', async (env, variable) => {
     const dir = makeTempDir('host');
     try {
-      await expect(serviceHarness(dir.path, { HOST: '0.0.0.0' })).rejects.toThrow(/API_TOKEN/);
+      await expect(serviceHarness(dir.path, { HOST: '0.0.0.0', ...env })).rejects.toThrow(new RegExp(`^${variable}: required with a non-loopback HOST`));
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('starts on a non-loopback HOST with both a token and a secret', async () => {
+    const dir = makeTempDir('host');
+    try {
+      const service = await serviceHarness(dir.path, { HOST: '0.0.0.0', API_TOKEN: token, WEBHOOK_SECRET: secret });
+      await service.close();
     } finally {
       dir.remove();
     }
