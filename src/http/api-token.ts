@@ -15,11 +15,13 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 /** Comparing fixed-length digests keeps the check constant-time whatever the length of what was sent. */
 export const tokenMatches = (expected: string, given: string): boolean => timingSafeEqual(digest(expected), digest(given));
 
+/** The credentials of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110, 11.1). */
+export const bearerToken = (header: string | undefined): string => /^bearer +(.+)$/is.exec(header ?? '')?.[1] ?? '';
+
 export const requireApiToken = (app: FastifyInstance, token: string): void => {
   app.addHook('onRequest', async (request, reply) => {
     if (isOpen(request.url.split('?')[0] ?? '')) return;
-    const header = request.headers.authorization ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+    const given = bearerToken(request.headers.authorization);
     if (given === '' || !tokenMatches(token, given)) {
       reply.header('www-authenticate', 'Bearer');
       return sendProblem(reply, { status: 401, title: 'Unauthorized', detail: 'a valid bearer token is required' });

@@ -69,6 +69,14 @@ describe('routing a delivery', () => {
     expect(routed).toMatchObject({ outcome: 'unrecognized', record: { stream: 'webhook-unrecognized', type: 'invoice.paid', data: { amount: 5 } } });
   });
 
+  it.each(['Contact.Created', 'invoice paid', 'x'.repeat(101), '1.created', 'event\nname', 'ünïcode'])(
+    'quarantines an event name not of the provider\'s shape (%j) instead of making it a stored event type',
+    (event) => {
+      const routed = route({ event, delivery_id: 'd1', timestamp: '2026-03-04T12:00:00Z', data: { amount: 5 } });
+      expect(routed).toMatchObject({ outcome: 'quarantined', record: { stream: 'webhook-quarantine' }, issues: [{ path: '$.event' }] });
+    },
+  );
+
   it('quarantines a known event whose data is invalid, naming the path and the problem', () => {
     const routed = route({ event: 'contact.created', delivery_id: 'd2', timestamp: '2026-03-04T12:00:00Z', data: { contact: { name: 'No id' } } });
     expect(routed.outcome).toBe('quarantined');

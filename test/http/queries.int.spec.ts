@@ -214,6 +214,16 @@ describe('query API with API_TOKEN', () => {
     }
   });
 
+  it('takes the Bearer scheme in any case, and nothing but Bearer', async () => {
+    const withAuthorization = (authorization: string) => service.app.inject({ method: 'GET', url: '/contacts', headers: { authorization } });
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+      expect((await withAuthorization(`${scheme} s3cret-token-of-at-least-32-characters`)).statusCode, scheme).toBe(200);
+    }
+    for (const wrong of ['Basic s3cret-token-of-at-least-32-characters', 'Bearers3cret-token-of-at-least-32-characters', 'Bearer ']) {
+      expect((await withAuthorization(wrong)).statusCode, wrong).toBe(401);
+    }
+  });
+
   it('leaves /health and the webhook open', async () => {
     expect((await service.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     const webhook = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(nestedExamples[0]) });
