@@ -64,6 +64,10 @@ export const Config = z
     ESDB_CONNECTION_STRING: optionalText,
     SQLITE_DURABILITY: z.enum(['normal', 'full']).default('normal'),
     WEBHOOK_SECRET: secretList,
+    // Refused rather than ignored: whoever sets it believes stale deliveries are refused, and they are not.
+    WEBHOOK_TOLERANCE_S: z
+      .undefined({ error: 'not supported: X-Skylight-Timestamp is not covered by the signature, so no replay window can be enforced; unset it' })
+      .optional(),
     API_TOKEN: apiToken,
     MAX_BODY_BYTES: positiveInt(1024 * 1024),
     MAX_INFLIGHT_INTAKE: positiveInt(512),

@@ -47,6 +47,11 @@ describe('configuration from the environment', () => {
     expect(parseConfig({ WEBHOOK_SECRET: 'x'.repeat(MIN_WEBHOOK_SECRET_LENGTH) })._tag).toBe('Right');
   });
 
+  it('refuses WEBHOOK_TOLERANCE_S: the provider does not sign its timestamp, so no replay window would hold', () => {
+    const config = parseConfig({ WEBHOOK_TOLERANCE_S: '300' });
+    expect(E.isLeft(config) && config.left).toMatch(/^invalid configuration:\n {2}WEBHOOK_TOLERANCE_S: not supported: X-Skylight-Timestamp is not covered by the signature/);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],

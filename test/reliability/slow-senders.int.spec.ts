@@ -49,7 +49,7 @@ describe('slow senders against the real socket server', () => {
     clients.push(opened);
     return opened;
   };
-  const post = (port: number, body: string) =>
+  const post = (port: number, body: Buffer) =>
     fetch(`http://127.0.0.1:${port}/webhooks/skylight`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
   afterEach(async () => {
