@@ -1,13 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sendProblem } from './problem.js';
+import { WEBHOOK_PATH } from './webhook-route.js';
 
 /**
  * Reachable without the token: the provider cannot send one, probes must work, and a browser opening the API's
  * documentation (`/docs`, its assets and the OpenAPI document: no data) cannot send a header either; the UI's
  * Authorize button then takes the token for the requests it makes.
  */
-const OPEN_PATHS = new Set(['/health', '/webhooks/skylight']);
+const OPEN_PATHS = new Set(['/health', WEBHOOK_PATH]);
 const isOpen = (path: string): boolean => OPEN_PATHS.has(path) || path === '/docs' || path.startsWith('/docs/');
 
 const digest = (text: string) => createHash('sha256').update(text).digest();

@@ -13,9 +13,10 @@ import type { IntakeOutcome } from '../intake/intake-outcome.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { NoParameters } from './api-schemas.js';
 import { requireApiToken } from './api-token.js';
+import { requireLoopbackHostName } from './loopback-host.js';
 import { strictQueryValidatorCompiler } from './strict-query.js';
 import { sendProblem } from './problem.js';
-import { registerWebhookRoute } from './webhook-route.js';
+import { registerWebhookRoute, WEBHOOK_PATH } from './webhook-route.js';
 
 export type AppDeps = {
   readonly accept: (delivery: IncomingDelivery) => Promise<IntakeOutcome>;
@@ -124,6 +125,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     sendProblem(reply, { status: 404, title: 'Not found', detail: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
   if (deps.apiToken !== undefined) requireApiToken(app, deps.apiToken);
+  else requireLoopbackHostName(app, new Set(deps.signedDeliveries ? [WEBHOOK_PATH] : []));
 
   await app.register(swagger, {
     openapi: {

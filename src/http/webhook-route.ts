@@ -16,6 +16,8 @@ export type WebhookRouteOptions = {
 
 const RETRY_AFTER_S = '5';
 
+export const WEBHOOK_PATH = '/webhooks/skylight';
+
 /** The one place where an intake outcome becomes an HTTP status. */
 const statusCode: { readonly [S in IntakeOutcome['status']]: number } = {
   appended: 202,
@@ -70,7 +72,7 @@ export const registerWebhookRoute = (app: FastifyInstance, options: WebhookRoute
       request.raw.headers['content-type'] = 'application/octet-stream';
     },
   };
-  app.post('/webhooks/skylight', routeOptions, async (request, reply) => {
+  app.post(WEBHOOK_PATH, routeOptions, async (request, reply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const outcome = await options.accept({ body, headers: request.headers, channel: 'http' });
     const code = statusCode[outcome.status];

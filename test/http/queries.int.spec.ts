@@ -231,6 +231,55 @@ describe('query API with API_TOKEN', () => {
   });
 });
 
+describe('without API_TOKEN: only loopback host names (DNS rebinding)', () => {
+  const dir = makeTempDir('rebinding');
+  let service: Service;
+  const withHost = (host: string, url = '/contacts') => service.app.inject({ method: 'GET', url, headers: { host } });
+  beforeAll(async () => {
+    service = await serviceHarness(dir.path);
+  });
+  afterAll(async () => {
+    await service.close();
+    dir.remove();
+  });
+
+  it.each(['localhost', 'localhost:3000', 'LOCALHOST:3000', '127.0.0.1:3000', '127.1.2.3', '[::1]:3000', '[::1]'])('serves Host: %s', async (host) => {
+    expect((await withHost(host)).statusCode).toBe(200);
+  });
+
+  it.each(['attacker.example', 'attacker.example:3000', '127.0.0.1.attacker.example', 'localhost.attacker.example', '0.0.0.0:3000', '[::2]:3000'])(
+    'answers Host: %s with 421 problem+json, on every route, the unsigned webhook included',
+    async (host) => {
+      for (const url of ['/contacts', '/contacts/42', '/docs/json', '/quarantine', '/health']) {
+        const response = await withHost(host, url);
+        expect(response.statusCode, url).toBe(421);
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(response.body).not.toContain(host);
+      }
+      const webhook = await service.app.inject({
+        method: 'POST',
+        url: '/webhooks/skylight',
+        headers: { host, 'content-type': 'application/json' },
+        payload: bodyOf(nestedExamples[0]),
+      });
+      expect(webhook.statusCode).toBe(421);
+    },
+  );
+
+  it('serves any host name once API_TOKEN is set (the token protects it)', async () => {
+    const tokenDir = makeTempDir('rebinding-token');
+    const token = `tok_${'r'.repeat(40)}`;
+    const withToken = await serviceHarness(tokenDir.path, { API_TOKEN: token });
+    try {
+      const response = await withToken.app.inject({ method: 'GET', url: '/contacts', headers: { host: 'api.example', authorization: `Bearer ${token}` } });
+      expect(response.statusCode).toBe(200);
+    } finally {
+      await withToken.close();
+      tokenDir.remove();
+    }
+  });
+});
+
 describe('start-up', () => {
   const token = `tok_${'t'.repeat(40)}`;
   const secret = `whsec_${'s'.repeat(64)}`;

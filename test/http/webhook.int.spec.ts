@@ -214,6 +214,12 @@ describe('POST /webhooks/skylight with WEBHOOK_SECRET set', () => {
     expect(JSON.stringify(stored?.metadata)).not.toContain(secret);
   });
 
+  it('accepts a signed delivery under any host name (a reverse proxy\'s; signatures are safe from any origin)', async () => {
+    const body = Buffer.from(bodyOf(created));
+    const response = await post(harness, body, { host: 'hooks.example.com', 'x-skylight-signature': signBody(secret, body) });
+    expect(response.statusCode).toBe(202);
+  });
+
   it('accepts a signed delivery whatever Content-Type it claims, or none (the signature covers the bytes)', async () => {
     const body = Buffer.from(bodyOf(created));
     const signature = { 'x-skylight-signature': signBody(secret, body) };
