@@ -16,6 +16,7 @@ import { requireApiToken } from './api-token.js';
 import { requireLoopbackHostName } from './loopback-host.js';
 import { strictQueryValidatorCompiler } from './strict-query.js';
 import { sendProblem } from './problem.js';
+import { DOCS_CSP, registerSecurityHeaders } from './security-headers.js';
 import { registerWebhookRoute, WEBHOOK_PATH } from './webhook-route.js';
 
 export type AppDeps = {
@@ -90,6 +91,8 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     ...connectionOptions(deps.connections),
   });
   if (deps.connections !== undefined) app.server.maxConnections = deps.connections.maxConnections;
+  // First, so that every answer (also a 401, 421 or 503 from the hooks below) carries the headers.
+  await registerSecurityHeaders(app);
   // While shutting down, a request that still arrives on an open connection is told when to come back.
   let closing = false;
   app.addHook('preClose', async () => {
@@ -140,7 +143,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 
   app.get('/health', { schema: { tags: ['operations'], summary: 'Liveness', querystring: NoParameters } }, async () => ({ status: 'ok' }));
   registerWebhookRoute(app, {

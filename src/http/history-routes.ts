@@ -19,6 +19,9 @@ const noStream = (stream: string) => ({ status: 404, title: 'Not found', detail:
 
 const storedEvent = ({ recordedAt, ...event }: RecordedEvent) => ({ ...event, recorded_at: recordedAt });
 
+/** A download's name: the id's characters that are safe in a file name on every system, the rest as `_`. */
+const auditFileName = (id: string | number) => `contact-${String(id).replace(/[^A-Za-z0-9_.-]/g, '_')}-audit.csv`;
+
 const KINDS: readonly EntityKind[] = ['contact', 'booking', 'ticket'];
 
 /** Read straight from the log, not the read model: audit trails and raw stream history, also of deleted entities. */
@@ -44,7 +47,12 @@ export const registerHistoryRoutes = (app: FastifyInstance, deps: { readonly sto
       const trail = await contactAuditTrail(deps.store, request.params.id, { from, to });
       if (E.isLeft(trail)) return sendStoreUnavailable(reply, trail.left);
       if (trail.right === undefined) return sendProblem(reply, noStream(entityStream('contact', request.params.id)));
-      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(auditCsv(trail.right.entries, { raw }));
+      if (format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${auditFileName(request.params.id)}"`)
+          .send(auditCsv(trail.right.entries, { raw }));
+      }
       return trail.right;
     },
   );
