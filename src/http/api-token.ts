@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem } from './problem.js';
 import { WEBHOOK_PATH } from './webhook-route.js';
 
@@ -19,13 +19,11 @@ export const tokenMatches = (expected: string, given: string): boolean => timing
 /** The credentials of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110, 11.1). */
 export const bearerToken = (header: string | undefined): string => /^bearer +(.+)$/is.exec(header ?? '')?.[1] ?? '';
 
-export const requireApiToken = (app: FastifyInstance, token: string): void => {
-  app.addHook('onRequest', async (request, reply) => {
-    if (isOpen(request.url.split('?')[0] ?? '')) return;
-    const given = bearerToken(request.headers.authorization);
-    if (given === '' || !tokenMatches(token, given)) {
-      reply.header('www-authenticate', 'Bearer');
-      return sendProblem(reply, { status: 401, title: 'Unauthorized', detail: 'a valid bearer token is required' });
-    }
-  });
+/** Answers 401 unless the request may pass without the token or carries it; undefined when it may go on. */
+export const refuseWithoutToken = (token: string) => (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => {
+  if (isOpen(request.url.split('?')[0] ?? '')) return undefined;
+  const given = bearerToken(request.headers.authorization);
+  if (given !== '' && tokenMatches(token, given)) return undefined;
+  reply.header('www-authenticate', 'Bearer');
+  return sendProblem(reply, { status: 401, title: 'Unauthorized', detail: 'a valid bearer token is required' });
 };

@@ -10,13 +10,14 @@ import {
 } from 'fastify-type-provider-zod';
 import type { IncomingDelivery } from '../intake/accept-delivery.js';
 import type { IntakeOutcome } from '../intake/intake-outcome.js';
+import { MAX_ENTITY_ID_LENGTH } from '../events/entity-id.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { NoParameters } from './api-schemas.js';
-import { requireApiToken } from './api-token.js';
-import { requireLoopbackHostName } from './loopback-host.js';
+import { refuseWithoutToken } from './api-token.js';
+import { refuseOtherHostNames } from './loopback-host.js';
 import { strictQueryValidatorCompiler } from './strict-query.js';
 import { sendProblem } from './problem.js';
-import { DOCS_CSP, registerSecurityHeaders } from './security-headers.js';
+import { DOCS_CSP, registerSecurityHeaders, setBareSecurityHeaders } from './security-headers.js';
 import { registerWebhookRoute, WEBHOOK_PATH } from './webhook-route.js';
 
 export type AppDeps = {
@@ -84,10 +85,26 @@ const validationDetail = (error: FastifyError): string =>
     : error.message;
 
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
+  // Without a token, loopback host names are the protection (the signed webhook is safe from anywhere).
+  const refuseRequest =
+    deps.apiToken === undefined ? refuseOtherHostNames(new Set(deps.signedDeliveries ? [WEBHOOK_PATH] : [])) : refuseWithoutToken(deps.apiToken);
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.maxBodyBytes,
     return503OnClosing: false,
+    // Ids are at most this long at intake (`EntityIdText`), so any id stored can be looked up.
+    maxParamLength: MAX_ENTITY_ID_LENGTH,
+    // A URL the router cannot read (`/contacts/%ff`) gets no hooks: refuse it the same way, then as problem+json.
+    frameworkErrors: (error, request, reply) => {
+      setBareSecurityHeaders(reply);
+      if (refuseRequest(request, reply) !== undefined) return;
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void sendProblem(reply, {
+        status: tooLong ? 414 : 400,
+        title: tooLong ? 'URI too long' : 'Bad request',
+        detail: tooLong ? `a path parameter is longer than ${MAX_ENTITY_ID_LENGTH} characters` : 'the URL is not valid',
+      });
+    },
     ...connectionOptions(deps.connections),
   });
   if (deps.connections !== undefined) app.server.maxConnections = deps.connections.maxConnections;
@@ -127,8 +144,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { status: 404, title: 'Not found', detail: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
-  if (deps.apiToken !== undefined) requireApiToken(app, deps.apiToken);
-  else requireLoopbackHostName(app, new Set(deps.signedDeliveries ? [WEBHOOK_PATH] : []));
+  app.addHook('onRequest', async (request, reply) => refuseRequest(request, reply));
 
   await app.register(swagger, {
     openapi: {

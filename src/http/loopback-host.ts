@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isLoopbackHost } from './loopback.js';
 import { sendProblem } from './problem.js';
 
@@ -10,14 +10,14 @@ const hostName = (header: string): string => (header.startsWith('[') ? header.sl
  * points its own name at 127.0.0.1 and reads the API as same-origin. The browser still sends that name as `Host`,
  * so only loopback names are served. `exempt` names paths that are safe from any origin (signed deliveries).
  */
-export const requireLoopbackHostName = (app: FastifyInstance, exempt: ReadonlySet<string>): void => {
-  app.addHook('onRequest', async (request, reply) => {
-    if (exempt.has(request.url.split('?')[0] ?? '')) return;
-    if (isLoopbackHost(hostName((request.headers.host ?? '').toLowerCase()))) return;
+export const refuseOtherHostNames =
+  (exempt: ReadonlySet<string>) =>
+  (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => {
+    if (exempt.has(request.url.split('?')[0] ?? '')) return undefined;
+    if (isLoopbackHost(hostName((request.headers.host ?? '').toLowerCase()))) return undefined;
     return sendProblem(reply, {
       status: 421,
       title: 'Misdirected request',
       detail: 'without API_TOKEN only loopback host names are served (localhost, 127.0.0.1, [::1])',
     });
-  });
-};
+  };

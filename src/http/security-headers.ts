@@ -1,5 +1,5 @@
 import helmet from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 export type CspDirectives = Readonly<Record<string, readonly string[]>>;
 
@@ -28,14 +28,26 @@ export const PAGE_CSP: CspDirectives = {
   'font-src': ["'self'", 'data:'],
 };
 
+const cspHeader = (directives: CspDirectives): string =>
+  Object.entries(directives)
+    .map(([directive, sources]) => `${directive} ${sources.join(' ')}`)
+    .join('; ');
+
 /** `PAGE_CSP` with `extra` sources added per directive, as a header value. */
 export const cspFor = (extra: CspDirectives = {}): string =>
-  Object.keys({ ...PAGE_CSP, ...extra })
-    .map((directive) => `${directive} ${[...new Set([...(PAGE_CSP[directive] ?? []), ...(extra[directive] ?? [])])].join(' ')}`)
-    .join('; ');
+  cspHeader(
+    Object.fromEntries(
+      Object.keys({ ...PAGE_CSP, ...extra }).map((directive) => [directive, [...new Set([...(PAGE_CSP[directive] ?? []), ...(extra[directive] ?? [])])]]),
+    ),
+  );
 
 /** swagger-ui's page: its own CSP (`staticCSP`), loading nothing from elsewhere (swagger-ui's default allows https:). */
 export const DOCS_CSP = cspFor();
+
+/** For the few answers Fastify makes before any hook runs (a URL it cannot route): the headers that matter. */
+export const setBareSecurityHeaders = (reply: FastifyReply): void => {
+  reply.header('x-content-type-options', 'nosniff').header('content-security-policy', cspHeader(API_CSP)).header('cache-control', 'no-store');
+};
 
 /** Paths whose answers carry no personal data and may be cached: the documentation page and its assets. */
 const isCacheable = (url: string) => url === '/docs' || url.startsWith('/docs/static/');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/server.js';
+import { MAX_ENTITY_ID_LENGTH } from '../../src/events/entity-id.js';
 import { bodyOf, flatExamples, nestedExamples, undocumentedBookingExamples } from '../fixtures/reference-deliveries.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -24,6 +25,18 @@ describe('query API over the reference deliveries', () => {
     await service.close();
     dir.remove();
   });
+
+  it.each(['/contacts/%ff', '/contacts/%ff/audit', '/bookings/%E0%A4%A', '/contacts/%'])(
+    'answers a URL the router cannot decode (%s) with 400 problem+json that does not echo it',
+    async (url) => {
+      const response = await get(url);
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.json()).toMatchObject({ title: 'Bad request', detail: 'the URL is not valid' });
+      expect(response.body).not.toContain('%');
+    },
+  );
 
   it('answers a deleted contact with 410 and its tombstone', async () => {
     const response = await get('/contacts/42');
@@ -181,6 +194,20 @@ describe('query API over the reference deliveries', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/contacts/{id}', '/bookings', '/tickets', '/webhooks/skylight']));
     expect(doc.paths['/bookings'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['status', 'from', 'to', 'cursor']));
   });
+
+  it(`looks up any id intake takes (up to ${MAX_ENTITY_ID_LENGTH} characters), and answers a longer one with 414 problem+json`, async () => {
+    const longest = `c${'x'.repeat(MAX_ENTITY_ID_LENGTH - 1)}`;
+    const created = { ...nestedExamples[0], delivery_id: 'longest-id', data: { contact: { id: longest, name: 'Long Id' } } };
+    const response = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(created) });
+    expect(response.statusCode).toBe(202);
+    const found = await get(`/contacts/${longest}?min_position=${response.json<{ position: number }>().position}`);
+    expect(found.statusCode).toBe(200);
+    expect(found.json()).toMatchObject({ id: longest, name: 'Long Id' });
+    const tooLong = await get(`/contacts/${longest}x`);
+    expect(tooLong.statusCode).toBe(414);
+    expect(tooLong.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(tooLong.body).not.toContain(longest);
+  });
 });
 
 describe('query API with API_TOKEN', () => {
@@ -212,6 +239,14 @@ describe('query API with API_TOKEN', () => {
       expect([sneaky, response.body]).not.toEqual([sneaky, expect.stringContaining('"items"')]);
       expect([sneaky, response.statusCode]).not.toEqual([sneaky, 200]);
     }
+  });
+
+  it('refuses a URL the router cannot decode without the token with 401, as any other', async () => {
+    const response = await service.app.inject({ method: 'GET', url: '/contacts/%ff' });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const authorized = await service.app.inject({ method: 'GET', url: '/contacts/%ff', headers: { authorization: 'Bearer s3cret-token-of-at-least-32-characters' } });
+    expect(authorized.statusCode).toBe(400);
   });
 
   it('takes the Bearer scheme in any case, and nothing but Bearer', async () => {
@@ -265,6 +300,10 @@ describe('without API_TOKEN: only loopback host names (DNS rebinding)', () => {
       expect(webhook.statusCode).toBe(421);
     },
   );
+
+  it('refuses a URL the router cannot decode under another host name with 421, as any other', async () => {
+    expect((await withHost('attacker.example', '/contacts/%ff')).statusCode).toBe(421);
+  });
 
   it('serves any host name once API_TOKEN is set (the token protects it)', async () => {
     const tokenDir = makeTempDir('rebinding-token');
