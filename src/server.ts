@@ -15,6 +15,7 @@ import { webhookSecrets } from './intake/signature.js';
 import { observeStore } from './metrics/observed-store.js';
 import { serviceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
 import { quarantineSize } from './quarantine/quarantine-size.js';
+import { retryJobs } from './quarantine/retry-job.js';
 import { openReadModelDb, type ReadModelDb } from './read-model/read-model-db.js';
 import { readModelQueries } from './read-model/read-model-queries.js';
 import { projectionStanding } from './runner/projection-standing.js';
@@ -73,6 +74,7 @@ export const composeService = async (
   });
   const secrets = config.WEBHOOK_SECRET === undefined ? undefined : webhookSecrets(config.WEBHOOK_SECRET);
   if (secrets !== undefined) logger.info({ fingerprints: secrets.map((s) => s.fingerprint) }, 'webhook secrets accepted');
+  const quarantineRetries = retryJobs({ store, now, onError: (error) => logger.error({ err: error }, 'quarantine retry job failed') });
   try {
     const app = await buildApp({
       accept: acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified }),
@@ -94,7 +96,7 @@ export const composeService = async (
         (instance) =>
           registerQueryRoutes(instance, { queries: readModelQueries(readModel), runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS, store }),
         (instance) => registerHistoryRoutes(instance, { store }),
-        (instance) => registerQuarantineRoutes(instance, { store, now }),
+        (instance) => registerQuarantineRoutes(instance, { store, now, jobs: quarantineRetries }),
       ],
     });
     return {
@@ -113,6 +115,7 @@ export const composeService = async (
         } finally {
           clearInterval(closeIdle);
         }
+        await quarantineRetries.stop();
         await startupRebuild.stop();
         await runner.stop();
         await store.close();

@@ -162,3 +162,20 @@ export const RetryOutcome = z
     reason: z.string().optional(),
   })
   .meta({ id: 'RetryOutcome' });
+
+const RetryCounts = z.object({ appended: z.number().int(), duplicate: z.number().int(), still_invalid: z.number().int(), unavailable: z.number().int() });
+
+export const RetryJob = z
+  .object({
+    job_id: z.string(),
+    state: z.enum(['running', 'done', 'failed', 'stopped']),
+    started_at: z.string(),
+    finished_at: z.string().nullable(),
+    total: z.number().int().describe('records in quarantine when the job started'),
+    retried: z.number().int().describe('kept deliveries retried so far'),
+    outcomes: RetryCounts,
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'RetryJob' });
+
+export const RetryJobConflict = ProblemSchema.extend({ job: RetryJob });
