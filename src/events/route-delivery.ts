@@ -74,8 +74,14 @@ const parseJson = (text: string): E.Either<string, unknown> => {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const bodyFields = (body: Uint8Array, text: string | undefined) =>
-  text === undefined ? { body_base64: Buffer.from(body).toString('base64') } : { body_text: text };
+const base64Of = (body: Uint8Array) => Buffer.from(body).toString('base64');
+
+/**
+ * The body as text, readable, unless it is not UTF-8 or escaping it in JSON would more than double it (a control
+ * character becomes `\u00XX`, six bytes for one): then as base64, a third larger, whatever the bytes.
+ */
+const bodyFields = (body: Uint8Array, text: string | undefined, base64: string | undefined) =>
+  text !== undefined && Buffer.byteLength(JSON.stringify(text)) <= 2 * body.byteLength ? { body_text: text } : { body_base64: base64 ?? base64Of(body) };
 
 const quarantineRecord = (
   body: Uint8Array,
@@ -85,13 +91,14 @@ const quarantineRecord = (
   issues: readonly DataIssue[],
   envelope: { event?: string; delivery_id?: string },
 ): EventRecord => {
-  const data: QuarantineRecordData = { reason, issues, ...envelope, ...bodyFields(body, text) };
+  // A body that is not UTF-8 is fingerprinted by its base64 already; encoded once.
+  const data: QuarantineRecordData = { reason, issues, ...envelope, ...bodyFields(body, text, text === undefined ? fingerprint : undefined) };
   return { stream: QUARANTINE_STREAM, id: quarantineEventId(fingerprint), type: QUARANTINED_EVENT_TYPE, data };
 };
 
 const reject = (body: Uint8Array, text: string | undefined, reason: string): RejectedDelivery => {
   const issues = [{ path: '$', message: reason }];
-  const fingerprint = text ?? Buffer.from(body).toString('base64');
+  const fingerprint = text ?? base64Of(body);
   return { outcome: 'rejected', reason, issues, facts: {}, record: quarantineRecord(body, text, fingerprint, reason, issues, {}) };
 };
 

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { contentEventId } from '../../src/events/event-id.js';
 import { parseEvent } from '../../src/events/parse-event.js';
-import { routeDelivery, type RoutedDelivery } from '../../src/events/route-delivery.js';
+import { routeDelivery, type QuarantineRecordData, type RoutedDelivery } from '../../src/events/route-delivery.js';
 import { allExamples, bodyOf, flatExamples, nestedExamples } from '../fixtures/reference-deliveries.js';
 
 const route = (delivery: unknown): RoutedDelivery => {
@@ -143,6 +143,23 @@ describe('routing a delivery', () => {
   it('never repeats body content in a rejection reason', () => {
     const routed = routeText('{"email": "secret@example.com", oops}');
     expect(E.isLeft(routed) && routed.left.reason).not.toContain('secret@example.com');
+  });
+
+  it.each([
+    ['NUL bytes', Buffer.alloc(10_000)],
+    ['control characters inside JSON', Buffer.from(`{"event":"contact.created","delivery_id":"d","timestamp":1,"data":{"contact":{"name":"${'\u0001'.repeat(10_000)}"}}}`)],
+  ])('keeps a UTF-8 body that JSON would escape sixfold (%s) as base64, a third larger, byte for byte', (_what, body) => {
+    const routed = routeDelivery(body);
+    const data = (E.isLeft(routed) ? routed.left.record.data : routed.right.record.data) as QuarantineRecordData;
+    expect(data.body_text).toBeUndefined();
+    expect(Buffer.from(data.body_base64 ?? '', 'base64').equals(body)).toBe(true);
+    expect(JSON.stringify(data).length).toBeLessThan(1.4 * body.byteLength);
+  });
+
+  it('keeps an ordinary body as text, quotes and all', () => {
+    const body = Buffer.from(JSON.stringify({ event: 'contact.created', delivery_id: 'd', timestamp: 1, data: { contact: { name: '"quoted"\n' } } }));
+    const routed = routeDelivery(body);
+    expect(E.isRight(routed) && routed.right.record.data).toMatchObject({ body_text: body.toString('utf8') });
   });
 
   it('keeps a body that is not UTF-8 as base64', () => {
