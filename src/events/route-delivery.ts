@@ -4,7 +4,7 @@ import { isEventType, type DomainEvent, type PayloadFormat } from './domain-even
 import { Envelope } from './envelope.js';
 import { eventDataError, singleIssue, type DataIssue } from './event-data-error.js';
 import { contentEventId, pingEventId, quarantineEventId } from './event-id.js';
-import { findJsonHazard } from './json-hazard.js';
+import { FORBIDDEN_KEY, findJsonHazard } from './json-hazard.js';
 import { parseEvent } from './parse-event.js';
 import { looseIds } from './strict-ids.js';
 import type { Timestamp } from './timestamp.js';
@@ -122,8 +122,9 @@ export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, Rout
   const facts: DeliveryFacts = { deliveryId: named.delivery_id };
   const hazard = findJsonHazard(value);
   // Computed only for what goes to quarantine: a valid delivery's content is serialised once, for its event id.
+  // A body too deep or too wide is fingerprinted by its text: canonical JSON would walk (and sort) all of it.
   const fingerprint = () =>
-    hazard?.message.startsWith('nested deeper') !== true && isObject(value['data'])
+    (hazard === undefined || hazard.message === FORBIDDEN_KEY) && isObject(value['data'])
       ? `${named.event}\n${canonicalJson(value['data'])}`
       : text;
   const quarantine = (reason: string, issues: readonly DataIssue[]): RoutedDelivery => ({

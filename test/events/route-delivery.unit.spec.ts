@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { contentEventId } from '../../src/events/event-id.js';
+import { MAX_ITEMS_PER_ARRAY, MAX_KEYS_PER_OBJECT } from '../../src/events/json-hazard.js';
 import { parseEvent } from '../../src/events/parse-event.js';
 import { routeDelivery, type QuarantineRecordData, type RoutedDelivery } from '../../src/events/route-delivery.js';
 import { allExamples, bodyOf, flatExamples, nestedExamples } from '../fixtures/reference-deliveries.js';
@@ -119,6 +120,20 @@ describe('routing a delivery', () => {
     expect(routed.outcome).toBe('quarantined');
     expect(routed.outcome === 'quarantined' && routed.reason).toBe('$.data.contact.__proto__: forbidden key');
     expect(({} as Record<string, unknown>)['admin']).toBeUndefined();
+  });
+
+  it.each([
+    ['keys in an object', { contact: { id: 1, ...Object.fromEntries(Array.from({ length: MAX_KEYS_PER_OBJECT + 1 }, (_, i) => [`k${i}`, i])) } }, '$.data.contact', `more than ${MAX_KEYS_PER_OBJECT} keys`],
+    ['items in an array', { contact: { id: 1, tags: Array.from({ length: MAX_ITEMS_PER_ARRAY + 1 }, () => 't') } }, '$.data.contact.tags', `more than ${MAX_ITEMS_PER_ARRAY} items`],
+  ])('quarantines a body with too many %s, before any schema walks it', (_what, data, path, message) => {
+    const routed = route({ event: 'contact.created', delivery_id: 'wide', timestamp: '2026-03-04T12:00:00Z', data });
+    expect(routed).toMatchObject({ outcome: 'quarantined', issues: [{ path, message }] });
+  });
+
+  it(`takes ${MAX_KEYS_PER_OBJECT} keys and ${MAX_ITEMS_PER_ARRAY} items`, () => {
+    const extras = Object.fromEntries(Array.from({ length: MAX_KEYS_PER_OBJECT - 2 }, (_, i) => [`k${i}`, i]));
+    const data = { contact: { id: 1, tags: Array.from({ length: MAX_ITEMS_PER_ARRAY }, () => 't'), ...extras } };
+    expect(route({ event: 'contact.created', delivery_id: 'wide', timestamp: '2026-03-04T12:00:00Z', data }).outcome).toBe('event');
   });
 
   it('quarantines deeply nested bodies', () => {
