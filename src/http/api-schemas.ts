@@ -110,7 +110,11 @@ export const AuditEntry = z
   .meta({ id: 'AuditEntry' });
 
 export const ContactAudit = z
-  .object({ contact_id: EntityId, entries: z.array(AuditEntry).describe('in business-time order') })
+  .object({
+    contact_id: EntityId,
+    entries: z.array(AuditEntry).describe('in business-time order'),
+    next_after: z.string().nullable().describe('more entries follow: pass as after= for the next page'),
+  })
   .meta({ id: 'ContactAudit' });
 
 export const StoredEvent = z

@@ -1,8 +1,8 @@
-import { setImmediate } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PAGE_BODY_BYTES } from '../../src/quarantine/quarantine-listing.js';
 import type { Service } from '../../src/server.js';
 import { serviceHarness } from '../support/service-harness.js';
+import { whileHealthIsAsked } from '../support/while-health-is-asked.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const MB = 1024 * 1024;
@@ -17,39 +17,10 @@ const largeInvalidDelivery = (n: number) =>
     data: { contact: { name: `${n}:${'x'.repeat(MB - 200)}` } },
   });
 
-type Observed<T> = { readonly answer: T; readonly healthAnswered: number; readonly slowestHealthMs: number; readonly rssGrowthMb: number };
-
 describe(`a large quarantine (${KEPT} bodies of 1 MB)`, () => {
   const dir = makeTempDir('large-quarantine');
   let service: Service;
   const figures: string[] = [];
-
-  /** Runs `work` while /health is asked again and again; how often it answered, how slowly at worst, and RSS. */
-  const whileHealthIsAsked = async <T>(work: () => Promise<T>): Promise<Observed<T>> => {
-    const rssBefore = process.memoryUsage().rss;
-    let peakRss = rssBefore;
-    let done = false;
-    let healthAnswered = 0;
-    let slowestHealthMs = 0;
-    const prober = (async () => {
-      while (!done) {
-        const askedAt = performance.now();
-        const health = await service.app.inject({ method: 'GET', url: '/health' });
-        if (done) break;
-        expect(health.statusCode).toBe(200);
-        healthAnswered += 1;
-        slowestHealthMs = Math.max(slowestHealthMs, performance.now() - askedAt);
-        peakRss = Math.max(peakRss, process.memoryUsage().rss);
-        // An injected request settles without I/O; without a turn of the loop the prober alone would run.
-        await setImmediate();
-      }
-    })();
-    const answer = await work();
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    done = true;
-    await prober;
-    return { answer, healthAnswered, slowestHealthMs, rssGrowthMb: (peakRss - rssBefore) / MB };
-  };
 
   beforeAll(async () => {
     service = await serviceHarness(dir.path, { MAX_BODY_BYTES: String(MB) });
@@ -70,7 +41,7 @@ describe(`a large quarantine (${KEPT} bodies of 1 MB)`, () => {
   });
 
   it('lists it a bounded page at a time, answering /health all along', async () => {
-    const listed = await whileHealthIsAsked(() => service.app.inject({ method: 'GET', url: '/quarantine?limit=500' }));
+    const listed = await whileHealthIsAsked(service.app, () => service.app.inject({ method: 'GET', url: '/quarantine?limit=500' }));
     const page = listed.answer.json<{ items: { body_bytes: number }[]; next_after_revision: number | null }>();
     const pageBodyBytes = page.items.reduce((sum, item) => sum + item.body_bytes, 0);
     figures.push(
@@ -99,7 +70,7 @@ describe(`a large quarantine (${KEPT} bodies of 1 MB)`, () => {
   it('retries it all in a background job with progress, answering /health all along', async () => {
     type Job = { state: string; total: number; retried: number; outcomes: Record<string, number> };
     const progressSeen = new Set<number>();
-    const retried = await whileHealthIsAsked(async () => {
+    const retried = await whileHealthIsAsked(service.app, async () => {
       const started = await service.app.inject({ method: 'POST', url: '/quarantine/retry-all' });
       expect(started.statusCode).toBe(202);
       for (;;) {
