@@ -11,9 +11,3 @@ export const QUARANTINE_READ_CHUNK = 4;
 export const quarantineRecords = (store: EventStore, fromRevision: number): AsyncGenerator<E.Either<EventStoreError, RecordedEvent>, void, undefined> =>
   streamRecords(store, QUARANTINE_STREAM, fromRevision, QUARANTINE_READ_CHUNK);
 
-/** How many records quarantine holds: one past the last revision. */
-export const quarantineLength = async (store: EventStore): Promise<E.Either<EventStoreError, number>> => {
-  const read = await store.readStream(QUARANTINE_STREAM, { direction: 'backwards', limit: 1 });
-  if (E.isLeft(read)) return read.left.kind === 'stream_not_found' ? E.right(0) : read;
-  return E.right((read.right[0]?.revision ?? -1) + 1);
-};

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
-import { quarantineLength } from './quarantine-records.js';
+import { quarantineSize } from './quarantine-size.js';
 import { retryEveryQuarantined, type RetryDeps, type RetryOutcome } from './retry-quarantine.js';
 
 export type RetryCounts = { readonly [S in RetryOutcome['status']]: number };
@@ -58,7 +58,7 @@ export const retryJobs = (deps: RetryDeps & { readonly onError: (error: unknown)
     start: async () => {
       const before = runningJob();
       if (before !== undefined) return E.right({ started: false, job: before });
-      const total = await quarantineLength(deps.store);
+      const total = await quarantineSize(deps.store);
       if (E.isLeft(total)) return total;
       // Checked again: another start may have begun while the length was read.
       const meanwhile = runningJob();

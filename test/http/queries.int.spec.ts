@@ -196,7 +196,8 @@ describe('query API over the reference deliveries', () => {
   });
 
   it(`looks up any id intake takes (up to ${MAX_ENTITY_ID_LENGTH} characters), and answers a longer one with 414 problem+json`, async () => {
-    const longest = `c${'x'.repeat(MAX_ENTITY_ID_LENGTH - 1)}`;
+    // Intake takes ids of decimal digits only, of any length; so long an id must still be a path parameter.
+    const longest = `1${'0'.repeat(MAX_ENTITY_ID_LENGTH - 1)}`;
     const created = { ...nestedExamples[0], delivery_id: 'longest-id', data: { contact: { id: longest, name: 'Long Id' } } };
     const response = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(created) });
     expect(response.statusCode).toBe(202);
