@@ -6,7 +6,7 @@ import { listQuarantine } from '../quarantine/quarantine-listing.js';
 import { QuarantineListQuery } from '../quarantine/quarantine-query.js';
 import type { RetryJobs } from '../quarantine/retry-job.js';
 import { retryQuarantined, type RetryDeps } from '../quarantine/retry-quarantine.js';
-import { ProblemSchema, QuarantinePage, RetryJob, RetryJobConflict, RetryOutcome } from './api-schemas.js';
+import { NoParameters, ProblemSchema, QuarantinePage, RetryJob, RetryJobConflict, RetryOutcome } from './api-schemas.js';
 import { sendProblem } from './problem.js';
 import { sendStoreUnavailable } from './store-unavailable.js';
 
@@ -62,6 +62,7 @@ export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps &
       schema: {
         tags: ['quarantine'],
         summary: 'Starts re-validating every kept delivery in the background (one job at a time); GET it for progress',
+        querystring: NoParameters,
         response: { 202: RetryJob, 409: RetryJobConflict, ...problems },
       },
     },
@@ -82,6 +83,7 @@ export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps &
       schema: {
         tags: ['quarantine'],
         summary: 'The running retry-all job, or the last one: state, records retried of the total, counts per outcome',
+        querystring: NoParameters,
         response: { 200: RetryJob, ...problems },
       },
     },
