@@ -14,8 +14,17 @@ import { createFakeEventStoreDbClient } from './fake-eventstoredb-client.js';
  * a real server. A small page size makes every multi-page path run.
  */
 const fake = createFakeEventStoreDbClient();
+// A long-lived shared server: the log already holds far more than the suite writes.
+const FOREIGN_EVENTS = 20_000;
+fake.seed('someone-else-1', FOREIGN_EVENTS);
 describeEventStoreContract('eventstoredb adapter over an in-memory client double (no server)', {
   open: async () => eventStoreDbOverClient(fake.client, { pageSize: 2 }),
+});
+
+describe('the contract suite on a long-lived server', () => {
+  it('reads only its own part of the log, never $all from the start', () => {
+    expect(fake.reads.events).toBeLessThan(FOREIGN_EVENTS / 10);
+  });
 });
 
 const event = (): EventToAppend => ({
