@@ -6,8 +6,8 @@ import {
   START as FROM_START,
   StreamDeletedError,
   StreamNotFoundError,
-  type AllStreamResolvedEvent,
   type ReadPosition,
+  type RecordedEvent as StoredEvent,
 } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
 import { EventStoreFailure, type EventStoreError } from './event-store-error.js';
@@ -41,7 +41,7 @@ import { createKeyedLock } from './keyed-lock.js';
 export type EventStoreDbOptions = {
   /** Bound on each call, and on each wait for the next event of a read, so a down server answers fast. Default 5000. */
   readonly deadlineMs?: number;
-  /** Events per page: stream pages when looking for duplicate ids, $all pages for readAll. Default 256, at least 2. */
+  /** Events per backward page of a stream when looking for duplicate ids. Default 256, at least 2. */
   readonly pageSize?: number;
   /** Tries of an 'any' append that keeps losing races to other processes. Default 5. */
   readonly appendAttempts?: number;
@@ -94,7 +94,8 @@ const collect = async <A>(items: AsyncIterable<A>): Promise<A[]> => {
   return out;
 };
 
-const HEAD_PAGE = 32;
+/** maxCount for a read that goes on until the caller stops pulling. */
+const EVERYTHING = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The EventStore port over an EventStoreDB client (real, or a test double of it). */
 export const eventStoreDbOverClient = (client: EventStoreDbClient, options: EventStoreDbOptions = {}): EventStore => {
@@ -132,47 +133,48 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
   };
 
   /**
-   * This client's readAll has no server-side filter, so $all is read in pages and filtered here. A page starts at the
-   * last event of the one before (the server reads from a position inclusively); positions at or before the one
-   * asked for are skipped, which makes fromPosition exclusive.
+   * This client's readAll has no server-side filter, so $all is read in one streaming call and filtered here. The
+   * client hands events over one at a time under gRPC flow control, so memory holds one event (plus the transport's
+   * small buffer), not a page: quarantined bodies can be near 1 MiB each. The server reads from a position
+   * inclusively; positions at or before the one asked for are skipped, which makes fromPosition exclusive.
    */
   async function* readAll({ fromPosition = START, filter, limit = Infinity }: ReadAllOptions = {}) {
-    let after = fromPosition;
     let remaining = limit;
-    let from: ReadPosition = toReadPosition(fromPosition);
+    if (remaining <= 0) return;
+    const read = client.readAll({ direction: FORWARDS, fromPosition: toReadPosition(fromPosition), maxCount: EVERYTHING });
     try {
-      while (remaining > 0) {
-        const read = client.readAll({ direction: FORWARDS, fromPosition: from, maxCount: settings.pageSize });
-        const page = await collect(readWithDeadline(read, settings.deadlineMs));
-        for (const { event } of page) {
-          if (event === undefined || !matchesFilter(filter, event.streamId, event.type)) continue;
-          const recorded = toRecordedEvent(event);
-          if (recorded.position <= after) continue;
-          after = recorded.position;
-          yield recorded;
-          remaining -= 1;
-          if (remaining <= 0) return;
-        }
-        const last = page.at(-1)?.event;
-        if (page.length < settings.pageSize || last === undefined) return;
-        from = last.position;
+      for await (const { event } of readWithDeadline(read, settings.deadlineMs)) {
+        if (event === undefined || !matchesFilter(filter, event.streamId, event.type)) continue;
+        const recorded = toRecordedEvent(event);
+        if (recorded.position <= fromPosition) continue;
+        yield recorded;
+        remaining -= 1;
+        if (remaining <= 0) return;
       }
     } catch (error) {
       failing(error);
     }
   }
 
-  /** The newest event of the log that is not the server's own (those are never delivered, so never caught up to). */
+  /**
+   * The newest event of the log that is not the server's own (those are never delivered, so never caught up to).
+   * Usually the newest event is ours, and one event is read; behind the server's own, the read streams on.
+   */
   const headPosition = async (): Promise<E.Either<EventStoreError, Position>> => {
     let from: ReadPosition = END;
+    let maxCount = 1n;
     for (;;) {
-      const read = client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: HEAD_PAGE });
-      const page: AllStreamResolvedEvent[] = await collect(readWithDeadline(read, settings.deadlineMs));
-      const newest = page.find(({ event }) => event !== undefined && !isSystemEvent(event.streamId, event.type))?.event;
-      if (newest !== undefined) return E.right(requirePosition(newest.position, newest.id));
-      const oldest = page.at(-1)?.event;
-      if (page.length < HEAD_PAGE || oldest === undefined) return E.right(START);
-      from = oldest.position;
+      let last: StoredEvent | undefined;
+      const read = client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount });
+      for await (const { event } of readWithDeadline(read, settings.deadlineMs)) {
+        if (event === undefined) continue;
+        if (!isSystemEvent(event.streamId, event.type)) return E.right(requirePosition(event.position, event.id));
+        last = event;
+      }
+      if (last?.position === undefined || maxCount === EVERYTHING) return E.right(START);
+      // Backwards reads end before the position they start from, so this goes on behind the server's event.
+      from = last.position;
+      maxCount = EVERYTHING;
     }
   };
 

@@ -134,3 +134,26 @@ describe('which EventStoreDB failures mean store_unavailable', () => {
     expect(storeUnavailableFrom(error)).toBeUndefined();
   });
 });
+
+describe('what EventStoreDB reads cost', () => {
+  it('streams readAll one event at a time instead of collecting a page first', async () => {
+    const shared = createFakeEventStoreDbClient();
+    shared.seed('contact-big', 1_000);
+    const store = eventStoreDbOverClient(shared.client);
+    for await (const recorded of store.readAll()) {
+      expect(recorded.stream).toBe('contact-big');
+      break;
+    }
+    // The transport may buffer a few events ahead; a 256-event page (the old behaviour) it is not.
+    expect(shared.reads.events).toBeLessThan(32);
+  });
+
+  it('reads the head with one event when the newest one is ours', async () => {
+    const shared = createFakeEventStoreDbClient();
+    shared.seed('contact-big', 1_000);
+    const store = eventStoreDbOverClient(shared.client);
+    const head = right(await store.headPosition());
+    expect(head).toBe(Number(shared.stored('contact-big').at(-1)?.position));
+    expect(shared.reads.events).toBe(1);
+  });
+});
