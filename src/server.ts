@@ -23,6 +23,7 @@ import { startRunner, type Runner } from './runner/runner.js';
 import { reportStartup } from './startup-report.js';
 import type { EventStore } from './store/event-store.js';
 import { openEventStore } from './store/open-event-store.js';
+import type { AvailabilityListener } from './store/store-availability.js';
 
 export type Service = {
   readonly app: FastifyInstance;
@@ -40,16 +41,21 @@ export type Service = {
 export const composeService = async (
   config: Config,
   projections: readonly StoredProjection[] = registeredProjections,
-  openStore: (config: Config) => Promise<EventStore> = openEventStore,
+  openStore: (config: Config, onAvailability?: AvailabilityListener) => Promise<EventStore> = openEventStore,
 ): Promise<Service> => {
   if (!isLoopbackHost(config.HOST) && config.API_TOKEN === undefined) {
     throw new Error(`refusing to listen on non-loopback HOST=${config.HOST} without API_TOKEN`);
   }
   const metrics = serviceMetrics();
-  const observed = observeStore(await openStore(config), metrics);
+  const logger = createLogger(config.LOG_LEVEL);
+  const storeLog = logger.child({ component: 'event-store' });
+  const onAvailability: AvailabilityListener = (change) =>
+    change.available
+      ? storeLog.info({ unavailable_for_ms: change.unavailableForMs }, 'event store answers again')
+      : storeLog.error({ reason: change.reason }, 'event store unavailable');
+  const observed = observeStore(await openStore(config, onAvailability), metrics);
   const { store } = observed;
   const readModel = openReadModelDb(readModelPath(config));
-  const logger = createLogger(config.LOG_LEVEL);
   const now = () => new Date();
   const runner = startRunner({ store, db: readModel, projections, log: logger.child({ component: 'runner' }) });
   const startupRebuild = rebuildOutdated({

@@ -5,6 +5,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
   jsonEvent,
+  type Credentials,
   type JSONType,
 } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
@@ -26,6 +27,7 @@ export type AppendSettings = {
   readonly pageSize: number;
   /** Tries of an 'any' append that keeps losing to concurrent writers before it gives up. */
   readonly appendAttempts: number;
+  readonly credentials: Credentials | undefined;
 };
 
 /** The stream's last revision as read, in the client's terms. */
@@ -138,7 +140,11 @@ const write = async (
   const data = fresh.map(({ id, type, data, metadata }) => jsonEvent({ id, type, data: data as JSONType, metadata }));
   try {
     const result = await withDeadline(
-      client.appendToStream(stream, data, { expectedRevision: end, deadline: settings.deadlineMs }),
+      client.appendToStream(stream, data, {
+        expectedRevision: end,
+        deadline: settings.deadlineMs,
+        ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
+      }),
       settings.deadlineMs,
       'append',
     );

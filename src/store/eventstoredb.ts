@@ -10,7 +10,7 @@ import {
   type RecordedEvent as StoredEvent,
 } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
-import { EventStoreFailure, type EventStoreError } from './event-store-error.js';
+import { EventStoreFailure, describeEventStoreError, type EventStoreError } from './event-store-error.js';
 import {
   START,
   type EventStore,
@@ -37,6 +37,7 @@ import {
 } from './eventstoredb-records.js';
 import { subscribeResiliently, type ResubscribeSettings } from './eventstoredb-subscription.js';
 import { createKeyedLock } from './keyed-lock.js';
+import { storeAvailability, type AvailabilityListener, type StoreAvailability } from './store-availability.js';
 
 export type EventStoreDbOptions = {
   /** Bound on each call, and on each wait for the next event of a read, so a down server answers fast. Default 5000. */
@@ -47,6 +48,15 @@ export type EventStoreDbOptions = {
   readonly appendAttempts?: number;
   /** Subscription reconnect pauses. Default 100 ms doubling up to 5000 ms. */
   readonly resubscribe?: Partial<ResubscribeSettings>;
+  /** Told when the server stops answering and when it answers again (once per transition, for the log). */
+  readonly onAvailability?: AvailabilityListener;
+  /**
+   * Sent with every append. With credentials the client uses the unary Append call, whose deadline travels as a
+   * relative gRPC timeout, and skips its server-features probe; without them it uses BatchAppend, which sends the
+   * deadline as an absolute time (a server clock ahead of ours times every append out) after a probe that has no
+   * deadline and is cached (client 6.2.1: dist/streams/appendToStream/index.js, batchAppend.js createDeadline).
+   */
+  readonly appendCredentials?: AppendSettings['credentials'];
 };
 
 type Settings = AppendSettings & { readonly resubscribe: ResubscribeSettings };
@@ -56,6 +66,7 @@ const settingsFrom = (options: EventStoreDbOptions): Settings => {
     deadlineMs: options.deadlineMs ?? 5_000,
     pageSize: options.pageSize ?? 256,
     appendAttempts: options.appendAttempts ?? 5,
+    credentials: options.appendCredentials,
     resubscribe: { initialDelayMs: 100, maxDelayMs: 5_000, ...options.resubscribe },
   };
   if (!(settings.deadlineMs > 0)) throw new RangeError('deadlineMs must be positive');
@@ -70,23 +81,30 @@ const settingsFrom = (options: EventStoreDbOptions): Settings => {
 };
 
 /** Turns an unreachable server into the port's store_unavailable; everything else is a bug and is rethrown. */
-const answering = async <A>(
-  work: () => Promise<E.Either<EventStoreError, A>>,
-): Promise<E.Either<EventStoreError, A>> => {
-  try {
-    return await work();
-  } catch (error) {
-    const unavailable = storeUnavailableFrom(error);
-    if (unavailable === undefined) throw error;
-    return E.left(unavailable);
-  }
-};
+const answering =
+  (availability: StoreAvailability) =>
+  async <A>(work: () => Promise<E.Either<EventStoreError, A>>): Promise<E.Either<EventStoreError, A>> => {
+    try {
+      const answer = await work();
+      availability.answered();
+      return answer;
+    } catch (error) {
+      const unavailable = storeUnavailableFrom(error);
+      if (unavailable === undefined) throw error;
+      availability.failed(describeEventStoreError(unavailable));
+      return E.left(unavailable);
+    }
+  };
 
 /** The same inside an iteration, where the error can only be thrown. */
-const failing = (error: unknown): never => {
-  const unavailable = storeUnavailableFrom(error);
-  throw unavailable === undefined ? error : new EventStoreFailure(unavailable);
-};
+const failing =
+  (availability: StoreAvailability) =>
+  (error: unknown): never => {
+    const unavailable = storeUnavailableFrom(error);
+    if (unavailable === undefined) throw error;
+    availability.failed(describeEventStoreError(unavailable));
+    throw new EventStoreFailure(unavailable);
+  };
 
 const collect = async <A>(items: AsyncIterable<A>): Promise<A[]> => {
   const out: A[] = [];
@@ -100,6 +118,9 @@ const EVERYTHING = BigInt(Number.MAX_SAFE_INTEGER);
 /** The EventStore port over an EventStoreDB client (real, or a test double of it). */
 export const eventStoreDbOverClient = (client: EventStoreDbClient, options: EventStoreDbOptions = {}): EventStore => {
   const settings = settingsFrom(options);
+  const availability = storeAvailability(options.onAvailability);
+  const answer = answering(availability);
+  const fail = failing(availability);
   // One append at a time per stream in this process: concurrent deliveries of one event then see each other.
   const oneAtATime = createKeyedLock();
   const subscriptions = new Set<Subscription>();
@@ -152,7 +173,7 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
         if (remaining <= 0) return;
       }
     } catch (error) {
-      failing(error);
+      fail(error);
     }
   }
 
@@ -183,12 +204,12 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
     append: (stream, events, expectedRevision = 'any') => {
       assertOpen();
       return oneAtATime(stream, () =>
-        answering(() => appendDeduplicated(client, settings, stream, events, expectedRevision)),
+        answer(() => appendDeduplicated(client, settings, stream, events, expectedRevision)),
       );
     },
     readStream: (stream, readOptions) => {
       assertOpen();
-      return answering(() => readStream(stream, readOptions));
+      return answer(() => readStream(stream, readOptions));
     },
     readAll: (readOptions) => {
       assertOpen();
@@ -196,7 +217,7 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
     },
     subscribe: (subscribeOptions = {}) => {
       assertOpen();
-      const subscription = subscribeResiliently(client, subscribeOptions, settings.resubscribe);
+      const subscription = subscribeResiliently(client, subscribeOptions, settings.resubscribe, availability);
       subscriptions.add(subscription);
       return {
         [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
@@ -208,12 +229,12 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
     },
     headPosition: () => {
       assertOpen();
-      return answering(headPosition);
+      return answer(headPosition);
     },
     // Appends go to the leader (the client's default node preference); one answered read from it is the probe.
     probeWrites: () => {
       assertOpen();
-      return answering(async () => {
+      return answer(async () => {
         await collect(readWithDeadline(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }), settings.deadlineMs));
         return E.right(undefined);
       });
@@ -229,9 +250,27 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
   };
 };
 
+/**
+ * The credentials to send with appends (see appendCredentials): the user of the connection string; in insecure
+ * mode (tls=false) the client ignores credentials, so any will do. With TLS and no user (client certificates) there
+ * are none, and the client keeps its BatchAppend path.
+ */
+export const appendCredentialsOf = (connectionString: string): AppendSettings['credentials'] => {
+  const url = URL.canParse(connectionString) ? new URL(connectionString) : undefined;
+  if (url === undefined) return undefined;
+  if (url.username !== '') {
+    return { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  }
+  const tls = [...url.searchParams].find(([key]) => key.toLowerCase() === 'tls')?.[1];
+  return tls?.toLowerCase() === 'false' ? { username: 'insecure', password: 'insecure' } : undefined;
+};
+
 /** Opens the EventStoreDB adapter (kind 'eventstoredb'). Connection problems surface per call, as store_unavailable. */
 export const openEventStoreDb = async (
   connectionString: string,
   options: EventStoreDbOptions = {},
 ): Promise<EventStore> =>
-  eventStoreDbOverClient(EventStoreDBClient.connectionString(connectionString), options);
+  eventStoreDbOverClient(EventStoreDBClient.connectionString(connectionString), {
+    appendCredentials: appendCredentialsOf(connectionString),
+    ...options,
+  });
