@@ -1,6 +1,7 @@
 import {
   BACKWARDS,
   END,
+  FORWARDS,
   NO_STREAM,
   StreamNotFoundError,
   WrongExpectedVersionError,
@@ -19,7 +20,7 @@ import type {
   StreamRevision,
 } from './event-store.js';
 import { readWithDeadline, withDeadline, type EventStoreDbClient } from './eventstoredb-client.js';
-import { positionOf, requirePosition } from './eventstoredb-records.js';
+import { requirePosition } from './eventstoredb-records.js';
 
 export type AppendSettings = {
   readonly deadlineMs: number;
@@ -33,7 +34,11 @@ export type AppendSettings = {
 /** The stream's last revision as read, in the client's terms. */
 type StreamEnd = bigint | typeof NO_STREAM;
 type Stored = { readonly revision: StreamRevision; readonly position: Position };
-type StreamState = { readonly end: StreamEnd; readonly stored: ReadonlyMap<string, Stored> };
+/** An event found in the stream, with its metadata as stored (JSON), which tells whose write it was. */
+type Found = Stored & { readonly metadata: string };
+/** Where a written event is, and whether this append wrote it or the server answered with another's. */
+type Place = Stored & { readonly ours: boolean };
+type StreamState = { readonly end: StreamEnd; readonly stored: ReadonlyMap<string, Found> };
 
 /** Where each event of a batch ends up: already stored, or the n-th of the events to write. */
 type Slot =
@@ -65,14 +70,16 @@ export const planAppend = (events: readonly EventToAppend[], stored: ReadonlyMap
 export const appendedEvents = (
   events: readonly EventToAppend[],
   plan: AppendPlan,
-  written: readonly Stored[],
+  written: readonly Place[],
 ): AppendedEvent[] =>
   plan.slots.map((slot, i) => {
     const id = events[i]?.id ?? '';
-    if (slot.kind === 'stored') return { id, status: 'duplicate', ...slot.stored };
+    if (slot.kind === 'stored') {
+      return { id, status: 'duplicate', revision: slot.stored.revision, position: slot.stored.position };
+    }
     const place = written[slot.index];
     if (place === undefined) throw new Error(`no stored place for event ${id}`);
-    return { id, status: slot.first ? 'appended' : 'duplicate', ...place };
+    return { id, status: slot.first && place.ours ? 'appended' : 'duplicate', revision: place.revision, position: place.position };
   });
 
 export const satisfies = (expected: ExpectedRevision, end: StreamEnd): boolean =>
@@ -97,7 +104,7 @@ const readStreamState = async (
   stream: string,
   wanted: ReadonlySet<string>,
 ): Promise<StreamState> => {
-  const stored = new Map<string, Stored>();
+  const stored = new Map<string, Found>();
   let end: StreamEnd = NO_STREAM;
   let from: bigint | typeof END = END;
   try {
@@ -112,7 +119,11 @@ const readStreamState = async (
         oldest = event.revision;
         const key = idKey(event.id);
         if (wanted.has(key)) {
-          stored.set(key, { revision: Number(event.revision), position: requirePosition(event.position, event.id) });
+          stored.set(key, {
+            revision: Number(event.revision),
+            position: requirePosition(event.position, event.id),
+            metadata: JSON.stringify(event.metadata),
+          });
         }
       }
       if (stored.size === wanted.size || count < settings.pageSize || oldest === undefined || oldest === 0n) {
@@ -126,7 +137,7 @@ const readStreamState = async (
   }
 };
 
-type Written = { readonly last: bigint; readonly position: Position | undefined };
+type Written = { readonly last: bigint };
 
 /** Appends at the exact end that was read: the server then deduplicates exactly and rejects a stale end. */
 const write = async (
@@ -150,18 +161,24 @@ const write = async (
     );
     // success is false only when the connection string sets throwOnAppendFailure=false.
     if (!result.success) return 'conflict';
-    return { last: result.nextExpectedRevision, position: positionOf(result.position) };
+    return { last: result.nextExpectedRevision };
   } catch (error) {
     if (error instanceof WrongExpectedVersionError) return 'conflict';
     throw error;
   }
 };
 
+/** Whether the event found is the one this append sent: a concurrent writer's copy has other metadata. */
+const isOurs = (found: Found, sent: EventToAppend): boolean => found.metadata === JSON.stringify(sent.metadata);
+
 /**
- * Revision and position of each written event. The server answers an append with the position of its last event
- * (the commit acknowledgement of the batch's final record), which is that event's own $all position: enough for the
- * usual single event. A batch, or an answer without a position (an append the server judged a retry of one it
- * already has), is read back from the stream.
+ * Revision and position of each written event, and whether this append wrote it. A success does not say so: an
+ * append at a stale revision whose next events carry the same ids is taken by the server as a retry, and answered
+ * with the original events' revision and position (KurrentDB IndexWriter.CheckCommit, IdempotentCommit). That is
+ * what a process that lost a race to another one gets. So the written events are read back (one event forwards
+ * for the usual single append) and their metadata compared with what was sent: the delivery id and receive time
+ * differ between two deliveries of one event. Identical metadata is the same delivery sent twice, and cannot be
+ * told apart; both are then reported appended.
  */
 const placesOf = async (
   client: EventStoreDbClient,
@@ -169,17 +186,22 @@ const placesOf = async (
   stream: string,
   fresh: readonly EventToAppend[],
   end: StreamEnd,
-  written: Written,
-): Promise<Stored[]> => {
+): Promise<Place[]> => {
   const first = end === NO_STREAM ? 0n : end + 1n;
-  if (fresh.length === 1 && written.position !== undefined && written.last === first) {
-    return [{ revision: Number(first), position: written.position }];
+  const [only] = fresh;
+  if (fresh.length === 1 && only !== undefined) {
+    const read = client.readStream(stream, { direction: FORWARDS, fromRevision: first, maxCount: 1 });
+    for await (const { event } of readWithDeadline(read, settings.deadlineMs)) {
+      if (event === undefined || idKey(event.id) !== idKey(only.id)) continue;
+      const found = { revision: Number(event.revision), position: requirePosition(event.position, event.id) };
+      return [{ ...found, ours: isOurs({ ...found, metadata: JSON.stringify(event.metadata) }, only) }];
+    }
   }
   const { stored } = await readStreamState(client, settings, stream, new Set(fresh.map((event) => idKey(event.id))));
   return fresh.map((event) => {
     const place = stored.get(idKey(event.id));
     if (place === undefined) throw new Error(`event ${event.id} was appended but is not in ${stream}`);
-    return place;
+    return { revision: place.revision, position: place.position, ours: isOurs(place, event) };
   });
 };
 
@@ -215,7 +237,7 @@ export const appendDeduplicated = async (
       if (expected === 'any') await pause(10 * attempt + Math.random() * 20);
       continue;
     }
-    const places = await placesOf(client, settings, stream, plan.fresh, end, written);
+    const places = await placesOf(client, settings, stream, plan.fresh, end);
     return E.right({ stream, revision: Number(written.last), events: appendedEvents(events, plan, places) });
   }
   return E.left(wrongExpectedRevision(stream, expected, end));

@@ -58,6 +58,19 @@ describe('eventstoredb adapter over an in-memory client double (no server)', () 
     expect(second?.revision).toBe(0);
   });
 
+  it('reports the loser of two processes appending one event as a duplicate, though the server answers success', async () => {
+    const shared = createFakeEventStoreDbClient();
+    const [one, other] = [eventStoreDbOverClient(shared.client), eventStoreDbOverClient(shared.client)];
+    const same = event();
+    const results = await Promise.all([
+      one.append('contact-a2', [{ ...same, metadata: { delivery_id: 'first' } }]),
+      other.append('contact-a2', [{ ...same, metadata: { delivery_id: 'retry' } }]),
+    ]);
+    const statuses = results.map((result) => right(result).events[0]?.status);
+    expect(statuses.sort()).toEqual(['appended', 'duplicate']);
+    expect(shared.stored('contact-a2')).toHaveLength(1);
+  });
+
   it('lets two processes append different events to one stream, retrying the loser', async () => {
     const shared = createFakeEventStoreDbClient();
     const stores = [eventStoreDbOverClient(shared.client), eventStoreDbOverClient(shared.client)];
