@@ -154,7 +154,7 @@ export const RetryOutcome = z
   .object({
     quarantine_event_id: z.string(),
     quarantine_revision: z.number().int(),
-    status: z.enum(['appended', 'duplicate', 'still_invalid', 'unavailable']),
+    status: z.enum(['appended', 'duplicate', 'still_invalid', 'stream_deleted', 'unavailable']),
     event: z.string().optional(),
     event_id: z.string().optional(),
     stream: z.string().optional(),

@@ -2,6 +2,8 @@
 export type EventStoreError =
   | { readonly kind: 'wrong_expected_revision'; readonly stream: string; readonly expected: string; readonly actual: string }
   | { readonly kind: 'stream_not_found'; readonly stream: string }
+  /** Hard-deleted (tombstoned) in EventStoreDB: it can never be written again. */
+  | { readonly kind: 'stream_deleted'; readonly stream: string }
   | { readonly kind: 'store_unavailable'; readonly reason: string };
 
 /** Thrown from iterations (readAll, subscribe), where an error cannot be returned as a value. */
@@ -18,6 +20,8 @@ export const describeEventStoreError = (error: EventStoreError): string => {
       return `stream ${error.stream}: expected revision ${error.expected}, found ${error.actual}`;
     case 'stream_not_found':
       return `stream ${error.stream} does not exist`;
+    case 'stream_deleted':
+      return `stream ${error.stream} was deleted for good (tombstoned) and takes no more events`;
     case 'store_unavailable':
       return `event store unavailable: ${error.reason}`;
   }

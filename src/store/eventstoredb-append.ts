@@ -3,6 +3,7 @@ import {
   END,
   FORWARDS,
   NO_STREAM,
+  StreamDeletedError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   jsonEvent,
@@ -215,6 +216,22 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * in-process, so races here come from other processes.
  */
 export const appendDeduplicated = async (
+  client: EventStoreDbClient,
+  settings: AppendSettings,
+  stream: string,
+  events: readonly EventToAppend[],
+  expected: ExpectedRevision,
+): Promise<E.Either<EventStoreError, AppendResult>> => {
+  try {
+    return await appendOnce(client, settings, stream, events, expected);
+  } catch (error) {
+    // A tombstoned stream fails the read before the append and the append itself alike.
+    if (error instanceof StreamDeletedError) return E.left({ kind: 'stream_deleted', stream });
+    throw error;
+  }
+};
+
+const appendOnce = async (
   client: EventStoreDbClient,
   settings: AppendSettings,
   stream: string,
