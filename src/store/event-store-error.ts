@@ -4,7 +4,9 @@ export type EventStoreError =
   | { readonly kind: 'stream_not_found'; readonly stream: string }
   /** Hard-deleted (tombstoned) in EventStoreDB: it can never be written again. */
   | { readonly kind: 'stream_deleted'; readonly stream: string }
-  | { readonly kind: 'store_unavailable'; readonly reason: string };
+  | { readonly kind: 'store_unavailable'; readonly reason: string }
+  /** The server's own limit on an append (EventStoreDB MaxAppendSize) is below what intake keeps events within. */
+  | { readonly kind: 'event_too_large'; readonly stream: string; readonly limit: number };
 
 /** Thrown from iterations (readAll, subscribe), where an error cannot be returned as a value. */
 export class EventStoreFailure extends Error {
@@ -24,6 +26,8 @@ export const describeEventStoreError = (error: EventStoreError): string => {
       return `stream ${error.stream} was deleted for good (tombstoned) and takes no more events`;
     case 'store_unavailable':
       return `event store unavailable: ${error.reason}`;
+    case 'event_too_large':
+      return `the event store refused an append to ${error.stream} over its limit of ${error.limit} bytes (MaxAppendSize must be at least 1 MiB)`;
   }
 };
 

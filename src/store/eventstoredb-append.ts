@@ -2,6 +2,7 @@ import {
   BACKWARDS,
   END,
   FORWARDS,
+  MaxAppendSizeExceededError,
   NO_STREAM,
   StreamDeletedError,
   StreamNotFoundError,
@@ -227,6 +228,9 @@ export const appendDeduplicated = async (
   } catch (error) {
     // A tombstoned stream fails the read before the append and the append itself alike.
     if (error instanceof StreamDeletedError) return E.left({ kind: 'stream_deleted', stream });
+    if (error instanceof MaxAppendSizeExceededError) {
+      return E.left({ kind: 'event_too_large', stream, limit: error.maxAppendSize });
+    }
     throw error;
   }
 };
