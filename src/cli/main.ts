@@ -7,6 +7,7 @@ import { ensureReadModels, readModelEntries } from '../read-model/read-model-cat
 import { openReadModelDb, type ReadModelDb } from '../read-model/read-model-db.js';
 import { readModelQueries } from '../read-model/read-model-queries.js';
 import { catchUp } from '../runner/catch-up.js';
+import { logLag } from '../runner/log-lag.js';
 import type { EventStore } from '../store/event-store.js';
 import { describeLog } from '../store/describe-log.js';
 import { openEventStore } from '../store/open-event-store.js';
@@ -92,16 +93,22 @@ program
       ensureReadModels(readModel, projections, new Date().toISOString());
       const head = await store.headPosition();
       if (E.isLeft(head)) throw new Error(`event store unavailable: ${head.left.kind}`);
-      const rows = [...readModelEntries(readModel).values()].map((entry) => ({
-        projection: entry.name,
-        version: entry.version,
-        position: entry.position,
-        head: head.right,
-        lag: Math.max(0, head.right - entry.position),
-        updated_at: entry.updated_at,
-      }));
+      const rows = [];
+      for (const entry of readModelEntries(readModel).values()) {
+        const lag = await logLag(store, entry.position, new Date());
+        if (E.isLeft(lag)) throw new Error(`event store unavailable: ${lag.left.kind}`);
+        rows.push({
+          projection: entry.name,
+          version: entry.version,
+          position: entry.position,
+          head: head.right,
+          lag_events: `${lag.right.events}${lag.right.eventsExact ? '' : '+'}`,
+          lag_seconds: Math.round(lag.right.seconds),
+          updated_at: entry.updated_at,
+        });
+      }
       if (options.json !== true) process.stdout.write(`store: ${store.kind}, head position ${head.right}\n`);
-      printRows(rows, ['projection', 'version', 'position', 'lag', 'updated_at'], options.json === true);
+      printRows(rows, ['projection', 'version', 'position', 'lag_events', 'lag_seconds', 'updated_at'], options.json === true);
       return 0;
     }),
   );
