@@ -17,6 +17,7 @@ import { serviceMetrics, type ServiceMetrics } from './metrics/service-metrics.j
 import { quarantineSize } from './quarantine/quarantine-size.js';
 import { openReadModelDb, type ReadModelDb } from './read-model/read-model-db.js';
 import { readModelQueries } from './read-model/read-model-queries.js';
+import { claimReadModelAtStart } from './runner/claim-read-model.js';
 import { projectionStanding } from './runner/projection-standing.js';
 import { rebuildOutdated } from './runner/rebuild-outdated.js';
 import { startRunner, type Runner } from './runner/runner.js';
@@ -55,8 +56,17 @@ export const composeService = async (
       : storeLog.error({ reason: change.reason }, 'event store unavailable');
   const observed = observeStore(await openStore(config, onAvailability), metrics);
   const { store } = observed;
-  const readModel = openReadModelDb(readModelPath(config));
+  const readModelFile = readModelPath(config);
+  const readModel = openReadModelDb(readModelFile);
   const now = () => new Date();
+  try {
+    const claim = await claimReadModelAtStart({ store, db: readModel, policy: config.FOREIGN_READ_MODEL, now, readModelFile });
+    if (claim.kind === 'rebuilt') logger.error({ reason: claim.reason }, 'read model was not built from this event log: emptied, rebuilding it from the start');
+  } catch (error) {
+    await store.close();
+    readModel.close();
+    throw error;
+  }
   const runner = startRunner({ store, db: readModel, projections, log: logger.child({ component: 'runner' }) });
   const startupRebuild = rebuildOutdated({
     store,

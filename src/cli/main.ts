@@ -7,6 +7,7 @@ import { ensureReadModels, readModelEntries } from '../read-model/read-model-cat
 import { openReadModelDb, type ReadModelDb } from '../read-model/read-model-db.js';
 import { readModelQueries } from '../read-model/read-model-queries.js';
 import { catchUp } from '../runner/catch-up.js';
+import { claimReadModelAtStart } from '../runner/claim-read-model.js';
 import { logLag } from '../runner/log-lag.js';
 import type { EventStore } from '../store/event-store.js';
 import { describeLog } from '../store/describe-log.js';
@@ -36,7 +37,10 @@ const withStores = async (run: (store: EventStore, readModel: ReadModelDb) => Pr
   let readModel: ReadModelDb | undefined;
   try {
     store = await openEventStore(config);
-    readModel = openReadModelDb(readModelPath(config));
+    const readModelFile = readModelPath(config);
+    readModel = openReadModelDb(readModelFile);
+    const claim = await claimReadModelAtStart({ store, db: readModel, policy: config.FOREIGN_READ_MODEL, now: () => new Date(), readModelFile });
+    if (claim.kind === 'rebuilt') process.stderr.write(`read model was not built from this event log (${claim.reason}): emptied, rebuilding it\n`);
     process.exitCode = await run(store, readModel);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
