@@ -6,8 +6,9 @@ import {
   recordedLogIdentity,
 } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
-import { EventStoreFailure, describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
+import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
+import { logIdentityOf } from '../store/log-identity.js';
 
 export type ForeignReadModelPolicy = 'rebuild' | 'refuse';
 
@@ -18,21 +19,6 @@ export type ReadModelClaim =
   | { readonly kind: 'rebuilt'; readonly reason: string }
   /** It was not, and the policy said to leave it alone: nothing may project into it. */
   | { readonly kind: 'refused'; readonly reason: string };
-
-/**
- * What names an event log: the store's kind and its first event (position and id). Wiping EventStoreDB's volume,
- * pointing at another server or switching EVENT_STORE changes it; a backup restored of the same log does not (its
- * checkpoints beyond the head tell that case). Undefined while the log is empty.
- */
-export const logIdentityOf = async (store: EventStore): Promise<E.Either<EventStoreError, string | undefined>> => {
-  try {
-    for await (const first of store.readAll({ limit: 1 })) return E.right(`${store.kind}:${first.position}:${first.id}`);
-    return E.right(undefined);
-  } catch (error) {
-    if (error instanceof EventStoreFailure) return E.left(error.error);
-    throw error;
-  }
-};
 
 /** Why the read model's checkpoints cannot be positions of this log, or undefined when they can. */
 const foreignBecause = (recorded: string | undefined, current: string | undefined, checkpoint: number, head: number) => {

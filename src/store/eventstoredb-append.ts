@@ -22,6 +22,7 @@ import type {
   StreamRevision,
 } from './event-store.js';
 import { readWithDeadline, withDeadline, type EventStoreDbClient } from './eventstoredb-client.js';
+import type { IdIndex } from './eventstoredb-id-index.js';
 import { requirePosition } from './eventstoredb-records.js';
 
 export type AppendSettings = {
@@ -31,6 +32,8 @@ export type AppendSettings = {
   /** Tries of an 'any' append that keeps losing to concurrent writers before it gives up. */
   readonly appendAttempts: number;
   readonly credentials: Credentials | undefined;
+  /** Which ids the log holds below a watermark, so that deduplication reads only what is newer. */
+  readonly index?: IdIndex | undefined;
 };
 
 /** The stream's last revision as read, in the client's terms. */
@@ -94,11 +97,33 @@ const wrongExpectedRevision = (stream: string, expected: ExpectedRevision, end: 
   actual: String(end),
 });
 
+/** The stream's event at `revision` with the id asked for, as found; undefined when it holds another there. */
+const eventAt = async (
+  client: EventStoreDbClient,
+  settings: AppendSettings,
+  stream: string,
+  revision: bigint,
+  id: string,
+): Promise<Found | undefined> => {
+  const read = client.readStream(stream, { direction: FORWARDS, fromRevision: revision, maxCount: 1 });
+  for await (const { event } of readWithDeadline(read, settings.deadlineMs)) {
+    if (event === undefined || idKey(event.id) !== id) return undefined;
+    return {
+      revision: Number(event.revision),
+      position: requirePosition(event.position, event.id),
+      metadata: JSON.stringify(event.metadata),
+    };
+  }
+  return undefined;
+};
+
 /**
- * Reads the stream backwards, newest first, until every wanted id is found or the start of the stream is reached.
- * Deduplication must be exact, so an id that is not in the recent pages costs a read of the whole stream: cheap for
- * the per-entity streams, linear in length for a catch-all stream. The first event read fixes the end the append
- * will expect; anything appended after it makes the append fail and be retried.
+ * Reads the stream backwards, newest first, until every wanted id is found, the start of the stream is reached, or
+ * (with an id index) an event the index already covers: what is older is looked up there, and each id it holds is
+ * read at its revision to be sure. So the cost is the events appended since the index's watermark (the index
+ * follows the log live, so a few), not the stream's length; without an index, an id that is not in the recent pages
+ * costs a read of the whole stream. The first event read fixes the end the append will expect; anything appended
+ * after it makes the append fail and be retried.
  */
 const readStreamState = async (
   client: EventStoreDbClient,
@@ -107,8 +132,17 @@ const readStreamState = async (
   wanted: ReadonlySet<string>,
 ): Promise<StreamState> => {
   const stored = new Map<string, Found>();
+  const watermark = settings.index?.watermark() ?? 0;
   let end: StreamEnd = NO_STREAM;
   let from: bigint | typeof END = END;
+  const fromIndex = async (): Promise<StreamState> => {
+    const missing = [...wanted].filter((id) => !stored.has(id));
+    for (const [id, place] of settings.index?.lookup(stream, missing) ?? []) {
+      const found = await eventAt(client, settings, stream, BigInt(place.revision), id);
+      if (found !== undefined) stored.set(id, found);
+    }
+    return { end, stored };
+  };
   try {
     for (;;) {
       let count = 0;
@@ -119,13 +153,11 @@ const readStreamState = async (
         count += 1;
         if (end === NO_STREAM) end = event.revision;
         oldest = event.revision;
+        const position = requirePosition(event.position, event.id);
+        if (position <= watermark) return await fromIndex();
         const key = idKey(event.id);
         if (wanted.has(key)) {
-          stored.set(key, {
-            revision: Number(event.revision),
-            position: requirePosition(event.position, event.id),
-            metadata: JSON.stringify(event.metadata),
-          });
+          stored.set(key, { revision: Number(event.revision), position, metadata: JSON.stringify(event.metadata) });
         }
       }
       if (stored.size === wanted.size || count < settings.pageSize || oldest === undefined || oldest === 0n) {

@@ -21,6 +21,7 @@ import {
   type Subscription,
 } from './event-store.js';
 import { appendDeduplicated, type AppendSettings } from './eventstoredb-append.js';
+import { openIdIndex, type IdIndex } from './eventstoredb-id-index.js';
 import {
   ignore,
   readWithDeadline,
@@ -57,6 +58,11 @@ export type EventStoreDbOptions = {
    * deadline and is cached (client 6.2.1: dist/streams/appendToStream/index.js, batchAppend.js createDeadline).
    */
   readonly appendCredentials?: AppendSettings['credentials'];
+  /**
+   * A local SQLite file for the id index (eventstoredb-id-index.ts): with it an append reads only the events newer
+   * than the index, not the whole stream, to find duplicates. Without it, catch-all streams make intake linear.
+   */
+  readonly idIndexFile?: string;
 };
 
 type Settings = AppendSettings & { readonly resubscribe: ResubscribeSettings };
@@ -125,6 +131,7 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
   const oneAtATime = createKeyedLock();
   const subscriptions = new Set<Subscription>();
   let closed = false;
+  let index: IdIndex | undefined;
 
   const assertOpen = (): void => {
     if (closed) throw new Error('the EventStoreDB store is closed');
@@ -199,12 +206,12 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
     }
   };
 
-  return {
+  const store: EventStore = {
     kind: 'eventstoredb',
     append: (stream, events, expectedRevision = 'any') => {
       assertOpen();
       return oneAtATime(stream, () =>
-        answer(() => appendDeduplicated(client, settings, stream, events, expectedRevision)),
+        answer(() => appendDeduplicated(client, { ...settings, index }, stream, events, expectedRevision)),
       );
     },
     readStream: (stream, readOptions) => {
@@ -242,12 +249,15 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
     close: async () => {
       if (closed) return;
       closed = true;
+      await index?.close();
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
       subscriptions.clear();
       // Closing must not hang or fail because the server is gone; there is nothing left to tell the caller.
       await withDeadline(client.dispose(), settings.deadlineMs, 'dispose').catch(ignore);
     },
   };
+  if (options.idIndexFile !== undefined) index = openIdIndex(options.idIndexFile, store);
+  return store;
 };
 
 /**

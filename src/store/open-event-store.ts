@@ -18,7 +18,10 @@ export const openEventStore = async (
     if (config.ESDB_CONNECTION_STRING === undefined) throw new Error('ESDB_CONNECTION_STRING is required');
     // Loaded only when configured: the gRPC client is a good part of the start-up time of an embedded-store node.
     const { openEventStoreDb } = await import('./eventstoredb.js');
-    return openEventStoreDb(config.ESDB_CONNECTION_STRING, onAvailability === undefined ? {} : { onAvailability });
+    return openEventStoreDb(config.ESDB_CONNECTION_STRING, {
+      idIndexFile: join(config.DATA_DIR, 'eventstoredb-ids.db'),
+      ...(onAvailability === undefined ? {} : { onAvailability }),
+    });
   }
   return openSqliteEventStore(join(config.DATA_DIR, 'events.db'), { durability: config.SQLITE_DURABILITY });
 };

@@ -61,7 +61,9 @@ describe.each([
     cleanup.push(dir.remove);
     const log = makeLog(dir.path);
     const db = openReadModelDb(join(dir.path, 'read-model.db'));
-    cleanup.push(() => db.close());
+    cleanup.push(() => {
+      db.close();
+    });
     const before = log.open();
     await deliver(before, nestedExamples);
     right(await claimReadModel({ store: before, db, policy: 'refuse', now }));
@@ -96,7 +98,12 @@ describe.each([
     cleanup.push(dir.remove);
     const store = makeLog(dir.path).open();
     const db = openReadModelDb(join(dir.path, 'read-model.db'));
-    cleanup.push(() => db.close(), () => store.close());
+    cleanup.push(
+      () => {
+        db.close();
+      },
+      () => store.close(),
+    );
     await deliver(store, nestedExamples);
     right(await claimReadModel({ store, db, policy: 'refuse', now }));
     await catchUp({ store, db, projections });
