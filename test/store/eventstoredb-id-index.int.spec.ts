@@ -5,6 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore, EventToAppend } from '../../src/store/event-store.js';
 import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
+import { openIdIndex, type IdIndex } from '../../src/store/eventstoredb-id-index.js';
 import { createFakeEventStoreDbClient, type FakeEventStoreDbClient } from './fake-eventstoredb-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -96,5 +97,41 @@ describe('appending to a stream of 50,000 events on EventStoreDB', () => {
     const { fake, store } = await given(true);
     expect(right(await store.append('webhook-unrecognized', [oldestAgain(fake)])).events[0]?.status).toBe('duplicate');
     expect(fake.stored('webhook-unrecognized')).toHaveLength(LONG);
+  });
+});
+
+describe('the id index of a log that was replaced', () => {
+  it('is dropped and rebuilt when the server holds another log (volume wiped, another server)', async () => {
+    const dir = makeTempDir('id-index-wiped');
+    const file = join(dir.path, 'ids.db');
+    try {
+      const caughtUp = async (index: IdIndex, store: EventStore) => {
+        const head = right(await store.headPosition());
+        for (let tries = 0; tries < 600 && index.watermark() < head; tries += 1) await sleep(20);
+        expect(index.watermark()).toBe(head);
+      };
+      const before = createFakeEventStoreDbClient();
+      before.seed('webhook-unrecognized', 1_000);
+      const oldStore = eventStoreDbOverClient(before.client);
+      const oldIndex = openIdIndex(file, oldStore, 20);
+      await caughtUp(oldIndex, oldStore);
+      await oldIndex.close();
+      await oldStore.close();
+
+      const after = createFakeEventStoreDbClient();
+      after.seed('webhook-unrecognized', 2_000);
+      const store = eventStoreDbOverClient(after.client);
+      const index = openIdIndex(file, store, 20);
+      await caughtUp(index, store);
+      const oldest = after.stored('webhook-unrecognized')[0];
+      expect(index.lookup('webhook-unrecognized', [oldest?.id ?? ''])).toEqual(
+        new Map([[oldest?.id, { revision: 0, position: Number(oldest?.position) }]]),
+      );
+      expect(index.lookup('webhook-unrecognized', [before.stored('webhook-unrecognized')[5]?.id ?? '']).size).toBe(0);
+      await index.close();
+      await store.close();
+    } finally {
+      dir.remove();
+    }
   });
 });
