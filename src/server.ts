@@ -23,8 +23,7 @@ import { rebuildOutdated } from './runner/rebuild-outdated.js';
 import { startRunner, type Runner } from './runner/runner.js';
 import { reportStartup } from './startup-report.js';
 import type { EventStore } from './store/event-store.js';
-import { openEventStore } from './store/open-event-store.js';
-import type { AvailabilityListener } from './store/store-availability.js';
+import { openEventStore, type OpenEventStoreOptions } from './store/open-event-store.js';
 
 export type Service = {
   readonly app: FastifyInstance;
@@ -42,7 +41,7 @@ export type Service = {
 export const composeService = async (
   config: Config,
   projections: readonly StoredProjection[] = registeredProjections,
-  openStore: (config: Config, onAvailability?: AvailabilityListener) => Promise<EventStore> = openEventStore,
+  openStore: (config: Config, options: OpenEventStoreOptions) => Promise<EventStore> = openEventStore,
 ): Promise<Service> => {
   if (!isLoopbackHost(config.HOST) && config.API_TOKEN === undefined) {
     throw new Error(`refusing to listen on non-loopback HOST=${config.HOST} without API_TOKEN`);
@@ -50,11 +49,14 @@ export const composeService = async (
   const metrics = serviceMetrics();
   const logger = createLogger(config.LOG_LEVEL);
   const storeLog = logger.child({ component: 'event-store' });
-  const onAvailability: AvailabilityListener = (change) =>
-    change.available
-      ? storeLog.info({ unavailable_for_ms: change.unavailableForMs }, 'event store answers again')
-      : storeLog.error({ reason: change.reason }, 'event store unavailable');
-  const observed = observeStore(await openStore(config, onAvailability), metrics);
+  const storeOptions: OpenEventStoreOptions = {
+    idIndex: true,
+    onAvailability: (change) =>
+      change.available
+        ? storeLog.info({ unavailable_for_ms: change.unavailableForMs }, 'event store answers again')
+        : storeLog.error({ reason: change.reason }, 'event store unavailable'),
+  };
+  const observed = observeStore(await openStore(config, storeOptions), metrics);
   const { store } = observed;
   const readModelFile = readModelPath(config);
   const readModel = openReadModelDb(readModelFile);

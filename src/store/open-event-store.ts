@@ -5,13 +5,22 @@ import type { EventStore } from './event-store.js';
 import { openSqliteEventStore } from './sqlite.js';
 import type { AvailabilityListener } from './store-availability.js';
 
+export type OpenEventStoreOptions = {
+  readonly onAvailability?: AvailabilityListener;
+  /**
+   * Keep EventStoreDB's id index (DATA_DIR/eventstoredb-ids.db) up to date: the long-running server does; a short
+   * CLI command would only start reading the log to fill it, and appends exactly without it (reading streams).
+   */
+  readonly idIndex?: boolean;
+};
+
 /**
  * The configured store: switching between embedded and EventStoreDB is configuration, not code. DATA_DIR is
  * prepared in both modes: the read model is a local file there unless READ_MODEL_DB puts it elsewhere.
  */
 export const openEventStore = async (
   config: Pick<Config, 'EVENT_STORE' | 'ESDB_CONNECTION_STRING' | 'DATA_DIR' | 'SQLITE_DURABILITY'>,
-  onAvailability?: AvailabilityListener,
+  { onAvailability, idIndex = false }: OpenEventStoreOptions = {},
 ): Promise<EventStore> => {
   prepareDataDir(config.DATA_DIR);
   if (config.EVENT_STORE === 'eventstoredb') {
@@ -19,7 +28,7 @@ export const openEventStore = async (
     // Loaded only when configured: the gRPC client is a good part of the start-up time of an embedded-store node.
     const { openEventStoreDb } = await import('./eventstoredb.js');
     return openEventStoreDb(config.ESDB_CONNECTION_STRING, {
-      idIndexFile: join(config.DATA_DIR, 'eventstoredb-ids.db'),
+      ...(idIndex ? { idIndexFile: join(config.DATA_DIR, 'eventstoredb-ids.db') } : {}),
       ...(onAvailability === undefined ? {} : { onAvailability }),
     });
   }
