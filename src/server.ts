@@ -17,7 +17,9 @@ import { serviceMetrics, type ServiceMetrics } from './metrics/service-metrics.j
 import { quarantineSize } from './quarantine/quarantine-size.js';
 import { openReadModelDb, type ReadModelDb } from './read-model/read-model-db.js';
 import { readModelQueries } from './read-model/read-model-queries.js';
-import { claimReadModelAtStart } from './runner/claim-read-model.js';
+import { ensureReadModels } from './read-model/read-model-catalog.js';
+import { claimOnceReachable, claimReadModel, refusal } from './runner/claim-read-model.js';
+import { describeEventStoreError } from './store/event-store-error.js';
 import { projectionStanding } from './runner/projection-standing.js';
 import { rebuildOutdated } from './runner/rebuild-outdated.js';
 import { startRunner, type Runner } from './runner/runner.js';
@@ -61,15 +63,34 @@ export const composeService = async (
   const readModelFile = readModelPath(config);
   const readModel = openReadModelDb(readModelFile);
   const now = () => new Date();
-  try {
-    const claim = await claimReadModelAtStart({ store, db: readModel, policy: config.FOREIGN_READ_MODEL, now, readModelFile });
-    if (claim.kind === 'rebuilt') logger.error({ reason: claim.reason }, 'read model was not built from this event log: emptied, rebuilding it from the start');
-  } catch (error) {
+  const claimOptions = { store, db: readModel, policy: config.FOREIGN_READ_MODEL, now };
+  const rebuiltLoudly = (reason: string) =>
+    logger.error({ reason }, 'read model was not built from this event log: emptied, rebuilding it from the start');
+  const claim = await claimReadModel(claimOptions);
+  if (E.isRight(claim) && claim.right.kind === 'refused') {
     await store.close();
     readModel.close();
-    throw error;
+    throw new Error(refusal(readModelFile, claim.right.reason));
   }
+  if (E.isRight(claim) && claim.right.kind === 'rebuilt') rebuiltLoudly(claim.right.reason);
+  if (E.isLeft(claim)) logger.warn({ reason: describeEventStoreError(claim.left) }, 'cannot check yet that the read model belongs to the event store; will once it answers');
   const runner = startRunner({ store, db: readModel, projections, log: logger.child({ component: 'runner' }) });
+  const laterClaim = E.isRight(claim)
+    ? undefined
+    : claimOnceReachable({
+        ...claimOptions,
+        retryMs: 1_000,
+        decided: async (later) => {
+          if (later.kind === 'refused') {
+            logger.error({ reason: later.reason }, refusal(readModelFile, later.reason));
+            await runner.stop();
+          } else if (later.kind === 'rebuilt') {
+            rebuiltLoudly(later.reason);
+            ensureReadModels(readModel, projections, now().toISOString());
+            await runner.reload();
+          }
+        },
+      });
   const startupRebuild = rebuildOutdated({
     store,
     readModel,
@@ -118,6 +139,7 @@ export const composeService = async (
         } finally {
           clearInterval(closeIdle);
         }
+        await laterClaim?.stop();
         await startupRebuild.stop();
         await runner.stop();
         await store.close();
@@ -125,6 +147,7 @@ export const composeService = async (
       },
     };
   } catch (error) {
+    await laterClaim?.stop();
     await startupRebuild.stop();
     await runner.stop();
     await store.close();

@@ -106,13 +106,14 @@ program
           version: entry.version,
           position: entry.position,
           head: head.right,
-          lag_events: `${lag.right.events}${lag.right.eventsExact ? '' : '+'}`,
+          lag: lag.right.events,
+          lag_exact: lag.right.eventsExact,
           lag_seconds: Math.round(lag.right.seconds),
           updated_at: entry.updated_at,
         });
       }
       if (options.json !== true) process.stdout.write(`store: ${store.kind}, head position ${head.right}\n`);
-      printRows(rows, ['projection', 'version', 'position', 'lag_events', 'lag_seconds', 'updated_at'], options.json === true);
+      printRows(rows, ['projection', 'version', 'position', 'lag', 'lag_exact', 'lag_seconds', 'updated_at'], options.json === true);
       return 0;
     }),
   );

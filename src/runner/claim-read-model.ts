@@ -67,10 +67,47 @@ export const claimReadModelAtStart = async (
   if (E.isLeft(claim)) {
     throw new Error(`cannot check that the read model belongs to the event store: ${describeEventStoreError(claim.left)}`);
   }
-  if (claim.right.kind === 'refused') {
-    throw new Error(
-      `refusing to use the read model ${options.readModelFile}: ${claim.right.reason}. Remove that file to rebuild it from this log, or set FOREIGN_READ_MODEL=rebuild`,
-    );
-  }
+  if (claim.right.kind === 'refused') throw new Error(refusal(options.readModelFile, claim.right.reason));
   return claim.right;
+};
+
+export const refusal = (readModelFile: string, reason: string): string =>
+  `refusing to use the read model ${readModelFile}: ${reason}. Remove that file to rebuild it from this log, or set FOREIGN_READ_MODEL=rebuild`;
+
+/**
+ * For a server that starts while the store cannot be reached (it serves queries from its read model meanwhile): the
+ * claim is tried again until the store answers, and the outcome handed to `decided` (which reloads the runner
+ * after a rebuild, or stops it after a refusal).
+ */
+export const claimOnceReachable = (
+  options: Parameters<typeof claimReadModel>[0] & {
+    readonly retryMs: number;
+    readonly decided: (claim: ReadModelClaim) => Promise<void>;
+  },
+): { readonly stop: () => Promise<void> } => {
+  let stopped = false;
+  let wake = (): void => undefined;
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, options.retryMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const trying = (async () => {
+    while (!stopped) {
+      await pause();
+      if (stopped) return;
+      const claim = await claimReadModel(options);
+      if (E.isRight(claim)) return options.decided(claim.right);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      wake();
+      await trying;
+    },
+  };
 };
