@@ -63,6 +63,8 @@ export const Config = z
     EVENT_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
     ESDB_CONNECTION_STRING: optionalText,
     SQLITE_DURABILITY: z.enum(['normal', 'full']).default('normal'),
+    /** What to do with a read model whose checkpoints are not positions of this event log (see README). */
+    FOREIGN_READ_MODEL: z.enum(['rebuild', 'refuse']).default('rebuild'),
     WEBHOOK_SECRET: secretList,
     // Refused rather than ignored: whoever sets it believes stale deliveries are refused, and they are not.
     WEBHOOK_TOLERANCE_S: z

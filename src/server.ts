@@ -18,12 +18,15 @@ import { quarantineSize } from './quarantine/quarantine-size.js';
 import { retryJobs } from './quarantine/retry-job.js';
 import { openReadModelDb, type ReadModelDb } from './read-model/read-model-db.js';
 import { readModelQueries } from './read-model/read-model-queries.js';
+import { ensureReadModels } from './read-model/read-model-catalog.js';
+import { claimOnceReachable, claimReadModel, refusal } from './runner/claim-read-model.js';
+import { describeEventStoreError } from './store/event-store-error.js';
 import { projectionStanding } from './runner/projection-standing.js';
 import { rebuildOutdated } from './runner/rebuild-outdated.js';
 import { startRunner, type Runner } from './runner/runner.js';
 import { reportStartup } from './startup-report.js';
 import type { EventStore } from './store/event-store.js';
-import { openEventStore } from './store/open-event-store.js';
+import { openEventStore, type OpenEventStoreOptions } from './store/open-event-store.js';
 
 export type Service = {
   readonly app: FastifyInstance;
@@ -41,7 +44,7 @@ export type Service = {
 export const composeService = async (
   config: Config,
   projections: readonly StoredProjection[] = registeredProjections,
-  openStore: (config: Config) => Promise<EventStore> = openEventStore,
+  openStore: (config: Config, options: OpenEventStoreOptions) => Promise<EventStore> = openEventStore,
 ): Promise<Service> => {
   if (!isLoopbackHost(config.HOST) && config.API_TOKEN === undefined) {
     throw new Error(`API_TOKEN: required with a non-loopback HOST (${config.HOST}); refusing to serve the API to anyone`);
@@ -50,15 +53,51 @@ export const composeService = async (
     throw new Error(`WEBHOOK_SECRET: required with a non-loopback HOST (${config.HOST}); refusing unsigned deliveries from anyone`);
   }
   const metrics = serviceMetrics();
-  const observed = observeStore(await openStore(config), metrics);
-  const { store } = observed;
-  const readModel = openReadModelDb(readModelPath(config));
   const logger = createLogger(config.LOG_LEVEL);
+  const storeLog = logger.child({ component: 'event-store' });
+  const storeOptions: OpenEventStoreOptions = {
+    idIndex: true,
+    onAvailability: (change) =>
+      change.available
+        ? storeLog.info({ unavailable_for_ms: change.unavailableForMs }, 'event store answers again')
+        : storeLog.error({ reason: change.reason }, 'event store unavailable'),
+  };
+  const observed = observeStore(await openStore(config, storeOptions), metrics);
+  const { store } = observed;
+  const readModelFile = readModelPath(config);
+  const readModel = openReadModelDb(readModelFile);
   const now = () => new Date();
   if (config.WEBHOOK_SECRET === undefined) {
     logger.warn('WEBHOOK_SECRET is not set: deliveries are accepted unsigned (JSON only); set it to verify X-Skylight-Signature');
   }
+  const claimOptions = { store, db: readModel, policy: config.FOREIGN_READ_MODEL, now };
+  const rebuiltLoudly = (reason: string) =>
+    logger.error({ reason }, 'read model was not built from this event log: emptied, rebuilding it from the start');
+  const claim = await claimReadModel(claimOptions);
+  if (E.isRight(claim) && claim.right.kind === 'refused') {
+    await store.close();
+    readModel.close();
+    throw new Error(refusal(readModelFile, claim.right.reason));
+  }
+  if (E.isRight(claim) && claim.right.kind === 'rebuilt') rebuiltLoudly(claim.right.reason);
+  if (E.isLeft(claim)) logger.warn({ reason: describeEventStoreError(claim.left) }, 'cannot check yet that the read model belongs to the event store; will once it answers');
   const runner = startRunner({ store, db: readModel, projections, log: logger.child({ component: 'runner' }) });
+  const laterClaim = E.isRight(claim)
+    ? undefined
+    : claimOnceReachable({
+        ...claimOptions,
+        retryMs: 1_000,
+        decided: async (later) => {
+          if (later.kind === 'refused') {
+            logger.error({ reason: later.reason }, refusal(readModelFile, later.reason));
+            await runner.stop();
+          } else if (later.kind === 'rebuilt') {
+            rebuiltLoudly(later.reason);
+            ensureReadModels(readModel, projections, now().toISOString());
+            await runner.reload();
+          }
+        },
+      });
   const startupRebuild = rebuildOutdated({
     store,
     readModel,
@@ -116,6 +155,7 @@ export const composeService = async (
           clearInterval(closeIdle);
         }
         await quarantineRetries.stop();
+        await laterClaim?.stop();
         await startupRebuild.stop();
         await runner.stop();
         await store.close();
@@ -123,6 +163,7 @@ export const composeService = async (
       },
     };
   } catch (error) {
+    await laterClaim?.stop();
     await startupRebuild.stop();
     await runner.stop();
     await store.close();

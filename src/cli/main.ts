@@ -7,6 +7,8 @@ import { ensureReadModels, readModelEntries } from '../read-model/read-model-cat
 import { openReadModelDb, type ReadModelDb } from '../read-model/read-model-db.js';
 import { readModelQueries } from '../read-model/read-model-queries.js';
 import { catchUp } from '../runner/catch-up.js';
+import { claimReadModelAtStart } from '../runner/claim-read-model.js';
+import { logLag } from '../runner/log-lag.js';
 import type { EventStore } from '../store/event-store.js';
 import { describeLog } from '../store/describe-log.js';
 import { openEventStore } from '../store/open-event-store.js';
@@ -35,7 +37,10 @@ const withStores = async (run: (store: EventStore, readModel: ReadModelDb) => Pr
   let readModel: ReadModelDb | undefined;
   try {
     store = await openEventStore(config);
-    readModel = openReadModelDb(readModelPath(config));
+    const readModelFile = readModelPath(config);
+    readModel = openReadModelDb(readModelFile);
+    const claim = await claimReadModelAtStart({ store, db: readModel, policy: config.FOREIGN_READ_MODEL, now: () => new Date(), readModelFile });
+    if (claim.kind === 'rebuilt') process.stderr.write(`read model was not built from this event log (${claim.reason}): emptied, rebuilding it\n`);
     process.exitCode = await run(store, readModel);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
@@ -92,16 +97,23 @@ program
       ensureReadModels(readModel, projections, new Date().toISOString());
       const head = await store.headPosition();
       if (E.isLeft(head)) throw new Error(`event store unavailable: ${head.left.kind}`);
-      const rows = [...readModelEntries(readModel).values()].map((entry) => ({
-        projection: entry.name,
-        version: entry.version,
-        position: entry.position,
-        head: head.right,
-        lag: Math.max(0, head.right - entry.position),
-        updated_at: entry.updated_at,
-      }));
+      const rows = [];
+      for (const entry of readModelEntries(readModel).values()) {
+        const lag = await logLag(store, entry.position, new Date());
+        if (E.isLeft(lag)) throw new Error(`event store unavailable: ${lag.left.kind}`);
+        rows.push({
+          projection: entry.name,
+          version: entry.version,
+          position: entry.position,
+          head: head.right,
+          lag: lag.right.events,
+          lag_exact: lag.right.eventsExact,
+          lag_seconds: Math.round(lag.right.seconds),
+          updated_at: entry.updated_at,
+        });
+      }
       if (options.json !== true) process.stdout.write(`store: ${store.kind}, head position ${head.right}\n`);
-      printRows(rows, ['projection', 'version', 'position', 'lag', 'updated_at'], options.json === true);
+      printRows(rows, ['projection', 'version', 'position', 'lag', 'lag_exact', 'lag_seconds', 'updated_at'], options.json === true);
       return 0;
     }),
   );

@@ -47,6 +47,10 @@ export type QuarantineRecordData = {
   readonly delivery_id?: string;
   readonly body_text?: string;
   readonly body_base64?: string;
+  /** Set when only the first bytes of the body could be kept (too large for the store); then the whole body's size and digest. */
+  readonly body_truncated?: true;
+  readonly body_bytes?: number;
+  readonly body_sha256?: string;
 };
 
 // The text keeps a leading byte order mark, so that quarantine stores the body byte for byte; JSON is read after it.

@@ -158,7 +158,7 @@ export const RetryOutcome = z
   .object({
     quarantine_event_id: z.string(),
     quarantine_revision: z.number().int(),
-    status: z.enum(['appended', 'duplicate', 'still_invalid', 'unavailable']),
+    status: z.enum(['appended', 'duplicate', 'still_invalid', 'stream_deleted', 'unavailable']),
     event: z.string().optional(),
     event_id: z.string().optional(),
     stream: z.string().optional(),
@@ -167,7 +167,7 @@ export const RetryOutcome = z
   })
   .meta({ id: 'RetryOutcome' });
 
-const RetryCounts = z.object({ appended: z.number().int(), duplicate: z.number().int(), still_invalid: z.number().int(), unavailable: z.number().int() });
+const RetryCounts = z.object({ appended: z.number().int(), duplicate: z.number().int(), still_invalid: z.number().int(), stream_deleted: z.number().int(), unavailable: z.number().int() });
 
 export const RetryJob = z
   .object({

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ObservedStore } from '../metrics/observed-store.js';
+import { LAG_COUNT_LIMIT } from '../runner/log-lag.js';
 import type { LogStanding } from '../runner/projection-standing.js';
 import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
 import { NoParameters, ProblemSchema } from './api-schemas.js';
@@ -17,7 +18,8 @@ const Readiness = z.object({
       name: z.string(),
       version: z.number().int(),
       position: z.number(),
-      lag: z.number().describe('events not applied yet'),
+      lag: z.number().int().describe(`events not applied yet, counted up to ${LAG_COUNT_LIMIT}`),
+      lag_exact: z.boolean().describe('false when there are at least `lag` events'),
       lag_seconds: z.number().describe('age of the oldest event not applied yet'),
     }),
   ),
@@ -69,6 +71,7 @@ export const registerReadyRoute = (app: FastifyInstance, deps: ReadyRouteDeps): 
         version: p.version,
         position: p.position,
         lag: p.lagEvents,
+        lag_exact: p.lagExact,
         lag_seconds: p.lagSeconds,
       }));
       return {

@@ -27,6 +27,8 @@ const statusCode: { readonly [S in IntakeOutcome['status']]: number } = {
   rejected: 400,
   unauthorized: 401,
   unavailable: 503,
+  // Not 2xx: the provider retries a few times, then shows the delivery as failed, which is the operator's signal.
+  stream_deleted: 410,
 };
 
 /** `application/json` or any `…/…+json`, parameters allowed. */
@@ -91,6 +93,8 @@ export const registerWebhookRoute = (app: FastifyInstance, options: WebhookRoute
         return sendProblem(reply, { status: code, title: 'Not a webhook delivery', detail: outcome.reason, kept_as: outcome.event_id });
       case 'unauthorized':
         return sendProblem(reply, { status: code, title: 'Unauthorized', detail: outcome.reason });
+      case 'stream_deleted':
+        return sendProblem(reply, { status: code, title: 'Stream deleted', detail: outcome.reason });
       case 'unavailable':
         reply.header('retry-after', RETRY_AFTER_S);
         return sendProblem(reply, { status: code, title: 'Event store unavailable', detail: 'retry later' });

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { routeDelivery } from '../events/route-delivery.js';
 import type { EventStore } from '../store/event-store.js';
 import { appendDelivery } from './append-delivery.js';
+import { fitToStore } from './fit-to-store.js';
 import { deliveryMetadata, skylightHeaders, type DeliveryContext, type SignatureCheck } from './delivery-metadata.js';
 import type { IntakeOutcome } from './intake-outcome.js';
 import { verifySignature, type WebhookSecret } from './signature.js';
@@ -47,5 +48,5 @@ export const acceptDelivery =
       headers: skylightHeaders(incoming.headers),
       channel: incoming.channel,
     });
-    return appendDelivery(deps.store, routed, metadata);
+    return appendDelivery(deps.store, fitToStore(routed, metadata, incoming.body), metadata);
   };

@@ -31,7 +31,12 @@ export const appendDelivery = async (
 ): Promise<IntakeOutcome> => {
   const { stream, ...event } = routed.record;
   const result = await store.append(stream, [{ ...event, metadata }], 'any');
-  if (E.isLeft(result)) return { status: 'unavailable', reason: describeEventStoreError(result.left) };
+  if (E.isLeft(result)) {
+    const reason = describeEventStoreError(result.left);
+    return result.left.kind === 'stream_deleted'
+      ? { status: 'stream_deleted', reason, event_id: event.id, stream }
+      : { status: 'unavailable', reason };
+  }
   const [appended] = result.right.events;
   if (appended === undefined) throw new Error(`store returned no result for the append to ${stream}`);
   return describe(routed, appended);

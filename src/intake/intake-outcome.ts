@@ -20,6 +20,8 @@ export type IntakeOutcome =
     }
   | { readonly status: 'rejected'; readonly reason: string; readonly event_id: string; readonly position: number }
   | { readonly status: 'unauthorized'; readonly reason: string }
+  /** The event's stream was hard-deleted in the store (an erased entity): nothing is stored, on every path. */
+  | { readonly status: 'stream_deleted'; readonly reason: string; readonly event_id: string; readonly stream: string }
   | { readonly status: 'unavailable'; readonly reason: string };
 
 export type IntakeStatus = IntakeOutcome['status'];

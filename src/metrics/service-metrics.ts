@@ -133,10 +133,12 @@ export const serviceMetrics = () => {
     storeError: (operation: string, kind: string) => storeErrors.inc({ operation, kind }),
     signatureVerified: (fingerprint: string) => signatures.inc({ fingerprint }),
     httpRequest: (route: string, method: string, status: number) => httpRequests.inc({ route, method, status: String(status) }),
-    rebuildProgress: (projections: readonly string[], done: number, total: number) => {
+    /** `total` is unknown on EventStoreDB (its positions do not count events): the gauge is then absent. */
+    rebuildProgress: (projections: readonly string[], done: number, total: number | undefined) => {
       for (const projection of projections) {
         rebuildDone.set({ projection }, done);
-        rebuildTotal.set({ projection }, total);
+        if (total === undefined) rebuildTotal.remove({ projection });
+        else rebuildTotal.set({ projection }, total);
       }
     },
     rebuildEnded: (projections: readonly string[]) => {

@@ -43,7 +43,8 @@ const itemOf = async (
     delivery_id: kept.delivery_id ?? null,
     reason: kept.reason,
     issues: kept.issues,
-    body_bytes: quarantined.body.byteLength,
+    // A body too large for the store was kept in part; the size is the one received.
+    body_bytes: kept.body_bytes ?? quarantined.body.byteLength,
     status: status.right.status,
     stored_as: status.right.status === 'retried' ? status.right.stored_as : null,
   });

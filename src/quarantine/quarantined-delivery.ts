@@ -11,6 +11,8 @@ const KeptData = z.looseObject({
   delivery_id: z.string().optional(),
   body_text: z.string().optional(),
   body_base64: z.string().optional(),
+  body_truncated: z.boolean().optional(),
+  body_bytes: z.number().int().nonnegative().optional(),
 });
 
 /** The facts of the original request that a retry carries over (see `deliveryMetadata`). */

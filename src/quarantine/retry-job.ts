@@ -28,7 +28,7 @@ export type RetryJobs = {
   readonly stop: () => Promise<void>;
 };
 
-const noOutcomes: RetryCounts = { appended: 0, duplicate: 0, still_invalid: 0, unavailable: 0 };
+const noOutcomes: RetryCounts = { appended: 0, duplicate: 0, still_invalid: 0, stream_deleted: 0, unavailable: 0 };
 
 /** One retry-all job at a time per process: a second start while one runs is told about the running one. */
 export const retryJobs = (deps: RetryDeps & { readonly onError: (error: unknown) => void }): RetryJobs => {

@@ -13,7 +13,7 @@ export type RetryDeps = { readonly store: EventStore; readonly now: () => Date }
 export type RetryOutcome = {
   readonly quarantine_event_id: string;
   readonly quarantine_revision: number;
-  readonly status: 'appended' | 'duplicate' | 'still_invalid' | 'unavailable';
+  readonly status: 'appended' | 'duplicate' | 'still_invalid' | 'stream_deleted' | 'unavailable';
   readonly event?: string;
   readonly event_id?: string;
   readonly stream?: string;
@@ -47,6 +47,7 @@ const retryOne = async (deps: RetryDeps, quarantined: QuarantinedDelivery): Prom
     const { status, event, event_id: eventId, stream, position } = outcome;
     return { ...base, status, event, event_id: eventId, stream, position };
   }
+  if (outcome.status === 'stream_deleted') return { ...base, status: 'stream_deleted', reason: outcome.reason };
   return { ...base, status: 'unavailable', reason: 'reason' in outcome ? outcome.reason : outcome.status };
 };
 

@@ -40,3 +40,35 @@ export const ensureReadModels = (db: ReadModelDb, projections: readonly StoredPr
     }
   })();
 };
+
+/** Which event log the checkpoints are positions of (see claimReadModel); undefined before the first claim. */
+export const recordedLogIdentity = (db: ReadModelDb): string | undefined =>
+  db.prepare<[], { identity: string }>('SELECT identity FROM log_identity').get()?.identity;
+
+export const recordLogIdentity = (db: ReadModelDb, identity: string, now: string): void => {
+  db.prepare(
+    'INSERT INTO log_identity (only, identity, recorded_at) VALUES (1, ?, ?) ON CONFLICT (only) DO UPDATE SET identity = excluded.identity, recorded_at = excluded.recorded_at',
+  ).run(identity, now);
+};
+
+/** The furthest any live table or rebuild in progress has applied the log. */
+export const highestCheckpoint = (db: ReadModelDb): number =>
+  db
+    .prepare<[], { position: number | null }>(
+      'SELECT MAX(position) AS position FROM (SELECT position FROM read_models UNION ALL SELECT position FROM rebuilds)',
+    )
+    .get()?.position ?? 0;
+
+/**
+ * Drops every projected table, rebuild in progress and skipped-event note, and the identity: the read model is
+ * then empty, and the next ensureReadModels starts every projection at position 0 of whatever log it is given.
+ */
+export const forgetReadModels = (db: ReadModelDb): void => {
+  db.transaction(() => {
+    const tables = db
+      .prepare<[], { table_name: string }>('SELECT table_name FROM read_models UNION SELECT table_name FROM rebuilds')
+      .all();
+    for (const { table_name: table } of tables) db.exec(`DROP TABLE IF EXISTS "${table.replaceAll('"', '""')}"`);
+    db.exec('DELETE FROM read_models; DELETE FROM rebuilds; DELETE FROM skipped_events; DELETE FROM log_identity;');
+  })();
+};

@@ -20,6 +20,11 @@ const SCHEMA = `
     position   INTEGER NOT NULL,
     updated_at TEXT NOT NULL
   );
+  CREATE TABLE IF NOT EXISTS log_identity (
+    only        INTEGER PRIMARY KEY CHECK (only = 1),
+    identity    TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+  );
   CREATE TABLE IF NOT EXISTS skipped_events (
     position INTEGER PRIMARY KEY,
     event_id TEXT NOT NULL,

@@ -5,6 +5,7 @@ import { CheckpointMoved } from './checkpoint-writes.js';
 import { foldLog } from './fold-log.js';
 import type { ReadModelJob } from './read-model-job.js';
 import { liveTargets } from './live-targets.js';
+import { atLeast, eventsBetween } from './log-lag.js';
 import { rebuildProjections } from './rebuild.js';
 
 export type CatchUpResult = { readonly events: number; readonly position: number };
@@ -36,7 +37,7 @@ export const catchUp = async (options: ReadModelJob): Promise<CatchUpResult> => 
         checkpointTable: 'read_models',
         until: head.right,
         now,
-        onProgress: (done) => options.onProgress?.(done, Math.max(done, head.right - from)),
+        onProgress: (done) => options.onProgress?.(done, atLeast(done, eventsBetween(store, from, head.right))),
       });
       return { events: rebuilt + events, position: head.right };
     } catch (error) {

@@ -3,7 +3,7 @@ import type { StoredProjection } from '../../projections/projection.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { EventStoreFailure, type EventStoreError } from '../store/event-store-error.js';
 import type { EventStore, Position } from '../store/event-store.js';
-import { lagInEvents } from './projection-lag.js';
+import { logLag, type LogLag } from './log-lag.js';
 import type { Runner } from './runner.js';
 
 /** How one live projection stands against the log. */
@@ -11,7 +11,9 @@ export type ProjectionStanding = {
   readonly name: string;
   readonly version: number;
   readonly position: number;
+  /** Counted up to LAG_COUNT_LIMIT (see logLag). */
   readonly lagEvents: number;
+  readonly lagExact: boolean;
   /** Age of the oldest event not yet applied; 0 when caught up. */
   readonly lagSeconds: number;
   /** How long it has been behind without moving its checkpoint (0 when caught up). */
@@ -20,11 +22,6 @@ export type ProjectionStanding = {
 };
 
 export type LogStanding = { readonly head: Position; readonly projections: readonly ProjectionStanding[] };
-
-const oldestUnappliedAt = async (store: EventStore, checkpoint: Position): Promise<number | undefined> => {
-  for await (const event of store.readAll({ fromPosition: checkpoint, limit: 1 })) return Date.parse(event.recordedAt);
-  return undefined;
-};
 
 /**
  * The log's head and, per projection, checkpoint, lag (events and seconds) and unreadable events skipped. Behind
@@ -42,7 +39,7 @@ export const projectionStanding = async (deps: StandingDeps): Promise<E.Either<E
 
 type StandingDeps = {
   store: EventStore;
-  runner: Runner;
+  runner: Pick<Runner, 'progress'>;
   readModel: ReadModelDb;
   projections: readonly StoredProjection[];
   now: () => Date;
@@ -59,20 +56,25 @@ const standing = async (deps: StandingDeps): Promise<E.Either<EventStoreError, L
       .map((row) => [row.type, row.events]),
   );
   const handles = new Map(deps.projections.map((p) => [p.name, p.handles as readonly string[]]));
-  const pendingSince = new Map<Position, number | undefined>();
+  // Projections mostly share a checkpoint: each distinct one is measured once.
+  const lags = new Map<Position, LogLag>();
   const projections: ProjectionStanding[] = [];
   for (const progress of deps.runner.progress()) {
-    const lagEvents = lagInEvents(head.right, progress.position);
-    if (lagEvents > 0 && !pendingSince.has(progress.position)) {
-      pendingSince.set(progress.position, await oldestUnappliedAt(deps.store, progress.position));
+    let lag = lags.get(progress.position);
+    if (lag === undefined) {
+      const measured = await logLag(deps.store, progress.position, new Date(now));
+      if (E.isLeft(measured)) return measured;
+      lag = measured.right;
+      lags.set(progress.position, lag);
     }
-    const oldest = lagEvents > 0 ? pendingSince.get(progress.position) : undefined;
+    const oldest = lag.events > 0 ? now - lag.seconds * 1000 : undefined;
     projections.push({
       name: progress.name,
       version: progress.version,
       position: progress.position,
-      lagEvents,
-      lagSeconds: oldest === undefined ? 0 : Math.max(0, now - oldest) / 1000,
+      lagEvents: lag.events,
+      lagExact: lag.eventsExact,
+      lagSeconds: lag.seconds,
       behindWithoutProgressMs: oldest === undefined ? 0 : Math.max(0, now - Math.max(progress.advancedAt, oldest)),
       unreadableEvents: (handles.get(progress.name) ?? []).reduce((sum, type) => sum + (skipped.get(type) ?? 0), 0),
     });

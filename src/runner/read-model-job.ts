@@ -8,5 +8,6 @@ export type ReadModelJob = {
   readonly db: ReadModelDb;
   readonly projections: readonly StoredProjection[];
   readonly now?: () => Date;
-  readonly onProgress?: (done: number, total: number) => void;
+  /** `total` only when it is known (see eventsBetween). */
+  readonly onProgress?: (done: number, total: number | undefined) => void;
 };

@@ -18,7 +18,7 @@ export const rebuildOutdated = (deps: {
   projections: readonly StoredProjection[];
   log: RunnerLog;
   /** Told how far the rebuild is (events done, events in all), and when it ends, however it ends. */
-  progress?: { readonly update: (projections: readonly string[], done: number, total: number) => void; readonly ended: (projections: readonly string[]) => void };
+  progress?: { readonly update: (projections: readonly string[], done: number, total: number | undefined) => void; readonly ended: (projections: readonly string[]) => void };
 }): { readonly done: Promise<void>; readonly stop: () => Promise<void> } => {
   const outdated = outdatedProjections(deps.readModel, deps.projections);
   if (outdated.length === 0) return { done: Promise.resolve(), stop: async () => undefined };

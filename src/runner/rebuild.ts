@@ -7,6 +7,7 @@ import { EventStoreFailure } from '../store/event-store-error.js';
 import type { ProjectionTarget } from './apply-batch.js';
 import { bulkFold } from './bulk-fold.js';
 import { foldLog } from './fold-log.js';
+import { atLeast, eventsBetween } from './log-lag.js';
 import type { ReadModelJob } from './read-model-job.js';
 
 export type RebuildPurpose = 'rebuild' | 'verify';
@@ -86,14 +87,15 @@ export const fillScratchTables = async (
     const head = await options.store.headPosition();
     if (E.isLeft(head)) throw new EventStoreFailure(head.left);
     const from = Math.min(...targets.map((t) => t.position));
-    const total = events + Math.max(0, head.right - from);
+    const remaining = eventsBetween(options.store, from, head.right);
     const job = {
       store: options.store,
       db: options.db,
       targets,
       until: head.right,
       now,
-      onProgress: (done: number) => options.onProgress?.(events + done, Math.max(total, events + done)),
+      onProgress: (done: number) =>
+        options.onProgress?.(events + done, atLeast(events + done, remaining === undefined ? undefined : events + remaining)),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.workingSet === undefined ? {} : { workingSet: options.workingSet }),
     };

@@ -1,6 +1,7 @@
 import { readModelEntries } from '../read-model/read-model-catalog.js';
 import { catchUp } from './catch-up.js';
 import { bulkFold } from './bulk-fold.js';
+import { atLeast, eventsBetween } from './log-lag.js';
 import type { ReadModelJob } from './read-model-job.js';
 import { createScratchTables, dropScratchTable } from './rebuild.js';
 
@@ -36,7 +37,7 @@ export const verifyReadModel = async (options: ReadModelJob): Promise<Verificati
       targets: scratch,
       until: position,
       now,
-      onProgress: (done) => options.onProgress?.(done, Math.max(done, position)),
+      onProgress: (done) => options.onProgress?.(done, atLeast(done, eventsBetween(options.store, 0, position))),
     });
     const live = readModelEntries(db);
     const verdicts = targets.map((target): ProjectionVerdict => {

@@ -2,7 +2,11 @@
 export type EventStoreError =
   | { readonly kind: 'wrong_expected_revision'; readonly stream: string; readonly expected: string; readonly actual: string }
   | { readonly kind: 'stream_not_found'; readonly stream: string }
-  | { readonly kind: 'store_unavailable'; readonly reason: string };
+  /** Hard-deleted (tombstoned) in EventStoreDB: it can never be written again. */
+  | { readonly kind: 'stream_deleted'; readonly stream: string }
+  | { readonly kind: 'store_unavailable'; readonly reason: string }
+  /** The server's own limit on an append (EventStoreDB MaxAppendSize) is below what intake keeps events within. */
+  | { readonly kind: 'event_too_large'; readonly stream: string; readonly limit: number };
 
 /** Thrown from iterations (readAll, subscribe), where an error cannot be returned as a value. */
 export class EventStoreFailure extends Error {
@@ -18,8 +22,12 @@ export const describeEventStoreError = (error: EventStoreError): string => {
       return `stream ${error.stream}: expected revision ${error.expected}, found ${error.actual}`;
     case 'stream_not_found':
       return `stream ${error.stream} does not exist`;
+    case 'stream_deleted':
+      return `stream ${error.stream} was deleted for good (tombstoned) and takes no more events`;
     case 'store_unavailable':
       return `event store unavailable: ${error.reason}`;
+    case 'event_too_large':
+      return `the event store refused an append to ${error.stream} over its limit of ${error.limit} bytes (MaxAppendSize must be at least 1 MiB)`;
   }
 };
 

@@ -1,10 +1,14 @@
 import {
   BACKWARDS,
   END,
+  FORWARDS,
+  MaxAppendSizeExceededError,
   NO_STREAM,
+  StreamDeletedError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   jsonEvent,
+  type Credentials,
   type JSONType,
 } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
@@ -18,7 +22,8 @@ import type {
   StreamRevision,
 } from './event-store.js';
 import { readWithDeadline, withDeadline, type EventStoreDbClient } from './eventstoredb-client.js';
-import { positionOf, requirePosition } from './eventstoredb-records.js';
+import type { IdIndex } from './eventstoredb-id-index.js';
+import { requirePosition } from './eventstoredb-records.js';
 
 export type AppendSettings = {
   readonly deadlineMs: number;
@@ -26,12 +31,19 @@ export type AppendSettings = {
   readonly pageSize: number;
   /** Tries of an 'any' append that keeps losing to concurrent writers before it gives up. */
   readonly appendAttempts: number;
+  readonly credentials: Credentials | undefined;
+  /** Which ids the log holds below a watermark, so that deduplication reads only what is newer. */
+  readonly index?: IdIndex | undefined;
 };
 
 /** The stream's last revision as read, in the client's terms. */
 type StreamEnd = bigint | typeof NO_STREAM;
 type Stored = { readonly revision: StreamRevision; readonly position: Position };
-type StreamState = { readonly end: StreamEnd; readonly stored: ReadonlyMap<string, Stored> };
+/** An event found in the stream, with its metadata as stored (JSON), which tells whose write it was. */
+type Found = Stored & { readonly metadata: string };
+/** Where a written event is, and whether this append wrote it or the server answered with another's. */
+type Place = Stored & { readonly ours: boolean };
+type StreamState = { readonly end: StreamEnd; readonly stored: ReadonlyMap<string, Found> };
 
 /** Where each event of a batch ends up: already stored, or the n-th of the events to write. */
 type Slot =
@@ -63,14 +75,16 @@ export const planAppend = (events: readonly EventToAppend[], stored: ReadonlyMap
 export const appendedEvents = (
   events: readonly EventToAppend[],
   plan: AppendPlan,
-  written: readonly Stored[],
+  written: readonly Place[],
 ): AppendedEvent[] =>
   plan.slots.map((slot, i) => {
     const id = events[i]?.id ?? '';
-    if (slot.kind === 'stored') return { id, status: 'duplicate', ...slot.stored };
+    if (slot.kind === 'stored') {
+      return { id, status: 'duplicate', revision: slot.stored.revision, position: slot.stored.position };
+    }
     const place = written[slot.index];
     if (place === undefined) throw new Error(`no stored place for event ${id}`);
-    return { id, status: slot.first ? 'appended' : 'duplicate', ...place };
+    return { id, status: slot.first && place.ours ? 'appended' : 'duplicate', revision: place.revision, position: place.position };
   });
 
 export const satisfies = (expected: ExpectedRevision, end: StreamEnd): boolean =>
@@ -83,11 +97,33 @@ const wrongExpectedRevision = (stream: string, expected: ExpectedRevision, end: 
   actual: String(end),
 });
 
+/** The stream's event at `revision` with the id asked for, as found; undefined when it holds another there. */
+const eventAt = async (
+  client: EventStoreDbClient,
+  settings: AppendSettings,
+  stream: string,
+  revision: bigint,
+  id: string,
+): Promise<Found | undefined> => {
+  const read = client.readStream(stream, { direction: FORWARDS, fromRevision: revision, maxCount: 1 });
+  for await (const { event } of readWithDeadline(read, settings.deadlineMs)) {
+    if (event === undefined || idKey(event.id) !== id) return undefined;
+    return {
+      revision: Number(event.revision),
+      position: requirePosition(event.position, event.id),
+      metadata: JSON.stringify(event.metadata),
+    };
+  }
+  return undefined;
+};
+
 /**
- * Reads the stream backwards, newest first, until every wanted id is found or the start of the stream is reached.
- * Deduplication must be exact, so an id that is not in the recent pages costs a read of the whole stream: cheap for
- * the per-entity streams, linear in length for a catch-all stream. The first event read fixes the end the append
- * will expect; anything appended after it makes the append fail and be retried.
+ * Reads the stream backwards, newest first, until every wanted id is found, the start of the stream is reached, or
+ * (with an id index) an event the index already covers: what is older is looked up there, and each id it holds is
+ * read at its revision to be sure. So the cost is the events appended since the index's watermark (the index
+ * follows the log live, so a few), not the stream's length; without an index, an id that is not in the recent pages
+ * costs a read of the whole stream. The first event read fixes the end the append will expect; anything appended
+ * after it makes the append fail and be retried.
  */
 const readStreamState = async (
   client: EventStoreDbClient,
@@ -95,9 +131,18 @@ const readStreamState = async (
   stream: string,
   wanted: ReadonlySet<string>,
 ): Promise<StreamState> => {
-  const stored = new Map<string, Stored>();
+  const stored = new Map<string, Found>();
+  const watermark = settings.index?.watermark() ?? 0;
   let end: StreamEnd = NO_STREAM;
   let from: bigint | typeof END = END;
+  const fromIndex = async (): Promise<StreamState> => {
+    const missing = [...wanted].filter((id) => !stored.has(id));
+    for (const [id, place] of settings.index?.lookup(stream, missing) ?? []) {
+      const found = await eventAt(client, settings, stream, BigInt(place.revision), id);
+      if (found !== undefined) stored.set(id, found);
+    }
+    return { end, stored };
+  };
   try {
     for (;;) {
       let count = 0;
@@ -108,9 +153,11 @@ const readStreamState = async (
         count += 1;
         if (end === NO_STREAM) end = event.revision;
         oldest = event.revision;
+        const position = requirePosition(event.position, event.id);
+        if (position <= watermark) return await fromIndex();
         const key = idKey(event.id);
         if (wanted.has(key)) {
-          stored.set(key, { revision: Number(event.revision), position: requirePosition(event.position, event.id) });
+          stored.set(key, { revision: Number(event.revision), position, metadata: JSON.stringify(event.metadata) });
         }
       }
       if (stored.size === wanted.size || count < settings.pageSize || oldest === undefined || oldest === 0n) {
@@ -124,7 +171,7 @@ const readStreamState = async (
   }
 };
 
-type Written = { readonly last: bigint; readonly position: Position | undefined };
+type Written = { readonly last: bigint };
 
 /** Appends at the exact end that was read: the server then deduplicates exactly and rejects a stale end. */
 const write = async (
@@ -138,24 +185,34 @@ const write = async (
   const data = fresh.map(({ id, type, data, metadata }) => jsonEvent({ id, type, data: data as JSONType, metadata }));
   try {
     const result = await withDeadline(
-      client.appendToStream(stream, data, { expectedRevision: end, deadline: settings.deadlineMs }),
+      client.appendToStream(stream, data, {
+        expectedRevision: end,
+        deadline: settings.deadlineMs,
+        ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
+      }),
       settings.deadlineMs,
       'append',
     );
     // success is false only when the connection string sets throwOnAppendFailure=false.
     if (!result.success) return 'conflict';
-    return { last: result.nextExpectedRevision, position: positionOf(result.position) };
+    return { last: result.nextExpectedRevision };
   } catch (error) {
     if (error instanceof WrongExpectedVersionError) return 'conflict';
     throw error;
   }
 };
 
+/** Whether the event found is the one this append sent: a concurrent writer's copy has other metadata. */
+const isOurs = (found: Found, sent: EventToAppend): boolean => found.metadata === JSON.stringify(sent.metadata);
+
 /**
- * Revision and position of each written event. The server answers an append with the position of its last event
- * (the commit acknowledgement of the batch's final record), which is that event's own $all position: enough for the
- * usual single event. A batch, or an answer without a position (an append the server judged a retry of one it
- * already has), is read back from the stream.
+ * Revision and position of each written event, and whether this append wrote it. A success does not say so: an
+ * append at a stale revision whose next events carry the same ids is taken by the server as a retry, and answered
+ * with the original events' revision and position (KurrentDB IndexWriter.CheckCommit, IdempotentCommit). That is
+ * what a process that lost a race to another one gets. So the written events are read back (one event forwards
+ * for the usual single append) and their metadata compared with what was sent: the delivery id and receive time
+ * differ between two deliveries of one event. Identical metadata is the same delivery sent twice, and cannot be
+ * told apart; both are then reported appended.
  */
 const placesOf = async (
   client: EventStoreDbClient,
@@ -163,17 +220,22 @@ const placesOf = async (
   stream: string,
   fresh: readonly EventToAppend[],
   end: StreamEnd,
-  written: Written,
-): Promise<Stored[]> => {
+): Promise<Place[]> => {
   const first = end === NO_STREAM ? 0n : end + 1n;
-  if (fresh.length === 1 && written.position !== undefined && written.last === first) {
-    return [{ revision: Number(first), position: written.position }];
+  const [only] = fresh;
+  if (fresh.length === 1 && only !== undefined) {
+    const read = client.readStream(stream, { direction: FORWARDS, fromRevision: first, maxCount: 1 });
+    for await (const { event } of readWithDeadline(read, settings.deadlineMs)) {
+      if (event === undefined || idKey(event.id) !== idKey(only.id)) continue;
+      const found = { revision: Number(event.revision), position: requirePosition(event.position, event.id) };
+      return [{ ...found, ours: isOurs({ ...found, metadata: JSON.stringify(event.metadata) }, only) }];
+    }
   }
   const { stored } = await readStreamState(client, settings, stream, new Set(fresh.map((event) => idKey(event.id))));
   return fresh.map((event) => {
     const place = stored.get(idKey(event.id));
     if (place === undefined) throw new Error(`event ${event.id} was appended but is not in ${stream}`);
-    return place;
+    return { revision: place.revision, position: place.position, ours: isOurs(place, event) };
   });
 };
 
@@ -187,6 +249,25 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * in-process, so races here come from other processes.
  */
 export const appendDeduplicated = async (
+  client: EventStoreDbClient,
+  settings: AppendSettings,
+  stream: string,
+  events: readonly EventToAppend[],
+  expected: ExpectedRevision,
+): Promise<E.Either<EventStoreError, AppendResult>> => {
+  try {
+    return await appendOnce(client, settings, stream, events, expected);
+  } catch (error) {
+    // A tombstoned stream fails the read before the append and the append itself alike.
+    if (error instanceof StreamDeletedError) return E.left({ kind: 'stream_deleted', stream });
+    if (error instanceof MaxAppendSizeExceededError) {
+      return E.left({ kind: 'event_too_large', stream, limit: error.maxAppendSize });
+    }
+    throw error;
+  }
+};
+
+const appendOnce = async (
   client: EventStoreDbClient,
   settings: AppendSettings,
   stream: string,
@@ -209,7 +290,7 @@ export const appendDeduplicated = async (
       if (expected === 'any') await pause(10 * attempt + Math.random() * 20);
       continue;
     }
-    const places = await placesOf(client, settings, stream, plan.fresh, end, written);
+    const places = await placesOf(client, settings, stream, plan.fresh, end);
     return E.right({ stream, revision: Number(written.last), events: appendedEvents(events, plan, places) });
   }
   return E.left(wrongExpectedRevision(stream, expected, end));

@@ -76,6 +76,18 @@ const NETWORK_CODES: ReadonlySet<unknown> = new Set([
 /** A batch append the server did not handle (starting up, overloaded, electing a leader) arrives as UnknownError. */
 const NOT_HANDLED = /Server Is Not Ready|Server Is Busy|No leader info/i;
 
+/**
+ * gRPC statuses the client has no class for (it makes them UnknownError, keeping the code) that a restarting or
+ * overloaded server produces: RESOURCE_EXHAUSTED, and INTERNAL "Received RST_STREAM" when the server's HTTP/2
+ * connection is torn down mid-call. Other INTERNAL errors are not transient and stay bugs.
+ */
+const RESOURCE_EXHAUSTED = 8;
+const INTERNAL = 13;
+const transientStatus = (error: Error): boolean => {
+  const code = (error as { code?: unknown }).code;
+  return code === RESOURCE_EXHAUSTED || (code === INTERNAL && /RST_STREAM/i.test(error.message));
+};
+
 const shortReason = (kind: string, error: Error): string =>
   `${kind}: ${(error.message.split('\n')[0] ?? '').slice(0, 160)}`;
 
@@ -91,7 +103,7 @@ export const storeUnavailableFrom = (error: unknown): EventStoreError | undefine
   if (isCommandError(converted)) {
     const transient =
       CONNECTION_FAILURES.has(converted.type) ||
-      (converted.type === ErrorType.UNKNOWN && NOT_HANDLED.test(converted.message));
+      (converted.type === ErrorType.UNKNOWN && (NOT_HANDLED.test(converted.message) || transientStatus(converted)));
     return transient ? storeUnavailable(shortReason(converted.type, converted)) : undefined;
   }
   // Cluster discovery gives up with a plain Error; sockets fail with Node's error codes.

@@ -1,6 +1,7 @@
 import type { AllStreamSubscription } from '@eventstore/db-client';
 import { START, type RecordedEvent, type SubscribeOptions, type Subscription } from './event-store.js';
 import { ignore, storeUnavailableFrom, type EventStoreDbClient } from './eventstoredb-client.js';
+import type { StoreAvailability } from './store-availability.js';
 import { matchesFilter, toReadPosition, toRecordedEvent, toServerFilter } from './eventstoredb-records.js';
 import { subscriptionOf } from './subscription-of.js';
 
@@ -23,6 +24,7 @@ export const subscribeResiliently = (
   client: EventStoreDbClient,
   options: SubscribeOptions,
   settings: ResubscribeSettings,
+  availability?: StoreAvailability,
 ): Subscription => {
   let closed = false;
   let current: AllStreamSubscription | undefined;
@@ -53,11 +55,13 @@ export const subscribeResiliently = (
       });
       // The client emits 'error' itself, also once nobody iterates; unheard, that would crash the process.
       subscription.on('error', ignore);
+      subscription.once('confirmation', () => availability?.answered());
       current = subscription;
       let reason = 'the server ended the subscription';
       try {
         for await (const { event } of subscription) {
           failures = 0;
+          availability?.answered();
           if (event === undefined || !matchesFilter(options.filter, event.streamId, event.type)) continue;
           const recorded = toRecordedEvent(event);
           if (recorded.position <= after) continue;
@@ -69,6 +73,7 @@ export const subscribeResiliently = (
         const unavailable = storeUnavailableFrom(error);
         if (unavailable?.kind !== 'store_unavailable') throw error;
         reason = unavailable.reason;
+        availability?.failed(`event store unavailable: ${reason}`);
       } finally {
         stop(subscription);
       }

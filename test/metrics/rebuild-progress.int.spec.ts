@@ -39,7 +39,7 @@ describe('rebuild progress in the metrics', () => {
       const readModel = openReadModelDb(join(dir.path, 'read-model.db'));
       const runner = startRunner({ store, db: readModel, projections: bumped, log: silent });
       try {
-        const updates: [readonly string[], number, number][] = [];
+        const updates: [readonly string[], number, number | undefined][] = [];
         const ended: (readonly string[])[] = [];
         const rebuild = rebuildOutdated({
           store,
@@ -51,7 +51,8 @@ describe('rebuild progress in the metrics', () => {
         });
         await rebuild.done;
         expect(updates.length).toBeGreaterThan(0);
-        expect(updates.every(([names, done, total]) => names.join() === 'contacts' && done <= total && total >= position)).toBe(true);
+        // The embedded store's positions count events, so the total is known there.
+        expect(updates.every(([names, done, total]) => names.join() === 'contacts' && total !== undefined && done <= total && total >= position)).toBe(true);
         expect(updates.at(-1)?.[1]).toBe(position);
         expect(ended).toEqual([['contacts']]);
       } finally {

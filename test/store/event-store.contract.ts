@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, EventToAppend, RecordedEvent } from '../../src/store/event-store.js';
 
 /**
- * The behaviour every EventStore adapter must have. Stream names carry a per-run prefix so that the suite can
- * run against a shared, long-lived server (EventStoreDB) as well as a fresh embedded file.
+ * The behaviour every EventStore adapter must have. Stream names carry a per-run prefix, and every read of the
+ * global log starts at the head as it was before the test wrote (never at the start of the log), so that the suite
+ * can run against a shared, long-lived server (EventStoreDB) as well as a fresh embedded file.
  */
 export type ContractTarget = {
   /** Opens the store; called again after `close` to prove durability across restarts. */
@@ -41,6 +42,8 @@ export const describeEventStoreContract = (name: string, target: ContractTarget)
     let streamCounter = 0;
     const newStream = (kind = 'contact') => `${run}_${kind}-${String(++streamCounter).padStart(4, '0')}`;
     const ownStreams = { streamPrefixes: [`${run}_`] };
+    /** Where this test's events begin in the global log: after everything already in it. */
+    const headBeforeTest = async () => right(await store.headPosition());
 
     beforeAll(async () => {
       store = await target.open();
@@ -166,11 +169,12 @@ export const describeEventStoreContract = (name: string, target: ContractTarget)
     it('reads the global log in position order, after a position, filtered by stream prefix and event type', async () => {
       const contacts = newStream('contact');
       const bookings = newStream('booking');
+      const start = await headBeforeTest();
       const a = right(await store.append(contacts, [event('contact.created')], 'any'));
       right(await store.append(bookings, [event('booking.created')], 'any'));
       right(await store.append(contacts, [event('contact.updated')], 'any'));
       const mine: RecordedEvent[] = [];
-      for await (const recorded of store.readAll({ filter: ownStreams })) mine.push(recorded);
+      for await (const recorded of store.readAll({ fromPosition: start, filter: ownStreams })) mine.push(recorded);
       const positions = mine.map((e) => e.position);
       expect([...positions].sort((x, y) => x - y)).toEqual(positions);
       const after: RecordedEvent[] = [];
@@ -183,7 +187,10 @@ export const describeEventStoreContract = (name: string, target: ContractTarget)
       }
       expect(after.map((e) => e.type)).toEqual(['contact.updated']);
       const typed: RecordedEvent[] = [];
-      for await (const recorded of store.readAll({ filter: { ...ownStreams, eventTypes: ['booking.created'] } })) {
+      for await (const recorded of store.readAll({
+        fromPosition: start,
+        filter: { ...ownStreams, eventTypes: ['booking.created'] },
+      })) {
         typed.push(recorded);
       }
       expect(typed.map((e) => e.stream)).toEqual([bookings]);
@@ -191,8 +198,9 @@ export const describeEventStoreContract = (name: string, target: ContractTarget)
 
     it('subscribes with catch-up then live delivery, in global order, without gaps or repeats', async () => {
       const streams = [newStream(), newStream(), newStream()];
+      const start = await headBeforeTest();
       const before = await Promise.all(streams.map((s) => store.append(s, [event(), event()], 'any')));
-      const subscription = store.subscribe({ filter: { streamPrefixes: streams } });
+      const subscription = store.subscribe({ fromPosition: start, filter: { streamPrefixes: streams } });
       try {
         const received = collect(subscription, 12);
         const live = await Promise.all(streams.map((s) => store.append(s, [event(), event()], 'any')));

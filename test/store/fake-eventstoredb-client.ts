@@ -2,13 +2,16 @@ import { PassThrough, Readable } from 'node:stream';
 import {
   BACKWARDS,
   END,
+  MaxAppendSizeExceededError,
   NO_STREAM,
   START,
+  StreamDeletedError,
   StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError,
   type AppendExpectedRevision,
   type AppendResult,
+  type AppendToStreamOptions,
   type EventData,
   type Filter,
   type ReadAllOptions,
@@ -19,14 +22,29 @@ import type { EventStoreDbClient } from '../../src/store/eventstoredb-client.js'
 
 /**
  * An in-memory stand-in for @eventstore/db-client, used to exercise the adapter's own logic where no server exists.
- * It mimics what the adapter relies on in EventStoreDB (KurrentDB source: AllReader, StorageWriterService,
- * ResolvedEvent, request managers), not the whole server:
- * - each event has one log position, reported as commit = prepare (self-committed prepares);
- * - an append answers with the position of its last event; a retry the server recognises as already written
- *   (same ids at the expected revision) succeeds without a position;
+ * It mimics what the adapter relies on in EventStoreDB (server source: KurrentDB 24.10 src/KurrentDB.Core, formerly
+ * EventStore.Core; client source: node_modules/@eventstore/db-client 6.2.1), not the whole server:
+ * - positions are byte offsets in the transaction log: each event has one, reported as commit = prepare
+ *   (self-committed prepares, Core/TransactionLog/LogRecords/PrepareLogRecord.cs), and they grow by the record's
+ *   size, not by one;
+ * - an append answers with the position of its last event. An append at a stale expected revision whose next events
+ *   carry the same ids is an idempotent retry (Core/Services/Storage/ReaderIndex/IndexWriter.cs, CheckCommit:
+ *   IdempotentCommit; documented in "Optimistic concurrency and idempotence", EventStore/documentation): it succeeds
+ *   and answers the original events' revision and position, not new ones;
  * - a mismatched expected revision throws WrongExpectedVersionError, and ANY is refused outright, because the
  *   adapter promises never to send it;
- * - $all reads start at a position inclusively, subscriptions exclusively; the server writes events of its own;
+ * - an append whose events' type + data + metadata exceed MaxAppendSize (1,048,576 bytes by default,
+ *   Core/Services/Transport/Grpc/Streams.Append.cs) throws MaxAppendSizeExceededError (client:
+ *   dist/streams/appendToStream/unpackError.js);
+ * - a tombstoned (hard-deleted) stream throws StreamDeletedError on read and on append (client:
+ *   dist/utils/CommandError.js, ErrorType.STREAM_DELETED; server: ReadStreamResult.StreamDeleted,
+ *   OperationResult.StreamDeleted);
+ * - $all reads start at a position inclusively, subscriptions exclusively; a subscription from a position beyond
+ *   the head delivers no history and goes live, delivering every new event whatever its position
+ *   (Core/Services/Transport/Grpc/Enumerators.AllSubscription.cs: catch-up ends at the head, then live);
+ * - the server writes events of its own ($settings, $stats-*);
+ * - reads are produced one event at a time as the reader pulls them (a gRPC server stream with flow control), and
+ *   `reads` counts what was produced, so tests can measure what a read cost;
  * - `down` makes every call fail as unreachable, `dropSubscriptions` fails the live ones.
  * Passing the contract over it proves the adapter's logic, not EventStoreDB's behaviour.
  */
@@ -39,16 +57,31 @@ type Entry = {
   readonly revision: bigint;
   readonly position: bigint;
   readonly created: Date;
+  readonly bytes: number;
 };
 
 type Live = { readonly stream: PassThrough; readonly accepts: (entry: Entry) => boolean };
+
+/** What the fake produced for readers so far: events and their data + metadata bytes. */
+export type ReadCost = { events: number; bytes: number };
 
 export type FakeEventStoreDbClient = {
   readonly client: EventStoreDbClient;
   down: boolean;
   readonly stored: (stream: string) => readonly Entry[];
   readonly dropSubscriptions: () => void;
+  /** Writes `count` events to a stream directly, as if appended long ago. */
+  readonly seed: (stream: string, count: number) => void;
+  /** Hard-deletes a stream, as `tombstoneStream` does. */
+  readonly tombstone: (stream: string) => void;
+  /** Events (and bytes) produced for stream and $all reads since the fake was made. */
+  readonly reads: ReadCost;
+  /** The options of every append call, in order. */
+  readonly appendOptions: AppendToStreamOptions[];
 };
+
+/** EventStoreDB's default MaxAppendSize. */
+export const MAX_APPEND_SIZE = 1_048_576;
 
 const resolved = (entry: Entry) => ({
   event: {
@@ -67,14 +100,6 @@ const resolved = (entry: Entry) => ({
 
 const unavailable = (): UnavailableError => new UnavailableError(undefined, '14 UNAVAILABLE: fake server is down');
 
-const reading = (items: readonly Entry[] | Error) => {
-  const stream =
-    items instanceof Error
-      ? new Readable({ objectMode: true, read() { this.destroy(items); } })
-      : Readable.from(items.map(resolved));
-  return Object.assign(stream, { cancel: async () => undefined });
-};
-
 const accepts = (filter: Filter | undefined) => (entry: Entry): boolean => {
   if (filter === undefined) return true;
   const subject = filter.filterOn === 'streamName' ? entry.streamId : entry.type;
@@ -85,15 +110,21 @@ const accepts = (filter: Filter | undefined) => (entry: Entry): boolean => {
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+const byteLength = (value: unknown): number => Buffer.byteLength(JSON.stringify(value ?? null));
+
 export const createFakeEventStoreDbClient = (): FakeEventStoreDbClient => {
   const log: Entry[] = [];
   const streams = new Map<string, Entry[]>();
+  const tombstoned = new Set<string>();
   const live = new Set<Live>();
+  const reads: ReadCost = { events: 0, bytes: 0 };
+  const appendOptions: AppendToStreamOptions[] = [];
   let nextPosition = 1_000n;
   let appends = 0;
 
   const record = (streamId: string, id: string, type: string, data: unknown, metadata: unknown): Entry => {
     const events = streams.get(streamId) ?? [];
+    const bytes = byteLength(data) + byteLength(metadata);
     const entry: Entry = {
       streamId,
       id: id.toLowerCase(),
@@ -103,8 +134,9 @@ export const createFakeEventStoreDbClient = (): FakeEventStoreDbClient => {
       revision: BigInt(events.length),
       position: nextPosition,
       created: new Date(),
+      bytes,
     };
-    nextPosition += 100n + BigInt(JSON.stringify(data ?? null).length);
+    nextPosition += 100n + BigInt(bytes);
     events.push(entry);
     streams.set(streamId, events);
     log.push(entry);
@@ -112,26 +144,76 @@ export const createFakeEventStoreDbClient = (): FakeEventStoreDbClient => {
     return entry;
   };
 
+  /** Produces entries lazily, counting each one the reader pulls. */
+  const reading = (items: Iterable<Entry> | Error) => {
+    const stream =
+      items instanceof Error
+        ? new Readable({ objectMode: true, read() { this.destroy(items); } })
+        : Readable.from(
+            (function* () {
+              for (const entry of items) {
+                reads.events += 1;
+                reads.bytes += entry.bytes;
+                yield resolved(entry);
+              }
+            })(),
+          );
+    return Object.assign(stream, { cancel: async () => undefined });
+  };
+
+  function* backwardsFrom(entries: readonly Entry[], top: number, max: number): Generator<Entry> {
+    for (let i = top; i >= 0 && top - i < max; i -= 1) {
+      const entry = entries[i];
+      if (entry !== undefined) yield entry;
+    }
+  }
+
+  /** Index of the first entry at or after `at` in the log (positions grow with the index). */
+  const firstAtOrAfter = (at: bigint): number => {
+    let low = 0;
+    let high = log.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((log[mid]?.position ?? 0n) < at) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+
   record('$settings', crypto.randomUUID(), '$settings', {}, {});
 
   const appendToStream = async (
     streamName: string,
     data: EventData | EventData[],
-    { expectedRevision }: { expectedRevision?: AppendExpectedRevision } = {},
+    options: AppendToStreamOptions & { expectedRevision?: AppendExpectedRevision } = {},
   ): Promise<AppendResult> => {
+    appendOptions.push(options);
+    const { expectedRevision } = options;
     await tick();
     if (fake.down) throw unavailable();
     if (expectedRevision === undefined || expectedRevision === 'any' || expectedRevision === 'stream_exists') {
       throw new Error(`the adapter sent expectedRevision ${String(expectedRevision)} to the server`);
     }
+    if (tombstoned.has(streamName)) throw new StreamDeletedError(undefined, streamName);
     const events = Array.isArray(data) ? data : [data];
+    const size = events.reduce(
+      (total, event) => total + Buffer.byteLength(event.type) + byteLength(event.data) + byteLength(event.metadata),
+      0,
+    );
+    if (size > MAX_APPEND_SIZE) throw new MaxAppendSizeExceededError(undefined, MAX_APPEND_SIZE);
     const existing = streams.get(streamName) ?? [];
     const current = existing.length === 0 ? NO_STREAM : BigInt(existing.length - 1);
     if (expectedRevision !== current) {
       const start = expectedRevision === NO_STREAM ? 0 : Number(expectedRevision) + 1;
-      const retried = events.every((event, i) => existing[start + i]?.id === event.id.toLowerCase());
-      if (retried && start + events.length <= existing.length) {
-        return { success: true, nextExpectedRevision: BigInt(start + events.length - 1), position: undefined };
+      const originals = events.map((event, i) => existing[start + i]);
+      const retried = originals.every((original, i) => original?.id === events[i]?.id.toLowerCase());
+      const last = originals.at(-1);
+      if (retried && last !== undefined) {
+        return {
+          success: true,
+          nextExpectedRevision: last.revision,
+          position: { commit: last.position, prepare: last.position },
+        };
       }
       throw new WrongExpectedVersionError(undefined, { streamName, expected: expectedRevision, current });
     }
@@ -150,13 +232,13 @@ export const createFakeEventStoreDbClient = (): FakeEventStoreDbClient => {
 
   const readStream = (streamName: string, options: ReadStreamOptions = {}) => {
     if (fake.down) return reading(unavailable());
+    if (tombstoned.has(streamName)) return reading(new StreamDeletedError(undefined, streamName));
     const events = streams.get(streamName);
     if (events === undefined) return reading(new StreamNotFoundError(undefined, streamName));
     const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
     const from = options.fromRevision ?? (options.direction === BACKWARDS ? END : START);
     if (options.direction === BACKWARDS) {
-      const top = from === END ? events.length - 1 : Number(from);
-      return reading(events.slice(0, top + 1).reverse().slice(0, max));
+      return reading(backwardsFrom(events, from === END ? events.length - 1 : Number(from), max));
     }
     return reading(events.slice(from === START ? 0 : Number(from)).slice(0, max));
   };
@@ -166,10 +248,16 @@ export const createFakeEventStoreDbClient = (): FakeEventStoreDbClient => {
     const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
     const from = options.fromPosition ?? (options.direction === BACKWARDS ? END : START);
     const at = from === START ? 0n : from === END ? nextPosition : from.commit;
-    if (options.direction === BACKWARDS) {
-      return reading(log.filter((entry) => entry.position < at).reverse().slice(0, max));
-    }
-    return reading(log.filter((entry) => entry.position >= at).slice(0, max));
+    const index = firstAtOrAfter(at);
+    if (options.direction === BACKWARDS) return reading(backwardsFrom(log, index - 1, max));
+    return reading(
+      (function* () {
+        for (let i = index; i < log.length && i - index < max; i += 1) {
+          const entry = log[i];
+          if (entry !== undefined) yield entry;
+        }
+      })(),
+    );
   };
 
   const subscribeToAll = (options: SubscribeToAllOptions = {}) => {
@@ -207,6 +295,16 @@ export const createFakeEventStoreDbClient = (): FakeEventStoreDbClient => {
       for (const subscriber of live) subscriber.stream.destroy(unavailable());
       live.clear();
     },
+    seed: (stream, count) => {
+      for (let i = 0; i < count; i += 1) {
+        record(stream, crypto.randomUUID(), 'seeded', { i }, { seeded: true });
+      }
+    },
+    tombstone: (stream) => {
+      tombstoned.add(stream);
+    },
+    reads,
+    appendOptions,
   };
   return fake;
 };
