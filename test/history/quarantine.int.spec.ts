@@ -142,7 +142,7 @@ describe('quarantine: list and retry', () => {
   it('reports a second retry as a duplicate and stores nothing new', async () => {
     const before = await head();
     const job = await retryAll();
-    expect(job.outcomes).toEqual({ appended: 0, duplicate: 1, still_invalid: 3, unavailable: 0 });
+    expect(job.outcomes).toEqual({ appended: 0, duplicate: 1, still_invalid: 3, stream_deleted: 0, unavailable: 0 });
     expect(await head()).toBe(before);
     const one = (await inject('POST', `/quarantine/retry?event_id=${olderQuarantineRecord(passesNow).id}`)).json();
     expect(one.outcomes).toEqual([expect.objectContaining({ status: 'duplicate', stream: 'contact-601' })]);

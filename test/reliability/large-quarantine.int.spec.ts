@@ -14,7 +14,7 @@ const largeInvalidDelivery = (n: number) =>
     event: 'contact.created',
     delivery_id: `large-${n}`,
     timestamp: '2026-03-04T12:00:00.000000Z',
-    data: { contact: { name: `${n}:${'x'.repeat(MB - 200)}` } },
+    data: { contact: { name: `${n}:${'x'.repeat(1_000_000)}` } },
   });
 
 describe(`a large quarantine (${KEPT} bodies of 1 MB)`, () => {
