@@ -1,9 +1,10 @@
 import type { Booking, BookingStatus } from '../src/events/booking.js';
 import { canonicalJson } from '../src/events/canonical-json.js';
-import type { BookingEvent, DomainEvent } from '../src/events/domain-event.js';
+import type { BookingEvent, ContactForgotten, DomainEvent } from '../src/events/domain-event.js';
 import { entityKey, type EntityId } from '../src/events/entity-id.js';
+import { redactObject } from '../src/events/personal-data.js';
 import type { Timestamp } from '../src/events/timestamp.js';
-import { compareNumbers, compareText, micros } from './last-writer-wins.js';
+import { clockOf, compareClocks, compareNumbers, compareText, latest, micros, type Register } from './last-writer-wins.js';
 import type { Projection } from './projection.js';
 import { viewRow } from './view-row.js';
 
@@ -21,7 +22,11 @@ export type BookingEntry = {
  * depends on the earliest terminal event, which a late delivery can move earlier, so the view is derived from the
  * whole set rather than accumulated.
  */
-export type BookingState = { readonly events: readonly BookingEntry[] };
+export type BookingState = {
+  readonly events: readonly BookingEntry[];
+  /** The erasure of the booking's contact: the title, notes and unknown fields of every entry up to it are erased. */
+  readonly forgotten?: Register | null;
+};
 
 export type BookingAnomaly = {
   readonly event: string;
@@ -67,14 +72,32 @@ const compareEntries = (a: BookingEntry, b: BookingEntry): number =>
   compareText(a.eventId, b.eventId) ||
   compareText(canonicalJson(a), canonicalJson(b));
 
+const isForgotten = (event: DomainEvent): event is ContactForgotten => event.type === 'contact.forgotten';
+
+/** The entry as an erasure leaves it: what it said about the booking itself, without its personal data. */
+const erasedEntry = (entry: BookingEntry, until: Register | null | undefined): BookingEntry => {
+  if (until == null || compareClocks(entry, until) > 0) return entry;
+  const booking = redactObject('booking', entry.booking) as Booking;
+  return canonicalJson(booking) === canonicalJson(entry.booking) ? entry : { ...entry, booking };
+};
+
+const forget = (state: BookingState, until: Register): BookingState => {
+  const forgotten = latest(state.forgotten, until);
+  const events = state.events.map((entry) => erasedEntry(entry, forgotten));
+  const same = forgotten === state.forgotten && events.every((entry, index) => entry === state.events[index]);
+  return same ? state : { events: events.sort(compareEntries), forgotten };
+};
+
 /** One entry per event id; of two copies with different business times (envelope fallback), the later stays. */
-const evolve: BookingsProjection['evolve'] = (state, { id, event }) => {
+const evolve: BookingsProjection['evolve'] = (state, projected) => {
+  const { id, event } = projected;
+  if (isForgotten(event)) return forget(state, { ...clockOf(projected), value: null });
   if (!isBookingEvent(event)) return state;
   const { type, occurred_at, data } = event;
-  const entry: BookingEntry = { eventId: id, type, micros: micros(occurred_at), occurred_at, booking: data.booking };
+  const entry = erasedEntry({ eventId: id, type, micros: micros(occurred_at), occurred_at, booking: data.booking }, state.forgotten);
   const twin = state.events.find((other) => other.eventId === id);
   if (twin !== undefined && compareEntries(entry, twin) <= 0) return state;
-  return { events: [...state.events.filter((other) => other !== twin), entry].sort(compareEntries) };
+  return { ...state, events: [...state.events.filter((other) => other !== twin), entry].sort(compareEntries) };
 };
 
 /** What one event says about the booking; a null contact_id means "not said" (the parser fills it so). */
@@ -130,8 +153,11 @@ type BookingsProjection = Projection<BookingState, BookingView>;
 export const bookingsProjection: BookingsProjection = {
   name: 'bookings',
   version: 2,
-  handles: ['booking.created', 'booking.updated', 'booking.cancelled', 'booking.completed'],
-  keysOf: (event) => (isBookingEvent(event) ? [entityKey(event.data.booking.id)] : []),
+  handles: ['booking.created', 'booking.updated', 'booking.cancelled', 'booking.completed', 'contact.forgotten'],
+  keysOf: (event) => {
+    if (isForgotten(event)) return event.data.bookings.map(entityKey);
+    return isBookingEvent(event) ? [entityKey(event.data.booking.id)] : [];
+  },
   initial: () => ({ events: [] }),
   evolve,
   view,

@@ -1,8 +1,9 @@
 import type { Contact } from '../src/events/contact.js';
 import { EVENT_TYPES, type DomainEvent } from '../src/events/domain-event.js';
+import { isPersonalField, redactObject } from '../src/events/personal-data.js';
 import { entityKey, type EntityId } from '../src/events/entity-id.js';
 import type { Timestamp } from '../src/events/timestamp.js';
-import { clockOf, earliest, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
+import { clockOf, covers, earliest, eraseUntil, latest, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
 import type { Projection } from './projection.js';
 import { revise } from './revise.js';
 import { viewRow } from './view-row.js';
@@ -20,7 +21,11 @@ export type ContactState = {
   readonly embedded: Registers;
   /** The tombstone: the earliest deletion, its value the business time as received. Permanent. */
   readonly deleted: Register | null;
+  /** The latest erasure (its value: when, why, which); every personal field written up to it is erased. */
+  readonly forgotten?: Register | null;
 };
+
+export type Forgotten = { readonly at: Timestamp; readonly reason: string; readonly erasure_id: string };
 
 export type ContactView = {
   readonly id: EntityId;
@@ -37,6 +42,8 @@ export type ContactView = {
   readonly deleted: boolean;
   /** No contact.created seen (yet). */
   readonly partial: boolean;
+  /** Present once the contact was forgotten (its personal fields then read as redacted). */
+  readonly forgotten?: Forgotten;
   readonly [extra: string]: unknown;
 };
 
@@ -51,16 +58,37 @@ const contactOf = (event: DomainEvent): Contact | undefined => (event.type === '
 
 const initial = (): ContactState => ({ created: false, changed: {}, deletion: {}, embedded: {}, deleted: null });
 
+const personal = (field: string) => isPersonalField('contact', field);
+
+/** Whatever the order, a personal field written before the erasure reads as erased. */
+const erased = (state: ContactState): ContactState => {
+  const until = state.forgotten;
+  if (until == null) return state;
+  return revise(state, {
+    changed: eraseUntil(state.changed, personal, until),
+    deletion: eraseUntil(state.deletion, personal, until),
+    embedded: eraseUntil(state.embedded, personal, until),
+  });
+};
+
+const evolve: ContactsProjection['evolve'] = (state, projected) => erased(evolveFields(state, projected));
+
 /**
  * A contact.updated dated after the deletion is still recorded (its fields show), but nothing resurrects a
  * deleted contact: the tombstone only ever moves to an earlier deletion.
  */
-const evolve: ContactsProjection['evolve'] = (state, projected) => {
+const evolveFields: ContactsProjection['evolve'] = (state, projected) => {
   const { event } = projected;
   const clock = clockOf(projected);
-  const contact = contactOf(event);
-  if (contact === undefined) return state;
+  const said = contactOf(event);
+  if (said === undefined) return state;
+  // Erased before it is compared with what is there, so that the outcome does not depend on the order.
+  const contact = covers(state.forgotten, clock) ? (redactObject('contact', said) as Contact) : said;
   switch (event.type) {
+    case 'contact.forgotten': {
+      const { forgotten_at: at, reason, erasure_id } = event.data;
+      return revise(state, { forgotten: latest(state.forgotten, { ...clock, value: { at, reason, erasure_id } }) });
+    }
     case 'contact.created':
     case 'contact.updated': {
       // updated_at is the business time of the latest change; a creation is the first change.
@@ -84,7 +112,8 @@ const view = (state: ContactState): ContactView | null => {
   if (!Object.hasOwn(values, 'id')) return null;
   const row = viewRow(FIELDS, { ...values, deleted_at: state.deleted?.value ?? null });
   // Values come from schema-validated payloads, field by field.
-  return { ...row, deleted: state.deleted !== null, partial: !state.created } as ContactView;
+  const forgotten = state.forgotten == null ? {} : { forgotten: state.forgotten.value };
+  return { ...row, deleted: state.deleted !== null, partial: !state.created, ...forgotten } as ContactView;
 };
 
 type ContactsProjection = Projection<ContactState, ContactView>;

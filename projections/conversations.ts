@@ -1,14 +1,19 @@
-import type { DomainEvent, MessageEvent } from '../src/events/domain-event.js';
+import type { ContactForgotten, DomainEvent, MessageEvent } from '../src/events/domain-event.js';
 import { entityKey, type EntityId } from '../src/events/entity-id.js';
+import { isPersonalField, redactObject } from '../src/events/personal-data.js';
 import type { Timestamp } from '../src/events/timestamp.js';
 import {
   clockOf,
   compareNumbers,
+  covers,
+  eraseUntil,
+  latest,
   compareText,
   micros,
   registerOf,
   valuesOf,
   writeFields,
+  type Register,
   type Registers,
 } from './last-writer-wins.js';
 import type { Projection } from './projection.js';
@@ -22,6 +27,8 @@ export type ConversationState = {
   /** The contact id as received, under `id`. */
   readonly contact: Registers;
   readonly messages: { readonly [messageKey: string]: Registers };
+  /** The contact's erasure: every message field it covers reads as erased. */
+  readonly forgotten?: Register | null;
 };
 
 export type MessageView = {
@@ -52,20 +59,37 @@ const DIRECTION = { 'message.received': 'inbound', 'message.sent': 'outbound' } 
 
 const isMessageEvent = (event: DomainEvent): event is MessageEvent => Object.hasOwn(DIRECTION, event.type);
 
+const isForgotten = (event: DomainEvent): event is ContactForgotten => event.type === 'contact.forgotten';
+
+const personal = (field: string) => isPersonalField('message', field);
+
+const forget = (state: ConversationState, until: Register): ConversationState => {
+  const forgotten = latest(state.forgotten, until);
+  let messages = state.messages;
+  for (const [key, fields] of Object.entries(state.messages)) {
+    const erased = eraseUntil(fields, personal, forgotten);
+    if (erased !== fields) messages = { ...messages, [key]: erased };
+  }
+  return forgotten === state.forgotten && messages === state.messages ? state : { ...state, messages, forgotten };
+};
+
 /** Without its own sent_at, a message is dated by its event's business time (the envelope's), like any event. */
 const evolve: ConversationsProjection['evolve'] = (state, projected) => {
   const { event } = projected;
-  if (!isMessageEvent(event)) return state;
   const clock = clockOf(projected);
+  if (isForgotten(event)) return forget(state, { ...clock, value: null });
+  if (!isMessageEvent(event)) return state;
   const { message, contact } = event.data;
   const key = entityKey(message.id);
   const current = Object.hasOwn(state.messages, key) ? (state.messages[key] ?? {}) : {};
   const direction = message.direction ?? DIRECTION[event.type];
-  const written = writeFields(current, { ...message, direction, sent_at: message.sent_at ?? event.occurred_at }, clock);
+  const said = { ...message, direction, sent_at: message.sent_at ?? event.occurred_at };
+  // Erased before it is compared with what is there, so that the outcome does not depend on the order.
+  const written = writeFields(current, covers(state.forgotten, clock) ? (redactObject('message', said) as typeof said) : said, clock);
   const contactFields = writeFields(state.contact, { id: contact.id }, clock);
   if (written === current && contactFields === state.contact) return state;
   const messages = written === current ? state.messages : { ...state.messages, [key]: written };
-  return { contact: contactFields, messages };
+  return { ...state, contact: contactFields, messages };
 };
 
 const view = ({ contact, messages }: ConversationState): ConversationView | null => {
@@ -91,8 +115,8 @@ type ConversationsProjection = Projection<ConversationState, ConversationView>;
 export const conversationsProjection: ConversationsProjection = {
   name: 'conversations',
   version: 2,
-  handles: ['message.received', 'message.sent'],
-  keysOf: (event) => (isMessageEvent(event) ? [entityKey(event.data.contact.id)] : []),
+  handles: ['message.received', 'message.sent', 'contact.forgotten'],
+  keysOf: (event) => (isMessageEvent(event) || isForgotten(event) ? [entityKey(event.data.contact.id)] : []),
   initial: () => ({ contact: {}, messages: {} }),
   evolve,
   view,

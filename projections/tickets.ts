@@ -1,12 +1,17 @@
-import type { DomainEvent, TicketCreated } from '../src/events/domain-event.js';
+import type { ContactForgotten, DomainEvent, TicketCreated } from '../src/events/domain-event.js';
 import { entityKey, type EntityId } from '../src/events/entity-id.js';
+import { isPersonalField, redactObject } from '../src/events/personal-data.js';
 import type { Timestamp } from '../src/events/timestamp.js';
-import { clockOf, valuesOf, writeFields, type Registers } from './last-writer-wins.js';
+import { clockOf, covers, eraseUntil, latest, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
 import type { Projection } from './projection.js';
 import { viewRow } from './view-row.js';
 
 /** Last writer wins per field: only ticket.created exists today, but a retry or a re-sent ticket must still converge. */
-export type TicketState = { readonly fields: Registers };
+export type TicketState = {
+  readonly fields: Registers;
+  /** The erasure of the ticket's contact: every personal field written up to it reads as erased. */
+  readonly forgotten?: Register | null;
+};
 
 export type TicketView = {
   readonly id: EntityId;
@@ -28,10 +33,23 @@ const fieldsOf = ({ data: { ticket }, occurred_at }: TicketCreated): Record<stri
   return { ...fields, ...(contact_id === null ? {} : { contact_id }), created_at: ticket.created_at ?? occurred_at };
 };
 
+const isForgotten = (event: DomainEvent): event is ContactForgotten => event.type === 'contact.forgotten';
+
+const personal = (field: string) => isPersonalField('ticket', field);
+
 const evolve: TicketsProjection['evolve'] = (state, projected) => {
-  if (!isTicketEvent(projected.event)) return state;
-  const fields = writeFields(state.fields, fieldsOf(projected.event), clockOf(projected));
-  return fields === state.fields ? state : { fields };
+  const { event } = projected;
+  if (isForgotten(event)) {
+    const forgotten = latest(state.forgotten, { ...clockOf(projected), value: null });
+    const fields = eraseUntil(state.fields, personal, forgotten);
+    return forgotten === state.forgotten && fields === state.fields ? state : { fields, forgotten };
+  }
+  if (!isTicketEvent(event)) return state;
+  const clock = clockOf(projected);
+  const said = fieldsOf(event);
+  // Erased before it is compared with what is there, so that the outcome does not depend on the order.
+  const fields = writeFields(state.fields, covers(state.forgotten, clock) ? (redactObject('ticket', said) as typeof said) : said, clock);
+  return fields === state.fields ? state : { ...state, fields };
 };
 
 const view = ({ fields }: TicketState): TicketView | null =>
@@ -42,8 +60,11 @@ type TicketsProjection = Projection<TicketState, TicketView>;
 export const ticketsProjection: TicketsProjection = {
   name: 'tickets',
   version: 2,
-  handles: ['ticket.created'],
-  keysOf: (event) => (isTicketEvent(event) ? [entityKey(event.data.ticket.id)] : []),
+  handles: ['ticket.created', 'contact.forgotten'],
+  keysOf: (event) => {
+    if (isForgotten(event)) return event.data.tickets.map(entityKey);
+    return isTicketEvent(event) ? [entityKey(event.data.ticket.id)] : [];
+  },
   initial: () => ({ fields: {} }),
   evolve,
   view,

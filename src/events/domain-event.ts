@@ -1,12 +1,13 @@
 import type { BookingEventData } from './booking.js';
 import type { ContactEventData } from './contact.js';
+import type { ContactForgottenData } from './contact-forgotten.js';
 import type { MessageEventData } from './message.js';
 import type { PingEventData } from './ping.js';
 import type { TicketEventData } from './ticket.js';
 import type { Timestamp } from './timestamp.js';
 
 /** Every event name the provider documents. */
-export const EVENT_TYPES = [
+export const PROVIDER_EVENT_TYPES = [
   'contact.created',
   'contact.updated',
   'contact.deleted',
@@ -19,9 +20,15 @@ export const EVENT_TYPES = [
   'ticket.created',
   'ping',
 ] as const;
+
+/** Every event the projections read: the provider's, and the engine's own (an erasure's contact.forgotten). */
+export const EVENT_TYPES = [...PROVIDER_EVENT_TYPES, 'contact.forgotten'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const isEventType = (name: string): name is EventType => (EVENT_TYPES as readonly string[]).includes(name);
+
+/** Only these are accepted from a webhook: nobody outside can send an engine event. */
+export const isProviderEventType = (name: string): name is EventType => (PROVIDER_EVENT_TYPES as readonly string[]).includes(name);
 
 type Event<T extends EventType, D> = {
   readonly type: T;
@@ -41,6 +48,7 @@ export type BookingCancelled = Event<'booking.cancelled', BookingEventData>;
 export type BookingCompleted = Event<'booking.completed', BookingEventData>;
 export type TicketCreated = Event<'ticket.created', TicketEventData>;
 export type Ping = Event<'ping', PingEventData>;
+export type ContactForgotten = Event<'contact.forgotten', ContactForgottenData>;
 
 /** The canonical form of a delivery, whatever format it arrived in. */
 export type DomainEvent =
@@ -54,7 +62,8 @@ export type DomainEvent =
   | BookingCancelled
   | BookingCompleted
   | TicketCreated
-  | Ping;
+  | Ping
+  | ContactForgotten;
 
 export type ContactEvent = ContactCreated | ContactUpdated | ContactDeleted;
 export type MessageEvent = MessageReceived | MessageSent;

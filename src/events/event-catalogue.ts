@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { BookingEventData, FlatBookingEventData } from './booking.js';
 import { ContactEventData, FlatContactEventData } from './contact.js';
+import { ContactForgottenData } from './contact-forgotten.js';
 import type { DomainEvent, EventType } from './domain-event.js';
 import { entityKey } from './entity-id.js';
 import { flatMessageEventData, MessageEventData } from './message.js';
@@ -60,6 +61,14 @@ export const eventCatalogue: { readonly [T in EventType]: EventDefinition<T> } =
     flat: FlatTicketEventData,
     stream: (data) => `ticket-${entityKey(data.ticket.id)}`,
     businessTime: (data) => data.ticket.created_at,
+  },
+  // Written by the engine in one format only.
+  'contact.forgotten': {
+    nestedKey: 'contact',
+    nested: ContactForgottenData,
+    flat: ContactForgottenData,
+    stream: (data) => `contact-${entityKey(data.contact.id)}`,
+    businessTime: (data) => data.forgotten_at,
   },
   ping: {
     nestedKey: 'message',

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalJson } from './canonical-json.js';
-import { isEventType, type DomainEvent, type PayloadFormat } from './domain-event.js';
+import { isProviderEventType, type DomainEvent, type PayloadFormat } from './domain-event.js';
 import { Envelope } from './envelope.js';
 import { eventDataError, singleIssue, type DataIssue } from './event-data-error.js';
 import { contentEventId, pingEventId, quarantineEventId } from './event-id.js';
@@ -149,7 +149,7 @@ export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, Rout
   }
   const { event: name, delivery_id: deliveryId, timestamp, data } = envelope.data;
   const envelopeFacts = { deliveryId, envelopeTimestamp: timestamp };
-  if (!isEventType(name)) {
+  if (!isProviderEventType(name)) {
     return E.right({
       outcome: 'unrecognized',
       facts: envelopeFacts,

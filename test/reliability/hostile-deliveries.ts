@@ -5,7 +5,7 @@
  * router is "almost right", where bugs hide. Each case says what the answer must be when that is certain.
  */
 import fc from 'fast-check';
-import { EVENT_TYPES } from '../../src/events/domain-event.js';
+import { PROVIDER_EVENT_TYPES as EVENT_TYPES } from '../../src/events/domain-event.js';
 import { anyDelivery, type Delivery } from '../support/event-arbitraries.js';
 
 /** What the answer to a case must be, when the case alone decides it (else only the general invariants hold). */

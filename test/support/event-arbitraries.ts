@@ -169,6 +169,25 @@ export const ticketDelivery: fc.Arbitrary<Delivery> = fc.oneof(
   delivery('ticket.created', ticket),
 );
 
+/**
+ * An erasure's contact.forgotten (the engine writes it, no webhook can), dated among the other events so that it
+ * covers some writes and not others, naming bookings and tickets that may or may not be the contact's.
+ */
+export const forgetDelivery: fc.Arbitrary<Delivery> = delivery(
+  'contact.forgotten',
+  fc.record(
+    {
+      contact: fc.record({ id: contactId }, { noNullPrototype: true }),
+      erasure_id: fc.constantFrom('erasure-a', 'erasure-b'),
+      reason: fc.constantFrom('GDPR art. 17 request'),
+      forgotten_at: fc.constantFrom(...PAYLOAD_TIMES),
+      bookings: fc.subarray<EntityId>([101, 102]),
+      tickets: fc.subarray<EntityId>([55, 56]),
+    },
+    { noNullPrototype: true },
+  ),
+);
+
 export const pingDelivery: fc.Arbitrary<Delivery> = delivery('ping', fc.constant({ message: 'This is a test event.' }));
 
 /** Any documented event. */
