@@ -1,5 +1,5 @@
 import { canonicalJson } from '../src/events/canonical-json.js';
-import type { ContactEvent, DomainEvent } from '../src/events/domain-event.js';
+import type { ContactEvent, ContactForgotten, DomainEvent } from '../src/events/domain-event.js';
 import type { Timestamp } from '../src/events/timestamp.js';
 import { contactsProjection, type ContactView } from './contacts.js';
 import { clockOf, compareClocks } from './last-writer-wins.js';
@@ -11,7 +11,7 @@ export type AuditedEvent = ProjectedEvent & { readonly received_at: string | nul
 export type FieldChange = { readonly field: string; readonly from: unknown; readonly to: unknown };
 
 export type AuditEntry = {
-  readonly event: ContactEvent['type'];
+  readonly event: ContactEvent['type'] | 'contact.forgotten';
   readonly event_id: string;
   readonly occurred_at: Timestamp;
   readonly received_at: string | null;
@@ -19,9 +19,10 @@ export type AuditEntry = {
   readonly changes: FieldChange[];
 };
 
-type AuditedContactEvent = AuditedEvent & { readonly event: ContactEvent };
+type AuditedContactEvent = AuditedEvent & { readonly event: ContactEvent | ContactForgotten };
 
-const CONTACT_EVENTS: ReadonlySet<DomainEvent['type']> = new Set(['contact.created', 'contact.updated', 'contact.deleted']);
+/** The contact's own stream: the provider's events, and an erasure's contact.forgotten. */
+const CONTACT_EVENTS: ReadonlySet<DomainEvent['type']> = new Set(['contact.created', 'contact.updated', 'contact.deleted', 'contact.forgotten']);
 
 const isContactEvent = (audited: AuditedEvent): audited is AuditedContactEvent => CONTACT_EVENTS.has(audited.event.type);
 

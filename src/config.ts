@@ -79,6 +79,8 @@ export const Config = z
     MAX_CONNECTIONS: positiveInt(1024),
     MIN_POSITION_WAIT_MS: positiveInt(2000),
     STALL_AFTER_MS: positiveInt(30_000),
+    // Off by default: an erasure ends the audit trail of the contact's values.
+    ERASE_ON_CONTACT_DELETED: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, context) => {

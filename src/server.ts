@@ -3,14 +3,18 @@ import type { FastifyInstance } from 'fastify';
 import type { StoredProjection } from '../projections/projection.js';
 import { projections as registeredProjections } from '../projections/registry.js';
 import { readModelPath, type Config } from './config.js';
+import { erasureQueue, type ErasureQueue } from './erasure/erasure-queue.js';
+import { forgottenContacts } from './erasure/forgotten-contacts.js';
 import { buildApp, createLogger } from './http/app.js';
+import { registerErasureRoutes } from './http/erasure-routes.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { registerHistoryRoutes } from './http/history-routes.js';
 import { registerMetricsRoute } from './http/metrics-route.js';
 import { registerQuarantineRoutes } from './http/quarantine-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
 import { registerReadyRoute } from './http/ready-route.js';
-import { acceptDelivery } from './intake/accept-delivery.js';
+import { acceptDelivery, type IncomingDelivery } from './intake/accept-delivery.js';
+import type { IntakeOutcome } from './intake/intake-outcome.js';
 import { webhookSecrets } from './intake/signature.js';
 import { observeStore } from './metrics/observed-store.js';
 import { serviceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
@@ -111,12 +115,24 @@ export const composeService = async (
     projections: async () => E.getOrElseW(() => ({ projections: [] }))(await standing()).projections,
     quarantineSize: async () => E.getOrElseW(() => undefined)(await quarantineSize(store)),
   });
+  const forgotten = forgottenContacts(store);
+  const erasure = {
+    store,
+    now,
+    readModel,
+    onForgotten: forgotten.add,
+    applied: (position: number) => runner.waitFor(position, ERASURE_APPLY_WAIT_MS),
+  };
+  const erasures = erasureQueue(erasure, logger.child({ component: 'erasure' }));
   const secrets = config.WEBHOOK_SECRET === undefined ? undefined : webhookSecrets(config.WEBHOOK_SECRET);
   if (secrets !== undefined) logger.info({ fingerprints: secrets.map((s) => s.fingerprint) }, 'webhook secrets accepted');
   const quarantineRetries = retryJobs({ store, now, onError: (error) => logger.error({ err: error }, 'quarantine retry job failed') });
   try {
     const app = await buildApp({
-      accept: acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified }),
+      accept: eraseOnDeletion(
+        acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified, forgotten }),
+        config.ERASE_ON_CONTACT_DELETED ? erasures : undefined,
+      ),
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxInflightIntake: config.MAX_INFLIGHT_INTAKE,
       signedDeliveries: config.WEBHOOK_SECRET !== undefined,
@@ -136,6 +152,8 @@ export const composeService = async (
           registerQueryRoutes(instance, { queries: readModelQueries(readModel), runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS, store }),
         (instance) => registerHistoryRoutes(instance, { store }),
         (instance) => registerQuarantineRoutes(instance, { store, now, jobs: quarantineRetries }),
+        // Forgetting is never open to anonymous callers.
+        ...(config.API_TOKEN === undefined ? [] : [(instance: FastifyInstance) => registerErasureRoutes(instance, erasure)]),
       ],
     });
     return {
@@ -156,6 +174,7 @@ export const composeService = async (
         }
         await quarantineRetries.stop();
         await laterClaim?.stop();
+        await erasures.drain();
         await startupRebuild.stop();
         await runner.stop();
         await store.close();
@@ -171,6 +190,20 @@ export const composeService = async (
     throw error;
   }
 };
+
+/** How long an erasure waits for the runner to apply the forget before purging the read model's file. */
+const ERASURE_APPLY_WAIT_MS = 30_000;
+
+/** ERASE_ON_CONTACT_DELETED: a contact.deleted from SkyLight queues the contact's erasure once it is stored. */
+const eraseOnDeletion =
+  (accept: (delivery: IncomingDelivery) => Promise<IntakeOutcome>, erasures: ErasureQueue | undefined) =>
+  async (delivery: IncomingDelivery): Promise<IntakeOutcome> => {
+    const outcome = await accept(delivery);
+    if (erasures !== undefined && outcome.status === 'appended' && outcome.event === 'contact.deleted') {
+      erasures.enqueue(outcome.stream.slice('contact-'.length), 'contact.deleted received from SkyLight (ERASE_ON_CONTACT_DELETED)');
+    }
+    return outcome;
+  };
 
 export type RunningServer = Service & { readonly url: string };
 

@@ -23,6 +23,10 @@ export const ContactView = z
     deleted_at: ts,
     deleted: z.boolean(),
     partial: z.boolean().describe('no contact.created seen: known only from other events'),
+    forgotten: z
+      .object({ at: Timestamp, reason: z.string(), erasure_id: z.string() })
+      .optional()
+      .describe('present once the contact was forgotten: its personal fields read "[redacted]"'),
   })
   .meta({ id: 'Contact' });
 
@@ -100,7 +104,7 @@ export const FieldChange = z.object({ field: z.string(), from: z.unknown(), to: 
 
 export const AuditEntry = z
   .object({
-    event: z.enum(['contact.created', 'contact.updated', 'contact.deleted']),
+    event: z.enum(['contact.created', 'contact.updated', 'contact.deleted', 'contact.forgotten']),
     event_id: z.string(),
     occurred_at: Timestamp,
     received_at: z.string().nullable(),

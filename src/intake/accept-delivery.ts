@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import type { ForgottenContacts } from '../erasure/forgotten-contacts.js';
 import { routeDelivery } from '../events/route-delivery.js';
 import type { EventStore } from '../store/event-store.js';
 import { appendDelivery } from './append-delivery.js';
@@ -14,6 +15,8 @@ export type IntakeDeps = {
   readonly now: () => Date;
   /** Told the fingerprint of the secret that verified each delivery. */
   readonly onVerified?: ((fingerprint: string) => void) | undefined;
+  /** Deliveries about forgotten contacts are stored redacted. */
+  readonly forgotten?: ForgottenContacts | undefined;
 };
 
 export type IncomingDelivery = {
@@ -48,5 +51,8 @@ export const acceptDelivery =
       headers: skylightHeaders(incoming.headers),
       channel: incoming.channel,
     });
-    return appendDelivery(deps.store, fitToStore(routed, metadata, incoming.body), metadata);
+    const fitted = fitToStore(routed, metadata, incoming.body);
+    if (deps.forgotten === undefined) return appendDelivery(deps.store, fitted, metadata);
+    const redacted = await deps.forgotten.redact(fitted, metadata);
+    return appendDelivery(deps.store, redacted.routed, redacted.metadata);
   };

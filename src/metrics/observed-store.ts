@@ -51,6 +51,8 @@ export const observeStore = (store: EventStore, metrics: ServiceMetrics): Observ
     },
     headPosition: async () => counted('head_position', await store.headPosition()),
     probeWrites: async (bytes) => counted('probe_writes', await store.probeWrites(bytes)),
+    rewriteEvents: async (stream, rewrites) => counted('rewrite_events', await store.rewriteEvents(stream, rewrites)),
+    purgeRewritten: async () => counted('purge_rewritten', await store.purgeRewritten()),
     close: () => store.close(),
   };
   return {

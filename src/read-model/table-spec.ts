@@ -1,3 +1,4 @@
+import { REDACTED } from '../events/personal-data.js';
 import { toMicros, type Timestamp } from '../events/timestamp.js';
 
 /** Columns a read-model table keeps beside the JSON view, so that list filters use indexes. */
@@ -21,7 +22,8 @@ const contacts: TableSpec = {
     type: text(view['type']),
     blacklisted: flag(view['blacklisted']),
     deleted: flag(view['deleted']) ?? 0,
-    search: [view['name'], view['email'], view['phone']].filter((v) => typeof v === 'string').join('\n').toLowerCase(),
+    // An erased value is not something to find a contact by.
+    search: [view['name'], view['email'], view['phone']].filter((v) => typeof v === 'string' && v !== REDACTED).join('\n').toLowerCase(),
   }),
 };
 

@@ -77,6 +77,9 @@ export type SubscribeOptions = {
   readonly filter?: EventFilter;
 };
 
+/** New data and metadata for a stored event, found by its stream and id (an erasure's rewrite). */
+export type EventRewrite = { readonly id: string; readonly data: unknown; readonly metadata: JsonObject };
+
 /** The event store port. Both adapters (embedded SQLite, EventStoreDB) pass the same contract suite. */
 export type EventStore = {
   readonly kind: 'sqlite' | 'eventstoredb';
@@ -96,5 +99,17 @@ export type EventStore = {
    * small writes only is not taken for recovered), EventStoreDB answers a read from its leader.
    */
   probeWrites(bytes?: number): Promise<Either<EventStoreError, void>>;
+  /**
+   * Erasure: replaces the data and metadata of the given events of one stream, all or none. The embedded store does
+   * it in place (id, type, revision, position and recorded time stay); EventStoreDB, where events cannot change,
+   * appends redacted copies (same ids, new revisions and positions) and truncates the stream before them. Returns
+   * how many events were rewritten.
+   */
+  rewriteEvents(stream: string, rewrites: readonly EventRewrite[]): Promise<Either<EventStoreError, number>>;
+  /**
+   * Makes what rewrites replaced unrecoverable from the store's files: the embedded store zeroes freed content,
+   * checkpoints and truncates its WAL and vacuums; EventStoreDB's bytes go at its next scavenge (see the README).
+   */
+  purgeRewritten(): Promise<Either<EventStoreError, void>>;
   close(): Promise<void>;
 };

@@ -11,7 +11,7 @@ import { storeUnavailable, type EventStoreError } from './event-store-error.js';
 /** The part of the EventStoreDB client the adapter uses (a test double can stand in for it). */
 export type EventStoreDbClient = Pick<
   EventStoreDBClient,
-  'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'
+  'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'setStreamMetadata' | 'dispose'
 >;
 
 export const ignore = (): void => undefined;

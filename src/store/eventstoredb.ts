@@ -22,6 +22,7 @@ import {
 } from './event-store.js';
 import { appendDeduplicated, type AppendSettings } from './eventstoredb-append.js';
 import { openIdIndex, type IdIndex } from './eventstoredb-id-index.js';
+import { rewriteByCopy } from './eventstoredb-rewrite.js';
 import {
   ignore,
   readWithDeadline,
@@ -245,6 +246,20 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
         await collect(readWithDeadline(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }), settings.deadlineMs));
         return E.right(undefined);
       });
+    },
+    rewriteEvents: (stream, rewrites) => {
+      assertOpen();
+      return oneAtATime(stream, () =>
+        answer(async () => {
+          const read = await readStream(stream);
+          return E.isLeft(read) ? read : rewriteByCopy(client, settings, stream, read.right, rewrites);
+        }),
+      );
+    },
+    // The server's files keep the truncated originals until a scavenge, which an operator starts (see the README).
+    purgeRewritten: async () => {
+      assertOpen();
+      return E.right(undefined);
     },
     close: async () => {
       if (closed) return;

@@ -5,6 +5,7 @@ import type {
   AppendResult,
   EventFilter,
   EventStore,
+  EventRewrite,
   EventToAppend,
   ExpectedRevision,
   JsonObject,
@@ -126,6 +127,8 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
   db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 2000');
   db.pragma('wal_autocheckpoint = 10000');
+  // Freed content is zeroed, so an erasure's rewrite leaves no copy of what it replaced in the file's free space.
+  db.pragma('secure_delete = ON');
   db.exec(SCHEMA);
   const pageSize = options.pageSize ?? 1000;
   const pollIntervalMs = options.pollIntervalMs ?? 100;
@@ -147,6 +150,9 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     ),
     backwards: db.prepare<[string, number, number], EventRow>(
       'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+    ),
+    rewrite: db.prepare<{ stream: string; id: string; data: string; metadata: string }>(
+      'UPDATE events SET data = @data, metadata = @metadata WHERE stream = @stream AND id = @id',
     ),
   };
   const pageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
@@ -259,6 +265,47 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     }
   };
 
+  // One transaction per stream: each event is either as it was or rewritten, never half of either.
+  const rewriteEvents = async (stream: string, rewrites: readonly EventRewrite[]): Promise<E.Either<EventStoreError, number>> => {
+    if (closed) return E.left(storeUnavailable('store closed'));
+    try {
+      const changed = db.transaction(() =>
+        rewrites.reduce(
+          (sum, rewrite) =>
+            sum +
+            statements.rewrite.run({ stream, id: rewrite.id, data: JSON.stringify(rewrite.data), metadata: JSON.stringify(rewrite.metadata) }).changes,
+          0,
+        ),
+      ).immediate();
+      return E.right(changed);
+    } catch (error) {
+      const reason = unavailableReason(error);
+      if (reason === undefined) throw error;
+      return E.left(storeUnavailable(reason));
+    }
+  };
+
+  /**
+   * secure_delete zeroes the content a rewrite freed inside pages; the truncating checkpoint moves the WAL's page
+   * images (old versions of the rewritten rows among them) into the file and empties the WAL file to 0 bytes;
+   * VACUUM rebuilds the file without free pages, and a second checkpoint truncates the WAL it went through.
+   */
+  const purgeRewritten = async (): Promise<E.Either<EventStoreError, void>> => {
+    if (closed) return E.left(storeUnavailable('store closed'));
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.exec('VACUUM');
+      const [checkpoint] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      // Another connection (a reader, another process) kept the WAL from being emptied: the bytes are still there.
+      if (checkpoint !== undefined && checkpoint.busy !== 0) return E.left(storeUnavailable('SQLITE_BUSY: the WAL is in use; run the forget again'));
+      return E.right(undefined);
+    } catch (error) {
+      const reason = unavailableReason(error);
+      if (reason === undefined) throw error;
+      return E.left(storeUnavailable(reason));
+    }
+  };
+
   const readAll = async function* (options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
     let after = options.fromPosition ?? START;
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
@@ -351,6 +398,8 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
       }
     },
     probeWrites,
+    rewriteEvents,
+    purgeRewritten,
     close: async () => {
       if (closed) return;
       if (queue.length > 0) flush();

@@ -1,0 +1,24 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { purgeReadModel } from '../read-model/purge-read-model.js';
+import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { EventStoreError } from '../store/event-store-error.js';
+import { forgetContact, type ForgetDeps, type ForgetOutcome } from './forget-contact.js';
+
+export type EraseDeps = ForgetDeps & {
+  readonly readModel: ReadModelDb;
+  /** Resolves true once the read model has applied the log up to this position (the contact.forgotten event). */
+  readonly applied: (position: number) => Promise<boolean>;
+};
+
+export type Erasure = ForgetOutcome & {
+  /** The read model applied the forget and its file was purged; false: run the forget again to purge it. */
+  readonly read_model_purged: boolean;
+};
+
+/** The whole erasure of one contact: the log (forgetContact), then the read model once it has applied the forget. */
+export const eraseContact = async (deps: EraseDeps, key: string, reason: string): Promise<E.Either<EventStoreError, Erasure | undefined>> => {
+  const forgotten = await forgetContact(deps, key, reason);
+  if (E.isLeft(forgotten) || forgotten.right === undefined) return forgotten as E.Either<EventStoreError, undefined>;
+  const applied = await deps.applied(forgotten.right.position);
+  return E.right({ ...forgotten.right, read_model_purged: applied && purgeReadModel(deps.readModel) });
+};

@@ -1,0 +1,105 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { ContactForgottenData, CONTACT_FORGOTTEN } from '../events/contact-forgotten.js';
+import { entityKey } from '../events/entity-id.js';
+import { namesContact, redactEventData, REDACTED } from '../events/personal-data.js';
+import type { RejectedDelivery, RoutedDelivery } from '../events/route-delivery.js';
+import type { EventStore, JsonObject } from '../store/event-store.js';
+import { listErasures } from './erasure-record.js';
+import { contactIdsOf } from './erasure-scope.js';
+
+type Routed = RoutedDelivery | RejectedDelivery;
+
+/** What intake stores of a delivery about a forgotten contact. */
+export type Redacted = { readonly routed: Routed; readonly metadata: JsonObject };
+
+export type ForgottenContacts = {
+  /** An erasure done in this process: redact from now on. */
+  readonly add: (forgotten: ContactForgottenData) => void;
+  /** The delivery as it must be stored: redacted when it is about a forgotten contact (or one of its bookings, tickets). */
+  readonly redact: (routed: Routed, metadata: JsonObject) => Promise<Redacted>;
+};
+
+/** How long a server goes without looking for erasures another process (the CLI) recorded. */
+const REFRESH_MS = 1000;
+
+const parsedBody = (routed: Routed): unknown => {
+  const data = routed.record.data as Record<string, unknown>;
+  if (routed.outcome === 'unrecognized') return { event: routed.record.type, data };
+  try {
+    return typeof data['body_text'] === 'string' ? JSON.parse(data['body_text'].replace(/^\uFEFF/, '')) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The contacts forgotten so far, for intake: a new delivery about one of them is stored with its personal data
+ * already redacted (same event id, so a provider retry of an old delivery still deduplicates). Known from the
+ * erasures stream, looked at again at most once a second as deliveries come in; erasures of this process at once.
+ */
+export const forgottenContacts = (store: EventStore, now: () => number = () => performance.now()): ForgottenContacts => {
+  const contacts = new Set<string>();
+  const streams = new Set<string>();
+  let seen = 0;
+  let checkedAt = Number.NEGATIVE_INFINITY;
+  let refreshing: Promise<void> | undefined;
+
+  const add = (forgotten: ContactForgottenData) => {
+    const key = entityKey(forgotten.contact.id);
+    contacts.add(key);
+    streams.add(`contact-${key}`).add(`conversation-${key}`);
+    for (const id of forgotten.bookings) streams.add(`booking-${entityKey(id)}`);
+    for (const id of forgotten.tickets) streams.add(`ticket-${entityKey(id)}`);
+  };
+
+  const refresh = async () => {
+    const records = await listErasures(store);
+    // Unreachable store: the append that follows fails the same way, nothing is stored unredacted.
+    if (E.isLeft(records)) return;
+    for (const record of records.right.slice(seen)) {
+      const stream = await store.readStream(`contact-${entityKey(record.contact_id)}`);
+      if (E.isLeft(stream)) return;
+      const event = stream.right.find((recorded) => recorded.type === CONTACT_FORGOTTEN);
+      const data = ContactForgottenData.safeParse(event?.data);
+      if (data.success) add(data.data);
+    }
+    seen = records.right.length;
+  };
+
+  const current = async () => {
+    if (now() - checkedAt >= REFRESH_MS) {
+      checkedAt = now();
+      refreshing ??= refresh().finally(() => (refreshing = undefined));
+    }
+    await refreshing;
+  };
+
+  const covers = (routed: Routed): boolean => {
+    if (routed.outcome === 'event') {
+      return streams.has(routed.record.stream) || contactIdsOf(routed.event).some((id) => contacts.has(entityKey(id)));
+    }
+    const body = parsedBody(routed);
+    return body !== undefined && [...contacts].some((key) => namesContact(body, key));
+  };
+
+  const redactedRecord = (routed: Routed): Routed => {
+    const { record } = routed;
+    if (routed.outcome === 'event') {
+      return { ...routed, record: { ...record, data: redactEventData(routed.event.type, record.data) } };
+    }
+    if (routed.outcome === 'unrecognized') return { ...routed, record: { ...record, data: { redacted: REDACTED } } };
+    const { body_text: _text, body_base64: _base64, ...kept } = record.data as Record<string, unknown>;
+    return { ...routed, record: { ...record, data: { ...kept, body_text: REDACTED } } } as Routed;
+  };
+
+  return {
+    add,
+    redact: async (routed, metadata) => {
+      await current();
+      if (contacts.size === 0 || !covers(routed)) return { routed, metadata };
+      // A new booking or ticket of the contact: its later events may not name the contact again.
+      if (routed.outcome === 'event') streams.add(routed.record.stream);
+      return { routed: redactedRecord(routed), metadata: { ...metadata, erased_by: 'intake' } };
+    },
+  };
+};
