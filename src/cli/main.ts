@@ -12,6 +12,7 @@ import { logLag } from '../runner/log-lag.js';
 import type { EventStore } from '../store/event-store.js';
 import { describeLog } from '../store/describe-log.js';
 import { openEventStore } from '../store/open-event-store.js';
+import { registerErasureCommands } from './erasure-commands.js';
 import { registerHistoryCommands, showContactAsOf } from './history-commands.js';
 import { runIngest } from './ingest-command.js';
 import { printRows } from './output.js';
@@ -84,6 +85,7 @@ registerQueryCommands(program, (run) =>
 );
 
 registerHistoryCommands(program, withStores);
+registerErasureCommands(program, projections, withStores);
 registerQuarantineCommands(program, withStores, () => new Date());
 
 registerReplayCommands(program, projections, withStores);

@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import * as E from 'fp-ts/lib/Either.js';
+import type { StoredProjection } from '../../projections/projection.js';
+import { eraseContact } from '../erasure/erase-contact.js';
+import { listErasures } from '../erasure/erasure-record.js';
+import { ForgetRequest } from '../erasure/forget-request.js';
+import type { ReadModelDb } from '../read-model/read-model-db.js';
+import { IdParams } from '../read-model/query-schemas.js';
+import { catchUp } from '../runner/catch-up.js';
+import { describeEventStoreError } from '../store/event-store-error.js';
+import type { EventStore } from '../store/event-store.js';
+import { parameters, type Options } from './command-parameters.js';
+import { printRecord, printRows } from './output.js';
+
+/** Runs a command over the event store and the read model and returns its exit code. */
+export type WithStores = (run: (store: EventStore, readModel: ReadModelDb) => Promise<number>) => Promise<void>;
+
+const ERASURE_COLUMNS = ['erasure_id', 'contact_id', 'reason', 'forgotten_at', 'completed_at', 'events_rewritten'];
+
+export const registerErasureCommands = (program: Command, projections: readonly StoredProjection[], withStores: WithStores): void => {
+  const contact = program.commands.find((command) => command.name() === 'contact') ?? program.command('contact');
+  contact
+    .command('forget')
+    .description("erase the contact's personal data from the log, the read model and their files (idempotent; see README: Personal data)")
+    .argument('<id>')
+    .requiredOption('--reason <text>', 'why (kept with the erasure: no personal data in it)')
+    .option('--json', 'JSON output')
+    .action((id: string, options: Options) =>
+      withStores(async (store, readModel) => {
+        const { id: key } = parameters(IdParams, { id });
+        const { reason } = parameters(ForgetRequest, { reason: options['reason'] });
+        const applied = async () => (await catchUp({ store, db: readModel, projections }), true);
+        const erased = await eraseContact({ store, readModel, now: () => new Date(), applied }, key, reason);
+        if (E.isLeft(erased)) throw new Error(describeEventStoreError(erased.left));
+        if (erased.right === undefined) {
+          process.stderr.write(`no contact ${key}\n`);
+          return 1;
+        }
+        const { status, erasure, read_model_purged } = erased.right;
+        const json = options['json'] === true;
+        printRecord(json ? { status, erasure, read_model_purged } : { status, ...erasure, read_model_purged }, json);
+        return 0;
+      }),
+    );
+
+  program
+    .command('erasures')
+    .description('erasures done: when, why, how many events they rewrote (no personal data)')
+    .command('list')
+    .option('--json', 'JSON output')
+    .action((options: Options) =>
+      withStores(async (store) => {
+        const records = await listErasures(store);
+        if (E.isLeft(records)) throw new Error(describeEventStoreError(records.left));
+        printRows(records.right, ERASURE_COLUMNS, options['json'] === true);
+        return 0;
+      }),
+    );
+};
