@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptDelivery } from '../../src/intake/accept-delivery.js';
+import { openSqliteEventStore } from '../../src/store/sqlite.js';
+import { valuesFoundUnder } from '../support/data-dir-bytes.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const MESSAGES = 6_000;
+const messageText = (n: number) => `private note number ${n} from Sarah`;
+
+const cli = (dataDir: string, ...args: string[]) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, DATA_DIR: dataDir }, stdio: 'ignore' });
+  return { child, exited: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))) };
+};
+
+/** Events of the conversation: rewritten (marked and redacted) or untouched; never one without the other. */
+const rewriteStates = (dataDir: string) => {
+  const db = new Database(join(dataDir, 'events.db'), { readonly: true });
+  try {
+    db.pragma('busy_timeout = 2000');
+    return db
+      .prepare<[], { marked: number; redacted: number; n: number }>(
+        `SELECT json_extract(metadata, '$.erased_by') IS NOT NULL AS marked,
+                json_extract(data, '$.message.content') = '[redacted]' AS redacted, COUNT(*) AS n
+         FROM events WHERE stream = 'conversation-42' GROUP BY 1, 2`,
+      )
+      .all();
+  } finally {
+    db.close();
+  }
+};
+
+describe('a forget killed with SIGKILL part-way', () => {
+  const dir = makeTempDir('forget-kill');
+
+  beforeAll(async () => {
+    const store = openSqliteEventStore(join(dir.path, 'events.db'));
+    const accept = acceptDelivery({ store, now: () => new Date() });
+    const deliveries = Array.from({ length: MESSAGES }, (_, n) => ({
+      event: 'message.received',
+      delivery_id: `kill-${n}`,
+      timestamp: '2026-03-04T13:00:00.000000Z',
+      data: { message: { id: 10_000 + n, content: messageText(n) }, contact: { id: 42, name: 'Sarah Johnson' } },
+    }));
+    for (let from = 0; from < deliveries.length; from += 500) {
+      await Promise.all(
+        deliveries.slice(from, from + 500).map((delivery) => accept({ body: Buffer.from(JSON.stringify(delivery)), headers: {}, channel: 'cli' })),
+      );
+    }
+    await store.close();
+  }, 120_000);
+  afterAll(() => dir.remove());
+
+  it('leaves each event old or erased, never half-written, and running it again completes it', async () => {
+    const run = cli(dir.path, 'contact', 'forget', '42', '--reason', 'erasure request');
+    let partway = false;
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!partway && Date.now() < deadline && run.child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const marked = rewriteStates(dir.path).filter((row) => row.marked === 1).reduce((sum, row) => sum + row.n, 0);
+        partway = marked > 0 && marked < MESSAGES;
+      }
+    } finally {
+      run.child.kill('SIGKILL');
+      await run.exited;
+    }
+    expect(partway).toBe(true);
+    const states = rewriteStates(dir.path);
+    expect(states.every((row) => row.marked === row.redacted)).toBe(true);
+    expect(states.some((row) => row.marked === 0)).toBe(true);
+
+    const again = cli(dir.path, 'contact', 'forget', '42', '--reason', 'erasure request');
+    expect(await again.exited).toBe(0);
+    expect(rewriteStates(dir.path)).toEqual([{ marked: 1, redacted: 1, n: MESSAGES }]);
+    expect(valuesFoundUnder(dir.path, ['Sarah Johnson', messageText(0), messageText(MESSAGES - 1)])).toEqual([]);
+  }, 120_000);
+});
