@@ -9,7 +9,7 @@ import { IdParams } from '../read-model/query-schemas.js';
 import { catchUp } from '../runner/catch-up.js';
 import { describeEventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
-import { parameters, type Options } from './command-parameters.js';
+import { argument, parameters, type Options } from './command-parameters.js';
 import { printRecord, printRows } from './output.js';
 
 /** Runs a command over the event store and the read model and returns its exit code. */
@@ -22,12 +22,12 @@ export const registerErasureCommands = (program: Command, projections: readonly 
   contact
     .command('forget')
     .description("erase the contact's personal data from the log, the read model and their files (idempotent; see README: Personal data)")
-    .argument('<id>')
+    .argument('<id>', "the contact's id")
     .requiredOption('--reason <text>', 'why (kept with the erasure: no personal data in it)')
     .option('--json', 'JSON output')
     .action((id: string, options: Options) =>
       withStores(async (store, readModel) => {
-        const { id: key } = parameters(IdParams, { id });
+        const { id: key } = argument(IdParams, 'id', id);
         const { reason } = parameters(ForgetRequest, { reason: options['reason'] });
         const applied = async () => (await catchUp({ store, db: readModel, projections }), true);
         const erased = await eraseContact({ store, readModel, now: () => new Date(), applied }, key, reason);
