@@ -232,3 +232,39 @@ describe('without API_TOKEN', () => {
     }
   });
 });
+
+describe('ERASE_ON_CONTACT_DELETED', () => {
+  const deleted = nestedExamples.filter((delivery) => delivery.event.startsWith('contact.'));
+
+  it('is off by default: a contact.deleted from SkyLight erases nothing', async () => {
+    const dir = makeTempDir('erase-off');
+    const service = await serviceHarness(dir.path, { API_TOKEN: TOKEN });
+    try {
+      for (const delivery of deleted) await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: JSON.stringify(delivery) });
+      await service.close();
+      expect(valuesFoundUnder(dir.path, ['sarah@example.com']).length).toBeGreaterThan(0);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('when true, a contact.deleted from SkyLight erases the contact, recorded with why', async () => {
+    const dir = makeTempDir('erase-on');
+    const service = await serviceHarness(dir.path, { API_TOKEN: TOKEN, ERASE_ON_CONTACT_DELETED: 'true' });
+    try {
+      for (const delivery of deleted) await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: JSON.stringify(delivery) });
+      // Closing waits for the erasures the deletions queued.
+      await service.close();
+      expect(valuesFoundUnder(dir.path, ['Sarah Johnson', 'Sarah M. Johnson', 'sarah@example.com', '+14155551234'])).toEqual([]);
+      const reopened = await serviceHarness(dir.path, { API_TOKEN: TOKEN });
+      try {
+        const items = (await reopened.app.inject({ method: 'GET', url: '/erasures', headers: auth })).json().items;
+        expect(items).toMatchObject([{ contact_id: 42, reason: expect.stringContaining('contact.deleted') }]);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+});
