@@ -73,6 +73,31 @@ export const describeEventStoreContract = (name: string, target: ContractTarget)
       expect(Number.isNaN(Date.parse(read?.recordedAt ?? ''))).toBe(false);
     });
 
+    it('rewrites the data and metadata of the named events (erasure), keeping ids, types and order', async () => {
+      const stream = newStream();
+      const [first, second, third] = [event(), event(), event()];
+      if (first === undefined || second === undefined || third === undefined) throw new Error('unreachable');
+      right(await store.append(stream, [first, second, third], 'no_stream'));
+      const rewritten = right(
+        await store.rewriteEvents(stream, [
+          { id: first.id, data: { n: '[redacted]' }, metadata: { erased_by: 'e1' } },
+          { id: third.id, data: { n: '[redacted]' }, metadata: { erased_by: 'e1' } },
+        ]),
+      );
+      expect(rewritten).toBe(2);
+      const read = right(await store.readStream(stream));
+      expect(read.map((e) => [e.id, e.type, e.data, e.metadata])).toEqual([
+        [first.id, first.type, { n: '[redacted]' }, { erased_by: 'e1' }],
+        [second.id, second.type, second.data, second.metadata],
+        [third.id, third.type, { n: '[redacted]' }, { erased_by: 'e1' }],
+      ]);
+      // The id is unchanged, so the original delivery appended again is still a duplicate.
+      const again = right(await store.append(stream, [first]));
+      expect(again.events[0]?.status).toBe('duplicate');
+      expect(right(await store.readStream(stream))).toHaveLength(3);
+      right(await store.purgeRewritten());
+    });
+
     it('gives a batch consecutive revisions and increasing positions', async () => {
       const stream = newStream();
       const result = right(await store.append(stream, [event(), event(), event()], 'no_stream'));

@@ -45,7 +45,9 @@ import type { EventStoreDbClient } from '../../src/store/eventstoredb-client.js'
  * - the server writes events of its own ($settings, $stats-*);
  * - reads are produced one event at a time as the reader pulls them (a gRPC server stream with flow control), and
  *   `reads` counts what was produced, so tests can measure what a read cost;
- * - `down` makes every call fail as unreachable, `dropSubscriptions` fails the live ones.
+ * - `down` makes every call fail as unreachable, `dropSubscriptions` fails the live ones;
+ * - a stream's `truncateBefore` (set through its metadata) hides its earlier events from stream reads, not from $all
+ *   (the server drops them at a scavenge).
  * Passing the contract over it proves the adapter's logic, not EventStoreDB's behaviour.
  */
 type Entry = {
@@ -119,6 +121,7 @@ export const createFakeEventStoreDbClient = (): FakeEventStoreDbClient => {
   const live = new Set<Live>();
   const reads: ReadCost = { events: 0, bytes: 0 };
   const appendOptions: AppendToStreamOptions[] = [];
+  const truncatedBefore = new Map<string, number>();
   let nextPosition = 1_000n;
   let appends = 0;
 
@@ -233,14 +236,16 @@ export const createFakeEventStoreDbClient = (): FakeEventStoreDbClient => {
   const readStream = (streamName: string, options: ReadStreamOptions = {}) => {
     if (fake.down) return reading(unavailable());
     if (tombstoned.has(streamName)) return reading(new StreamDeletedError(undefined, streamName));
-    const events = streams.get(streamName);
-    if (events === undefined) return reading(new StreamNotFoundError(undefined, streamName));
+    const stored = streams.get(streamName);
+    if (stored === undefined) return reading(new StreamNotFoundError(undefined, streamName));
+    const floor = truncatedBefore.get(streamName) ?? 0;
+    const events = stored.slice(floor);
     const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
     const from = options.fromRevision ?? (options.direction === BACKWARDS ? END : START);
     if (options.direction === BACKWARDS) {
-      return reading(backwardsFrom(events, from === END ? events.length - 1 : Number(from), max));
+      return reading(backwardsFrom(events, from === END ? events.length - 1 : Number(from) - floor, max));
     }
-    return reading(events.slice(from === START ? 0 : Number(from)).slice(0, max));
+    return reading(events.slice(from === START ? 0 : Math.max(0, Number(from) - floor)).slice(0, max));
   };
 
   const readAll = (options: ReadAllOptions = {}) => {
@@ -278,9 +283,17 @@ export const createFakeEventStoreDbClient = (): FakeEventStoreDbClient => {
     return Object.assign(stream, { unsubscribe });
   };
 
+  const setStreamMetadata = async (streamName: string, metadata: { truncateBefore?: unknown }): Promise<AppendResult> => {
+    await tick();
+    if (fake.down) throw unavailable();
+    if (typeof metadata.truncateBefore === 'number') truncatedBefore.set(streamName, metadata.truncateBefore);
+    return { success: true, nextExpectedRevision: 0n, position: undefined };
+  };
+
   const fake: FakeEventStoreDbClient = {
     client: {
       appendToStream,
+      setStreamMetadata,
       readStream,
       readAll,
       subscribeToAll,
