@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { StoredProjection } from '../../projections/projection.js';
 import { eraseContact } from '../erasure/erase-contact.js';
 import { listErasures } from '../erasure/erasure-record.js';
+import { liftErasure } from '../erasure/lift-erasure.js';
 import { ForgetRequest } from '../erasure/forget-request.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { IdParams } from '../read-model/query-schemas.js';
@@ -43,9 +44,29 @@ export const registerErasureCommands = (program: Command, projections: readonly 
       }),
     );
 
-  program
-    .command('erasures')
-    .description('erasures done: when, why, how many events they rewrote (no personal data)')
+  const erasures = program.command('erasures').description('erasures done: when, why, how many events they rewrote (no personal data)');
+
+  erasures
+    .command('lift')
+    .description('store new deliveries about a forgotten contact as received again (what was erased stays erased)')
+    .argument('<id>', "the contact's id")
+    .requiredOption('--reason <text>', 'why (kept in the erasures record)')
+    .action((id: string, options: Options) =>
+      withStores(async (store) => {
+        const { id: key } = argument(IdParams, 'id', id);
+        const { reason } = parameters(ForgetRequest, { reason: options['reason'] });
+        const lifted = await liftErasure({ store, now: () => new Date() }, key, reason);
+        if (E.isLeft(lifted)) throw new Error(describeEventStoreError(lifted.left));
+        if (lifted.right === undefined) {
+          process.stderr.write('that contact is not forgotten, or its redaction at intake is lifted already\n');
+          return 1;
+        }
+        process.stdout.write(`new deliveries about contact ${String(lifted.right.contact_id)} are stored as received again\n`);
+        return 0;
+      }),
+    );
+
+  erasures
     .command('list')
     .option('--json', 'JSON output')
     .action((options: Options) =>

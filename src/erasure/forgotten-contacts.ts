@@ -4,7 +4,7 @@ import { entityKey } from '../events/entity-id.js';
 import { namesContact, redactEventData, REDACTED } from '../events/personal-data.js';
 import type { RejectedDelivery, RoutedDelivery } from '../events/route-delivery.js';
 import type { EventStore, JsonObject } from '../store/event-store.js';
-import { listErasures } from './erasure-record.js';
+import { readErasureLog } from './erasure-record.js';
 import { contactIdsOf } from './erasure-scope.js';
 
 type Routed = RoutedDelivery | RejectedDelivery;
@@ -15,6 +15,8 @@ export type Redacted = { readonly routed: Routed; readonly metadata: JsonObject 
 export type ForgottenContacts = {
   /** An erasure done in this process: redact from now on. */
   readonly add: (forgotten: ContactForgottenData) => void;
+  /** A lift done in this process: new deliveries about the contact are stored as received again. */
+  readonly lift: (contactKey: string) => void;
   /** The delivery as it must be stored: redacted when it is about a forgotten contact (or one of its bookings, tickets). */
   readonly redact: (routed: Routed, metadata: JsonObject) => Promise<Redacted>;
 };
@@ -38,32 +40,45 @@ const parsedBody = (routed: Routed): unknown => {
  * erasures stream, looked at again at most once a second as deliveries come in; erasures of this process at once.
  */
 export const forgottenContacts = (store: EventStore, now: () => number = () => performance.now()): ForgottenContacts => {
-  const contacts = new Set<string>();
+  /** Forgotten contact → the streams whose new events are redacted. */
+  const contacts = new Map<string, Set<string>>();
   const streams = new Set<string>();
   let seen = 0;
   let checkedAt = Number.NEGATIVE_INFINITY;
   let refreshing: Promise<void> | undefined;
 
+  const addStream = (key: string, stream: string) => {
+    streams.add(stream);
+    contacts.get(key)?.add(stream);
+  };
   const add = (forgotten: ContactForgottenData) => {
     const key = entityKey(forgotten.contact.id);
-    contacts.add(key);
-    streams.add(`contact-${key}`).add(`conversation-${key}`);
-    for (const id of forgotten.bookings) streams.add(`booking-${entityKey(id)}`);
-    for (const id of forgotten.tickets) streams.add(`ticket-${entityKey(id)}`);
+    contacts.set(key, contacts.get(key) ?? new Set());
+    for (const stream of [`contact-${key}`, `conversation-${key}`]) addStream(key, stream);
+    for (const id of forgotten.bookings) addStream(key, `booking-${entityKey(id)}`);
+    for (const id of forgotten.tickets) addStream(key, `ticket-${entityKey(id)}`);
+  };
+  const lift = (key: string) => {
+    for (const stream of contacts.get(key) ?? []) streams.delete(stream);
+    contacts.delete(key);
   };
 
   const refresh = async () => {
-    const records = await listErasures(store);
+    const entries = await readErasureLog(store, seen);
     // Unreachable store: the append that follows fails the same way, nothing is stored unredacted.
-    if (E.isLeft(records)) return;
-    for (const record of records.right.slice(seen)) {
-      const stream = await store.readStream(`contact-${entityKey(record.contact_id)}`);
-      if (E.isLeft(stream)) return;
-      const event = stream.right.find((recorded) => recorded.type === CONTACT_FORGOTTEN);
-      const data = ContactForgottenData.safeParse(event?.data);
-      if (data.success) add(data.data);
+    if (E.isLeft(entries)) return;
+    for (const entry of entries.right) {
+      const key = entityKey(entry.record.contact_id);
+      if (entry.kind === 'lifted') lift(key);
+      else {
+        const stream = await store.readStream(`contact-${key}`);
+        if (E.isLeft(stream)) return;
+        const event = stream.right.find((recorded) => recorded.type === CONTACT_FORGOTTEN);
+        const data = ContactForgottenData.safeParse(event?.data);
+        if (data.success) add(data.data);
+      }
+      seen += 1;
     }
-    seen = records.right.length;
   };
 
   const current = async () => {
@@ -79,7 +94,7 @@ export const forgottenContacts = (store: EventStore, now: () => number = () => p
       return streams.has(routed.record.stream) || contactIdsOf(routed.event).some((id) => contacts.has(entityKey(id)));
     }
     const body = parsedBody(routed);
-    return body !== undefined && [...contacts].some((key) => namesContact(body, key));
+    return body !== undefined && [...contacts.keys()].some((key) => namesContact(body, key));
   };
 
   const redactedRecord = (routed: Routed): Routed => {
@@ -94,11 +109,14 @@ export const forgottenContacts = (store: EventStore, now: () => number = () => p
 
   return {
     add,
+    lift,
     redact: async (routed, metadata) => {
       await current();
       if (contacts.size === 0 || !covers(routed)) return { routed, metadata };
       // A new booking or ticket of the contact: its later events may not name the contact again.
-      if (routed.outcome === 'event') streams.add(routed.record.stream);
+      if (routed.outcome === 'event') {
+        for (const key of contactIdsOf(routed.event).map(entityKey)) if (contacts.has(key)) addStream(key, routed.record.stream);
+      }
       return { routed: redactedRecord(routed), metadata: { ...metadata, erased_by: 'intake' } };
     },
   };
