@@ -1,6 +1,8 @@
+import { dirname } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { purgeReadModel } from '../read-model/purge-read-model.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
+import { removeStaleSpillDirectories } from '../runner/bulk-fold.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import { forgetContact, type ForgetDeps, type ForgetOutcome } from './forget-contact.js';
 
@@ -20,5 +22,7 @@ export const eraseContact = async (deps: EraseDeps, key: string, reason: string)
   const forgotten = await forgetContact(deps, key, reason);
   if (E.isLeft(forgotten) || forgotten.right === undefined) return forgotten as E.Either<EventStoreError, undefined>;
   const applied = await deps.applied(forgotten.right.position);
+  // A rebuild killed mid-fold left its spill files (upcast events, personal data among them) beside the read model.
+  if (!deps.readModel.memory) removeStaleSpillDirectories(dirname(deps.readModel.name));
   return E.right({ ...forgotten.right, read_model_purged: applied && purgeReadModel(deps.readModel) });
 };

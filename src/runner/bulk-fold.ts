@@ -57,15 +57,17 @@ const isRunning = (pid: number): boolean => {
   }
 };
 
-/**
- * A fresh spill directory named after this process; those of processes no longer running (killed mid-fold) go
- * first. Another fold running meanwhile keeps its own.
- */
-const spillDirectory = (root: string): string => {
+/** Removes the spill directories of folds whose process is no longer running (killed mid-fold). */
+export const removeStaleSpillDirectories = (root: string): void => {
   for (const name of readdirSync(root)) {
     const pid = Number(name.slice(SPILL_PREFIX.length).split('-')[0]);
     if (name.startsWith(SPILL_PREFIX) && Number.isInteger(pid) && !isRunning(pid)) rmSync(join(root, name), { recursive: true, force: true });
   }
+};
+
+/** A fresh spill directory named after this process; stale ones go first. Another fold running keeps its own. */
+const spillDirectory = (root: string): string => {
+  removeStaleSpillDirectories(root);
   return mkdtempSync(join(root, `${SPILL_PREFIX}${process.pid}-`));
 };
 
