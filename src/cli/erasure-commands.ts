@@ -73,7 +73,9 @@ export const registerErasureCommands = (program: Command, projections: readonly 
       withStores(async (store) => {
         const records = await listErasures(store);
         if (E.isLeft(records)) throw new Error(describeEventStoreError(records.left));
-        printRows(records.right, ERASURE_COLUMNS, options['json'] === true);
+        // --json: the API's shape (GET /erasures).
+        if (options['json'] === true) process.stdout.write(`${JSON.stringify({ items: records.right })}\n`);
+        else printRows(records.right, ERASURE_COLUMNS, false);
         return 0;
       }),
     );
