@@ -6,6 +6,7 @@ import type { RejectedDelivery, RoutedDelivery } from '../events/route-delivery.
 import type { EventStore, JsonObject } from '../store/event-store.js';
 import { readErasureLog } from './erasure-record.js';
 import { contactIdsOf } from './erasure-scope.js';
+import { withoutBody } from './redact-kept-delivery.js';
 
 type Routed = RoutedDelivery | RejectedDelivery;
 
@@ -28,7 +29,13 @@ const parsedBody = (routed: Routed): unknown => {
   const data = routed.record.data as Record<string, unknown>;
   if (routed.outcome === 'unrecognized') return { event: routed.record.type, data };
   try {
-    return typeof data['body_text'] === 'string' ? JSON.parse(data['body_text'].replace(/^\uFEFF/, '')) : undefined;
+    const text =
+      typeof data['body_text'] === 'string'
+        ? data['body_text']
+        : typeof data['body_base64'] === 'string'
+          ? Buffer.from(data['body_base64'], 'base64').toString('utf8')
+          : undefined;
+    return text === undefined ? undefined : JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
     return undefined;
   }
@@ -103,8 +110,7 @@ export const forgottenContacts = (store: EventStore, now: () => number = () => p
       return { ...routed, record: { ...record, data: redactEventData(routed.event.type, record.data) } };
     }
     if (routed.outcome === 'unrecognized') return { ...routed, record: { ...record, data: { redacted: REDACTED } } };
-    const { body_text: _text, body_base64: _base64, ...kept } = record.data as Record<string, unknown>;
-    return { ...routed, record: { ...record, data: { ...kept, body_text: REDACTED } } } as Routed;
+    return { ...routed, record: { ...record, data: withoutBody(record.data as Record<string, unknown>) } } as Routed;
   };
 
   return {

@@ -39,9 +39,13 @@ export const keptDeliveryNames = (recorded: RecordedEvent, key: string, values: 
   return false;
 };
 
-/** The kept record without the body: why it was kept stays, what it said goes. */
-export const redactedKeptData = (recorded: RecordedEvent): unknown => {
-  if (recorded.stream !== QUARANTINE_STREAM || !isObject(recorded.data)) return { redacted: REDACTED };
-  const { body_text: _text, body_base64: _base64, ...kept } = recorded.data;
+/** A quarantine record without the body: why it was kept stays, what it said goes. */
+export const withoutBody = (data: Record<string, unknown>): Record<string, unknown> => {
+  // The hash of the whole body would confirm a guess of its content.
+  const { body_text: _text, body_base64: _base64, body_sha256: _sha256, ...kept } = data;
   return { ...kept, body_text: REDACTED };
 };
+
+/** The kept record erased: a quarantine record without its body, an unrecognized event without its data. */
+export const redactedKeptData = (recorded: RecordedEvent): unknown =>
+  recorded.stream !== QUARANTINE_STREAM || !isObject(recorded.data) ? { redacted: REDACTED } : withoutBody(recorded.data);

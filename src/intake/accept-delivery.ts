@@ -51,8 +51,7 @@ export const acceptDelivery =
       headers: skylightHeaders(incoming.headers),
       channel: incoming.channel,
     });
-    const fitted = fitToStore(routed, metadata, incoming.body);
-    if (deps.forgotten === undefined) return appendDelivery(deps.store, fitted, metadata);
-    const redacted = await deps.forgotten.redact(fitted, metadata);
-    return appendDelivery(deps.store, redacted.routed, redacted.metadata);
+    // Redacted before it is fitted to the store: a delivery about a forgotten contact is never kept in part as received.
+    const redacted = deps.forgotten === undefined ? { routed, metadata } : await deps.forgotten.redact(routed, metadata);
+    return appendDelivery(deps.store, fitToStore(redacted.routed, redacted.metadata, incoming.body), redacted.metadata);
   };

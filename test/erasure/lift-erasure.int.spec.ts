@@ -49,6 +49,15 @@ describe('lifting the redaction at intake of a forgotten contact', () => {
     expect(redacted.routed.record.id).toBe(routed().record.id);
   });
 
+  it('keeps a new invalid delivery naming the contact in quarantine without its body', async () => {
+    const forgotten = forgottenContacts(store, () => clock);
+    const invalid = routeDelivery(body({ ...newMessage, data: { ...newMessage.data, message: { id: 'bad id!', content: 'I am back' } } }));
+    if (E.isLeft(invalid) || invalid.right.outcome !== 'quarantined') throw new Error('the delivery must be quarantined');
+    const redacted = await forgotten.redact(invalid.right, {});
+    expect(redacted.routed.record.data).toMatchObject({ body_text: '[redacted]', reason: expect.any(String) });
+    expect(JSON.stringify(redacted.routed.record.data)).not.toContain('I am back');
+  });
+
   it('stores new deliveries as received once lifted, and says so only once', async () => {
     const forgotten = forgottenContacts(store, () => clock);
     await forgotten.redact(routed(), {});
