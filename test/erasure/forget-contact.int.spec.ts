@@ -12,7 +12,7 @@ import { valuesFoundUnder } from '../support/data-dir-bytes.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
-const TOKEN = 'forget-test-token-0123456789';
+const TOKEN = 'forget-test-token-0123456789-abcdefgh';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 /** A delivery about Sarah (42) that fails validation: kept whole in quarantine. */
@@ -45,7 +45,7 @@ describe('forgetting a contact with the embedded store', () => {
   let service: Service;
   const get = async (url: string) => service.app.inject({ method: 'GET', url, headers: auth });
   const post = (payload: unknown) =>
-    service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload) });
+    service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload) });
   const forget = (id: string, payload: unknown) =>
     service.app.inject({ method: 'POST', url: `/contacts/${id}/forget`, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
   let omarBefore: string;
@@ -191,7 +191,7 @@ describe('forgetting, bad input', () => {
   let service: Service;
   beforeAll(async () => {
     service = await serviceHarness(dir.path, { API_TOKEN: TOKEN });
-    await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: JSON.stringify(nestedExamples[0]) });
+    await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(nestedExamples[0]) });
   });
   afterAll(async () => {
     await service.close();
@@ -244,7 +244,7 @@ describe('ERASE_ON_CONTACT_DELETED', () => {
     const dir = makeTempDir('erase-off');
     const service = await serviceHarness(dir.path, { API_TOKEN: TOKEN });
     try {
-      for (const delivery of deleted) await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: JSON.stringify(delivery) });
+      for (const delivery of deleted) await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(delivery) });
       await service.close();
       expect(valuesFoundUnder(dir.path, ['sarah@example.com']).length).toBeGreaterThan(0);
     } finally {
@@ -256,7 +256,7 @@ describe('ERASE_ON_CONTACT_DELETED', () => {
     const dir = makeTempDir('erase-on');
     const service = await serviceHarness(dir.path, { API_TOKEN: TOKEN, ERASE_ON_CONTACT_DELETED: 'true' });
     try {
-      for (const delivery of deleted) await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: JSON.stringify(delivery) });
+      for (const delivery of deleted) await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(delivery) });
       // Closing waits for the erasures the deletions queued.
       await service.close();
       expect(valuesFoundUnder(dir.path, ['Sarah Johnson', 'Sarah M. Johnson', 'sarah@example.com', '+14155551234'])).toEqual([]);

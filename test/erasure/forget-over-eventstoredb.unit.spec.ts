@@ -8,7 +8,7 @@ import { createFakeEventStoreDbClient } from '../store/fake-eventstoredb-client.
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
-const TOKEN = 'forget-esdb-token-0123456789';
+const TOKEN = 'forget-esdb-token-0123456789-abcdefgh';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 /**
@@ -24,7 +24,7 @@ describe('forgetting a contact with EventStoreDB (client double)', () => {
   beforeAll(async () => {
     service = await serviceHarness(dir.path, { API_TOKEN: TOKEN }, projections, async () => eventStoreDbOverClient(fake.client));
     for (const delivery of nestedExamples) {
-      await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: JSON.stringify(delivery) });
+      await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(delivery) });
     }
     const forget = await service.app.inject({
       method: 'POST',
@@ -56,7 +56,7 @@ describe('forgetting a contact with EventStoreDB (client double)', () => {
 
   it('keeps a provider retry a duplicate: the copies carry the original ids', async () => {
     const [created] = nestedExamples;
-    const retry = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: JSON.stringify({ ...created, delivery_id: 'retry-1' }) });
+    const retry = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ ...created, delivery_id: 'retry-1' }) });
     expect(retry.json()).toMatchObject({ status: 'duplicate' });
   });
 });
