@@ -4,16 +4,20 @@ import type { StoredProjection } from '../projections/projection.js';
 import { projections as registeredProjections } from '../projections/registry.js';
 import { readModelPath, type Config } from './config.js';
 import { buildApp, createLogger } from './http/app.js';
+import { builtConsoleDir, registerConsoleRoutes } from './http/console-route.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { registerHistoryRoutes } from './http/history-routes.js';
 import { registerMetricsRoute } from './http/metrics-route.js';
+import { registerOverviewRoute } from './http/overview-route.js';
 import { registerQuarantineRoutes } from './http/quarantine-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
 import { registerReadyRoute } from './http/ready-route.js';
 import { acceptDelivery } from './intake/accept-delivery.js';
+import { countingOutcomes } from './intake/outcome-counts.js';
 import { webhookSecrets } from './intake/signature.js';
 import { observeStore } from './metrics/observed-store.js';
 import { serviceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
+import { appendedPerHour } from './overview/appended-per-hour.js';
 import { quarantineSize } from './quarantine/quarantine-size.js';
 import { openReadModelDb, type ReadModelDb } from './read-model/read-model-db.js';
 import { readModelQueries } from './read-model/read-model-queries.js';
@@ -106,9 +110,10 @@ export const composeService = async (
   });
   const secrets = config.WEBHOOK_SECRET === undefined ? undefined : webhookSecrets(config.WEBHOOK_SECRET);
   if (secrets !== undefined) logger.info({ fingerprints: secrets.map((s) => s.fingerprint) }, 'webhook secrets accepted');
+  const intake = countingOutcomes(acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified }), now());
   try {
     const app = await buildApp({
-      accept: acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified }),
+      accept: intake.accept,
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxInflightIntake: config.MAX_INFLIGHT_INTAKE,
       apiToken: config.API_TOKEN,
@@ -121,6 +126,16 @@ export const composeService = async (
           registerQueryRoutes(instance, { queries: readModelQueries(readModel), runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS, store }),
         (instance) => registerHistoryRoutes(instance, { store }),
         (instance) => registerQuarantineRoutes(instance, { store, now }),
+        (instance) =>
+          registerOverviewRoute(instance, {
+            store,
+            runner,
+            rebuild: startupRebuild.status,
+            intake,
+            appendedPerHour: appendedPerHour(store),
+            now,
+          }),
+        (instance) => registerConsoleRoutes(instance, { directory: builtConsoleDir() }),
       ],
     });
     return {

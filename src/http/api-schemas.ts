@@ -162,3 +162,55 @@ export const RetryOutcome = z
     reason: z.string().optional(),
   })
   .meta({ id: 'RetryOutcome' });
+
+export const QuarantineBody = z
+  .object({
+    revision: z.number().int(),
+    event_id: z.string(),
+    encoding: z.enum(['utf8', 'base64']).describe('utf8: the bytes as text; base64: they were not valid UTF-8'),
+    body: z.string(),
+  })
+  .meta({ id: 'QuarantineBody' });
+
+const outcomeCount = z.number().int().nonnegative();
+
+export const Overview = z
+  .object({
+    store: z.enum(['sqlite', 'eventstoredb']),
+    head_position: z.number(),
+    projections: z.array(
+      z.object({
+        name: z.string(),
+        version: z.number().int(),
+        position: z.number().describe('checkpoint: the last log position applied'),
+        lag_events: z.number().int().describe('events in the log after the checkpoint'),
+        lag_events_exact: z.boolean().describe('false: at least lag_events (counting stops there)'),
+        lag_seconds: z.number().describe('age of the oldest event not yet applied; 0 when caught up'),
+      }),
+    ),
+    rebuild: z.object({
+      running: z.boolean(),
+      projections: z.array(z.string()),
+      events: z.number().int().describe('events folded so far'),
+      total: z.number().int().describe('events to fold'),
+    }),
+    appended_per_hour: z
+      .array(z.object({ hour: z.string().describe('start of the hour (UTC)'), events: z.number().int() }))
+      .describe('the last 24 hours, the current hour last'),
+    deliveries: z
+      .object({
+        since: z.string().describe('when this server started'),
+        by_outcome: z.object({
+          appended: outcomeCount,
+          duplicate: outcomeCount,
+          quarantined: outcomeCount,
+          unrecognized: outcomeCount,
+          rejected: outcomeCount,
+          unauthorized: outcomeCount,
+          unavailable: outcomeCount,
+        }),
+      })
+      .describe('webhook deliveries this server answered, by outcome'),
+    quarantine_size: z.number().int(),
+  })
+  .meta({ id: 'Overview' });
