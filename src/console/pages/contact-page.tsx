@@ -7,6 +7,7 @@ import { Fields } from '../components/fields';
 import { RawEvents } from '../components/raw-events';
 import { Empty, FailureBanner, Show } from '../components/status';
 import { TicketTable } from '../components/ticket-table';
+import { Time } from '../components/time';
 import { Timeline } from '../components/timeline';
 import { download } from '../download';
 import { fromLocalInput, toLocalInput } from '../local-time-input';
@@ -56,7 +57,10 @@ const AsOf = ({ id, asOf }: { id: string; asOf: string | undefined }) => {
           {(contact) => (
             <div data-testid="as-of-contact">
               <p>
-                As of <strong>{new Date(asOf ?? '').toLocaleString()}</strong> <ContactBadges contact={contact} />
+                As of{' '}
+                <strong>
+                  <Time value={asOf} />
+                </strong> <ContactBadges contact={contact} />
               </p>
               <Fields entity={contact} />
             </div>

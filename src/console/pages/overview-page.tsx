@@ -17,23 +17,20 @@ const AppendsChart = ({ hours }: { hours: OverviewView['appended_per_hour'] }) =
   const total = hours.reduce((sum, h) => sum + h.events, 0);
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${width} 110`} role="img" aria-label={`Events appended per hour over the last 24 hours: ${total} in all`}>
+      <svg viewBox={`0 0 ${width} 100`} preserveAspectRatio="none" role="img" aria-label={`Events appended per hour over the last 24 hours: ${total} in all`}>
         {hours.map((h, index) => {
-          const height = Math.round((h.events / max) * 90);
+          const height = Math.round((h.events / max) * 96);
           return (
-            <rect key={h.hour} class="bar" x={index * 20 + 2} y={95 - height} width={16} height={Math.max(height, h.events > 0 ? 1 : 0)}>
+            <rect key={h.hour} class="bar" x={index * 20 + 2} y={100 - height} width={16} height={Math.max(height, h.events > 0 ? 1 : 0)}>
               <title>{`${hourLabel.format(Date.parse(h.hour))}: ${h.events} events`}</title>
             </rect>
           );
         })}
-        <line x1="0" y1="95" x2={width} y2="95" class="axis" />
-        <text x="0" y="108" class="tick">
-          {hours[0] === undefined ? '' : hourLabel.format(Date.parse(hours[0].hour))}
-        </text>
-        <text x={width} y="108" class="tick" text-anchor="end">
-          now
-        </text>
       </svg>
+      <div class="ticks" aria-hidden="true">
+        <span>{hours[0] === undefined ? '' : hourLabel.format(Date.parse(hours[0].hour))}</span>
+        <span>now</span>
+      </div>
       <figcaption>
         Events appended per hour, last 24 hours: <strong data-testid="appended-24h">{total}</strong> in all, at most {max === 1 && total === 0 ? 0 : max} in an hour.
       </figcaption>
