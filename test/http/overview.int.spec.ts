@@ -1,0 +1,103 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/http/app.js';
+import { registerOverviewRoute } from '../../src/http/overview-route.js';
+import { countingOutcomes } from '../../src/intake/outcome-counts.js';
+import { appendedPerHour } from '../../src/overview/appended-per-hour.js';
+import { projectionLag } from '../../src/overview/projection-lag.js';
+import type { Runner } from '../../src/runner/runner.js';
+import { storeUnavailable } from '../../src/store/event-store-error.js';
+import type { EventStore } from '../../src/store/event-store.js';
+import type { Service } from '../../src/server.js';
+import { bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
+import { serviceHarness } from '../support/service-harness.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const invalid = { event: 'contact.created', delivery_id: 'bad-1', timestamp: '2026-03-04T12:00:00Z', data: { contact: { name: 'no id' } } };
+
+describe('GET /overview', () => {
+  const dir = makeTempDir('overview');
+  let service: Service;
+  const deliver = (delivery: unknown) => service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(delivery) });
+  const overview = async () => (await service.app.inject({ method: 'GET', url: '/overview' })).json();
+
+  beforeAll(async () => {
+    service = await serviceHarness(dir.path);
+  });
+  afterAll(async () => {
+    await service.close();
+    dir.remove();
+  });
+
+  it('given a fresh server, then everything is zero and caught up', async () => {
+    const o = await overview();
+    expect(o).toMatchObject({ store: 'sqlite', head_position: 0, quarantine_size: 0, rebuild: { running: false } });
+    expect(Object.values(o.deliveries.by_outcome)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(o.appended_per_hour).toHaveLength(24);
+    expect(o.projections.map((p: { lag_events: number; lag_seconds: number }) => [p.lag_events, p.lag_seconds])).toEqual([[0, 0], [0, 0], [0, 0], [0, 0]]);
+  });
+
+  it('given deliveries (new, a provider retry, an unreadable one), then it counts them by outcome, per hour and in quarantine', async () => {
+    const first = nestedExamples[0];
+    let position = 0;
+    for (const delivery of [first, nestedExamples[1], { ...first, delivery_id: 'retry-of-first' }, invalid]) {
+      position = Math.max(position, (await deliver(delivery)).json<{ position: number }>().position);
+    }
+    await service.app.inject({ method: 'GET', url: `/contacts/42?min_position=${position}` });
+    const o = await overview();
+    expect(o.deliveries.by_outcome).toMatchObject({ appended: 2, duplicate: 1, quarantined: 1, rejected: 0 });
+    expect(o.head_position).toBe(3);
+    expect(o.quarantine_size).toBe(1);
+    expect(o.appended_per_hour.reduce((sum: number, h: { events: number }) => sum + h.events, 0)).toBe(3);
+    expect(o.appended_per_hour.at(-1).events).toBe(3);
+    expect(o.projections.every((p: { position: number; lag_events: number }) => p.position === 3 && p.lag_events === 0)).toBe(true);
+  });
+
+  it('given a checkpoint behind the head, then the lag counts the events after it and the age of the oldest', async () => {
+    const now = new Date(Date.now() + 60_000);
+    const lag = await projectionLag(service.store, 1, now);
+    expect(E.isRight(lag) && lag.right.events).toBe(2);
+    expect(E.isRight(lag) && lag.right.exact).toBe(true);
+    expect(E.isRight(lag) && lag.right.seconds).toBeGreaterThanOrEqual(60);
+  });
+
+  it('is documented in the OpenAPI document', async () => {
+    const openapi = (await service.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/overview', '/quarantine/{revision}/body']));
+    expect(Object.keys(openapi.paths)).not.toContain('/console/*');
+  });
+});
+
+describe('GET /overview while the event store is unavailable', () => {
+  let app: FastifyInstance;
+  const downStore = { kind: 'sqlite', headPosition: async () => E.left(storeUnavailable('database is locked')) } as unknown as EventStore;
+  beforeAll(async () => {
+    const intake = countingOutcomes(async () => ({ status: 'unavailable', reason: 'down' }), new Date(0));
+    app = await buildApp({
+      accept: intake.accept,
+      maxBodyBytes: 1024,
+      maxInflightIntake: 1,
+      logger: pino({ level: 'silent' }),
+      routes: [
+        (instance) =>
+          registerOverviewRoute(instance, {
+            store: downStore,
+            runner: { progress: () => [] } as unknown as Runner,
+            rebuild: () => ({ running: false, projections: [], events: 0, total: 0 }),
+            intake,
+            appendedPerHour: appendedPerHour(downStore),
+            now: () => new Date(0),
+          }),
+      ],
+    });
+  });
+  afterAll(() => app.close());
+
+  it('answers 503 with a problem that says so', async () => {
+    const response = await app.inject({ method: 'GET', url: '/overview' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ title: 'Event store unavailable', detail: expect.stringContaining('database is locked') });
+  });
+});
