@@ -11,7 +11,7 @@ import { TicketPage, TicketsPage } from './pages/tickets-page';
 import { forgetToken, storedToken } from './token';
 
 const NotFound = () => (
-  <main>
+  <main id="content">
     <h1>No such page</h1>
     <p>
       The console has no page at this address. <a href="/console/">Go to the overview</a>.
@@ -21,6 +21,9 @@ const NotFound = () => (
 
 const Header = ({ signedIn, onSignOut }: { signedIn: boolean; onSignOut: () => void }) => (
   <header class="top">
+    <a class="skip" href="#content">
+      Skip to content
+    </a>
     <a class="brand" href="/console/">
       SkyLight console
     </a>

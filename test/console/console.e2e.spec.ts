@@ -161,6 +161,14 @@ describeInBrowser('the console in a browser', () => {
     await page.locator('#tickets').getByRole('link', { name: 'Issue with booking confirmation' }).waitFor();
     await page.locator('#raw-events details').nth(1).waitFor();
     await shoot(page, 'console-contact');
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download audit as CSV' }).click()]);
+    expect(csv.suggestedFilename()).toBe('contact-42-audit.csv');
+    const csvText = readFileSync((await csv.path()) ?? '', 'utf8');
+    expect(csvText.split('\n')[0]).toMatch(/field/);
+    expect(csvText).toContain('Sarah M. Johnson');
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download audit as JSON' }).click()]);
+    expect(JSON.parse(readFileSync((await json.path()) ?? '', 'utf8')).entries).toHaveLength(2);
     expect(await page.locator('#raw-events details').count()).toBe(2);
 
     await page.getByLabel('Contact as of').fill('2026-03-04T12:02:00');
@@ -207,6 +215,32 @@ describeInBrowser('the console in a browser', () => {
     await page.getByLabel('Priority').fill('urgent');
     await page.getByRole('button', { name: 'Show tickets' }).click();
     await page.getByText('No tickets.').waitFor();
+  });
+
+  it('says so when a contact is unknown, and the keyboard reaches the search box from the top of the page', async () => {
+    const page = await openPage('/console/contacts/31337');
+    await page.getByRole('alert').getByText(/Not found/).waitFor();
+    expect(await page.locator('#timeline').count()).toBe(0);
+
+    // By keyboard alone: from the top of the overview to a search result.
+    await page.goto(url('/console/'));
+    await page.getByTestId('head-position').waitFor();
+    const focusedName = () => page.evaluate<string>('document.activeElement?.textContent?.trim() ?? ""');
+    await page.keyboard.press('Tab');
+    expect(await focusedName()).toBe('Skip to content');
+    const visited: string[] = [];
+    while (visited.length < 10 && (await focusedName()) !== 'Contacts') {
+      await page.keyboard.press('Tab');
+      visited.push(await focusedName());
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/contacts$/);
+    const search = page.getByRole('searchbox', { name: 'Search contacts' });
+    await expect.poll(() => search.evaluate((element) => element.ownerDocument.activeElement === element)).toBe(true);
+    await page.keyboard.type('omar');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/q=omar/);
+    await page.getByText('No contact matches.').waitFor();
   });
 
   it('shows a contact named with markup as text and runs nothing', async () => {

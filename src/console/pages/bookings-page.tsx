@@ -31,7 +31,7 @@ export const BookingsPage = () => {
     route(withQuery('/console/bookings', { status: text('status'), from: fromLocalInput(text('from')), to: fromLocalInput(text('to')) }));
   };
   return (
-    <main>
+    <main id="content">
       <h1>Bookings</h1>
       <form class="filters" role="search" aria-label="Bookings" onSubmit={submit}>
         <SelectFilter name="status" label="Status" value={query['status']} options={STATUSES} />
@@ -62,7 +62,7 @@ export const BookingPage = () => {
   const id = params['id'] ?? '';
   const booking = useApi(`booking/${id}`, () => getJson<Booking>(`/bookings/${encodeURIComponent(id)}`));
   return (
-    <main>
+    <main id="content">
       <p class="crumbs">
         <a href="/console/bookings">Bookings</a> / {id}
       </p>

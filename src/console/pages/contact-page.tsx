@@ -82,28 +82,34 @@ export const ContactPage = () => {
   const bookings = useApi(`bookings/${id}`, () => getJson<Page<Booking>>(withQuery('/bookings', { contact_id: id, limit: ALL })));
   const tickets = useApi(`tickets/${id}`, () => getJson<Page<Ticket>>(withQuery('/tickets', { contact_id: id, limit: ALL })));
   const failedDownload = (error: unknown) => window.alert(error instanceof Error ? error.message : String(error));
+  const crumbs = (
+    <p class="crumbs">
+      <a href="/console/contacts">Contacts</a> / {id}
+    </p>
+  );
+  if (contact.state === 'failed') {
+    // Unknown here means unknown to the log too (the read model holds every contact ever seen): no sections.
+    return (
+      <main id="content">
+        {crumbs}
+        <h1>Contact {id}</h1>
+        <FailureBanner failure={contact.failure} />
+      </main>
+    );
+  }
   return (
-    <main>
-      <p class="crumbs">
-        <a href="/console/contacts">Contacts</a> / {id}
-      </p>
-      {contact.state === 'failed' ? (
-        <>
-          <h1>Contact {id}</h1>
-          <FailureBanner failure={contact.failure} />
-        </>
-      ) : (
-        <Show loaded={contact}>
-          {(c) => (
-            <>
-              <Heading contact={c} />
-              {c.deleted && <p class="banner notice">This contact was deleted: what follows is its tombstone, the last state before deletion.</p>}
-              {c.partial && <p class="banner notice">Partial: no contact.created was seen; the fields come from other events only.</p>}
-              <Fields entity={c} skip={['deleted', 'partial']} />
-            </>
-          )}
-        </Show>
-      )}
+    <main id="content">
+      {crumbs}
+      <Show loaded={contact}>
+        {(c) => (
+          <>
+            <Heading contact={c} />
+            {c.deleted && <p class="banner notice">This contact was deleted: what follows is its tombstone, the last state before deletion.</p>}
+            {c.partial && <p class="banner notice">Partial: no contact.created was seen; the fields come from other events only.</p>}
+            <Fields entity={c} skip={['deleted', 'partial']} />
+          </>
+        )}
+      </Show>
       <Show loaded={summary}>
         {(s) => (
           <ul class="summary" aria-label="Summary">

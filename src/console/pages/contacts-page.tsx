@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { getJson, withQuery } from '../api';
 import type { Contact, Page } from '../api-types';
@@ -22,13 +23,16 @@ export const ContactsPage = () => {
   const path = withQuery('/contacts', apiQuery);
   const contacts = useApi(path, () => getJson<Page<Contact>>(path));
   const { cursor: _cursor, ...filters } = query;
+  // `autofocus` works on page load only; arriving here from another view must put the cursor in the search box too.
+  const searchBox = useRef<HTMLInputElement>(null);
+  useEffect(() => searchBox.current?.focus(), []);
   return (
-    <main>
+    <main id="content">
       <h1>Contacts</h1>
       <FilterForm path="/console/contacts" label="Contacts">
         <label class="search">
           Search contacts
-          <input name="q" type="search" value={query['q'] ?? ''} placeholder="name, email or phone" autoFocus />
+          <input ref={searchBox} name="q" type="search" value={query['q'] ?? ''} placeholder="name, email or phone" />
         </label>
         <TextFilter name="tag" label="Tag" value={query['tag']} />
         <TextFilter name="status" label="Status" value={query['status']} />

@@ -41,7 +41,7 @@ const AppendsChart = ({ hours }: { hours: OverviewView['appended_per_hour'] }) =
 export const OverviewPage = () => {
   const overview = useApi('overview', () => getJson<OverviewView>('/overview'), POLL_MS);
   return (
-    <main>
+    <main id="content">
       <h1>Overview</h1>
       <p class="muted">Updates every {POLL_MS / 1000} seconds.</p>
       <Show loaded={overview}>

@@ -107,7 +107,7 @@ export const QuarantinePage = () => {
     }
   };
   return (
-    <main>
+    <main id="content">
       <h1>Quarantine</h1>
       <p class="muted">Deliveries intake kept because they could not be read, with why, and what a retry would do with today's validation.</p>
       {outcomes !== undefined && <Outcomes outcomes={outcomes} />}

@@ -26,7 +26,7 @@ export const SignInPage = ({ onSignedIn }: { onSignedIn: () => void }) => {
     }
   };
   return (
-    <main class="sign-in">
+    <main id="content" class="sign-in">
       <h1>Sign in</h1>
       <p>This server requires its API token (the <code>API_TOKEN</code> it was started with). It is kept for this browser tab only.</p>
       <form onSubmit={(event) => void submit(event)}>

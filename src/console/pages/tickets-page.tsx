@@ -14,7 +14,7 @@ export const TicketsPage = () => {
   const tickets = useApi(path, () => getJson<Page<Ticket>>(path));
   const { cursor: _cursor, ...filters } = query;
   return (
-    <main>
+    <main id="content">
       <h1>Tickets</h1>
       <FilterForm path="/console/tickets" label="Tickets">
         <TextFilter name="status" label="Status" value={query['status']} />
@@ -38,7 +38,7 @@ export const TicketPage = () => {
   const id = params['id'] ?? '';
   const ticket = useApi(`ticket/${id}`, () => getJson<Ticket>(`/tickets/${encodeURIComponent(id)}`));
   return (
-    <main>
+    <main id="content">
       <p class="crumbs">
         <a href="/console/tickets">Tickets</a> / {id}
       </p>
