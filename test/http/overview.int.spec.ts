@@ -11,7 +11,11 @@ import type { Runner } from '../../src/runner/runner.js';
 import { storeUnavailable } from '../../src/store/event-store-error.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import type { Service } from '../../src/server.js';
+import type { StoredProjection } from '../../projections/projection.js';
+import { projections } from '../../projections/registry.js';
 import { bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
+import { postDeliveries } from '../support/post-deliveries.js';
+import { skylightTraffic } from '../support/skylight-traffic.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -67,6 +71,32 @@ describe('GET /overview', () => {
     const openapi = (await service.app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/overview', '/quarantine/{revision}/body']));
     expect(Object.keys(openapi.paths)).not.toContain('/console/*');
+  });
+});
+
+describe('GET /overview after a projection version changed', () => {
+  it('reports the start-up rebuild: which projection, and how many of its events it has folded', async () => {
+    const dir = makeTempDir('overview-rebuild');
+    try {
+      const first = await serviceHarness(dir.path);
+      const position = await postDeliveries(first.app, skylightTraffic({ seed: 5, contacts: 20 }));
+      await first.runner.waitFor(position, 10_000);
+      await first.close();
+
+      const bumped: StoredProjection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: p.version + 1 } : p));
+      const second = await serviceHarness(dir.path, {}, bumped);
+      try {
+        await second.startupRebuild;
+        const { rebuild } = (await second.app.inject({ method: 'GET', url: '/overview' })).json();
+        expect(rebuild).toMatchObject({ running: false, projections: ['contacts v2'] });
+        expect(rebuild.events).toBeGreaterThan(0);
+        expect(rebuild.events).toBe(rebuild.total);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      dir.remove();
+    }
   });
 });
 
