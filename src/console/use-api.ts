@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type ApiFailure } from './api';
 
 export type Loaded<T> =
@@ -16,6 +16,7 @@ const failureOf = (error: unknown): ApiFailure =>
 export const useApi = <T>(key: string | null, load: () => Promise<T>, everyMs?: number): Loaded<T> & { reload: () => void } => {
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   const [round, setRound] = useState(0);
+  const loadedKey = useRef(key);
   useEffect(() => {
     if (key === null) return;
     let current = true;
@@ -29,7 +30,9 @@ export const useApi = <T>(key: string | null, load: () => Promise<T>, everyMs?: 
       await fetchOnce();
       if (current && everyMs !== undefined) timer = setTimeout(() => void poll(), everyMs);
     };
-    if (round === 0) setLoaded({ state: 'loading' });
+    // A new key shows "loading"; a reload of the same key keeps the data on screen until the answer.
+    if (loadedKey.current !== key) setLoaded({ state: 'loading' });
+    loadedKey.current = key;
     void poll();
     return () => {
       current = false;

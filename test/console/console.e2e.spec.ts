@@ -208,6 +208,7 @@ describeInBrowser('the console in a browser', () => {
     await page.locator('details.raw-event').nth(2).waitFor();
 
     await page.getByRole('link', { name: 'Tickets', exact: true }).click();
+    await page.waitForURL(/\/console\/tickets$/);
     await page.getByLabel('Priority').fill('normal');
     await page.getByRole('button', { name: 'Show tickets' }).click();
     await page.waitForURL(/priority=normal/);
@@ -249,7 +250,9 @@ describeInBrowser('the console in a browser', () => {
     await link.waitFor();
     await link.click();
     await page.getByRole('heading', { name: MARKUP_NAME }).waitFor();
-    await page.locator('#raw-events details').first().waitFor();
+    await page.locator('#raw-events summary').first().click();
+    await page.locator('#raw-events pre').first().waitFor();
+    expect(await page.locator('#raw-events pre').first().textContent()).toContain(MARKUP_NAME);
     expect(await page.locator('main img').count()).toBe(0);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
   });
@@ -320,13 +323,30 @@ describeInBrowser('the console in a browser', () => {
     const page = await openPage('/console/');
     const started = Date.now();
     await page.goto(url('/console/contacts/900'));
-    await page.getByTestId('audit-entry').nth(199).waitFor();
-    await page.locator('#conversation .message').nth(499).waitFor();
+    // Polled on every animation frame: the first frame in which both sections are complete.
+    // A function, not a string: the console's CSP forbids evaluating strings. (Tests compile without the DOM library.)
+    // It reads the clock in the first animation frame in which both sections are complete.
+    type Dom = {
+      document: { querySelectorAll: (selector: string) => { length: number } };
+      performance: { now: () => number; getEntriesByType: (type: string) => { responseEnd: number }[] };
+    };
+    const done = await page.waitForFunction(
+      () => {
+        const { document, performance } = globalThis as unknown as Dom;
+        const complete = document.querySelectorAll('[data-testid=audit-entry]').length === 200 && document.querySelectorAll('#conversation .message').length === 500;
+        return complete && { rendered: performance.now(), lastResponse: Math.max(...performance.getEntriesByType('resource').map((entry) => entry.responseEnd)) };
+      },
+      undefined,
+      { polling: 'raf', timeout: 20_000 },
+    );
     const elapsed = Date.now() - started;
-    const rendered = await page.evaluate<number>('Math.round(performance.now())');
+    const timings = (await done.jsonValue()) as { rendered: number; lastResponse: number };
     expect(await page.getByTestId('audit-entry').count()).toBe(200);
     expect(await page.locator('#conversation .message').count()).toBe(500);
-    console.log(`contact page with 200 audit entries and 500 messages: ${elapsed} ms from navigation to both sections rendered (${rendered} ms after the page's time origin, data fetched over loopback included)`);
+    console.log(
+      `contact page with 200 audit entries and 500 messages: ${Math.round(timings.rendered - timings.lastResponse)} ms from the last API answer to both sections on screen; ` +
+        `${elapsed} ms from navigation (page load and the API's answers over loopback included)`,
+    );
   });
 
   it('keeps every script on the page from the server itself: no other origin is contacted', async () => {

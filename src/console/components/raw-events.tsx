@@ -7,17 +7,25 @@ import { Time } from './time';
 
 const PAGE = 100;
 
-const RawEvent = ({ event }: { event: HistoryEvent }) => (
-  <details class="raw-event">
-    <summary>
-      <span class="mono">#{event.revision}</span> <strong>{event.type}</strong> · position {event.position} · recorded <Time value={event.recorded_at} />
-    </summary>
-    <h4>data</h4>
-    <pre>{JSON.stringify(event.data, null, 2)}</pre>
-    <h4>metadata</h4>
-    <pre>{JSON.stringify(event.metadata, null, 2)}</pre>
-  </details>
-);
+/** Its data and metadata are rendered once opened: a long stream stays quick to show. */
+const RawEvent = ({ event }: { event: HistoryEvent }) => {
+  const [open, setOpen] = useState(false);
+  return (
+    <details class="raw-event" onToggle={(toggled) => setOpen((toggled.currentTarget as HTMLDetailsElement).open)}>
+      <summary>
+        <span class="mono">#{event.revision}</span> <strong>{event.type}</strong> · position {event.position} · recorded <Time value={event.recorded_at} />
+      </summary>
+      {open && (
+        <>
+          <h4>data</h4>
+          <pre>{JSON.stringify(event.data, null, 2)}</pre>
+          <h4>metadata</h4>
+          <pre>{JSON.stringify(event.metadata, null, 2)}</pre>
+        </>
+      )}
+    </details>
+  );
+};
 
 /** The stream's events exactly as stored, a page at a time, each expandable to its data and metadata. */
 export const RawEvents = ({ kind, id }: { kind: 'contacts' | 'bookings' | 'tickets'; id: string }) => {

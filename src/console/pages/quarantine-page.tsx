@@ -1,11 +1,10 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { ApiError, getJson, postJson, withQuery } from '../api';
+import { ApiError, getJson, postJson, withQuery, type ApiFailure } from '../api';
 import type { QuarantineBodyView, QuarantineList, Retry } from '../api-types';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { Badge, Empty, FailureBanner, Show } from '../components/status';
 import { Time } from '../components/time';
-import type { ApiFailure } from '../api';
 import { useApi } from '../use-api';
 
 type Item = QuarantineList['items'][number];
