@@ -40,6 +40,22 @@ export const markupContact: Delivery = {
   data: { contact: { id: 666, name: MARKUP_NAME, email: 'markup@example.com', created_at: '2026-03-04T12:00:00.000000Z' } },
 };
 
+/** Contact 808, created and deleted: found only with "Include deleted", shown as a tombstone. */
+export const deletedContact: Delivery[] = [
+  {
+    event: 'contact.created',
+    delivery_id: '0b1e6f0a-0c07-4d6a-8d0a-000000000c07',
+    timestamp: '2026-03-02T10:00:00.000000Z',
+    data: { contact: { id: 808, name: 'Dora Deleted', tags: ['lead'], created_at: '2026-03-02T10:00:00.000000Z' } },
+  },
+  {
+    event: 'contact.deleted',
+    delivery_id: '0b1e6f0a-0c08-4d6a-8d0a-000000000c08',
+    timestamp: '2026-03-03T10:00:00.000000Z',
+    data: { contact: { id: 808, deleted_at: '2026-03-03T10:00:00.000000Z' } },
+  },
+];
+
 /** Sent while the overview is open, then once more as a provider retry (new delivery id, same content). */
 export const newcomer: Delivery = {
   event: 'contact.created',

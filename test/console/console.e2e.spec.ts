@@ -12,6 +12,7 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { makeTempDir } from '../support/temp-dir.js';
 import {
   bigContact,
+  deletedContact,
   invalidDelivery,
   MARKUP_NAME,
   markupContact,
@@ -76,6 +77,7 @@ describeInBrowser('the console in a browser', () => {
     await post(sarahFirstWave);
     await settle();
     await post([...sarahSecondWave, markupContact, invalidDelivery]);
+    await post(deletedContact);
     await settle();
   }, 60_000);
 
@@ -114,7 +116,7 @@ describeInBrowser('the console in a browser', () => {
     const appended = page.getByTestId('outcome-appended').locator('td');
     await appended.waitFor();
     const before = { head: Number(await page.getByTestId('head-position').textContent()), appended: Number(await appended.textContent()) };
-    expect(before.appended).toBe(sarahFirstWave.length + sarahSecondWave.length + 1);
+    expect(before.appended).toBe(sarahFirstWave.length + sarahSecondWave.length + 1 + deletedContact.length);
     expect(await page.getByTestId('outcome-quarantined').locator('td').textContent()).toBe('1');
     expect(await page.getByTestId('quarantine-size').textContent()).toBe('2');
     expect(await page.getByTestId('projection-contacts').getByTestId('lag-events').textContent()).toBe('0');
@@ -189,6 +191,30 @@ describeInBrowser('the console in a browser', () => {
     await page.waitForURL(/\/console\/contacts\?q=sarah$/);
     expect(await page.getByRole('searchbox', { name: 'Search contacts' }).inputValue()).toBe('sarah');
     await page.getByRole('link', { name: 'Sarah M. Johnson' }).waitFor();
+  });
+
+  it('filters contacts by tag and blacklisted; a deleted contact shows only with "Include deleted", badged, as its tombstone', async () => {
+    const page = await openPage('/console/contacts');
+    await page.getByLabel('Tag').fill('vip');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/tag=vip/);
+    await page.getByRole('link', { name: 'Sarah M. Johnson' }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    await page.getByLabel('Blacklisted').selectOption('true');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('No contact matches.').waitFor();
+
+    await page.goto(url('/console/contacts?q=dora'));
+    await page.getByText('No contact matches.').waitFor();
+    await page.getByLabel('Include deleted').check();
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/include_deleted=true/);
+    const row = page.locator('tbody tr', { hasText: 'Dora Deleted' });
+    await row.locator('.badge-deleted').waitFor();
+    await row.getByRole('link', { name: 'Dora Deleted' }).click();
+    await page.getByText(/This contact was deleted/).waitFor();
+    await page.locator('#timeline').getByTestId('audit-entry').nth(1).waitFor();
+    expect(await page.locator('#timeline').getByTestId('audit-entry').nth(1).textContent()).toMatch(/contact\.deleted.*deleted_at/);
   });
 
   it('bookings by status and start date, one booking with its anomaly; tickets by status and priority', async () => {
