@@ -13,7 +13,6 @@ import { registerQuarantineRoutes } from './http/quarantine-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
 import { registerReadyRoute } from './http/ready-route.js';
 import { acceptDelivery } from './intake/accept-delivery.js';
-import { countingOutcomes } from './intake/outcome-counts.js';
 import { webhookSecrets } from './intake/signature.js';
 import { observeStore } from './metrics/observed-store.js';
 import { serviceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
@@ -110,10 +109,10 @@ export const composeService = async (
   });
   const secrets = config.WEBHOOK_SECRET === undefined ? undefined : webhookSecrets(config.WEBHOOK_SECRET);
   if (secrets !== undefined) logger.info({ fingerprints: secrets.map((s) => s.fingerprint) }, 'webhook secrets accepted');
-  const intake = countingOutcomes(acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified }), now());
+  const startedAt = now().toISOString();
   try {
     const app = await buildApp({
-      accept: intake.accept,
+      accept: acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified }),
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxInflightIntake: config.MAX_INFLIGHT_INTAKE,
       apiToken: config.API_TOKEN,
@@ -129,9 +128,9 @@ export const composeService = async (
         (instance) =>
           registerOverviewRoute(instance, {
             store,
-            runner,
+            standing,
             rebuild: startupRebuild.status,
-            intake,
+            deliveries: { byOutcome: metrics.deliveriesByOutcome, since: startedAt },
             appendedPerHour: appendedPerHour(store),
             now,
           }),

@@ -184,7 +184,6 @@ export const Overview = z
         version: z.number().int(),
         position: z.number().describe('checkpoint: the last log position applied'),
         lag_events: z.number().int().describe('events in the log after the checkpoint'),
-        lag_events_exact: z.boolean().describe('false: at least lag_events (counting stops there)'),
         lag_seconds: z.number().describe('age of the oldest event not yet applied; 0 when caught up'),
       }),
     ),
@@ -207,7 +206,10 @@ export const Overview = z
           unrecognized: outcomeCount,
           rejected: outcomeCount,
           unauthorized: outcomeCount,
+          too_large: outcomeCount,
+          throttled: outcomeCount,
           unavailable: outcomeCount,
+          error: outcomeCount,
         }),
       })
       .describe('webhook deliveries this server answered, by outcome'),

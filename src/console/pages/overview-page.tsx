@@ -93,7 +93,7 @@ export const OverviewPage = () => {
                         <td>{p.version}</td>
                         <td class="num">{p.position}</td>
                         <td class="num" data-testid="lag-events">
-                          {p.lag_events_exact ? p.lag_events : `≥ ${p.lag_events}`}
+                          {p.lag_events}
                         </td>
                         <td class="num" data-testid="lag-seconds">{seconds(p.lag_seconds)}</td>
                       </tr>
