@@ -7,7 +7,7 @@ import { withQuery } from '../api';
  * result can be bookmarked). Field names are the API's query parameters.
  */
 export const FilterForm = ({ path, label, children }: { path: string; label: string; children: ComponentChildren }) => {
-  const { route } = useLocation();
+  const { route, url } = useLocation();
   const submit = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
@@ -16,7 +16,9 @@ export const FilterForm = ({ path, label, children }: { path: string; label: str
     route(withQuery(path, query));
   };
   return (
-    <form class="filters" role="search" aria-label={label} onSubmit={submit}>
+    // Uncontrolled inputs (default values from the URL): a re-render while someone types never overwrites the text;
+    // keyed by the URL, the form shows the filters of the page the back button returns to.
+    <form key={url} class="filters" role="search" aria-label={label} onSubmit={submit}>
       {children}
     </form>
   );
@@ -25,17 +27,17 @@ export const FilterForm = ({ path, label, children }: { path: string; label: str
 export const TextFilter = ({ name, label, value }: { name: string; label: string; value: string | undefined }) => (
   <label>
     {label}
-    <input name={name} type="text" value={value ?? ''} />
+    <input name={name} type="text" defaultValue={value ?? ''} />
   </label>
 );
 
 export const SelectFilter = ({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: readonly (readonly [string, string])[] }) => (
   <label>
     {label}
-    <select name={name} value={value ?? ''}>
+    <select name={name}>
       <option value="">any</option>
       {options.map(([optionValue, text]) => (
-        <option key={optionValue} value={optionValue}>
+        <option key={optionValue} value={optionValue} selected={optionValue === value}>
           {text}
         </option>
       ))}

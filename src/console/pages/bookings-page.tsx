@@ -16,7 +16,7 @@ const STATUSES = [
 ] as const;
 
 export const BookingsPage = () => {
-  const { query, route } = useLocation();
+  const { query, route, url } = useLocation();
   const path = withQuery('/bookings', { status: query['status'], from: query['from'], to: query['to'], cursor: query['cursor'] });
   const bookings = useApi(path, () => getJson<Page<Booking>>(path));
   const { cursor: _cursor, ...filters } = query;
@@ -33,15 +33,15 @@ export const BookingsPage = () => {
   return (
     <main id="content">
       <h1>Bookings</h1>
-      <form class="filters" role="search" aria-label="Bookings" onSubmit={submit}>
+      <form key={url} class="filters" role="search" aria-label="Bookings" onSubmit={submit}>
         <SelectFilter name="status" label="Status" value={query['status']} options={STATUSES} />
         <label>
           Starts from
-          <input name="from" type="datetime-local" step={1} value={toLocalInput(query['from'])} />
+          <input name="from" type="datetime-local" step={1} defaultValue={toLocalInput(query['from'])} />
         </label>
         <label>
           Starts until
-          <input name="to" type="datetime-local" step={1} value={toLocalInput(query['to'])} />
+          <input name="to" type="datetime-local" step={1} defaultValue={toLocalInput(query['to'])} />
         </label>
         <button type="submit">Show bookings</button>
       </form>

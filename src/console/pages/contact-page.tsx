@@ -41,10 +41,10 @@ const AsOf = ({ id, asOf }: { id: string; asOf: string | undefined }) => {
   };
   return (
     <>
-      <form class="filters" onSubmit={submit}>
+      <form key={asOf ?? ''} class="filters" onSubmit={submit}>
         <label>
           Contact as of
-          <input name="as_of" type="datetime-local" step={1} value={toLocalInput(asOf)} />
+          <input name="as_of" type="datetime-local" step={1} defaultValue={toLocalInput(asOf)} />
         </label>
         <button type="submit">Show the contact as it was</button>
       </form>

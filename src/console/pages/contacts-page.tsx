@@ -32,14 +32,14 @@ export const ContactsPage = () => {
       <FilterForm path="/console/contacts" label="Contacts">
         <label class="search">
           Search contacts
-          <input ref={searchBox} name="q" type="search" value={query['q'] ?? ''} placeholder="name, email or phone" />
+          <input ref={searchBox} name="q" type="search" defaultValue={query['q'] ?? ''} placeholder="name, email or phone" />
         </label>
         <TextFilter name="tag" label="Tag" value={query['tag']} />
         <TextFilter name="status" label="Status" value={query['status']} />
         <TextFilter name="type" label="Type" value={query['type']} />
         <SelectFilter name="blacklisted" label="Blacklisted" value={query['blacklisted']} options={[['true', 'yes'], ['false', 'no']]} />
         <label class="check">
-          <input name="include_deleted" type="checkbox" value="true" checked={query['include_deleted'] === 'true'} />
+          <input name="include_deleted" type="checkbox" value="true" defaultChecked={query['include_deleted'] === 'true'} />
           Include deleted
         </label>
         <button type="submit">Search</button>
