@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { DeliveryOutcome } from '../metrics/service-metrics.js';
 import type { appendedPerHour } from '../overview/appended-per-hour.js';
 import { quarantineSize } from '../quarantine/quarantine-size.js';
@@ -30,7 +31,8 @@ export const registerOverviewRoute = (app: FastifyInstance, deps: OverviewDeps):
       schema: {
         tags: ['operations'],
         summary: 'Log head, checkpoints and lag (events, seconds), rebuild progress, appends per hour, deliveries by outcome, quarantine size',
-        response: { 200: Overview, 503: ProblemSchema },
+        querystring: z.object({}),
+        response: { 200: Overview, 400: ProblemSchema, 503: ProblemSchema },
       },
     },
     async (_request, reply) => {

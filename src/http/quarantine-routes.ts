@@ -42,6 +42,7 @@ export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps):
         tags: ['quarantine'],
         summary: 'The bytes one kept delivery arrived with: as text when they are UTF-8, else base64',
         params: z.object({ revision: z.coerce.number().int().nonnegative() }),
+        querystring: z.object({}),
         response: { 200: QuarantineBody, ...problems },
       },
     },
