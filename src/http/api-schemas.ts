@@ -184,6 +184,7 @@ export const Overview = z
         version: z.number().int(),
         position: z.number().describe('checkpoint: the last log position applied'),
         lag_events: z.number().int().describe('events in the log after the checkpoint'),
+        lag_events_exact: z.boolean().describe('false: at least lag_events (counting stops there)'),
         lag_seconds: z.number().describe('age of the oldest event not yet applied; 0 when caught up'),
       }),
     ),
@@ -191,7 +192,7 @@ export const Overview = z
       running: z.boolean(),
       projections: z.array(z.string()),
       events: z.number().int().describe('events folded so far'),
-      total: z.number().int().describe('events to fold'),
+      total: z.number().int().nullable().describe('events to fold; null while not known yet'),
     }),
     appended_per_hour: z
       .array(z.object({ hour: z.string().describe('start of the hour (UTC)'), events: z.number().int() }))
@@ -199,18 +200,7 @@ export const Overview = z
     deliveries: z
       .object({
         since: z.string().describe('when this server started'),
-        by_outcome: z.object({
-          appended: outcomeCount,
-          duplicate: outcomeCount,
-          quarantined: outcomeCount,
-          unrecognized: outcomeCount,
-          rejected: outcomeCount,
-          unauthorized: outcomeCount,
-          too_large: outcomeCount,
-          throttled: outcomeCount,
-          unavailable: outcomeCount,
-          error: outcomeCount,
-        }),
+        by_outcome: z.record(z.string(), outcomeCount).describe('count per outcome, as skylight_deliveries_total'),
       })
       .describe('webhook deliveries this server answered, by outcome'),
     quarantine_size: z.number().int(),

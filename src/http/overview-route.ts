@@ -51,6 +51,7 @@ export const registerOverviewRoute = (app: FastifyInstance, deps: OverviewDeps):
           version: p.version,
           position: p.position,
           lag_events: p.lagEvents,
+          lag_events_exact: p.lagExact,
           lag_seconds: p.lagSeconds,
         })),
         rebuild: { ...rebuild, projections: [...rebuild.projections] },

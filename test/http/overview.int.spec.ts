@@ -69,7 +69,7 @@ describe('GET /overview', () => {
             standing: async () =>
               E.right({
                 head: 9,
-                projections: [{ name: 'contacts', version: 1, position: 4, lagEvents: 5, lagSeconds: 2.5, behindWithoutProgressMs: 0, unreadableEvents: 0 }],
+                projections: [{ name: 'contacts', version: 1, position: 4, lagEvents: 5, lagExact: true, lagSeconds: 2.5, behindWithoutProgressMs: 0, unreadableEvents: 0 }],
               }),
             rebuild: () => ({ running: true, projections: ['contacts v2'], events: 3, total: 9 }),
             deliveries: { byOutcome: async () => ({ ...(await overview()).deliveries.by_outcome }), since: new Date(0).toISOString() },
@@ -81,7 +81,7 @@ describe('GET /overview', () => {
     try {
       const o = (await lagging.inject({ method: 'GET', url: '/overview' })).json();
       expect(o.head_position).toBe(9);
-      expect(o.projections).toEqual([{ name: 'contacts', version: 1, position: 4, lag_events: 5, lag_seconds: 2.5 }]);
+      expect(o.projections).toEqual([{ name: 'contacts', version: 1, position: 4, lag_events: 5, lag_events_exact: true, lag_seconds: 2.5 }]);
       expect(o.rebuild).toEqual({ running: true, projections: ['contacts v2'], events: 3, total: 9 });
     } finally {
       await lagging.close();

@@ -64,8 +64,8 @@ export const OverviewPage = () => {
                   <>
                     <div class="card-value">running</div>
                     <label>
-                      {o.rebuild.projections.join(', ')}: {o.rebuild.events} of {o.rebuild.total} events
-                      <progress max={Math.max(o.rebuild.total, 1)} value={o.rebuild.events} />
+                      {o.rebuild.projections.join(', ')}: {o.rebuild.events} {o.rebuild.total === null ? '' : `of ${o.rebuild.total} `}events
+                      {o.rebuild.total === null ? <progress /> : <progress max={Math.max(o.rebuild.total, 1)} value={o.rebuild.events} />}
                     </label>
                   </>
                 ) : (
@@ -93,7 +93,7 @@ export const OverviewPage = () => {
                         <td>{p.version}</td>
                         <td class="num">{p.position}</td>
                         <td class="num" data-testid="lag-events">
-                          {p.lag_events}
+                          {p.lag_events_exact ? p.lag_events : `≥ ${p.lag_events}`}
                         </td>
                         <td class="num" data-testid="lag-seconds">{seconds(p.lag_seconds)}</td>
                       </tr>
