@@ -129,7 +129,7 @@ type BookingsProjection = Projection<BookingState, BookingView>;
 
 export const bookingsProjection: BookingsProjection = {
   name: 'bookings',
-  version: 1,
+  version: 2,
   handles: ['booking.created', 'booking.updated', 'booking.cancelled', 'booking.completed'],
   keysOf: (event) => (isBookingEvent(event) ? [entityKey(event.data.booking.id)] : []),
   initial: () => ({ events: [] }),

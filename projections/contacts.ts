@@ -91,7 +91,7 @@ type ContactsProjection = Projection<ContactState, ContactView>;
 
 export const contactsProjection: ContactsProjection = {
   name: 'contacts',
-  version: 1,
+  version: 2,
   // Every event but ping carries a contact: its own events, and the copies embedded in the others.
   handles: EVENT_TYPES.filter((type) => type !== 'ping'),
   keysOf: (event) => {

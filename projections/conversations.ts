@@ -90,7 +90,7 @@ type ConversationsProjection = Projection<ConversationState, ConversationView>;
 
 export const conversationsProjection: ConversationsProjection = {
   name: 'conversations',
-  version: 1,
+  version: 2,
   handles: ['message.received', 'message.sent'],
   keysOf: (event) => (isMessageEvent(event) ? [entityKey(event.data.contact.id)] : []),
   initial: () => ({ contact: {}, messages: {} }),

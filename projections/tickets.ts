@@ -41,7 +41,7 @@ type TicketsProjection = Projection<TicketState, TicketView>;
 
 export const ticketsProjection: TicketsProjection = {
   name: 'tickets',
-  version: 1,
+  version: 2,
   handles: ['ticket.created'],
   keysOf: (event) => (isTicketEvent(event) ? [entityKey(event.data.ticket.id)] : []),
   initial: () => ({ fields: {} }),

@@ -12,12 +12,19 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 /** Shorter secrets are a guess away; SkyLight's own are far longer. */
 export const MIN_WEBHOOK_SECRET_LENGTH = 16;
 
+/** Set but blank is a mistake (a deployment that meant to set it), never "off"; unset means off. */
+const SET_BUT_BLANK = 'set but blank: give a value or unset the variable';
+
 /** Several secrets, comma-separated, while a rotation is under way; each entry must be a real secret. */
 const secretList = z
   .string()
   .optional()
   .transform((value, context): string[] | undefined => {
-    if (value === undefined || value.trim() === '') return undefined;
+    if (value === undefined) return undefined;
+    if (value.trim() === '') {
+      context.addIssue({ code: 'custom', message: SET_BUT_BLANK });
+      return undefined;
+    }
     const entries = value.split(',').map((entry) => entry.trim());
     entries.forEach((entry, index) => {
       const which = `entry ${index + 1} of ${entries.length}`;
@@ -28,6 +35,17 @@ const secretList = z
     });
     return entries;
   });
+
+export const MIN_API_TOKEN_LENGTH = 32;
+
+/** The query API's token, used as given, untrimmed: the comparison is over exactly these characters. */
+const apiToken = z
+  .string()
+  .superRefine((value, context) => {
+    if (value.trim() === '') context.addIssue({ code: 'custom', message: SET_BUT_BLANK });
+    else if (value.length < MIN_API_TOKEN_LENGTH) context.addIssue({ code: 'custom', message: `must be at least ${MIN_API_TOKEN_LENGTH} characters` });
+  })
+  .optional();
 
 /** Every setting the service reads, from environment variables. One schema, one place to document them. */
 export const Config = z
@@ -48,10 +66,17 @@ export const Config = z
     /** What to do with a read model whose checkpoints are not positions of this event log (see README). */
     FOREIGN_READ_MODEL: z.enum(['rebuild', 'refuse']).default('rebuild'),
     WEBHOOK_SECRET: secretList,
-    WEBHOOK_TOLERANCE_S: z.coerce.number().int().positive().optional(),
-    API_TOKEN: optionalText,
+    // Refused rather than ignored: whoever sets it believes stale deliveries are refused, and they are not.
+    WEBHOOK_TOLERANCE_S: z
+      .undefined({ error: 'not supported: X-Skylight-Timestamp is not covered by the signature, so no replay window can be enforced; unset it' })
+      .optional(),
+    API_TOKEN: apiToken,
     MAX_BODY_BYTES: positiveInt(1024 * 1024),
     MAX_INFLIGHT_INTAKE: positiveInt(512),
+    REQUEST_TIMEOUT_MS: positiveInt(30_000),
+    HEADERS_TIMEOUT_MS: positiveInt(10_000),
+    CONNECTION_TIMEOUT_MS: positiveInt(10_000),
+    MAX_CONNECTIONS: positiveInt(1024),
     MIN_POSITION_WAIT_MS: positiveInt(2000),
     STALL_AFTER_MS: positiveInt(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -63,6 +88,9 @@ export const Config = z
         path: ['ESDB_CONNECTION_STRING'],
         message: 'required when EVENT_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)',
       });
+    }
+    if (config.HEADERS_TIMEOUT_MS > config.REQUEST_TIMEOUT_MS) {
+      context.addIssue({ code: 'custom', path: ['HEADERS_TIMEOUT_MS'], message: 'must not exceed REQUEST_TIMEOUT_MS (the headers are part of the request)' });
     }
   });
 export type Config = z.infer<typeof Config>;

@@ -18,6 +18,7 @@ import { observeStore } from './metrics/observed-store.js';
 import { serviceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
 import { appendedPerHour } from './overview/appended-per-hour.js';
 import { quarantineSize } from './quarantine/quarantine-size.js';
+import { retryJobs } from './quarantine/retry-job.js';
 import { openReadModelDb, type ReadModelDb } from './read-model/read-model-db.js';
 import { readModelQueries } from './read-model/read-model-queries.js';
 import { ensureReadModels } from './read-model/read-model-catalog.js';
@@ -49,7 +50,10 @@ export const composeService = async (
   openStore: (config: Config, options: OpenEventStoreOptions) => Promise<EventStore> = openEventStore,
 ): Promise<Service> => {
   if (!isLoopbackHost(config.HOST) && config.API_TOKEN === undefined) {
-    throw new Error(`refusing to listen on non-loopback HOST=${config.HOST} without API_TOKEN`);
+    throw new Error(`API_TOKEN: required with a non-loopback HOST (${config.HOST}); refusing to serve the API to anyone`);
+  }
+  if (!isLoopbackHost(config.HOST) && config.WEBHOOK_SECRET === undefined) {
+    throw new Error(`WEBHOOK_SECRET: required with a non-loopback HOST (${config.HOST}); refusing unsigned deliveries from anyone`);
   }
   const metrics = serviceMetrics();
   const logger = createLogger(config.LOG_LEVEL);
@@ -66,6 +70,9 @@ export const composeService = async (
   const readModelFile = readModelPath(config);
   const readModel = openReadModelDb(readModelFile);
   const now = () => new Date();
+  if (config.WEBHOOK_SECRET === undefined) {
+    logger.warn('WEBHOOK_SECRET is not set: deliveries are accepted unsigned (JSON only); set it to verify X-Skylight-Signature');
+  }
   const claimOptions = { store, db: readModel, policy: config.FOREIGN_READ_MODEL, now };
   const rebuiltLoudly = (reason: string) =>
     logger.error({ reason }, 'read model was not built from this event log: emptied, rebuilding it from the start');
@@ -110,11 +117,19 @@ export const composeService = async (
   const secrets = config.WEBHOOK_SECRET === undefined ? undefined : webhookSecrets(config.WEBHOOK_SECRET);
   if (secrets !== undefined) logger.info({ fingerprints: secrets.map((s) => s.fingerprint) }, 'webhook secrets accepted');
   const startedAt = now().toISOString();
+  const quarantineRetries = retryJobs({ store, now, onError: (error) => logger.error({ err: error }, 'quarantine retry job failed') });
   try {
     const app = await buildApp({
       accept: acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified }),
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxInflightIntake: config.MAX_INFLIGHT_INTAKE,
+      signedDeliveries: config.WEBHOOK_SECRET !== undefined,
+      connections: {
+        requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+        headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
+        connectionTimeoutMs: config.CONNECTION_TIMEOUT_MS,
+        maxConnections: config.MAX_CONNECTIONS,
+      },
       apiToken: config.API_TOKEN,
       logger,
       metrics,
@@ -124,7 +139,7 @@ export const composeService = async (
         (instance) =>
           registerQueryRoutes(instance, { queries: readModelQueries(readModel), runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS, store }),
         (instance) => registerHistoryRoutes(instance, { store }),
-        (instance) => registerQuarantineRoutes(instance, { store, now }),
+        (instance) => registerQuarantineRoutes(instance, { store, now, jobs: quarantineRetries }),
         (instance) =>
           registerOverviewRoute(instance, {
             store,
@@ -153,6 +168,7 @@ export const composeService = async (
         } finally {
           clearInterval(closeIdle);
         }
+        await quarantineRetries.stop();
         await laterClaim?.stop();
         await startupRebuild.stop();
         await runner.stop();

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { listQuarantine } from '../quarantine/quarantine-listing.js';
 import { QuarantineListQuery } from '../quarantine/quarantine-query.js';
-import { retryQuarantine } from '../quarantine/retry-quarantine.js';
-import { describeEventStoreError } from '../store/event-store-error.js';
+import { retryEveryQuarantined, retryQuarantined, type RetryDeps, type RetryOutcome } from '../quarantine/retry-quarantine.js';
+import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
 import { parameters, type Options } from './command-parameters.js';
 import type { WithStore } from './history-commands.js';
 import { printRows } from './output.js';
+import { progressLine } from './progress.js';
 
 const ITEM_COLUMNS = ['revision', 'position', 'event_id', 'received_at', 'event', 'delivery_id', 'reason', 'body_bytes', 'status'];
 const OUTCOME_COLUMNS = ['quarantine_event_id', 'status', 'event', 'stream', 'position', 'reason'];
@@ -16,6 +17,19 @@ const countsOf = (statuses: readonly string[]): string => {
   const counts = new Map<string, number>();
   for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
   return counts.size === 0 ? 'nothing in quarantine' : [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+};
+
+/** One kept delivery, or all of them (with progress on a terminal); undefined when `id` is not in quarantine. */
+const retried = async (deps: RetryDeps, id: string | undefined): Promise<E.Either<EventStoreError, RetryOutcome[] | undefined>> => {
+  if (id !== undefined) return E.map((outcome: RetryOutcome | undefined) => (outcome === undefined ? undefined : [outcome]))(await retryQuarantined(deps, id));
+  const outcomes: RetryOutcome[] = [];
+  const progress = progressLine(process.stderr, 'retrying');
+  const walked = await retryEveryQuarantined(deps, (outcome) => {
+    outcomes.push(outcome);
+    progress.tick(outcomes.length);
+  });
+  progress.finish();
+  return E.map(() => outcomes)(walked);
 };
 
 export const registerQuarantineCommands = (program: Command, withStore: WithStore, now: () => Date): void => {
@@ -49,7 +63,7 @@ export const registerQuarantineCommands = (program: Command, withStore: WithStor
     .option('--json', 'JSON output')
     .action((id: string | undefined, options: Options) =>
       withStore(async (store) => {
-        const outcomes = await retryQuarantine({ store, now }, id);
+        const outcomes = await retried({ store, now }, id);
         if (E.isLeft(outcomes)) throw new Error(describeEventStoreError(outcomes.left));
         if (outcomes.right === undefined) {
           process.stderr.write(`no quarantined delivery ${id ?? ''}\n`);

@@ -9,6 +9,7 @@ import type {
   Overview,
   QuarantineBody,
   QuarantinePage,
+  RetryJob,
   RetryOutcome,
   StoredEvent,
   StreamHistory,
@@ -29,4 +30,5 @@ export type OverviewView = z.infer<typeof Overview>;
 export type QuarantineList = z.infer<typeof QuarantinePage>;
 export type QuarantineBodyView = z.infer<typeof QuarantineBody>;
 export type Retry = z.infer<typeof RetryOutcome>;
+export type RetryAll = z.infer<typeof RetryJob>;
 export type Page<T> = { readonly items: T[]; readonly next_cursor: string | null };

@@ -56,7 +56,8 @@ export const request = async (path: string, init: RequestInit & { accept?: reado
 export const getJson = async <T>(path: string, accept: readonly number[] = [200]): Promise<T> =>
   (await (await request(path, { accept })).json()) as T;
 
-export const postJson = async <T>(path: string): Promise<T> => (await (await request(path, { method: 'POST' })).json()) as T;
+export const postJson = async <T>(path: string, accept: readonly number[] = [200]): Promise<T> =>
+  (await (await request(path, { method: 'POST', accept })).json()) as T;
 
 /** Builds `path?query`, leaving out empty parameters. */
 export const withQuery = (path: string, query: Readonly<Record<string, string | undefined>>): string => {

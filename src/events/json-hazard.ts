@@ -4,6 +4,12 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Deeper than any real payload; keeps every later recursive walk far from the stack limit. */
 export const MAX_JSON_DEPTH = 32;
 
+/** Far beyond any real payload (a contact has a dozen fields, a tag list a few items); every later step is linear in these. */
+export const MAX_KEYS_PER_OBJECT = 1_000;
+export const MAX_ITEMS_PER_ARRAY = 10_000;
+
+export const FORBIDDEN_KEY = 'forbidden key';
+
 export type JsonHazard = { readonly path: string; readonly message: string };
 
 /** A node still to visit; its path is spelled out only if it turns out to be the hazard. */
@@ -16,7 +22,8 @@ const pathOf = (visit: Visit): string => {
 };
 
 /**
- * Finds what makes parsed JSON unsafe to process further: nesting beyond MAX_JSON_DEPTH, else a prototype key.
+ * Finds what makes parsed JSON unsafe to process further: nesting beyond MAX_JSON_DEPTH, an object or array larger
+ * than MAX_KEYS_PER_OBJECT / MAX_ITEMS_PER_ARRAY, else a prototype key.
  * Iterative, so that a hostile, deeply nested body cannot exhaust the stack here either. Depth is reported first:
  * only a body free of it may be walked recursively later (a quarantined one's fingerprint is its canonical JSON).
  */
@@ -28,17 +35,20 @@ export const findJsonHazard = (root: unknown): JsonHazard | undefined => {
     if (value === null || typeof value !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH) return { path: pathOf(next), message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
     if (Array.isArray(value)) {
+      if (value.length > MAX_ITEMS_PER_ARRAY) return { path: pathOf(next), message: `more than ${MAX_ITEMS_PER_ARRAY} items` };
       for (let index = 0; index < value.length; index++) {
         const item: unknown = value[index];
         if (item !== null && typeof item === 'object') pending.push({ value: item, parent: next, key: index, depth: depth + 1 });
       }
       continue;
     }
-    for (const key of Object.keys(value)) {
+    const keys = Object.keys(value);
+    if (keys.length > MAX_KEYS_PER_OBJECT) return { path: pathOf(next), message: `more than ${MAX_KEYS_PER_OBJECT} keys` };
+    for (const key of keys) {
       const child = { value: (value as Record<string, unknown>)[key], parent: next, key, depth: depth + 1 };
       if (PROTOTYPE_KEYS.has(key)) forbidden ??= child;
       pending.push(child);
     }
   }
-  return forbidden === undefined ? undefined : { path: pathOf(forbidden), message: 'forbidden key' };
+  return forbidden === undefined ? undefined : { path: pathOf(forbidden), message: FORBIDDEN_KEY };
 };

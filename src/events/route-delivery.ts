@@ -4,7 +4,7 @@ import { isEventType, type DomainEvent, type PayloadFormat } from './domain-even
 import { Envelope } from './envelope.js';
 import { eventDataError, singleIssue, type DataIssue } from './event-data-error.js';
 import { contentEventId, pingEventId, quarantineEventId } from './event-id.js';
-import { findJsonHazard } from './json-hazard.js';
+import { FORBIDDEN_KEY, findJsonHazard } from './json-hazard.js';
 import { parseEvent } from './parse-event.js';
 import { looseIds } from './strict-ids.js';
 import type { Timestamp } from './timestamp.js';
@@ -78,8 +78,14 @@ const parseJson = (text: string): E.Either<string, unknown> => {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const bodyFields = (body: Uint8Array, text: string | undefined) =>
-  text === undefined ? { body_base64: Buffer.from(body).toString('base64') } : { body_text: text };
+const base64Of = (body: Uint8Array) => Buffer.from(body).toString('base64');
+
+/**
+ * The body as text, readable, unless it is not UTF-8 or escaping it in JSON would more than double it (a control
+ * character becomes `\u00XX`, six bytes for one): then as base64, a third larger, whatever the bytes.
+ */
+const bodyFields = (body: Uint8Array, text: string | undefined, base64: string | undefined) =>
+  text !== undefined && Buffer.byteLength(JSON.stringify(text)) <= 2 * body.byteLength ? { body_text: text } : { body_base64: base64 ?? base64Of(body) };
 
 const quarantineRecord = (
   body: Uint8Array,
@@ -89,13 +95,14 @@ const quarantineRecord = (
   issues: readonly DataIssue[],
   envelope: { event?: string; delivery_id?: string },
 ): EventRecord => {
-  const data: QuarantineRecordData = { reason, issues, ...envelope, ...bodyFields(body, text) };
+  // A body that is not UTF-8 is fingerprinted by its base64 already; encoded once.
+  const data: QuarantineRecordData = { reason, issues, ...envelope, ...bodyFields(body, text, text === undefined ? fingerprint : undefined) };
   return { stream: QUARANTINE_STREAM, id: quarantineEventId(fingerprint), type: QUARANTINED_EVENT_TYPE, data };
 };
 
 const reject = (body: Uint8Array, text: string | undefined, reason: string): RejectedDelivery => {
   const issues = [{ path: '$', message: reason }];
-  const fingerprint = text ?? Buffer.from(body).toString('base64');
+  const fingerprint = text ?? base64Of(body);
   return { outcome: 'rejected', reason, issues, facts: {}, record: quarantineRecord(body, text, fingerprint, reason, issues, {}) };
 };
 
@@ -119,8 +126,9 @@ export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, Rout
   const facts: DeliveryFacts = { deliveryId: named.delivery_id };
   const hazard = findJsonHazard(value);
   // Computed only for what goes to quarantine: a valid delivery's content is serialised once, for its event id.
+  // A body too deep or too wide is fingerprinted by its text: canonical JSON would walk (and sort) all of it.
   const fingerprint = () =>
-    hazard?.message.startsWith('nested deeper') !== true && isObject(value['data'])
+    (hazard === undefined || hazard.message === FORBIDDEN_KEY) && isObject(value['data'])
       ? `${named.event}\n${canonicalJson(value['data'])}`
       : text;
   const quarantine = (reason: string, issues: readonly DataIssue[]): RoutedDelivery => ({

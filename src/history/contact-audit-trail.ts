@@ -6,7 +6,7 @@ import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
 import { entityStream } from './entity-stream.js';
 import { historicEvents, type HistoricEvent } from './historic-events.js';
-import { readStreamIfExists } from './read-stream-if-exists.js';
+import { readWholeStream } from './read-stream-if-exists.js';
 
 export type ContactAuditTrail = { readonly contact_id: EntityId; readonly entries: AuditEntry[] };
 
@@ -35,7 +35,7 @@ export const contactAuditTrail = async (
   key: string,
   window: AuditWindow,
 ): Promise<E.Either<EventStoreError, ContactAuditTrail | undefined>> => {
-  const read = await readStreamIfExists(store, entityStream('contact', key));
+  const read = await readWholeStream(store, entityStream('contact', key));
   if (E.isLeft(read)) return read;
   if (read.right === undefined) return E.right(undefined);
   const events = historicEvents(read.right);

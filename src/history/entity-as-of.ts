@@ -6,7 +6,7 @@ import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
 import { entityStream, type EntityKind } from './entity-stream.js';
 import { historicEvents, type HistoricEvent } from './historic-events.js';
-import { readStreamIfExists } from './read-stream-if-exists.js';
+import { readWholeStream } from './read-stream-if-exists.js';
 
 /** When to look: at a business time (microseconds), or after a revision of the entity's stream. Never both. */
 export type PointInTime = { readonly as_of?: number | undefined; readonly at_revision?: number | undefined };
@@ -40,7 +40,8 @@ export const entityAsOf = async <S, V>(
   key: string,
   point: PointInTime,
 ): Promise<E.Either<EventStoreError, AsOfResult<V>>> => {
-  const read = await readStreamIfExists(store, entityStream(kind, key));
+  // By revision, the stream is read only up to that revision; a revision past its end still reads all of it.
+  const read = await readWholeStream(store, entityStream(kind, key), point.at_revision);
   if (E.isLeft(read)) return read;
   const events = historicEvents(read.right ?? []);
   const lastRevision = Math.max(-1, ...events.map((event) => event.revision));

@@ -19,3 +19,9 @@ export const HistoryQuery = z.object({
   from_revision: z.coerce.number().int().nonnegative().optional().describe('first stream revision to return'),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).describe('at most this many events'),
 });
+
+/** The HTTP audit answers a page at a time (the CLI prints the whole trail). */
+export const AuditPageQuery = AuditQuery.extend({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE).describe('at most this many entries'),
+  after: z.string().min(1).optional().describe('the next_after of the previous page: entries after this event id'),
+});

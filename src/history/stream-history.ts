@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore, RecordedEvent } from '../store/event-store.js';
 import { readStreamIfExists } from './read-stream-if-exists.js';
+import { MAX_ANSWER_DATA_BYTES, storedBytes, streamRecords } from './stream-records.js';
 
 /** Stored events of one stream, as stored, and where the next page starts (null: no more). */
 export type StreamHistory = {
@@ -12,17 +13,29 @@ export type StreamHistory = {
 
 export type HistoryRange = { readonly from_revision?: number | undefined; readonly limit: number };
 
-/** A stream's raw events in stream order; undefined when the stream does not exist. */
+const CHUNK = 16;
+
+/**
+ * A stream's raw events in stream order, at most `limit` and about MAX_ANSWER_DATA_BYTES of them (always at least
+ * one); undefined when the stream does not exist.
+ */
 export const streamHistory = async (
   store: EventStore,
   stream: string,
   { from_revision: fromRevision = 0, limit }: HistoryRange,
 ): Promise<E.Either<EventStoreError, StreamHistory | undefined>> => {
-  // One event more than asked says whether there is a next page.
-  const read = await readStreamIfExists(store, stream, { fromRevision, limit: limit + 1 });
-  if (E.isLeft(read)) return read;
-  if (read.right === undefined) return E.right(undefined);
-  const events = read.right.slice(0, limit);
-  const next = read.right[events.length];
-  return E.right({ stream, events, next_from_revision: next === undefined ? null : next.revision });
+  const events: RecordedEvent[] = [];
+  let bytes = 0;
+  for await (const read of streamRecords(store, stream, fromRevision, Math.min(CHUNK, limit + 1))) {
+    if (E.isLeft(read)) return read;
+    // One event more than fits says where the next page starts.
+    if (events.length === limit || bytes >= MAX_ANSWER_DATA_BYTES) return E.right({ stream, events, next_from_revision: read.right.revision });
+    events.push(read.right);
+    bytes += storedBytes(read.right);
+  }
+  if (events.length > 0) return E.right({ stream, events, next_from_revision: null });
+  // Nothing read: an empty page if the stream exists, else no such stream.
+  const exists = await readStreamIfExists(store, stream, { limit: 1 });
+  if (E.isLeft(exists)) return exists;
+  return E.right(exists.right === undefined ? undefined : { stream, events, next_from_revision: null });
 };

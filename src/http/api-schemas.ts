@@ -110,7 +110,11 @@ export const AuditEntry = z
   .meta({ id: 'AuditEntry' });
 
 export const ContactAudit = z
-  .object({ contact_id: EntityId, entries: z.array(AuditEntry).describe('in business-time order') })
+  .object({
+    contact_id: EntityId,
+    entries: z.array(AuditEntry).describe('in business-time order'),
+    next_after: z.string().nullable().describe('more entries follow: pass as after= for the next page'),
+  })
   .meta({ id: 'ContactAudit' });
 
 export const StoredEvent = z
@@ -206,3 +210,20 @@ export const Overview = z
     quarantine_size: z.number().int(),
   })
   .meta({ id: 'Overview' });
+
+const RetryCounts = z.object({ appended: z.number().int(), duplicate: z.number().int(), still_invalid: z.number().int(), stream_deleted: z.number().int(), unavailable: z.number().int() });
+
+export const RetryJob = z
+  .object({
+    job_id: z.string(),
+    state: z.enum(['running', 'done', 'failed', 'stopped']),
+    started_at: z.string(),
+    finished_at: z.string().nullable(),
+    total: z.number().int().describe('records in quarantine when the job started'),
+    retried: z.number().int().describe('kept deliveries retried so far'),
+    outcomes: RetryCounts,
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'RetryJob' });
+
+export const RetryJobConflict = ProblemSchema.extend({ job: RetryJob });

@@ -10,17 +10,24 @@ import {
 } from 'fastify-type-provider-zod';
 import type { IncomingDelivery } from '../intake/accept-delivery.js';
 import type { IntakeOutcome } from '../intake/intake-outcome.js';
+import { MAX_ENTITY_ID_LENGTH } from '../events/entity-id.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { NoParameters } from './api-schemas.js';
-import { requireApiToken } from './api-token.js';
+import { refuseWithoutToken } from './api-token.js';
+import { refuseOtherHostNames } from './loopback-host.js';
 import { strictQueryValidatorCompiler } from './strict-query.js';
 import { sendProblem } from './problem.js';
-import { registerWebhookRoute } from './webhook-route.js';
+import { DOCS_CSP, registerSecurityHeaders, setBareSecurityHeaders } from './security-headers.js';
+import { registerWebhookRoute, WEBHOOK_PATH } from './webhook-route.js';
 
 export type AppDeps = {
   readonly accept: (delivery: IncomingDelivery) => Promise<IntakeOutcome>;
   readonly maxBodyBytes: number;
   readonly maxInflightIntake: number;
+  /** Whether intake verifies signatures (WEBHOOK_SECRET set). */
+  readonly signedDeliveries: boolean;
+  /** Node's defaults (no request timeout, no connection cap) when absent. */
+  readonly connections?: ConnectionLimits | undefined;
   readonly logger: FastifyBaseLogger;
   readonly apiToken?: string | undefined;
   /** Told of every answered request (route as declared, e.g. `/contacts/:id`) and every webhook delivery. */
@@ -28,6 +35,27 @@ export type AppDeps = {
   /** Query, readiness and other routes added by the composition root. */
   readonly routes?: ReadonlyArray<(app: FastifyInstance) => void>;
 };
+
+export type ConnectionLimits = {
+  /** The whole request, headers and body, must arrive within this. */
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  /** A socket with no traffic for this long is closed (also an idle keep-alive one). */
+  readonly connectionTimeoutMs: number;
+  readonly maxConnections: number;
+};
+
+/** Node checks request and headers deadlines on a timer (every 30 s by default); this makes them hold to ~1 s. */
+const deadlineCheckIntervalMs = (limits: ConnectionLimits) => Math.min(1_000, limits.headersTimeoutMs);
+
+const connectionOptions = (limits: ConnectionLimits | undefined) =>
+  limits === undefined
+    ? {}
+    : {
+        requestTimeout: limits.requestTimeoutMs,
+        connectionTimeout: limits.connectionTimeoutMs,
+        http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: deadlineCheckIntervalMs(limits) },
+      };
 
 type LoggedRequest = { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } };
 
@@ -57,7 +85,31 @@ const validationDetail = (error: FastifyError): string =>
     : error.message;
 
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
-  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: deps.maxBodyBytes, return503OnClosing: false });
+  // Without a token, loopback host names are the protection (the signed webhook is safe from anywhere).
+  const refuseRequest =
+    deps.apiToken === undefined ? refuseOtherHostNames(new Set(deps.signedDeliveries ? [WEBHOOK_PATH] : [])) : refuseWithoutToken(deps.apiToken);
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.maxBodyBytes,
+    return503OnClosing: false,
+    // Ids are at most this long at intake (`EntityIdText`), so any id stored can be looked up.
+    maxParamLength: MAX_ENTITY_ID_LENGTH,
+    // A URL the router cannot read (`/contacts/%ff`) gets no hooks: refuse it the same way, then as problem+json.
+    frameworkErrors: (error, request, reply) => {
+      setBareSecurityHeaders(reply);
+      if (refuseRequest(request, reply) !== undefined) return;
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void sendProblem(reply, {
+        status: tooLong ? 414 : 400,
+        title: tooLong ? 'URI too long' : 'Bad request',
+        detail: tooLong ? `a path parameter is longer than ${MAX_ENTITY_ID_LENGTH} characters` : 'the URL is not valid',
+      });
+    },
+    ...connectionOptions(deps.connections),
+  });
+  if (deps.connections !== undefined) app.server.maxConnections = deps.connections.maxConnections;
+  // First, so that every answer (also a 401, 421 or 503 from the hooks below) carries the headers.
+  await registerSecurityHeaders(app);
   // While shutting down, a request that still arrives on an open connection is told when to come back.
   let closing = false;
   app.addHook('preClose', async () => {
@@ -92,7 +144,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { status: 404, title: 'Not found', detail: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
-  if (deps.apiToken !== undefined) requireApiToken(app, deps.apiToken);
+  app.addHook('onRequest', async (request, reply) => refuseRequest(request, reply));
 
   await app.register(swagger, {
     openapi: {
@@ -107,10 +159,15 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 
   app.get('/health', { schema: { tags: ['operations'], summary: 'Liveness', querystring: NoParameters } }, async () => ({ status: 'ok' }));
-  registerWebhookRoute(app, { accept: deps.accept, maxInflight: deps.maxInflightIntake, onDelivery: metrics?.delivery });
+  registerWebhookRoute(app, {
+    accept: deps.accept,
+    maxInflight: deps.maxInflightIntake,
+    signed: deps.signedDeliveries,
+    onDelivery: metrics?.delivery,
+  });
   for (const route of deps.routes ?? []) route(app);
   return app;
 };

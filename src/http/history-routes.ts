@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { auditCsv } from '../history/audit-csv.js';
 import { contactAuditTrail } from '../history/contact-audit-trail.js';
 import { entityStream, type EntityKind } from '../history/entity-stream.js';
-import { AuditQuery, HistoryQuery } from '../history/history-queries.js';
+import { auditPage } from '../history/audit-page.js';
+import { AuditPageQuery, HistoryQuery } from '../history/history-queries.js';
 import { streamHistory } from '../history/stream-history.js';
 import { IdParams } from '../read-model/query-schemas.js';
 import type { EventStore, RecordedEvent } from '../store/event-store.js';
@@ -18,6 +19,16 @@ const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
 const noStream = (stream: string) => ({ status: 404, title: 'Not found', detail: `no stream ${stream}` });
 
 const storedEvent = ({ recordedAt, ...event }: RecordedEvent) => ({ ...event, recorded_at: recordedAt });
+
+/** A download's name: the id's characters that are safe in a file name on every system, the rest as `_`. */
+const auditFileName = (id: string | number) => `contact-${String(id).replace(/[^A-Za-z0-9_.-]/g, '_')}-audit.csv`;
+
+/** The same request with `after` moved on: a CSV page says where the next one is in its `Link` header. */
+const nextPageUrl = (url: string, after: string): string => {
+  const next = new URL(url, 'http://localhost');
+  next.searchParams.set('after', after);
+  return `${next.pathname}${next.search}`;
+};
 
 const KINDS: readonly EntityKind[] = ['contact', 'booking', 'ticket'];
 
@@ -32,7 +43,7 @@ export const registerHistoryRoutes = (app: FastifyInstance, deps: { readonly sto
         tags: ['history'],
         summary: "A contact's audit trail: per event, in business-time order, the fields it changed (before → after)",
         params: IdParams,
-        querystring: AuditQuery,
+        querystring: AuditPageQuery,
         response: {
           200: { content: { 'application/json': { schema: ContactAudit }, 'text/csv': { schema: z.string() } } },
           ...problems,
@@ -40,12 +51,19 @@ export const registerHistoryRoutes = (app: FastifyInstance, deps: { readonly sto
       },
     },
     async (request, reply) => {
-      const { from, to, format, raw } = request.query;
+      const { from, to, format, raw, limit, after } = request.query;
       const trail = await contactAuditTrail(deps.store, request.params.id, { from, to });
       if (E.isLeft(trail)) return sendStoreUnavailable(reply, trail.left);
       if (trail.right === undefined) return sendProblem(reply, noStream(entityStream('contact', request.params.id)));
-      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(auditCsv(trail.right.entries, { raw }));
-      return trail.right;
+      const page = auditPage(trail.right.entries, { after, limit });
+      if (format === 'csv') {
+        if (page.next_after !== null) reply.header('link', `<${nextPageUrl(request.url, page.next_after)}>; rel="next"`);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${auditFileName(request.params.id)}"`)
+          .send(auditCsv(page.entries, { raw }));
+      }
+      return { contact_id: trail.right.contact_id, ...page };
     },
   );
 

@@ -5,18 +5,21 @@ import { z } from 'zod';
 import { listQuarantine } from '../quarantine/quarantine-listing.js';
 import { quarantineBody } from '../quarantine/quarantine-body.js';
 import { QuarantineListQuery } from '../quarantine/quarantine-query.js';
-import { retryQuarantine, type RetryDeps } from '../quarantine/retry-quarantine.js';
-import { ProblemSchema, QuarantineBody, QuarantinePage, RetryOutcome } from './api-schemas.js';
+import type { RetryJobs } from '../quarantine/retry-job.js';
+import { retryQuarantined, type RetryDeps } from '../quarantine/retry-quarantine.js';
+import { NoParameters, ProblemSchema, QuarantineBody, QuarantinePage, RetryJob, RetryJobConflict, RetryOutcome } from './api-schemas.js';
 import { sendProblem } from './problem.js';
 import { sendStoreUnavailable } from './store-unavailable.js';
 
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
 
 /**
- * Inspection and replay of what intake set aside. The retry takes its one optional parameter in the query string:
+ * Inspection and replay of what intake set aside. Retrying all of it is a background job, read for its progress:
+ * one request walking a large quarantine would hold memory and the client for as long as it takes. The retry of
+ * one delivery takes its parameter in the query string:
  * the app hands every request body to routes as raw bytes (the webhook needs them), so there is no JSON body here.
  */
-export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps): void => {
+export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps & { readonly jobs: RetryJobs }): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -58,19 +61,54 @@ export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps):
     {
       schema: {
         tags: ['quarantine'],
-        summary: 'Re-validates kept deliveries (all, or one by event_id) and appends those that now pass, once',
-        querystring: z.object({ event_id: z.string().min(1).optional().describe('only this quarantined event') }),
+        summary: 'Re-validates one kept delivery and appends it if it now passes, once (all of them: POST /quarantine/retry-all)',
+        querystring: z.object({ event_id: z.string().min(1).describe('the quarantined event id') }),
         response: { 200: z.object({ outcomes: z.array(RetryOutcome) }), ...problems },
       },
     },
     async (request, reply) => {
       const { event_id: eventId } = request.query;
-      const outcomes = await retryQuarantine(deps, eventId);
-      if (E.isLeft(outcomes)) return sendStoreUnavailable(reply, outcomes.left);
-      if (outcomes.right === undefined) {
-        return sendProblem(reply, { status: 404, title: 'Not found', detail: `no quarantined delivery ${eventId ?? ''}` });
+      const outcome = await retryQuarantined(deps, eventId);
+      if (E.isLeft(outcome)) return sendStoreUnavailable(reply, outcome.left);
+      if (outcome.right === undefined) return sendProblem(reply, { status: 404, title: 'Not found', detail: `no quarantined delivery ${eventId}` });
+      return { outcomes: [outcome.right] };
+    },
+  );
+
+  api.post(
+    '/quarantine/retry-all',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'Starts re-validating every kept delivery in the background (one job at a time); GET it for progress',
+        querystring: NoParameters,
+        response: { 202: RetryJob, 409: RetryJobConflict, ...problems },
+      },
+    },
+    async (_request, reply) => {
+      const start = await deps.jobs.start();
+      if (E.isLeft(start)) return sendStoreUnavailable(reply, start.left);
+      reply.header('location', '/quarantine/retry-all');
+      if (!start.right.started) {
+        return sendProblem(reply, { status: 409, title: 'A retry is running', detail: 'GET /quarantine/retry-all for its progress', job: start.right.job });
       }
-      return { outcomes: outcomes.right };
+      return reply.code(202).send(start.right.job);
+    },
+  );
+
+  api.get(
+    '/quarantine/retry-all',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'The running retry-all job, or the last one: state, records retried of the total, counts per outcome',
+        querystring: NoParameters,
+        response: { 200: RetryJob, ...problems },
+      },
+    },
+    async (_request, reply) => {
+      const job = deps.jobs.current();
+      return job ?? sendProblem(reply, { status: 404, title: 'Not found', detail: 'no retry-all job since the server started' });
     },
   );
 };

@@ -1,11 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DataIssue } from '../events/event-data-error.js';
-import { QUARANTINE_STREAM } from '../events/route-delivery.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
 import type { QuarantineListQuery } from './quarantine-query.js';
+import { quarantineRecords } from './quarantine-records.js';
 import { quarantinedDelivery, type QuarantinedDelivery } from './quarantined-delivery.js';
 import { retryStatus, type StoredAs } from './retry-status.js';
+import { storedPositions, type StoredPosition } from './stored-positions.js';
 
 export type QuarantineItem = {
   readonly revision: number;
@@ -23,8 +24,14 @@ export type QuarantineItem = {
 
 export type QuarantinePage = { readonly items: QuarantineItem[]; readonly next_after_revision: number | null };
 
-const itemOf = async (store: EventStore, quarantined: QuarantinedDelivery): Promise<E.Either<EventStoreError, QuarantineItem>> => {
-  const status = await retryStatus(store, quarantined);
+/** Kept bodies a page revalidates at most (the page ends early, with a cursor): about 8 bodies of 1 MB. */
+export const MAX_PAGE_BODY_BYTES = 8 * 1024 * 1024;
+
+const itemOf = async (
+  storedPosition: StoredPosition,
+  quarantined: QuarantinedDelivery,
+): Promise<E.Either<EventStoreError, QuarantineItem>> => {
+  const status = await retryStatus(storedPosition, quarantined);
   if (E.isLeft(status)) return status;
   const { recorded, kept } = quarantined;
   return E.right({
@@ -43,21 +50,31 @@ const itemOf = async (store: EventStore, quarantined: QuarantinedDelivery): Prom
   });
 };
 
-/** What quarantine holds and why, a page at a time in stream order, each with what a retry would do now. */
+/**
+ * What quarantine holds and why, a page at a time in stream order, each with what a retry would do now. A page
+ * holds at most `limit` records and ends early once it has revalidated MAX_PAGE_BODY_BYTES of kept bodies;
+ * `next_after_revision` is set whenever more records follow.
+ */
 export const listQuarantine = async (
   store: EventStore,
   { after_revision: afterRevision, limit }: QuarantineListQuery,
 ): Promise<E.Either<EventStoreError, QuarantinePage>> => {
-  const read = await store.readStream(QUARANTINE_STREAM, { fromRevision: afterRevision === undefined ? 0 : afterRevision + 1, limit: limit + 1 });
-  if (E.isLeft(read)) return read.left.kind === 'stream_not_found' ? E.right({ items: [], next_after_revision: null }) : read;
-  const page = read.right.slice(0, limit);
+  const storedPosition = storedPositions(store);
   const items: QuarantineItem[] = [];
-  for (const quarantined of page.map(quarantinedDelivery)) {
+  let examined = 0;
+  let bodyBytes = 0;
+  let last: number | undefined;
+  for await (const read of quarantineRecords(store, afterRevision === undefined ? 0 : afterRevision + 1)) {
+    if (E.isLeft(read)) return read;
+    if (examined === limit || bodyBytes >= MAX_PAGE_BODY_BYTES) return E.right({ items, next_after_revision: last ?? null });
+    examined += 1;
+    last = read.right.revision;
+    const quarantined = quarantinedDelivery(read.right);
     if (quarantined === undefined) continue;
-    const item = await itemOf(store, quarantined);
+    bodyBytes += quarantined.body.byteLength;
+    const item = await itemOf(storedPosition, quarantined);
     if (E.isLeft(item)) return item;
     items.push(item.right);
   }
-  const last = page.at(-1);
-  return E.right({ items, next_after_revision: read.right.length > limit && last !== undefined ? last.revision : null });
+  return E.right({ items, next_after_revision: null });
 };

@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { QUARANTINE_STREAM } from '../events/route-delivery.js';
 import { appendDelivery } from '../intake/append-delivery.js';
 import { deliveryMetadata } from '../intake/delivery-metadata.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
+import { quarantineRecords } from './quarantine-records.js';
 import { quarantinedDelivery, type QuarantinedDelivery } from './quarantined-delivery.js';
 import { revalidate } from './retry-status.js';
 
@@ -20,8 +20,6 @@ export type RetryOutcome = {
   readonly position?: number;
   readonly reason?: string;
 };
-
-const PAGE = 500;
 
 /**
  * Re-runs today's validation on the kept bytes and appends what now passes to its own stream. The metadata is the
@@ -53,23 +51,31 @@ const retryOne = async (deps: RetryDeps, quarantined: QuarantinedDelivery): Prom
   return { ...base, status: 'unavailable', reason: 'reason' in outcome ? outcome.reason : outcome.status };
 };
 
-/**
- * Retries every kept delivery (or only the one with `eventId`), in quarantine order. Undefined when `eventId`
- * names nothing in quarantine.
- */
-export const retryQuarantine = async (
-  deps: RetryDeps,
-  eventId?: string,
-): Promise<E.Either<EventStoreError, RetryOutcome[] | undefined>> => {
-  const outcomes: RetryOutcome[] = [];
-  for (let fromRevision = 0; ; fromRevision += PAGE) {
-    const read = await deps.store.readStream(QUARANTINE_STREAM, { fromRevision, limit: PAGE });
-    if (E.isLeft(read)) return read.left.kind === 'stream_not_found' ? E.right(eventId === undefined ? [] : undefined) : read;
-    for (const recorded of read.right) {
-      const quarantined = eventId === undefined || recorded.id === eventId ? quarantinedDelivery(recorded) : undefined;
-      if (quarantined !== undefined) outcomes.push(await retryOne(deps, quarantined));
-    }
-    if (read.right.length < PAGE || (eventId !== undefined && outcomes.length > 0)) break;
+/** Retries the kept delivery with this quarantine event id; undefined when quarantine holds no such record. */
+export const retryQuarantined = async (deps: RetryDeps, eventId: string): Promise<E.Either<EventStoreError, RetryOutcome | undefined>> => {
+  for await (const read of quarantineRecords(deps.store, 0)) {
+    if (E.isLeft(read)) return read;
+    const quarantined = read.right.id === eventId ? quarantinedDelivery(read.right) : undefined;
+    if (quarantined !== undefined) return E.right(await retryOne(deps, quarantined));
   }
-  return E.right(eventId !== undefined && outcomes.length === 0 ? undefined : outcomes);
+  return E.right(undefined);
+};
+
+/**
+ * Retries every kept delivery, in quarantine order, one at a time (never more than a chunk
+ * of bodies in memory, the event loop free between records), telling `onOutcome` about each. Stops early, between
+ * records, once `stopped()` says so.
+ */
+export const retryEveryQuarantined = async (
+  deps: RetryDeps,
+  onOutcome: (outcome: RetryOutcome) => void,
+  stopped: () => boolean = () => false,
+): Promise<E.Either<EventStoreError, void>> => {
+  for await (const read of quarantineRecords(deps.store, 0)) {
+    if (E.isLeft(read)) return read;
+    if (stopped()) break;
+    const quarantined = quarantinedDelivery(read.right);
+    if (quarantined !== undefined) onOutcome(await retryOne(deps, quarantined));
+  }
+  return E.right(undefined);
 };

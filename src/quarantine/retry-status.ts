@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { routeDelivery, type RoutedDelivery } from '../events/route-delivery.js';
 import type { EventStoreError } from '../store/event-store-error.js';
-import type { EventStore } from '../store/event-store.js';
 import type { QuarantinedDelivery } from './quarantined-delivery.js';
+import type { StoredPosition } from './stored-positions.js';
 
 /** Where a retried delivery now is. */
 export type StoredAs = { readonly stream: string; readonly event_id: string; readonly position: number };
@@ -28,12 +28,11 @@ export const revalidate = (quarantined: QuarantinedDelivery): Exclude<RetryStatu
 };
 
 /** Revalidates, then looks for the event (by its content-derived id) in the stream it would go to. */
-export const retryStatus = async (store: EventStore, quarantined: QuarantinedDelivery): Promise<E.Either<EventStoreError, RetryStatus>> => {
+export const retryStatus = async (storedPosition: StoredPosition, quarantined: QuarantinedDelivery): Promise<E.Either<EventStoreError, RetryStatus>> => {
   const now = revalidate(quarantined);
   if (now.status !== 'passes_now') return E.right(now);
   const { stream, id } = now.routed.record;
-  const read = await store.readStream(stream);
-  if (E.isLeft(read)) return read.left.kind === 'stream_not_found' ? E.right(now) : read;
-  const stored = read.right.find((event) => event.id === id);
-  return E.right(stored === undefined ? now : { status: 'retried', stored_as: { stream, event_id: id, position: stored.position } });
+  const stored = await storedPosition(stream, id);
+  if (E.isLeft(stored)) return stored;
+  return E.right(stored.right === undefined ? now : { status: 'retried', stored_as: { stream, event_id: id, position: stored.right } });
 };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { parseConfig, readModelPath, type Config } from '../../src/config.js';
+import { MIN_API_TOKEN_LENGTH, MIN_WEBHOOK_SECRET_LENGTH, parseConfig, readModelPath, type Config } from '../../src/config.js';
 
 describe('configuration from the environment', () => {
   it('defaults to the embedded store on loopback port 3000 under ./data', () => {
@@ -21,10 +21,35 @@ describe('configuration from the environment', () => {
     expect(E.isRight(config) && [config.right.WEBHOOK_SECRET, config.right.API_TOKEN]).toEqual([undefined, undefined]);
   });
 
-  it('reads numbers and treats blank secrets as unset', () => {
-    const config = parseConfig({ PORT: '8080', MAX_BODY_BYTES: '2048', WEBHOOK_SECRET: '  ', API_TOKEN: 't' });
-    expect(config).toEqual(E.right(expect.objectContaining({ PORT: 8080, MAX_BODY_BYTES: 2048, API_TOKEN: 't' })));
-    expect(E.isRight(config) && config.right.WEBHOOK_SECRET).toBeUndefined();
+  it('reads numbers, and credentials exactly as given', () => {
+    const token = ` tok_${'t'.repeat(40)} `;
+    const config = parseConfig({ PORT: '8080', MAX_BODY_BYTES: '2048', API_TOKEN: token });
+    expect(config).toEqual(E.right(expect.objectContaining({ PORT: 8080, MAX_BODY_BYTES: 2048, API_TOKEN: token })));
+  });
+
+  it('has connection limits by default: request, headers and idle timeouts, and a connection cap', () => {
+    expect(parseConfig({})).toEqual(
+      E.right(expect.objectContaining({ REQUEST_TIMEOUT_MS: 30_000, HEADERS_TIMEOUT_MS: 10_000, CONNECTION_TIMEOUT_MS: 10_000, MAX_CONNECTIONS: 1024 })),
+    );
+  });
+
+  it.each(['WEBHOOK_SECRET', 'API_TOKEN'])('refuses %s set but blank (it would turn the check off), naming it', (variable) => {
+    for (const blank of ['', '   ', '\t']) {
+      const config = parseConfig({ [variable]: blank });
+      expect(E.isLeft(config) && config.left).toBe(`invalid configuration:\n  ${variable}: set but blank: give a value or unset the variable`);
+    }
+  });
+
+  it(`refuses an API_TOKEN shorter than ${MIN_API_TOKEN_LENGTH} characters, naming it`, () => {
+    const config = parseConfig({ API_TOKEN: 'x'.repeat(MIN_API_TOKEN_LENGTH - 1) });
+    expect(E.isLeft(config) && config.left).toBe(`invalid configuration:\n  API_TOKEN: must be at least ${MIN_API_TOKEN_LENGTH} characters`);
+    expect(parseConfig({ API_TOKEN: 'x'.repeat(MIN_API_TOKEN_LENGTH) })._tag).toBe('Right');
+    expect(parseConfig({ WEBHOOK_SECRET: 'x'.repeat(MIN_WEBHOOK_SECRET_LENGTH) })._tag).toBe('Right');
+  });
+
+  it('refuses WEBHOOK_TOLERANCE_S: the provider does not sign its timestamp, so no replay window would hold', () => {
+    const config = parseConfig({ WEBHOOK_TOLERANCE_S: '300' });
+    expect(E.isLeft(config) && config.left).toMatch(/^invalid configuration:\n {2}WEBHOOK_TOLERANCE_S: not supported: X-Skylight-Timestamp is not covered by the signature/);
   });
 
   it.each([
@@ -42,6 +67,10 @@ describe('configuration from the environment', () => {
     [{ WEBHOOK_SECRET: `${'a'.repeat(16)},,${'b'.repeat(16)}` }, 'WEBHOOK_SECRET'],
     [{ WEBHOOK_SECRET: `${'a'.repeat(16)},` }, 'WEBHOOK_SECRET'],
     [{ WEBHOOK_SECRET: 'short' }, 'WEBHOOK_SECRET'],
+    [{ REQUEST_TIMEOUT_MS: '0' }, 'REQUEST_TIMEOUT_MS'],
+    [{ HEADERS_TIMEOUT_MS: '40000' }, 'HEADERS_TIMEOUT_MS'],
+    [{ CONNECTION_TIMEOUT_MS: 'soon' }, 'CONNECTION_TIMEOUT_MS'],
+    [{ MAX_CONNECTIONS: '-1' }, 'MAX_CONNECTIONS'],
   ])('names the variable in error for %j', (env, variable) => {
     const config = parseConfig(env);
     expect(E.isLeft(config) && config.left).toMatch(new RegExp(`^invalid configuration:\\n  ${variable}: `));

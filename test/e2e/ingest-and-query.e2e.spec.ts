@@ -76,6 +76,11 @@ describe('a running server fed a few hundred shuffled, duplicated deliveries', (
     expect(listed.body.items).toHaveLength(expected.contacts.size);
   };
 
+  it('warns at start that it runs without WEBHOOK_SECRET (deliveries unsigned)', () => {
+    const warnings = server.output().split('\n').filter((line) => line.includes('"level":40'));
+    expect(warnings.some((line) => line.includes('WEBHOOK_SECRET is not set'))).toBe(true);
+  });
+
   it('serves every entity exactly as the pure projections fold the distinct events', async () => {
     expect(expected.contacts.size).toBeGreaterThan(50);
     await checkEveryEntity();

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { contactsProjection } from '../../projections/contacts.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -27,7 +28,7 @@ describe('what a starting server and a failing CLI command say', () => {
       store: 'sqlite',
       data_dir: dir.path,
       log: `embedded log ${dir.path}/events.db`,
-      read_model: { applied_position: 0, head_position: 0, projections: expect.arrayContaining(['contacts v1 at 0']) },
+      read_model: { applied_position: 0, head_position: 0, projections: expect.arrayContaining([`contacts v${contactsProjection.version} at 0`]) },
       webhook_signing: true,
       api_token: false,
     });

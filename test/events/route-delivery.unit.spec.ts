@@ -1,8 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { contentEventId } from '../../src/events/event-id.js';
+import { MAX_ITEMS_PER_ARRAY, MAX_KEYS_PER_OBJECT } from '../../src/events/json-hazard.js';
 import { parseEvent } from '../../src/events/parse-event.js';
-import { routeDelivery, type RoutedDelivery } from '../../src/events/route-delivery.js';
+import { routeDelivery, type QuarantineRecordData, type RoutedDelivery } from '../../src/events/route-delivery.js';
 import { allExamples, bodyOf, flatExamples, nestedExamples } from '../fixtures/reference-deliveries.js';
 
 const route = (delivery: unknown): RoutedDelivery => {
@@ -69,6 +70,14 @@ describe('routing a delivery', () => {
     expect(routed).toMatchObject({ outcome: 'unrecognized', record: { stream: 'webhook-unrecognized', type: 'invoice.paid', data: { amount: 5 } } });
   });
 
+  it.each(['Contact.Created', 'invoice paid', 'x'.repeat(101), '1.created', 'event\nname', 'ünïcode'])(
+    'quarantines an event name not of the provider\'s shape (%j) instead of making it a stored event type',
+    (event) => {
+      const routed = route({ event, delivery_id: 'd1', timestamp: '2026-03-04T12:00:00Z', data: { amount: 5 } });
+      expect(routed).toMatchObject({ outcome: 'quarantined', record: { stream: 'webhook-quarantine' }, issues: [{ path: '$.event' }] });
+    },
+  );
+
   it('quarantines a known event whose data is invalid, naming the path and the problem', () => {
     const routed = route({ event: 'contact.created', delivery_id: 'd2', timestamp: '2026-03-04T12:00:00Z', data: { contact: { name: 'No id' } } });
     expect(routed.outcome).toBe('quarantined');
@@ -113,6 +122,20 @@ describe('routing a delivery', () => {
     expect(({} as Record<string, unknown>)['admin']).toBeUndefined();
   });
 
+  it.each([
+    ['keys in an object', { contact: { id: 1, ...Object.fromEntries(Array.from({ length: MAX_KEYS_PER_OBJECT + 1 }, (_, i) => [`k${i}`, i])) } }, '$.data.contact', `more than ${MAX_KEYS_PER_OBJECT} keys`],
+    ['items in an array', { contact: { id: 1, tags: Array.from({ length: MAX_ITEMS_PER_ARRAY + 1 }, () => 't') } }, '$.data.contact.tags', `more than ${MAX_ITEMS_PER_ARRAY} items`],
+  ])('quarantines a body with too many %s, before any schema walks it', (_what, data, path, message) => {
+    const routed = route({ event: 'contact.created', delivery_id: 'wide', timestamp: '2026-03-04T12:00:00Z', data });
+    expect(routed).toMatchObject({ outcome: 'quarantined', issues: [{ path, message }] });
+  });
+
+  it(`takes ${MAX_KEYS_PER_OBJECT} keys and ${MAX_ITEMS_PER_ARRAY} items`, () => {
+    const extras = Object.fromEntries(Array.from({ length: MAX_KEYS_PER_OBJECT - 2 }, (_, i) => [`k${i}`, i]));
+    const data = { contact: { id: 1, tags: Array.from({ length: MAX_ITEMS_PER_ARRAY }, () => 't'), ...extras } };
+    expect(route({ event: 'contact.created', delivery_id: 'wide', timestamp: '2026-03-04T12:00:00Z', data }).outcome).toBe('event');
+  });
+
   it('quarantines deeply nested bodies', () => {
     const deep = `{"event":"ping","delivery_id":"d","timestamp":1,"data":{"message":"x","n":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
     const routed = E.toUnion(routeText(deep));
@@ -135,6 +158,23 @@ describe('routing a delivery', () => {
   it('never repeats body content in a rejection reason', () => {
     const routed = routeText('{"email": "secret@example.com", oops}');
     expect(E.isLeft(routed) && routed.left.reason).not.toContain('secret@example.com');
+  });
+
+  it.each([
+    ['NUL bytes', Buffer.alloc(10_000)],
+    ['control characters inside JSON', Buffer.from(`{"event":"contact.created","delivery_id":"d","timestamp":1,"data":{"contact":{"name":"${'\u0001'.repeat(10_000)}"}}}`)],
+  ])('keeps a UTF-8 body that JSON would escape sixfold (%s) as base64, a third larger, byte for byte', (_what, body) => {
+    const routed = routeDelivery(body);
+    const data = (E.isLeft(routed) ? routed.left.record.data : routed.right.record.data) as QuarantineRecordData;
+    expect(data.body_text).toBeUndefined();
+    expect(Buffer.from(data.body_base64 ?? '', 'base64').equals(body)).toBe(true);
+    expect(JSON.stringify(data).length).toBeLessThan(1.4 * body.byteLength);
+  });
+
+  it('keeps an ordinary body as text, quotes and all', () => {
+    const body = Buffer.from(JSON.stringify({ event: 'contact.created', delivery_id: 'd', timestamp: 1, data: { contact: { name: '"quoted"\n' } } }));
+    const routed = routeDelivery(body);
+    expect(E.isRight(routed) && routed.right.record.data).toMatchObject({ body_text: body.toString('utf8') });
   });
 
   it('keeps a body that is not UTF-8 as base64', () => {

@@ -42,7 +42,7 @@ describe('history API: audit, as-of, raw history', () => {
     service = await serviceHarness(dir.path);
     let last = 0;
     for (const delivery of [...nestedExamples, ...undocumentedBookingExamples, ...flatExamples, ...lateArrival, onlyInAMessage, formulaName]) {
-      const response = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(delivery) });
+      const response = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(delivery) });
       expect(response.statusCode).toBe(202);
       last = Math.max(last, response.json().position);
     }

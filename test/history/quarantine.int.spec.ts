@@ -43,13 +43,30 @@ describe('quarantine: list and retry', () => {
   let service: Service;
   const inject = (method: 'GET' | 'POST', url: string) => service.app.inject({ method, url });
   const head = async () => E.getOrElse(() => -1)(await service.store.headPosition());
+  type Job = { job_id: string; state: string; total: number; retried: number; outcomes: Record<string, number>; finished_at: string | null };
+  /** Polls the job until it is no longer running. */
+  const finished = async (): Promise<Job> => {
+    for (;;) {
+      const job = (await inject('GET', '/quarantine/retry-all')).json<Job>();
+      if (job.state !== 'running') return job;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const retryAll = async (): Promise<Job> => {
+    const started = await inject('POST', '/quarantine/retry-all');
+    expect(started.statusCode).toBe(202);
+    expect(started.headers.location).toBe('/quarantine/retry-all');
+    const job = await finished();
+    expect(job.job_id).toBe(started.json<Job>().job_id);
+    return job;
+  };
 
   beforeAll(async () => {
     service = await serviceHarness(dir.path);
-    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(invalid) })).json().status).toBe('quarantined');
-    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: 'not json' })).statusCode).toBe(400);
+    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(invalid) })).json().status).toBe('quarantined');
+    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: 'not json' })).statusCode).toBe(400);
     const notUtf8 = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
-    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: notUtf8 })).statusCode).toBe(400);
+    expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: notUtf8 })).statusCode).toBe(400);
     const appended = await service.store.append(QUARANTINE_STREAM, [olderQuarantineRecord(passesNow)], 'any');
     expect(E.isRight(appended)).toBe(true);
   });
@@ -89,12 +106,16 @@ describe('quarantine: list and retry', () => {
     expect(rest.next_after_revision).toBeNull();
   });
 
-  it('appends what now passes, once, with the original delivery facts; what still fails stays', async () => {
-    const response = await inject('POST', '/quarantine/retry');
-    expect(response.statusCode).toBe(200);
-    const { outcomes } = response.json();
-    expect(outcomes.map((o: { status: string }) => o.status)).toEqual(['still_invalid', 'still_invalid', 'still_invalid', 'appended']);
-    expect(outcomes[3]).toMatchObject({ event: 'contact.created', stream: 'contact-601', position: expect.any(Number) });
+  it('says no retry-all job has run yet', async () => {
+    const response = await inject('GET', '/quarantine/retry-all');
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('appends what now passes, once, with the original delivery facts, in a background job; what still fails stays', async () => {
+    const job = await retryAll();
+    expect(job).toMatchObject({ state: 'done', total: 4, retried: 4, outcomes: { appended: 1, duplicate: 0, still_invalid: 3, unavailable: 0 }, error: null });
+    expect(job.finished_at).toEqual(expect.any(String));
 
     const stream = await service.store.readStream('contact-601');
     if (E.isLeft(stream)) throw new Error('contact-601 was not written');
@@ -111,22 +132,36 @@ describe('quarantine: list and retry', () => {
       headers: { 'x-skylight-event': 'contact.created' },
       quarantine_event_id: olderQuarantineRecord(passesNow).id,
     });
-    expect(await service.runner.waitFor(outcomes[3].position, 5000)).toBe(true);
-    expect((await inject('GET', '/contacts/601')).json()).toMatchObject({ id: 601, name: 'Lena Ortiz', partial: false });
-
     const listed = (await inject('GET', '/quarantine')).json().items;
     expect(listed.map((item: { status: string }) => item.status)).toEqual(['still_invalid', 'still_invalid', 'still_invalid', 'retried']);
-    expect(listed[3].stored_as).toEqual({ stream: 'contact-601', event_id: outcomes[3].event_id, position: outcomes[3].position });
+    expect(listed[3].stored_as).toEqual({ stream: 'contact-601', event_id: stream.right[0]?.id, position: stream.right[0]?.position });
+    expect(await service.runner.waitFor(listed[3].stored_as.position, 5000)).toBe(true);
+    expect((await inject('GET', '/contacts/601')).json()).toMatchObject({ id: 601, name: 'Lena Ortiz', partial: false });
   });
 
   it('reports a second retry as a duplicate and stores nothing new', async () => {
     const before = await head();
-    const { outcomes } = (await inject('POST', '/quarantine/retry')).json();
-    expect(outcomes.map((o: { status: string }) => o.status)).toEqual(['still_invalid', 'still_invalid', 'still_invalid', 'duplicate']);
+    const job = await retryAll();
+    expect(job.outcomes).toEqual({ appended: 0, duplicate: 1, still_invalid: 3, stream_deleted: 0, unavailable: 0 });
     expect(await head()).toBe(before);
     const one = (await inject('POST', `/quarantine/retry?event_id=${olderQuarantineRecord(passesNow).id}`)).json();
     expect(one.outcomes).toEqual([expect.objectContaining({ status: 'duplicate', stream: 'contact-601' })]);
     expect(await head()).toBe(before);
+  });
+
+  it('starts one retry-all job at a time: a second start while it runs answers 409 with the running job', async () => {
+    const [first, second] = await Promise.all([inject('POST', '/quarantine/retry-all'), inject('POST', '/quarantine/retry-all')]);
+    expect([first.statusCode, second.statusCode].sort()).toEqual([202, 409]);
+    const started = (first.statusCode === 202 ? first : second).json<{ job_id: string }>();
+    const refused = (first.statusCode === 409 ? first : second).json<{ job: { job_id: string; state: string } }>();
+    expect(refused.job).toMatchObject({ job_id: started.job_id, state: 'running' });
+    expect(await finished()).toMatchObject({ job_id: started.job_id, state: 'done' });
+  });
+
+  it('answers a retry without an event id with 400 naming it (all of them is POST /quarantine/retry-all)', async () => {
+    const response = await inject('POST', '/quarantine/retry');
+    expect(response.statusCode).toBe(400);
+    expect(response.json<{ detail: string }>().detail).toContain('event_id');
   });
 
   it('answers 404 for a retry of an event id not in quarantine', async () => {
@@ -147,6 +182,9 @@ describe('quarantine when nothing was ever kept', () => {
 
   it('lists nothing and retries nothing', async () => {
     expect((await service.app.inject({ method: 'GET', url: '/quarantine' })).json()).toEqual({ items: [], next_after_revision: null });
-    expect((await service.app.inject({ method: 'POST', url: '/quarantine/retry' })).json()).toEqual({ outcomes: [] });
+    expect((await service.app.inject({ method: 'POST', url: '/quarantine/retry-all' })).json()).toMatchObject({ total: 0, retried: 0 });
+    let job = { state: 'running' };
+    while (job.state === 'running') job = (await service.app.inject({ method: 'GET', url: '/quarantine/retry-all' })).json();
+    expect(job).toMatchObject({ state: 'done', total: 0, retried: 0, outcomes: { appended: 0, duplicate: 0, still_invalid: 0, unavailable: 0 } });
   });
 });

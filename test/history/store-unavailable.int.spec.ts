@@ -8,6 +8,7 @@ import { registerQuarantineRoutes } from '../../src/http/quarantine-routes.js';
 import { registerReadyRoute } from '../../src/http/ready-route.js';
 import { observeStore } from '../../src/metrics/observed-store.js';
 import { serviceMetrics } from '../../src/metrics/service-metrics.js';
+import { retryJobs } from '../../src/quarantine/retry-job.js';
 import { storeUnavailable } from '../../src/store/event-store-error.js';
 import type { EventStore } from '../../src/store/event-store.js';
 
@@ -26,10 +27,16 @@ describe('history, quarantine and readiness routes while the event store is unav
       accept: async () => ({ status: 'unavailable', reason: 'down' }),
       maxBodyBytes: 1024,
       maxInflightIntake: 1,
+      signedDeliveries: false,
       logger: pino({ level: 'silent' }),
       routes: [
         (instance) => registerHistoryRoutes(instance, { store: downStore }),
-        (instance) => registerQuarantineRoutes(instance, { store: downStore, now: () => new Date(0) }),
+        (instance) =>
+          registerQuarantineRoutes(instance, {
+            store: downStore,
+            now: () => new Date(0),
+            jobs: retryJobs({ store: downStore, now: () => new Date(0), onError: () => undefined }),
+          }),
         (instance) =>
           registerReadyRoute(instance, {
             store: observeStore(downStore, serviceMetrics()),
@@ -45,7 +52,8 @@ describe('history, quarantine and readiness routes while the event store is unav
     ['GET', '/contacts/42/audit'],
     ['GET', '/bookings/101/history'],
     ['GET', '/quarantine'],
-    ['POST', '/quarantine/retry'],
+    ['POST', '/quarantine/retry?event_id=e1'],
+    ['POST', '/quarantine/retry-all'],
     ['GET', '/ready'],
   ] as const)('%s %s answers 503 with Retry-After', async (method, url) => {
     const response = await app.inject({ method, url });

@@ -12,6 +12,7 @@ const appServing = (directory: string, apiToken?: string) =>
     accept: async () => ({ status: 'unavailable', reason: 'not under test' }),
     maxBodyBytes: 1024,
     maxInflightIntake: 1,
+    signedDeliveries: false,
     logger: pino({ level: 'silent' }),
     apiToken,
     routes: [

@@ -61,6 +61,7 @@ describe('GET /overview', () => {
       accept: async () => ({ status: 'unavailable', reason: 'not under test' }),
       maxBodyBytes: 1024,
       maxInflightIntake: 1,
+    signedDeliveries: false,
       logger: pino({ level: 'silent' }),
       routes: [
         (instance) =>
@@ -129,6 +130,7 @@ describe('GET /overview while the event store is unavailable', () => {
       accept: async () => ({ status: 'unavailable', reason: 'down' }),
       maxBodyBytes: 1024,
       maxInflightIntake: 1,
+    signedDeliveries: false,
       logger: pino({ level: 'silent' }),
       routes: [
         (instance) =>

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/server.js';
+import { MAX_ENTITY_ID_LENGTH } from '../../src/events/entity-id.js';
 import { bodyOf, flatExamples, nestedExamples, undocumentedBookingExamples } from '../fixtures/reference-deliveries.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -15,7 +16,7 @@ describe('query API over the reference deliveries', () => {
     service = await serviceHarness(dir.path);
     const all = [...nestedExamples, ...undocumentedBookingExamples, ...flatExamples];
     for (const delivery of all) {
-      const response = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(delivery) });
+      const response = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(delivery) });
       lastPosition = Math.max(lastPosition, response.json().position);
     }
     expect(await service.runner.waitFor(lastPosition, 5000)).toBe(true);
@@ -24,6 +25,18 @@ describe('query API over the reference deliveries', () => {
     await service.close();
     dir.remove();
   });
+
+  it.each(['/contacts/%ff', '/contacts/%ff/audit', '/bookings/%E0%A4%A', '/contacts/%'])(
+    'answers a URL the router cannot decode (%s) with 400 problem+json that does not echo it',
+    async (url) => {
+      const response = await get(url);
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.json()).toMatchObject({ title: 'Bad request', detail: 'the URL is not valid' });
+      expect(response.body).not.toContain('%');
+    },
+  );
 
   it('answers a deleted contact with 410 and its tombstone', async () => {
     const response = await get('/contacts/42');
@@ -150,6 +163,7 @@ describe('query API over the reference deliveries', () => {
     const response = await service.app.inject({
       method: 'POST',
       url: '/webhooks/skylight',
+      headers: { 'content-type': 'application/json' },
       payload: bodyOf({ ...nestedExamples[0], data: { contact: { id: 500, name: 'Fresh', created_at: '2026-03-04T12:00:00Z' } } }),
     });
     const { position } = response.json();
@@ -180,13 +194,28 @@ describe('query API over the reference deliveries', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/contacts/{id}', '/bookings', '/tickets', '/webhooks/skylight']));
     expect(doc.paths['/bookings'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['status', 'from', 'to', 'cursor']));
   });
+
+  it(`looks up any id intake takes (up to ${MAX_ENTITY_ID_LENGTH} characters), and answers a longer one with 414 problem+json`, async () => {
+    // Intake takes ids of decimal digits only, of any length; so long an id must still be a path parameter.
+    const longest = `1${'0'.repeat(MAX_ENTITY_ID_LENGTH - 1)}`;
+    const created = { ...nestedExamples[0], delivery_id: 'longest-id', data: { contact: { id: longest, name: 'Long Id' } } };
+    const response = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(created) });
+    expect(response.statusCode).toBe(202);
+    const found = await get(`/contacts/${longest}?min_position=${response.json<{ position: number }>().position}`);
+    expect(found.statusCode).toBe(200);
+    expect(found.json()).toMatchObject({ id: longest, name: 'Long Id' });
+    const tooLong = await get(`/contacts/${longest}x`);
+    expect(tooLong.statusCode).toBe(414);
+    expect(tooLong.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(tooLong.body).not.toContain(longest);
+  });
 });
 
 describe('query API with API_TOKEN', () => {
   const dir = makeTempDir('token');
   let service: Service;
   beforeAll(async () => {
-    service = await serviceHarness(dir.path, { API_TOKEN: 's3cret-token' });
+    service = await serviceHarness(dir.path, { API_TOKEN: 's3cret-token-of-at-least-32-characters' });
   });
   afterAll(async () => {
     await service.close();
@@ -196,7 +225,7 @@ describe('query API with API_TOKEN', () => {
   it('requires the bearer token on queries', async () => {
     expect((await service.app.inject({ method: 'GET', url: '/contacts' })).statusCode).toBe(401);
     expect((await service.app.inject({ method: 'GET', url: '/contacts', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
-    const ok = await service.app.inject({ method: 'GET', url: '/contacts', headers: { authorization: 'Bearer s3cret-token' } });
+    const ok = await service.app.inject({ method: 'GET', url: '/contacts', headers: { authorization: 'Bearer s3cret-token-of-at-least-32-characters' } });
     expect(ok.statusCode).toBe(200);
   });
 
@@ -213,18 +242,106 @@ describe('query API with API_TOKEN', () => {
     }
   });
 
+  it('refuses a URL the router cannot decode without the token with 401, as any other', async () => {
+    const response = await service.app.inject({ method: 'GET', url: '/contacts/%ff' });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const authorized = await service.app.inject({ method: 'GET', url: '/contacts/%ff', headers: { authorization: 'Bearer s3cret-token-of-at-least-32-characters' } });
+    expect(authorized.statusCode).toBe(400);
+  });
+
+  it('takes the Bearer scheme in any case, and nothing but Bearer', async () => {
+    const withAuthorization = (authorization: string) => service.app.inject({ method: 'GET', url: '/contacts', headers: { authorization } });
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+      expect((await withAuthorization(`${scheme} s3cret-token-of-at-least-32-characters`)).statusCode, scheme).toBe(200);
+    }
+    for (const wrong of ['Basic s3cret-token-of-at-least-32-characters', 'Bearers3cret-token-of-at-least-32-characters', 'Bearer ']) {
+      expect((await withAuthorization(wrong)).statusCode, wrong).toBe(401);
+    }
+  });
+
   it('leaves /health and the webhook open', async () => {
     expect((await service.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
-    const webhook = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(nestedExamples[0]) });
+    const webhook = await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(nestedExamples[0]) });
     expect(webhook.statusCode).toBe(202);
   });
 });
 
+describe('without API_TOKEN: only loopback host names (DNS rebinding)', () => {
+  const dir = makeTempDir('rebinding');
+  let service: Service;
+  const withHost = (host: string, url = '/contacts') => service.app.inject({ method: 'GET', url, headers: { host } });
+  beforeAll(async () => {
+    service = await serviceHarness(dir.path);
+  });
+  afterAll(async () => {
+    await service.close();
+    dir.remove();
+  });
+
+  it.each(['localhost', 'localhost:3000', 'LOCALHOST:3000', '127.0.0.1:3000', '127.1.2.3', '[::1]:3000', '[::1]'])('serves Host: %s', async (host) => {
+    expect((await withHost(host)).statusCode).toBe(200);
+  });
+
+  it.each(['attacker.example', 'attacker.example:3000', '127.0.0.1.attacker.example', 'localhost.attacker.example', '0.0.0.0:3000', '[::2]:3000'])(
+    'answers Host: %s with 421 problem+json, on every route, the unsigned webhook included',
+    async (host) => {
+      for (const url of ['/contacts', '/contacts/42', '/docs/json', '/quarantine', '/health']) {
+        const response = await withHost(host, url);
+        expect(response.statusCode, url).toBe(421);
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(response.body).not.toContain(host);
+      }
+      const webhook = await service.app.inject({
+        method: 'POST',
+        url: '/webhooks/skylight',
+        headers: { host, 'content-type': 'application/json' },
+        payload: bodyOf(nestedExamples[0]),
+      });
+      expect(webhook.statusCode).toBe(421);
+    },
+  );
+
+  it('refuses a URL the router cannot decode under another host name with 421, as any other', async () => {
+    expect((await withHost('attacker.example', '/contacts/%ff')).statusCode).toBe(421);
+  });
+
+  it('serves any host name once API_TOKEN is set (the token protects it)', async () => {
+    const tokenDir = makeTempDir('rebinding-token');
+    const token = `tok_${'r'.repeat(40)}`;
+    const withToken = await serviceHarness(tokenDir.path, { API_TOKEN: token });
+    try {
+      const response = await withToken.app.inject({ method: 'GET', url: '/contacts', headers: { host: 'api.example', authorization: `Bearer ${token}` } });
+      expect(response.statusCode).toBe(200);
+    } finally {
+      await withToken.close();
+      tokenDir.remove();
+    }
+  });
+});
+
 describe('start-up', () => {
-  it('refuses a non-loopback HOST without API_TOKEN', async () => {
+  const token = `tok_${'t'.repeat(40)}`;
+  const secret = `whsec_${'s'.repeat(64)}`;
+
+  it.each([
+    [{}, 'API_TOKEN'],
+    [{ WEBHOOK_SECRET: secret }, 'API_TOKEN'],
+    [{ API_TOKEN: token }, 'WEBHOOK_SECRET'],
+  ])('refuses a non-loopback HOST with only %j, naming %s', async (env, variable) => {
     const dir = makeTempDir('host');
     try {
-      await expect(serviceHarness(dir.path, { HOST: '0.0.0.0' })).rejects.toThrow(/API_TOKEN/);
+      await expect(serviceHarness(dir.path, { HOST: '0.0.0.0', ...env })).rejects.toThrow(new RegExp(`^${variable}: required with a non-loopback HOST`));
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('starts on a non-loopback HOST with both a token and a secret', async () => {
+    const dir = makeTempDir('host');
+    try {
+      const service = await serviceHarness(dir.path, { HOST: '0.0.0.0', API_TOKEN: token, WEBHOOK_SECRET: secret });
+      await service.close();
     } finally {
       dir.remove();
     }

@@ -132,9 +132,19 @@ describe('POST /webhooks/skylight', () => {
     expect(await streamEvents(harness.store, 'webhook-quarantine')).toHaveLength(1);
   });
 
-  it('accepts the delivery whatever Content-Type it claims', async () => {
-    const response = await post(harness, bodyOf(created), { 'content-type': 'text/plain' });
-    expect(response.statusCode).toBe(202);
+  it('accepts any JSON Content-Type without a secret, and refuses others (a browser may send them cross-origin) with 415, storing nothing', async () => {
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON', 'application/vnd.skylight+json']) {
+      expect((await post(harness, bodyOf(created), { 'content-type': type })).statusCode, type).toBeLessThan(300);
+    }
+    const head = await harness.store.headPosition();
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '']) {
+      const response = await post(harness, bodyOf(updated), { 'content-type': type });
+      expect(response.statusCode, type).toBe(415);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    const untyped = await harness.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: Buffer.from(bodyOf(updated)) });
+    expect(untyped.statusCode).toBe(415);
+    expect(await harness.store.headPosition()).toEqual(head);
   });
 
   it('answers 413 with problem+json for a body over the limit, storing nothing', async () => {
@@ -202,6 +212,20 @@ describe('POST /webhooks/skylight with WEBHOOK_SECRET set', () => {
     const [stored] = await streamEvents(harness.store, 'contact-42');
     expect(stored?.metadata).toMatchObject({ signature: 'verified', signature_fingerprint: secretFingerprint(secret) });
     expect(JSON.stringify(stored?.metadata)).not.toContain(secret);
+  });
+
+  it('accepts a signed delivery under any host name (a reverse proxy\'s; signatures are safe from any origin)', async () => {
+    const body = Buffer.from(bodyOf(created));
+    const response = await post(harness, body, { host: 'hooks.example.com', 'x-skylight-signature': signBody(secret, body) });
+    expect(response.statusCode).toBe(202);
+  });
+
+  it('accepts a signed delivery whatever Content-Type it claims, or none (the signature covers the bytes)', async () => {
+    const body = Buffer.from(bodyOf(created));
+    const signature = { 'x-skylight-signature': signBody(secret, body) };
+    expect((await post(harness, body, { ...signature, 'content-type': 'text/plain' })).statusCode).toBe(202);
+    const untyped = await harness.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: body, headers: signature });
+    expect(untyped.statusCode).toBe(200);
   });
 
   it.each([

@@ -44,7 +44,7 @@ describe.each(stores)('a delivery too large for the store, on %s', (_, open) => 
     return harness;
   };
 
-  const post = (body: Buffer) => harness?.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: body });
+  const post = (body: Buffer) => harness?.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: body });
 
   const kept = async (store: EventStore) => {
     const read = await store.readStream(QUARANTINE_STREAM);

@@ -24,7 +24,7 @@ describe('a delivery for a tombstoned EventStoreDB stream', () => {
     const fake = createFakeEventStoreDbClient();
     fake.tombstone('contact-42');
     harness = await webhookHarness('', { store: eventStoreDbOverClient(fake.client) });
-    const response = await harness.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(created) });
+    const response = await harness.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(created) });
     expect(response.statusCode).toBe(410);
     expect(response.json()).toMatchObject({ title: 'Stream deleted', detail: expect.stringContaining('contact-42') });
     expect(fake.stored('contact-42')).toHaveLength(0);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contactsProjection } from '../../projections/contacts.js';
 import { foldViews } from '../../projections/fold.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
+import { MAX_EXTRA_FIELDS } from '../../projections/view-row.js';
 import { flatExamples, nestedExamples } from '../fixtures/reference-deliveries.js';
 import { projectedDelivery, projectedEvent } from '../support/projected-event.js';
 
@@ -194,7 +195,15 @@ describe('contacts: the flat format', () => {
   });
 
   it('keeps an extra field whose name is also an Object method as plain data', () => {
-    expect(contact('42', updated({ id: 42, toString: 'x', constructor_id: 1 }))).toMatchObject({ toString: 'x', constructor_id: 1 });
+    expect(contact('42', updated({ id: 42, to_string: 'x', constructor_id: 1 }))).toMatchObject({ to_string: 'x', constructor_id: 1 });
+  });
+
+  it(`keeps only extra fields of the provider's shape (snake_case), at most ${MAX_EXTRA_FIELDS}, the first by name`, () => {
+    const many = Object.fromEntries(Array.from({ length: MAX_EXTRA_FIELDS + 5 }, (_, i) => [`extra_${String(i).padStart(2, '0')}`, i]));
+    const view = contact('42', updated({ id: 42, 'SECRETKEY\nINJECT': {}, toString: 'x', 'with space': 1, ...many }));
+    const extras = Object.keys(view ?? {}).filter((key) => key.startsWith('extra_'));
+    expect(extras).toEqual(Object.keys(many).slice(0, MAX_EXTRA_FIELDS));
+    expect(['SECRETKEY\nINJECT', 'toString', 'with space'].filter((key) => Object.hasOwn(view ?? {}, key))).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEventType } from '../../src/events/domain-event.js';
 import { QUARANTINE_STREAM, UNRECOGNIZED_STREAM, type QuarantineRecordData } from '../../src/events/route-delivery.js';
+import { isJsonMediaType } from '../../src/http/webhook-route.js';
 import type { RecordedEvent } from '../../src/store/event-store.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { webhookHarness, type WebhookHarness } from '../support/webhook-app.js';
@@ -120,6 +121,12 @@ describe('the webhook intake under hostile and broken input', () => {
   const expectAnswerFits = (hostile: HostileCase, response: LightMyRequestResponse) => {
     if (response.statusCode >= 500) serverErrors += 1;
     expect(response.statusCode).toBeLessThan(500);
+    // This intake is unsigned (no WEBHOOK_SECRET): a body not sent as JSON is refused before it is read.
+    if (!isJsonMediaType(hostile.contentType === null ? undefined : (hostile.contentType ?? 'application/json'))) {
+      expect(response.statusCode).toBe(415);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      return;
+    }
     const envelope = envelopeOf(hostile.body);
     if (envelope === undefined) {
       expect(response.statusCode).toBe(400);
@@ -204,7 +211,8 @@ describe('the webhook intake under hostile and broken input', () => {
   it('reads a body after a byte order mark, and keeps the mark when it quarantines the body', () =>
     fuzz('byte order mark', byteOrderMarkCase, 20));
 
-  it('judges a delivery by its bytes whatever Content-Type it claims, or none', () => fuzz('content types', contentTypeCase, 80));
+  it('judges a delivery by its bytes whatever JSON Content-Type it claims; refuses any other, or none, with 415 (unsigned)', () =>
+    fuzz('content types', contentTypeCase, 80));
 
   it('takes a delivery of exactly MAX_BODY_BYTES, and answers one byte more with 413, storing nothing', async () => {
     const delivery = JSON.stringify({ event: 'ping', delivery_id: 'at-the-limit', timestamp: 1772625900, data: { message: 'padded' } });

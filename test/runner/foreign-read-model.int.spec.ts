@@ -122,12 +122,12 @@ describe('the server over a read model ahead of its log', () => {
     const dir = makeTempDir('restored');
     try {
       const first = await serviceHarness(dir.path);
-      await first.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(nestedExamples[0]) });
+      await first.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(nestedExamples[0]) });
       await first.close();
       copyFileSync(join(dir.path, 'events.db'), join(dir.path, 'backup.db'));
       const second = await serviceHarness(dir.path);
       for (const delivery of nestedExamples.slice(1)) {
-        await second.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(delivery) });
+        await second.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(delivery) });
       }
       const head = right(await second.store.headPosition());
       expect(await second.runner.waitFor(head, 10_000)).toBe(true);
@@ -136,7 +136,7 @@ describe('the server over a read model ahead of its log', () => {
       copyFileSync(join(dir.path, 'backup.db'), join(dir.path, 'events.db'));
       await expect(serviceHarness(dir.path, { FOREIGN_READ_MODEL: 'refuse' })).rejects.toThrow(/beyond the event store's head/);
       const third = await serviceHarness(dir.path);
-      await third.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(nestedExamples[1]) });
+      await third.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(nestedExamples[1]) });
       const newHead = right(await third.store.headPosition());
       expect(await third.runner.waitFor(newHead, 10_000)).toBe(true);
       expect(new Set(third.runner.progress().map((p) => p.position))).toEqual(new Set([newHead]));
@@ -156,7 +156,7 @@ describe('a server started while EventStoreDB cannot be reached, over a read mod
       const before = createFakeEventStoreDbClient();
       const first = await composeService(config.right, projections, async () => eventStoreDbOverClient(before.client));
       for (const delivery of nestedExamples) {
-        await first.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: bodyOf(delivery) });
+        await first.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(delivery) });
       }
       expect(await first.runner.waitFor(right(await first.store.headPosition()), 10_000)).toBe(true);
       await first.close();

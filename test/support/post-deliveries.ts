@@ -6,7 +6,12 @@ export const postDeliveries = async (app: FastifyInstance, deliveries: readonly 
   let highest = 0;
   const sender = async () => {
     while (next < deliveries.length) {
-      const response = await app.inject({ method: 'POST', url: '/webhooks/skylight', payload: JSON.stringify(deliveries[next++]) });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/webhooks/skylight',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(deliveries[next++]),
+      });
       if (response.statusCode >= 300) throw new Error(`delivery answered ${response.statusCode}: ${response.body}`);
       highest = Math.max(highest, response.json<{ position: number }>().position);
     }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { ApiError, getJson, postJson, withQuery, type ApiFailure } from '../api';
-import type { QuarantineBodyView, QuarantineList, Retry } from '../api-types';
+import type { QuarantineBodyView, QuarantineList, Retry, RetryAll } from '../api-types';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { Badge, Empty, FailureBanner, Show } from '../components/status';
 import { Time } from '../components/time';
@@ -72,6 +72,25 @@ const Row = ({ item, onRetry }: { item: Item; onRetry: (item: Item) => void }) =
   );
 };
 
+/** How often a running retry-all job is asked for its progress. */
+const JOB_POLL_MS = 500;
+
+const JobProgress = ({ job }: { job: RetryAll }) => (
+  <div class="banner notice" role="status" data-testid="retry-outcomes">
+    <strong>{job.state === 'running' ? `Retrying all: ${job.retried} of ${job.total}…` : `Retry of all ${job.state}: ${job.retried} retried.`}</strong>
+    <ul>
+      {Object.entries(job.outcomes)
+        .filter(([, count]) => count > 0)
+        .map(([status, count]) => (
+          <li key={status}>
+            {status.replace('_', ' ')}: {count}
+          </li>
+        ))}
+    </ul>
+    {job.error !== null && <p>{job.error}</p>}
+  </div>
+);
+
 const Outcomes = ({ outcomes }: { outcomes: readonly Retry[] }) => (
   <div class="banner notice" role="status" data-testid="retry-outcomes">
     <strong>Retry done:</strong>
@@ -93,16 +112,34 @@ export const QuarantinePage = () => {
   const list = useApi(path, () => getJson<QuarantineList>(path));
   const [pending, setPending] = useState<Pending | undefined>(undefined);
   const [outcomes, setOutcomes] = useState<readonly Retry[] | undefined>(undefined);
+  const [job, setJob] = useState<RetryAll | undefined>(undefined);
   const [failure, setFailure] = useState<ApiFailure | undefined>(undefined);
+  const failed = (error: unknown) => setFailure(error instanceof ApiError ? error.failure : { kind: 'failed', status: 0, detail: String(error) });
+  const retryOne = async (eventId: string) => {
+    const result = await postJson<{ outcomes: Retry[] }>(withQuery('/quarantine/retry', { event_id: eventId }));
+    setJob(undefined);
+    setOutcomes(result.outcomes);
+  };
+  // Retry-all runs on the server as a background job (a 409 names the one already running); follow it to its end.
+  const retryAll = async () => {
+    const started = await postJson<RetryAll | { job: RetryAll }>('/quarantine/retry-all', [202, 409]);
+    let current = 'job_id' in started ? started : started.job;
+    setOutcomes(undefined);
+    setJob(current);
+    while (current.state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
+      current = await getJson<RetryAll>('/quarantine/retry-all');
+      setJob(current);
+    }
+  };
   const retry = async (eventId: string | undefined) => {
     setPending(undefined);
     setFailure(undefined);
     try {
-      const result = await postJson<{ outcomes: Retry[] }>(withQuery('/quarantine/retry', { event_id: eventId }));
-      setOutcomes(result.outcomes);
+      await (eventId === undefined ? retryAll() : retryOne(eventId));
       list.reload();
     } catch (error) {
-      setFailure(error instanceof ApiError ? error.failure : { kind: 'failed', status: 0, detail: String(error) });
+      failed(error);
     }
   };
   return (
@@ -110,6 +147,7 @@ export const QuarantinePage = () => {
       <h1>Quarantine</h1>
       <p class="muted">Deliveries intake kept because they could not be read, with why, and what a retry would do with today's validation.</p>
       {outcomes !== undefined && <Outcomes outcomes={outcomes} />}
+      {job !== undefined && <JobProgress job={job} />}
       {failure !== undefined && <FailureBanner failure={failure} />}
       <Show loaded={list}>
         {(page) =>

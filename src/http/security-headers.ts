@@ -1,0 +1,64 @@
+import helmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+export type CspDirectives = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * The one place this service's Content-Security-Policy is written. JSON answers need nothing: `default-src 'none'`
+ * and no framing. A route that serves a page extends `PAGE_CSP` with what it loads (see `cspFor`).
+ */
+export const API_CSP: CspDirectives = {
+  'default-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'frame-ancestors': ["'none'"],
+};
+
+/** Same-origin scripts, styles and images only; no inline script, no plugins, no framing. */
+export const PAGE_CSP: CspDirectives = {
+  'default-src': ["'self'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'object-src': ["'none'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'", 'data:'],
+};
+
+const cspHeader = (directives: CspDirectives): string =>
+  Object.entries(directives)
+    .map(([directive, sources]) => `${directive} ${sources.join(' ')}`)
+    .join('; ');
+
+/** `PAGE_CSP` with `extra` sources added per directive, as a header value. */
+export const cspFor = (extra: CspDirectives = {}): string =>
+  cspHeader(
+    Object.fromEntries(
+      Object.keys({ ...PAGE_CSP, ...extra }).map((directive) => [directive, [...new Set([...(PAGE_CSP[directive] ?? []), ...(extra[directive] ?? [])])]]),
+    ),
+  );
+
+/** swagger-ui's page: its own CSP (`staticCSP`), loading nothing from elsewhere (swagger-ui's default allows https:). */
+export const DOCS_CSP = cspFor();
+
+/** For the few answers Fastify makes before any hook runs (a URL it cannot route): the headers that matter. */
+export const setBareSecurityHeaders = (reply: FastifyReply): void => {
+  reply.header('x-content-type-options', 'nosniff').header('content-security-policy', cspHeader(API_CSP)).header('cache-control', 'no-store');
+};
+
+/** Paths whose answers carry no personal data and may be cached: the documentation page and its assets. */
+const isCacheable = (url: string) => url === '/docs' || url.startsWith('/docs/static/');
+
+/**
+ * helmet's headers on every answer (nosniff, no framing, no referrer, ...), a CSP, and `Cache-Control: no-store`
+ * on everything but the documentation's assets: answers carry contacts' names, emails and phones.
+ */
+export const registerSecurityHeaders = async (app: FastifyInstance): Promise<void> => {
+  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: { ...API_CSP } } });
+  app.addHook('onSend', async (request, reply) => {
+    if (!isCacheable(request.url.split('?')[0] ?? '')) reply.header('cache-control', 'no-store');
+  });
+};
