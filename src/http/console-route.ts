@@ -4,23 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { sendProblem } from './problem.js';
-
-/**
- * The console's Content-Security-Policy, set here and nowhere else: its own origin only, no inline scripts or
- * styles, no plugins, not framed. Everything it loads (scripts, styles, icons) is served by this server.
- */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { CONSOLE_CSP } from './security-headers.js';
 
 /** Where `vite build` puts the console: `dist/console` under the package root, for `src/` (tsx) and `dist/src/` alike. */
 export const builtConsoleDir = (): string => {

@@ -6,7 +6,7 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { makeTempDir } from '../support/temp-dir.js';
 import { sarahFirstWave } from './console-deliveries.js';
 
-const TOKEN = 'console-test-token-8f3a';
+const TOKEN = 'console-test-token-8f3a-0123456789abcdef';
 
 describeInBrowser('the console with API_TOKEN set', () => {
   const dir = makeTempDir('console-token');

@@ -15,7 +15,7 @@ describe('GET /quarantine/{revision}/body: the bytes a kept delivery arrived wit
     service = await serviceHarness(dir.path);
     // Both are kept: the first as unreadable data (202), the second as not a delivery at all (400, kept_as).
     const answers = [];
-    for (const payload of [Buffer.from(unreadableText), notUtf8]) answers.push(await service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload }));
+    for (const payload of [Buffer.from(unreadableText), notUtf8]) answers.push(await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload }));
     expect(answers[0]?.json().status).toBe('quarantined');
     expect(answers[1]?.json().kept_as).toEqual(expect.any(String));
   });

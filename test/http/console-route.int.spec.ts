@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { CONSOLE_CSP, registerConsoleRoutes } from '../../src/http/console-route.js';
+import { registerConsoleRoutes } from '../../src/http/console-route.js';
+import { CONSOLE_CSP } from '../../src/http/security-headers.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const appServing = (directory: string, apiToken?: string) =>
@@ -74,8 +75,10 @@ describe('the console routes', () => {
     expect(CONSOLE_CSP).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
   });
 
-  it('leaves the API without the console CSP', async () => {
-    expect((await app.inject({ method: 'GET', url: '/contacts' })).headers['content-security-policy']).toBeUndefined();
+  it('leaves the API with its own, stricter CSP', async () => {
+    const csp = (await app.inject({ method: 'GET', url: '/contacts' })).headers['content-security-policy'];
+    expect(csp).not.toBe(CONSOLE_CSP);
+    expect(csp).toContain("default-src 'none'");
   });
 
   it('given no build, then it says how to build instead of a blank page', async () => {
