@@ -35,16 +35,30 @@ module.exports = {
     },
     {
       name: 'nothing-imports-http-or-cli',
-      comment: 'only the entry points (src/main.ts, src/server.ts, src/cli/main.ts) compose the edges',
+      comment: 'only the entry points (src/main.ts, src/server.ts, src/cli/main.ts) compose the edges; the console takes API types (types only, see below)',
       severity: 'error',
-      from: { pathNot: '^(src/(main|server)\\.ts|src/(http|cli)/)' },
+      from: { pathNot: '^(src/(main|server)\\.ts|src/(http|cli|console)/)' },
       to: { path: '^src/(http|cli)/' },
+    },
+    {
+      name: 'console-is-an-api-client',
+      comment: 'the console talks to the engine over HTTP only; it may take the API types from the shared zod schemas',
+      severity: 'error',
+      from: { path: '^src/console/' },
+      to: { path: '^(src|projections)/', pathNot: '^src/console/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'nothing-imports-the-console',
+      severity: 'error',
+      from: { pathNot: '^src/console/' },
+      to: { path: '^src/console/' },
+      comment: 'the console is built to static files; only its tests read its pure helpers',
     },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.js'] },
   },
 };

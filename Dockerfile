@@ -10,7 +10,7 @@ RUN apt-get update \
 COPY package.json package-lock.json ./
 # Sources come after the install (better layer caching), so the prepare script (a build) is skipped here.
 RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json vite.config.ts ./
 COPY scripts ./scripts
 COPY src ./src
 COPY projections ./projections

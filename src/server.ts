@@ -7,9 +7,11 @@ import { erasureQueue, type ErasureQueue } from './erasure/erasure-queue.js';
 import { forgottenContacts } from './erasure/forgotten-contacts.js';
 import { buildApp, createLogger } from './http/app.js';
 import { registerErasureRoutes } from './http/erasure-routes.js';
+import { builtConsoleDir, registerConsoleRoutes } from './http/console-route.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { registerHistoryRoutes } from './http/history-routes.js';
 import { registerMetricsRoute } from './http/metrics-route.js';
+import { registerOverviewRoute } from './http/overview-route.js';
 import { registerQuarantineRoutes } from './http/quarantine-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
 import { registerReadyRoute } from './http/ready-route.js';
@@ -18,6 +20,7 @@ import type { IntakeOutcome } from './intake/intake-outcome.js';
 import { webhookSecrets } from './intake/signature.js';
 import { observeStore } from './metrics/observed-store.js';
 import { serviceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
+import { appendedPerHour } from './overview/appended-per-hour.js';
 import { quarantineSize } from './quarantine/quarantine-size.js';
 import { retryJobs } from './quarantine/retry-job.js';
 import { openReadModelDb, type ReadModelDb } from './read-model/read-model-db.js';
@@ -126,6 +129,7 @@ export const composeService = async (
   const erasures = erasureQueue(erasure, logger.child({ component: 'erasure' }));
   const secrets = config.WEBHOOK_SECRET === undefined ? undefined : webhookSecrets(config.WEBHOOK_SECRET);
   if (secrets !== undefined) logger.info({ fingerprints: secrets.map((s) => s.fingerprint) }, 'webhook secrets accepted');
+  const startedAt = now().toISOString();
   const quarantineRetries = retryJobs({ store, now, onError: (error) => logger.error({ err: error }, 'quarantine retry job failed') });
   try {
     const app = await buildApp({
@@ -154,6 +158,16 @@ export const composeService = async (
         (instance) => registerQuarantineRoutes(instance, { store, now, jobs: quarantineRetries }),
         // Forgetting is never open to anonymous callers.
         ...(config.API_TOKEN === undefined ? [] : [(instance: FastifyInstance) => registerErasureRoutes(instance, erasure)]),
+        (instance) =>
+          registerOverviewRoute(instance, {
+            store,
+            standing,
+            rebuild: startupRebuild.status,
+            deliveries: { byOutcome: metrics.deliveriesByOutcome, since: startedAt },
+            appendedPerHour: appendedPerHour(store),
+            now,
+          }),
+        (instance) => registerConsoleRoutes(instance, { directory: builtConsoleDir() }),
       ],
     });
     return {

@@ -171,6 +171,50 @@ export const RetryOutcome = z
   })
   .meta({ id: 'RetryOutcome' });
 
+export const QuarantineBody = z
+  .object({
+    revision: z.number().int(),
+    event_id: z.string(),
+    encoding: z.enum(['utf8', 'base64']).describe('utf8: the bytes as text; base64: they were not valid UTF-8'),
+    body: z.string(),
+  })
+  .meta({ id: 'QuarantineBody' });
+
+const outcomeCount = z.number().int().nonnegative();
+
+export const Overview = z
+  .object({
+    store: z.enum(['sqlite', 'eventstoredb']),
+    head_position: z.number(),
+    projections: z.array(
+      z.object({
+        name: z.string(),
+        version: z.number().int(),
+        position: z.number().describe('checkpoint: the last log position applied'),
+        lag_events: z.number().int().describe('events in the log after the checkpoint'),
+        lag_events_exact: z.boolean().describe('false: at least lag_events (counting stops there)'),
+        lag_seconds: z.number().describe('age of the oldest event not yet applied; 0 when caught up'),
+      }),
+    ),
+    rebuild: z.object({
+      running: z.boolean(),
+      projections: z.array(z.string()),
+      events: z.number().int().describe('events folded so far'),
+      total: z.number().int().nullable().describe('events to fold; null while not known yet'),
+    }),
+    appended_per_hour: z
+      .array(z.object({ hour: z.string().describe('start of the hour (UTC)'), events: z.number().int() }))
+      .describe('the last 24 hours, the current hour last'),
+    deliveries: z
+      .object({
+        since: z.string().describe('when this server started'),
+        by_outcome: z.record(z.string(), outcomeCount).describe('count per outcome, as skylight_deliveries_total'),
+      })
+      .describe('webhook deliveries this server answered, by outcome'),
+    quarantine_size: z.number().int(),
+  })
+  .meta({ id: 'Overview' });
+
 const RetryCounts = z.object({ appended: z.number().int(), duplicate: z.number().int(), still_invalid: z.number().int(), stream_deleted: z.number().int(), unavailable: z.number().int() });
 
 export const RetryJob = z

@@ -5,11 +5,12 @@ import { WEBHOOK_PATH } from './webhook-route.js';
 
 /**
  * Reachable without the token: the provider cannot send one, probes must work, and a browser opening the API's
- * documentation (`/docs`, its assets and the OpenAPI document: no data) cannot send a header either; the UI's
- * Authorize button then takes the token for the requests it makes.
+ * documentation (`/docs`, its assets and the OpenAPI document: no data) or the console (its own files: no data; it
+ * asks for the token and sends it with every API request) cannot send a header either.
  */
-const OPEN_PATHS = new Set(['/health', WEBHOOK_PATH]);
-const isOpen = (path: string): boolean => OPEN_PATHS.has(path) || path === '/docs' || path.startsWith('/docs/');
+const OPEN_PATHS = new Set(['/health', WEBHOOK_PATH, '/', '/docs', '/console']);
+const OPEN_PREFIXES = ['/docs/', '/console/'];
+const isOpen = (path: string): boolean => OPEN_PATHS.has(path) || OPEN_PREFIXES.some((prefix) => path.startsWith(prefix));
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 

@@ -3,10 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listQuarantine } from '../quarantine/quarantine-listing.js';
+import { quarantineBody } from '../quarantine/quarantine-body.js';
 import { QuarantineListQuery } from '../quarantine/quarantine-query.js';
 import type { RetryJobs } from '../quarantine/retry-job.js';
 import { retryQuarantined, type RetryDeps } from '../quarantine/retry-quarantine.js';
-import { NoParameters, ProblemSchema, QuarantinePage, RetryJob, RetryJobConflict, RetryOutcome } from './api-schemas.js';
+import { NoParameters, ProblemSchema, QuarantineBody, QuarantinePage, RetryJob, RetryJobConflict, RetryOutcome } from './api-schemas.js';
 import { sendProblem } from './problem.js';
 import { sendStoreUnavailable } from './store-unavailable.js';
 
@@ -34,6 +35,24 @@ export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps &
     async (request, reply) => {
       const page = await listQuarantine(deps.store, request.query);
       return E.isLeft(page) ? sendStoreUnavailable(reply, page.left) : page.right;
+    },
+  );
+
+  api.get(
+    '/quarantine/:revision/body',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'The bytes one kept delivery arrived with: as text when they are UTF-8, else base64',
+        params: z.object({ revision: z.coerce.number().int().nonnegative() }),
+        querystring: z.object({}),
+        response: { 200: QuarantineBody, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const body = await quarantineBody(deps.store, request.params.revision);
+      if (E.isLeft(body)) return sendStoreUnavailable(reply, body.left);
+      return body.right ?? sendProblem(reply, { status: 404, title: 'Not found', detail: `no quarantine revision ${request.params.revision}` });
     },
   );
 

@@ -49,12 +49,18 @@ export const setBareSecurityHeaders = (reply: FastifyReply): void => {
   reply.header('x-content-type-options', 'nosniff').header('content-security-policy', cspHeader(API_CSP)).header('cache-control', 'no-store');
 };
 
-/** Paths whose answers carry no personal data and may be cached: the documentation page and its assets. */
-const isCacheable = (url: string) => url === '/docs' || url.startsWith('/docs/static/');
+/** The web console's pages: its own origin only (scripts, styles, icons and the API it calls), no inline script. */
+export const CONSOLE_CSP = cspFor();
+
+/**
+ * Paths whose answers carry no personal data and set their own caching: the documentation page and its assets, and
+ * the console's static files (its data comes from the API, which stays no-store).
+ */
+const isCacheable = (url: string) => url === '/docs' || url.startsWith('/docs/static/') || url === '/console' || url.startsWith('/console/');
 
 /**
  * helmet's headers on every answer (nosniff, no framing, no referrer, ...), a CSP, and `Cache-Control: no-store`
- * on everything but the documentation's assets: answers carry contacts' names, emails and phones.
+ * on everything but the documentation's and the console's static files: answers carry contacts' names, emails and phones.
  */
 export const registerSecurityHeaders = async (app: FastifyInstance): Promise<void> => {
   await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: { ...API_CSP } } });

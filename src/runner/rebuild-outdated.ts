@@ -7,6 +7,23 @@ import type { Runner, RunnerLog } from './runner.js';
 
 const PROGRESS_EVERY_MS = 5000;
 
+/** What the start-up rebuild is doing: the overview shows it. */
+export type RebuildStatus = {
+  readonly running: boolean;
+  readonly projections: readonly string[];
+  readonly events: number;
+  /** Null while the rebuild does not know yet how many events it will fold. */
+  readonly total: number | null;
+};
+
+export type StartupRebuild = {
+  readonly done: Promise<void>;
+  readonly stop: () => Promise<void>;
+  readonly status: () => RebuildStatus;
+};
+
+const IDLE: RebuildStatus = { running: false, projections: [], events: 0, total: 0 };
+
 /**
  * At start-up, rebuilds in the background every projection whose code version differs from the version that
  * built its live table; the old table keeps answering until the swap, then the runner takes the new one over.
@@ -19,13 +36,14 @@ export const rebuildOutdated = (deps: {
   log: RunnerLog;
   /** Told how far the rebuild is (events done, events in all), and when it ends, however it ends. */
   progress?: { readonly update: (projections: readonly string[], done: number, total: number | undefined) => void; readonly ended: (projections: readonly string[]) => void };
-}): { readonly done: Promise<void>; readonly stop: () => Promise<void> } => {
+}): StartupRebuild => {
   const outdated = outdatedProjections(deps.readModel, deps.projections);
-  if (outdated.length === 0) return { done: Promise.resolve(), stop: async () => undefined };
+  if (outdated.length === 0) return { done: Promise.resolve(), stop: async () => undefined, status: () => IDLE };
   const abort = new AbortController();
   const names = outdated.map((p) => `${p.name} v${p.version}`);
   deps.log.info({ projections: names }, 'projection version changed; rebuilding');
   let lastReport = 0;
+  let status: RebuildStatus = { running: true, projections: names, events: 0, total: 0 };
   const done = rebuildProjections({
     store: deps.store,
     db: deps.readModel,
@@ -33,6 +51,7 @@ export const rebuildOutdated = (deps: {
     signal: abort.signal,
     onProgress: (events, total) => {
       deps.progress?.update(outdated.map((p) => p.name), events, total);
+      status = { ...status, events, total: total ?? null };
       if (performance.now() - lastReport < PROGRESS_EVERY_MS) return;
       lastReport = performance.now();
       deps.log.info({ events, total }, 'rebuilding');
@@ -46,9 +65,13 @@ export const rebuildOutdated = (deps: {
       if (abort.signal.aborted) return;
       deps.log.error({ err: error }, 'rebuild failed; the previous tables keep serving');
     },
-  ).finally(() => deps.progress?.ended(outdated.map((p) => p.name)));
+  ).finally(() => {
+    deps.progress?.ended(outdated.map((p) => p.name));
+    status = { ...status, running: false };
+  });
   return {
     done,
+    status: () => status,
     stop: async () => {
       abort.abort();
       await done;

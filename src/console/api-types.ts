@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type {
+  AuditEntry,
+  BookingView,
+  ContactAudit,
+  ContactSummary,
+  ContactView,
+  ConversationView,
+  Overview,
+  QuarantineBody,
+  QuarantinePage,
+  RetryJob,
+  RetryOutcome,
+  StoredEvent,
+  StreamHistory,
+  TicketView,
+} from '../http/api-schemas.js';
+
+/** The API's response types, inferred from the server's own zod schemas (types only: no engine code in the bundle). */
+export type Contact = z.infer<typeof ContactView>;
+export type Summary = z.infer<typeof ContactSummary>;
+export type Conversation = z.infer<typeof ConversationView>;
+export type Booking = z.infer<typeof BookingView>;
+export type Ticket = z.infer<typeof TicketView>;
+export type Audit = z.infer<typeof ContactAudit>;
+export type AuditEntryView = z.infer<typeof AuditEntry>;
+export type History = z.infer<typeof StreamHistory>;
+export type HistoryEvent = z.infer<typeof StoredEvent>;
+export type OverviewView = z.infer<typeof Overview>;
+export type QuarantineList = z.infer<typeof QuarantinePage>;
+export type QuarantineBodyView = z.infer<typeof QuarantineBody>;
+export type Retry = z.infer<typeof RetryOutcome>;
+export type RetryAll = z.infer<typeof RetryJob>;
+export type Page<T> = { readonly items: T[]; readonly next_cursor: string | null };

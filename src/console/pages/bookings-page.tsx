@@ -1,0 +1,87 @@
+import { useLocation, useRoute } from 'preact-iso';
+import { getJson, withQuery } from '../api';
+import type { Booking, Page } from '../api-types';
+import { AnomalyList, BookingTable } from '../components/booking-table';
+import { Fields } from '../components/fields';
+import { NextPage, SelectFilter } from '../components/filter-form';
+import { RawEvents } from '../components/raw-events';
+import { Show } from '../components/status';
+import { fromLocalInput, toLocalInput } from '../local-time-input';
+import { useApi } from '../use-api';
+
+const STATUSES = [
+  ['confirmed', 'confirmed'],
+  ['cancelled', 'cancelled'],
+  ['completed', 'completed'],
+] as const;
+
+export const BookingsPage = () => {
+  const { query, route, url } = useLocation();
+  const path = withQuery('/bookings', { status: query['status'], from: query['from'], to: query['to'], cursor: query['cursor'] });
+  const bookings = useApi(path, () => getJson<Page<Booking>>(path));
+  const { cursor: _cursor, ...filters } = query;
+  // The date inputs are in the browser's zone; the URL and the API take instants.
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const text = (name: string) => {
+      const value = form.get(name);
+      return typeof value === 'string' ? value : '';
+    };
+    route(withQuery('/console/bookings', { status: text('status'), from: fromLocalInput(text('from')), to: fromLocalInput(text('to')) }));
+  };
+  return (
+    <main id="content">
+      <h1>Bookings</h1>
+      <form key={url} class="filters" role="search" aria-label="Bookings" onSubmit={submit}>
+        <SelectFilter name="status" label="Status" value={query['status']} options={STATUSES} />
+        <label>
+          Starts from
+          <input name="from" type="datetime-local" step={1} defaultValue={toLocalInput(query['from'])} />
+        </label>
+        <label>
+          Starts until
+          <input name="to" type="datetime-local" step={1} defaultValue={toLocalInput(query['to'])} />
+        </label>
+        <button type="submit">Show bookings</button>
+      </form>
+      <Show loaded={bookings}>
+        {(page) => (
+          <>
+            <BookingTable bookings={page.items} />
+            <NextPage path="/console/bookings" query={filters} cursor={page.next_cursor} />
+          </>
+        )}
+      </Show>
+    </main>
+  );
+};
+
+export const BookingPage = () => {
+  const { params } = useRoute();
+  const id = params['id'] ?? '';
+  const booking = useApi(`booking/${id}`, () => getJson<Booking>(`/bookings/${encodeURIComponent(id)}`));
+  return (
+    <main id="content">
+      <p class="crumbs">
+        <a href="/console/bookings">Bookings</a> / {id}
+      </p>
+      <Show loaded={booking}>
+        {(b) => (
+          <>
+            <h1>{b.title ?? `Booking ${b.id}`}</h1>
+            <Fields entity={b} skip={['anomalies']} />
+            <section aria-labelledby="anomalies-heading">
+              <h2 id="anomalies-heading">Anomalies</h2>
+              <AnomalyList booking={b} />
+            </section>
+          </>
+        )}
+      </Show>
+      <section aria-labelledby="raw-events-heading">
+        <h2 id="raw-events-heading">Raw events</h2>
+        <RawEvents kind="bookings" id={id} />
+      </section>
+    </main>
+  );
+};

@@ -1,0 +1,93 @@
+import { useEffect, useRef } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { getJson, withQuery } from '../api';
+import type { Contact, Page } from '../api-types';
+import { FilterForm, NextPage, SelectFilter, TextFilter } from '../components/filter-form';
+import { Badge, Empty, Show } from '../components/status';
+import { Time } from '../components/time';
+import { useApi } from '../use-api';
+
+const API_PARAMS = ['q', 'tag', 'status', 'type', 'blacklisted', 'include_deleted', 'cursor'] as const;
+
+export const ContactBadges = ({ contact }: { contact: Contact }) => (
+  <>
+    {contact.partial && <Badge kind="partial">partial</Badge>}
+    {contact.deleted && <Badge kind="deleted">deleted</Badge>}
+    {contact.blacklisted === true && <Badge kind="blacklisted">blacklisted</Badge>}
+  </>
+);
+
+export const ContactsPage = () => {
+  const { query } = useLocation();
+  const apiQuery = Object.fromEntries(API_PARAMS.map((key) => [key, query[key]]));
+  const path = withQuery('/contacts', apiQuery);
+  const contacts = useApi(path, () => getJson<Page<Contact>>(path));
+  const { cursor: _cursor, ...filters } = query;
+  // `autofocus` works on page load only; arriving here from another view must put the cursor in the search box too.
+  const searchBox = useRef<HTMLInputElement>(null);
+  useEffect(() => searchBox.current?.focus(), []);
+  return (
+    <main id="content">
+      <h1>Contacts</h1>
+      <FilterForm path="/console/contacts" label="Contacts">
+        <label class="search">
+          Search contacts
+          <input ref={searchBox} name="q" type="search" defaultValue={query['q'] ?? ''} placeholder="name, email or phone" />
+        </label>
+        <TextFilter name="tag" label="Tag" value={query['tag']} />
+        <TextFilter name="status" label="Status" value={query['status']} />
+        <TextFilter name="type" label="Type" value={query['type']} />
+        <SelectFilter name="blacklisted" label="Blacklisted" value={query['blacklisted']} options={[['true', 'yes'], ['false', 'no']]} />
+        <label class="check">
+          <input name="include_deleted" type="checkbox" value="true" defaultChecked={query['include_deleted'] === 'true'} />
+          Include deleted
+        </label>
+        <button type="submit">Search</button>
+      </FilterForm>
+      <Show loaded={contacts}>
+        {(page) =>
+          page.items.length === 0 ? (
+            <Empty>No contact matches.</Empty>
+          ) : (
+            <>
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Email</th>
+                      <th scope="col">Phone</th>
+                      <th scope="col">Type</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Tags</th>
+                      <th scope="col">Updated</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {page.items.map((contact) => (
+                      <tr key={contact.id}>
+                        <th scope="row">
+                          <a href={`/console/contacts/${encodeURIComponent(String(contact.id))}`}>{contact.name ?? `contact ${contact.id}`}</a>{' '}
+                          <ContactBadges contact={contact} />
+                        </th>
+                        <td>{contact.email}</td>
+                        <td>{contact.phone}</td>
+                        <td>{contact.type}</td>
+                        <td>{contact.status}</td>
+                        <td>{(contact.tags ?? []).join(', ')}</td>
+                        <td>
+                          <Time value={contact.updated_at ?? contact.created_at} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <NextPage path="/console/contacts" query={filters} cursor={page.next_cursor} />
+            </>
+          )
+        }
+      </Show>
+    </main>
+  );
+};

@@ -1,0 +1,138 @@
+import { getJson } from '../api';
+import type { OverviewView } from '../api-types';
+import { Show } from '../components/status';
+import { Time } from '../components/time';
+import { useApi } from '../use-api';
+
+const POLL_MS = 2000;
+
+const seconds = (value: number) => (value < 10 ? value.toFixed(1) : Math.round(value).toString());
+
+const hourLabel = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** Events appended per hour as bars; each bar's count is its tooltip and the chart's text alternative lists them. */
+const AppendsChart = ({ hours }: { hours: OverviewView['appended_per_hour'] }) => {
+  const max = Math.max(1, ...hours.map((h) => h.events));
+  const width = 24 * 20;
+  const total = hours.reduce((sum, h) => sum + h.events, 0);
+  return (
+    <figure class="chart">
+      <svg viewBox={`0 0 ${width} 100`} preserveAspectRatio="none" role="img" aria-label={`Events appended per hour over the last 24 hours: ${total} in all`}>
+        {hours.map((h, index) => {
+          const height = Math.round((h.events / max) * 96);
+          return (
+            <rect key={h.hour} class="bar" x={index * 20 + 2} y={100 - height} width={16} height={Math.max(height, h.events > 0 ? 1 : 0)}>
+              <title>{`${hourLabel.format(Date.parse(h.hour))}: ${h.events} events`}</title>
+            </rect>
+          );
+        })}
+      </svg>
+      <div class="ticks" aria-hidden="true">
+        <span>{hours[0] === undefined ? '' : hourLabel.format(Date.parse(hours[0].hour))}</span>
+        <span>now</span>
+      </div>
+      <figcaption>
+        Events appended per hour, last 24 hours: <strong data-testid="appended-24h">{total}</strong> in all, at most {max === 1 && total === 0 ? 0 : max} in an hour.
+      </figcaption>
+    </figure>
+  );
+};
+
+export const OverviewPage = () => {
+  const overview = useApi('overview', () => getJson<OverviewView>('/overview'), POLL_MS);
+  return (
+    <main id="content">
+      <h1>Overview</h1>
+      <p class="muted">Updates every {POLL_MS / 1000} seconds.</p>
+      <Show loaded={overview}>
+        {(o) => (
+          <>
+            <div class="cards">
+              <div class="card">
+                <div class="card-label">Log head</div>
+                <div class="card-value" data-testid="head-position">{o.head_position}</div>
+                <div class="muted">{o.store}</div>
+              </div>
+              <div class="card">
+                <div class="card-label">Quarantine</div>
+                <div class="card-value" data-testid="quarantine-size">{o.quarantine_size}</div>
+                <a href="/console/quarantine">Open quarantine</a>
+              </div>
+              <div class="card">
+                <div class="card-label">Rebuild</div>
+                {o.rebuild.running ? (
+                  <>
+                    <div class="card-value">running</div>
+                    <label>
+                      {o.rebuild.projections.join(', ')}: {o.rebuild.events} {o.rebuild.total === null ? '' : `of ${o.rebuild.total} `}events
+                      {o.rebuild.total === null ? <progress /> : <progress max={Math.max(o.rebuild.total, 1)} value={o.rebuild.events} />}
+                    </label>
+                  </>
+                ) : (
+                  <div class="card-value">none running</div>
+                )}
+              </div>
+            </div>
+            <section>
+              <h2>Projections</h2>
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Projection</th>
+                      <th scope="col">Version</th>
+                      <th scope="col">Checkpoint</th>
+                      <th scope="col">Lag (events)</th>
+                      <th scope="col">Lag (seconds)</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {o.projections.map((p) => (
+                      <tr key={p.name} data-testid={`projection-${p.name}`}>
+                        <th scope="row">{p.name}</th>
+                        <td>{p.version}</td>
+                        <td class="num">{p.position}</td>
+                        <td class="num" data-testid="lag-events">
+                          {p.lag_events_exact ? p.lag_events : `≥ ${p.lag_events}`}
+                        </td>
+                        <td class="num" data-testid="lag-seconds">{seconds(p.lag_seconds)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+            <section>
+              <h2>Appended per hour</h2>
+              <AppendsChart hours={o.appended_per_hour} />
+            </section>
+            <section>
+              <h2>Deliveries by outcome</h2>
+              <p class="muted">
+                Since this server started (<Time value={o.deliveries.since} />).
+              </p>
+              <div class="table-wrap">
+                <table class="compact">
+                  <thead>
+                    <tr>
+                      <th scope="col">Outcome</th>
+                      <th scope="col">Deliveries</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {Object.entries(o.deliveries.by_outcome).map(([outcome, count]) => (
+                      <tr key={outcome} data-testid={`outcome-${outcome}`}>
+                        <th scope="row">{outcome}</th>
+                        <td class="num">{count}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          </>
+        )}
+      </Show>
+    </main>
+  );
+};

@@ -1,0 +1,209 @@
+import { useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { ApiError, getJson, postJson, withQuery, type ApiFailure } from '../api';
+import type { QuarantineBodyView, QuarantineList, Retry, RetryAll } from '../api-types';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { Badge, Empty, FailureBanner, Show } from '../components/status';
+import { Time } from '../components/time';
+import { useApi } from '../use-api';
+
+type Item = QuarantineList['items'][number];
+type Pending = { readonly question: string; readonly action: string; readonly eventId?: string };
+
+const STATUS_TEXT: Record<Item['status'], string> = { still_invalid: 'still invalid', passes_now: 'passes now', retried: 'retried' };
+
+const Body = ({ revision }: { revision: number }) => {
+  const body = useApi(`body/${revision}`, () => getJson<QuarantineBodyView>(`/quarantine/${revision}/body`));
+  return (
+    <Show loaded={body}>
+      {(b) => (
+        <div class="body">
+          <p class="muted">{b.encoding === 'utf8' ? 'As received (text):' : 'Not valid UTF-8; the bytes in base64:'}</p>
+          <pre data-testid="quarantine-body">{b.body}</pre>
+        </div>
+      )}
+    </Show>
+  );
+};
+
+const Row = ({ item, onRetry }: { item: Item; onRetry: (item: Item) => void }) => {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <tr data-testid="quarantine-item">
+        <td class="num">{item.revision}</td>
+        <td>
+          <Time value={item.received_at} />
+        </td>
+        <td>{item.event ?? <span class="muted">unknown</span>}</td>
+        <td>
+          {item.reason}
+          {item.issues.length > 0 && (
+            <ul class="issues">
+              {item.issues.map((issue) => (
+                <li key={`${issue.path}:${issue.message}`}>
+                  <span class="mono">{issue.path || '/'}</span>: {issue.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </td>
+        <td>
+          <Badge kind={item.status}>{STATUS_TEXT[item.status]}</Badge>
+          {item.stored_as !== null && <div class="mono small">{item.stored_as.stream}</div>}
+        </td>
+        <td class="actions">
+          <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+            {open ? 'Hide body' : 'View body'} ({item.body_bytes} bytes)
+          </button>
+          <button type="button" onClick={() => onRetry(item)}>
+            Retry delivery {item.revision}
+          </button>
+        </td>
+      </tr>
+      {open && (
+        <tr>
+          <td colSpan={6}>
+            <Body revision={item.revision} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+};
+
+/** How often a running retry-all job is asked for its progress. */
+const JOB_POLL_MS = 500;
+
+const JobProgress = ({ job }: { job: RetryAll }) => (
+  <div class="banner notice" role="status" data-testid="retry-outcomes">
+    <strong>{job.state === 'running' ? `Retrying all: ${job.retried} of ${job.total}…` : `Retry of all ${job.state}: ${job.retried} retried.`}</strong>
+    <ul>
+      {Object.entries(job.outcomes)
+        .filter(([, count]) => count > 0)
+        .map(([status, count]) => (
+          <li key={status}>
+            {status.replace('_', ' ')}: {count}
+          </li>
+        ))}
+    </ul>
+    {job.error !== null && <p>{job.error}</p>}
+  </div>
+);
+
+const Outcomes = ({ outcomes }: { outcomes: readonly Retry[] }) => (
+  <div class="banner notice" role="status" data-testid="retry-outcomes">
+    <strong>Retry done:</strong>
+    <ul>
+      {outcomes.map((o) => (
+        <li key={o.quarantine_event_id}>
+          delivery {o.quarantine_revision}: {o.status.replace('_', ' ')}
+          {o.stream !== undefined && ` → ${o.stream}`}
+          {o.reason !== undefined && ` (${o.reason})`}
+        </li>
+      ))}
+    </ul>
+  </div>
+);
+
+export const QuarantinePage = () => {
+  const { query } = useLocation();
+  const path = withQuery('/quarantine', { after_revision: query['after_revision'] });
+  const list = useApi(path, () => getJson<QuarantineList>(path));
+  const [pending, setPending] = useState<Pending | undefined>(undefined);
+  const [outcomes, setOutcomes] = useState<readonly Retry[] | undefined>(undefined);
+  const [job, setJob] = useState<RetryAll | undefined>(undefined);
+  const [failure, setFailure] = useState<ApiFailure | undefined>(undefined);
+  const failed = (error: unknown) => setFailure(error instanceof ApiError ? error.failure : { kind: 'failed', status: 0, detail: String(error) });
+  const retryOne = async (eventId: string) => {
+    const result = await postJson<{ outcomes: Retry[] }>(withQuery('/quarantine/retry', { event_id: eventId }));
+    setJob(undefined);
+    setOutcomes(result.outcomes);
+  };
+  // Retry-all runs on the server as a background job (a 409 names the one already running); follow it to its end.
+  const retryAll = async () => {
+    const started = await postJson<RetryAll | { job: RetryAll }>('/quarantine/retry-all', [202, 409]);
+    let current = 'job_id' in started ? started : started.job;
+    setOutcomes(undefined);
+    setJob(current);
+    while (current.state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
+      current = await getJson<RetryAll>('/quarantine/retry-all');
+      setJob(current);
+    }
+  };
+  const retry = async (eventId: string | undefined) => {
+    setPending(undefined);
+    setFailure(undefined);
+    try {
+      await (eventId === undefined ? retryAll() : retryOne(eventId));
+      list.reload();
+    } catch (error) {
+      failed(error);
+    }
+  };
+  return (
+    <main id="content">
+      <h1>Quarantine</h1>
+      <p class="muted">Deliveries intake kept because they could not be read, with why, and what a retry would do with today's validation.</p>
+      {outcomes !== undefined && <Outcomes outcomes={outcomes} />}
+      {job !== undefined && <JobProgress job={job} />}
+      {failure !== undefined && <FailureBanner failure={failure} />}
+      <Show loaded={list}>
+        {(page) =>
+          page.items.length === 0 ? (
+            <Empty>Quarantine is empty: every delivery so far could be read.</Empty>
+          ) : (
+            <>
+              <div class="actions">
+                <button
+                  type="button"
+                  onClick={() => setPending({ question: 'Retry every delivery in quarantine? Those that pass now are appended to the log, once.', action: 'Yes, retry all' })}
+                >
+                  Retry all deliveries
+                </button>
+              </div>
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">#</th>
+                      <th scope="col">Arrived</th>
+                      <th scope="col">Event</th>
+                      <th scope="col">Reason</th>
+                      <th scope="col">Now</th>
+                      <th scope="col">Actions</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {page.items.map((item) => (
+                      <Row
+                        key={item.event_id}
+                        item={item}
+                        onRetry={(it) =>
+                          setPending({
+                            question: `Retry delivery ${it.revision} (${it.event ?? 'unknown event'})? If it passes now it is appended to the log, once.`,
+                            action: `Yes, retry delivery ${it.revision}`,
+                            eventId: it.event_id,
+                          })
+                        }
+                      />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {page.next_after_revision !== null && (
+                <a class="button" href={withQuery('/console/quarantine', { after_revision: String(page.next_after_revision) })}>
+                  Next page
+                </a>
+              )}
+            </>
+          )
+        }
+      </Show>
+      {pending !== undefined && (
+        <ConfirmDialog question={pending.question} action={pending.action} onConfirm={() => void retry(pending.eventId)} onCancel={() => setPending(undefined)} />
+      )}
+    </main>
+  );
+};

@@ -1,0 +1,59 @@
+import { useLocation, useRoute } from 'preact-iso';
+import { getJson, withQuery } from '../api';
+import type { Page, Ticket } from '../api-types';
+import { Fields } from '../components/fields';
+import { FilterForm, NextPage, TextFilter } from '../components/filter-form';
+import { RawEvents } from '../components/raw-events';
+import { Show } from '../components/status';
+import { TicketTable } from '../components/ticket-table';
+import { useApi } from '../use-api';
+
+export const TicketsPage = () => {
+  const { query } = useLocation();
+  const path = withQuery('/tickets', { status: query['status'], priority: query['priority'], cursor: query['cursor'] });
+  const tickets = useApi(path, () => getJson<Page<Ticket>>(path));
+  const { cursor: _cursor, ...filters } = query;
+  return (
+    <main id="content">
+      <h1>Tickets</h1>
+      <FilterForm path="/console/tickets" label="Tickets">
+        <TextFilter name="status" label="Status" value={query['status']} />
+        <TextFilter name="priority" label="Priority" value={query['priority']} />
+        <button type="submit">Show tickets</button>
+      </FilterForm>
+      <Show loaded={tickets}>
+        {(page) => (
+          <>
+            <TicketTable tickets={page.items} />
+            <NextPage path="/console/tickets" query={filters} cursor={page.next_cursor} />
+          </>
+        )}
+      </Show>
+    </main>
+  );
+};
+
+export const TicketPage = () => {
+  const { params } = useRoute();
+  const id = params['id'] ?? '';
+  const ticket = useApi(`ticket/${id}`, () => getJson<Ticket>(`/tickets/${encodeURIComponent(id)}`));
+  return (
+    <main id="content">
+      <p class="crumbs">
+        <a href="/console/tickets">Tickets</a> / {id}
+      </p>
+      <Show loaded={ticket}>
+        {(t) => (
+          <>
+            <h1>{t.subject ?? `Ticket ${t.id}`}</h1>
+            <Fields entity={t} />
+          </>
+        )}
+      </Show>
+      <section aria-labelledby="raw-events-heading">
+        <h2 id="raw-events-heading">Raw events</h2>
+        <RawEvents kind="tickets" id={id} />
+      </section>
+    </main>
+  );
+};
