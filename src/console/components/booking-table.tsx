@@ -1,6 +1,7 @@
 import type { Booking } from '../api-types';
 import { Badge, Empty } from './status';
 import { Time } from './time';
+import { entityHref } from '../entity-href';
 
 export const BookingTable = ({ bookings }: { bookings: readonly Booking[] }) =>
   bookings.length === 0 ? (
@@ -22,7 +23,7 @@ export const BookingTable = ({ bookings }: { bookings: readonly Booking[] }) =>
           {bookings.map((booking) => (
             <tr key={booking.id}>
               <th scope="row">
-                <a href={`/console/bookings/${encodeURIComponent(String(booking.id))}`}>{booking.title ?? `booking ${booking.id}`}</a>
+                <a href={entityHref('bookings', booking.id)}>{booking.title ?? `booking ${booking.id}`}</a>
                 {booking.partial && (
                   <>
                     {' '}
@@ -37,7 +38,7 @@ export const BookingTable = ({ bookings }: { bookings: readonly Booking[] }) =>
               <td>
                 <Time value={booking.ends_at} />
               </td>
-              <td>{booking.contact_id !== null && <a href={`/console/contacts/${encodeURIComponent(String(booking.contact_id))}`}>{booking.contact_id}</a>}</td>
+              <td>{booking.contact_id !== null && <a href={entityHref('contacts', booking.contact_id)}>{booking.contact_id}</a>}</td>
               <td>{booking.anomalies.length === 0 ? '' : <Badge kind="anomaly">{`${booking.anomalies.length} anomal${booking.anomalies.length === 1 ? 'y' : 'ies'}`}</Badge>}</td>
             </tr>
           ))}

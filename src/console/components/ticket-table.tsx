@@ -1,6 +1,7 @@
 import type { Ticket } from '../api-types';
 import { Badge, Empty } from './status';
 import { Time } from './time';
+import { entityHref } from '../entity-href';
 
 export const TicketTable = ({ tickets }: { tickets: readonly Ticket[] }) =>
   tickets.length === 0 ? (
@@ -21,11 +22,11 @@ export const TicketTable = ({ tickets }: { tickets: readonly Ticket[] }) =>
           {tickets.map((ticket) => (
             <tr key={ticket.id}>
               <th scope="row">
-                <a href={`/console/tickets/${encodeURIComponent(String(ticket.id))}`}>{ticket.subject ?? `ticket ${ticket.id}`}</a>
+                <a href={entityHref('tickets', ticket.id)}>{ticket.subject ?? `ticket ${ticket.id}`}</a>
               </th>
               <td>{ticket.status !== null && <Badge kind={`status-${ticket.status}`}>{ticket.status}</Badge>}</td>
               <td>{ticket.priority}</td>
-              <td>{ticket.contact_id !== null && <a href={`/console/contacts/${encodeURIComponent(String(ticket.contact_id))}`}>{ticket.contact_id}</a>}</td>
+              <td>{ticket.contact_id !== null && <a href={entityHref('contacts', ticket.contact_id)}>{ticket.contact_id}</a>}</td>
               <td>
                 <Time value={ticket.created_at} />
               </td>

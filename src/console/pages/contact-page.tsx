@@ -13,6 +13,7 @@ import { download } from '../download';
 import { fromLocalInput, toLocalInput } from '../local-time-input';
 import { useApi } from '../use-api';
 import { ContactBadges } from './contacts-page';
+import { entityHref } from '../entity-href';
 
 const ALL = '500';
 
@@ -37,7 +38,7 @@ const AsOf = ({ id, asOf }: { id: string; asOf: string | undefined }) => {
     event.preventDefault();
     const value = new FormData(event.currentTarget as HTMLFormElement).get('as_of');
     const instant = typeof value === 'string' ? fromLocalInput(value) : undefined;
-    route(withQuery(`/console/contacts/${encodeURIComponent(id)}`, { as_of: instant }));
+    route(withQuery(entityHref('contacts', id), { as_of: instant }));
   };
   return (
     <>

@@ -6,6 +6,7 @@ import { FilterForm, NextPage, SelectFilter, TextFilter } from '../components/fi
 import { Badge, Empty, Show } from '../components/status';
 import { Time } from '../components/time';
 import { useApi } from '../use-api';
+import { entityHref } from '../entity-href';
 
 const API_PARAMS = ['q', 'tag', 'status', 'type', 'blacklisted', 'include_deleted', 'cursor'] as const;
 
@@ -67,7 +68,7 @@ export const ContactsPage = () => {
                     {page.items.map((contact) => (
                       <tr key={contact.id}>
                         <th scope="row">
-                          <a href={`/console/contacts/${encodeURIComponent(String(contact.id))}`}>{contact.name ?? `contact ${contact.id}`}</a>{' '}
+                          <a href={entityHref('contacts', contact.id)}>{contact.name ?? `contact ${contact.id}`}</a>{' '}
                           <ContactBadges contact={contact} />
                         </th>
                         <td>{contact.email}</td>
