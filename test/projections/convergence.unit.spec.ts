@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldEvents, foldViews } from '../../projections/fold.js';
+import { evolveEntities, foldEvents, foldViews } from '../../projections/fold.js';
 import type { ProjectedEvent, Projection } from '../../projections/projection.js';
 import { bookingsProjection, contactsProjection, conversationsProjection, ticketsProjection } from '../../projections/registry.js';
 import {
@@ -24,13 +24,14 @@ const viewsAfter = <S, V>(projection: Projection<S, V>, events: readonly Project
 /** As the runner does it: the state goes through JSON (SQLite) after every event. */
 const viewsThroughStorage = <S, V>(projection: Projection<S, V>, events: readonly ProjectedEvent[]) => {
   const stored = new Map<string, string>();
-  for (const projected of events) {
-    if (!projection.handles.includes(projected.event.type)) continue;
-    for (const key of projection.keysOf(projected.event)) {
-      const state = stored.has(key) ? (JSON.parse(stored.get(key) ?? 'null') as S) : projection.initial(key);
-      stored.set(key, JSON.stringify(projection.evolve(state, projected)));
-    }
-  }
+  const states = {
+    get: (key: string) => {
+      const json = stored.get(key);
+      return json === undefined ? undefined : (JSON.parse(json) as S);
+    },
+    set: (key: string, state: S) => void stored.set(key, JSON.stringify(state)),
+  };
+  for (const projected of events) evolveEntities(projection, states, projected);
   const rows = [...stored].flatMap(([key, json]) => {
     const row = projection.view(JSON.parse(json) as S);
     return row === null ? [] : [[key, row] as const];
