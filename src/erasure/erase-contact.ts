@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { purgeReadModel } from '../read-model/purge-read-model.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
-import { removeStaleSpillDirectories } from '../runner/bulk-fold.js';
+import { removeStaleSpillDirectories } from '../runner/spill-files.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import { forgetContact, type ForgetDeps, type ForgetOutcome } from './forget-contact.js';
 

@@ -1,4 +1,3 @@
-import type { StoredProjection } from '../../projections/projection.js';
 import type { ReadModelDb } from './read-model-db.js';
 import { sortKeyOf, tableSpecOf } from './table-spec.js';
 
@@ -10,14 +9,6 @@ export type ProjectionTable = {
   readonly save: (key: string, state: unknown, view: unknown) => void;
   /** Inserts a row that is known not to exist yet (a table being filled from scratch). */
   readonly insert: (key: string, state: unknown, view: unknown) => void;
-};
-
-const SAFE_NAME = /^[a-z][a-z0-9_]*$/;
-
-export const tableNameOf = (projection: StoredProjection, generation: number): string => {
-  const name = `rm_${projection.name}_v${projection.version}_g${generation}`;
-  if (!SAFE_NAME.test(name)) throw new Error(`projection name ${projection.name} cannot name a table`);
-  return name;
 };
 
 export const createProjectionTable = (db: ReadModelDb, projectionName: string, tableName: string): void => {

@@ -1,37 +1,47 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { ProjectedEvent, StoredProjection } from '../../projections/projection.js';
+import { evolveEntities, handlesType, type EntityStates } from '../../projections/fold.js';
+import type { ProjectedEvent } from '../../projections/projection.js';
 import { projectionTable, type ProjectionTable } from '../read-model/projection-table.js';
+import { checkpointWriter, type ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import type { RecordedEvent } from '../store/event-store.js';
-import { checkpointWrites } from './checkpoint-writes.js';
 import { stateCache } from './state-cache.js';
 import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
 
-/** A projection, the table it writes and the checkpoint that table is at. */
-export type ProjectionTarget = {
-  readonly projection: StoredProjection;
-  readonly tableName: string;
-  readonly position: number;
+/** One target's entities folded since the last commit, and which of them changed. */
+type WorkingTable = { readonly target: ProjectionTarget; readonly states: Map<string, unknown>; readonly changed: Set<string> };
+
+/**
+ * What was folded and not committed yet: per target, the states in memory. A fold takes a batch and returns the
+ * next one (the one it was given is used up); a commit writes it.
+ */
+export type PendingBatch = {
+  readonly tables: readonly WorkingTable[];
+  readonly skipped: readonly UnprojectableEvent[];
+  /** The last position folded (0: none). */
+  readonly lastPosition: number;
+  /** Entity states held: what the memory grows with between commits. */
+  readonly states: number;
 };
 
-/** One table's entities folded since the last commit, and which of them changed. */
-type WorkingTable = { readonly states: Map<string, unknown>; readonly changed: Set<string> };
+/** Nothing folded yet onto targets as the last commit (or the catalog) returned them. */
+export const emptyBatch = (targets: readonly ProjectionTarget[]): PendingBatch => ({
+  tables: targets.map((target) => ({ target, states: new Map(), changed: new Set() })),
+  skipped: [],
+  lastPosition: 0,
+  states: 0,
+});
 
 export type BatchApplier = {
-  /**
-   * Folds events into the states held in memory, nothing written yet. Events at or below a target's checkpoint
-   * are skipped; `targets` must be those the last commit returned.
-   */
-  readonly fold: (targets: readonly ProjectionTarget[], events: readonly RecordedEvent[]) => void;
-  /** Entity states folded and not yet committed: what the memory held between commits grows with. */
-  readonly pendingStates: () => number;
+  /** Folds events into the batch's states in memory, nothing written yet. Events at or below a target's checkpoint are skipped. */
+  readonly fold: (batch: PendingBatch, events: readonly RecordedEvent[]) => PendingBatch;
   /**
    * Writes every changed row, the events that could not be projected and every checkpoint in ONE transaction,
    * each checkpoint by compare-and-set on the value it was folded from: a crash never double-applies or skips, and
-   * two writers never both advance one checkpoint. Returns the advanced targets; on failure nothing is written and
-   * what was folded is dropped (the caller resumes from the checkpoints).
+   * two writers never both advance one checkpoint. Returns the advanced targets; on failure nothing is written
+   * (the caller resumes from the checkpoints).
    */
-  readonly commit: (now: string) => ProjectionTarget[];
+  readonly commit: (batch: PendingBatch, now: string) => ProjectionTarget[];
   /** fold, then commit: what the live runner does with each batch. */
   readonly apply: (targets: readonly ProjectionTarget[], events: readonly RecordedEvent[], now: string) => ProjectionTarget[];
 };
@@ -41,7 +51,7 @@ export type BatchApplier = {
  * touched it, so a catch-up that commits rarely writes each row rarely. States last committed are kept in a
  * bounded cache so the next fold does not read and parse back what it just wrote.
  */
-export const batchApplier = (db: ReadModelDb, checkpointTable: 'read_models' | 'rebuilds' = 'read_models', cacheLimit = 5_000): BatchApplier => {
+export const batchApplier = (db: ReadModelDb, cacheLimit = 5_000): BatchApplier => {
   const tables = new Map<string, ProjectionTable>();
   const tableFor = (target: ProjectionTarget) => {
     let table = tables.get(target.tableName);
@@ -52,32 +62,12 @@ export const batchApplier = (db: ReadModelDb, checkpointTable: 'read_models' | '
     return table;
   };
   const cache = stateCache(cacheLimit);
-  const checkpoints = checkpointWrites(db, checkpointTable);
+  const checkpoints = checkpointWriter(db);
 
-  let folded: readonly ProjectionTarget[] = [];
-  let working = new Map<string, WorkingTable>();
-  let skipped: UnprojectableEvent[] = [];
-  let lastPosition = 0;
-  let pending = 0;
-  const reset = () => {
-    working = new Map();
-    skipped = [];
-    pending = 0;
-    lastPosition = 0;
-  };
-
-  const workingTable = (tableName: string): WorkingTable => {
-    let table = working.get(tableName);
-    if (table === undefined) {
-      table = { states: new Map(), changed: new Set() };
-      working.set(tableName, table);
-    }
-    return table;
-  };
-
-  const fold: BatchApplier['fold'] = (targets, events) => {
-    folded = targets;
-    cache.retain(new Set(targets.map((t) => t.tableName)));
+  const fold: BatchApplier['fold'] = (batch, events) => {
+    cache.retain(new Set(batch.tables.map((t) => t.target.tableName)));
+    const skipped = [...batch.skipped];
+    let held = batch.states;
     const upcast = new Map<RecordedEvent, ProjectedEvent | undefined>();
     const upcastOf = (recorded: RecordedEvent): ProjectedEvent | undefined => {
       if (upcast.has(recorded)) return upcast.get(recorded);
@@ -87,73 +77,58 @@ export const batchApplier = (db: ReadModelDb, checkpointTable: 'read_models' | '
       upcast.set(recorded, projected);
       return projected;
     };
-    for (const target of targets) {
-      const { projection } = target;
-      const handles = new Set<string>(projection.handles);
-      const { states, changed } = workingTable(target.tableName);
-      for (const recorded of events) {
-        if (recorded.position <= target.position || !handles.has(recorded.type)) continue;
-        const projected = upcastOf(recorded);
-        if (projected === undefined) continue;
-        for (const key of projection.keysOf(projected.event)) {
-          let state = states.get(key);
-          if (state === undefined) {
-            state = cache.get(target.tableName, key) ?? tableFor(target).loadState(key) ?? projection.initial(key);
-            pending += 1;
+    for (const { target, states, changed } of batch.tables) {
+      const table = tableFor(target);
+      const entities: EntityStates<unknown> = {
+        get: (key) => {
+          const folded = states.get(key);
+          if (folded !== undefined) return folded;
+          const stored = cache.get(target.tableName, key) ?? table.loadState(key);
+          if (stored !== undefined) {
+            states.set(key, stored);
+            held += 1;
           }
-          const next = projection.evolve(state, projected);
-          states.set(key, next);
-          if (next !== state) changed.add(key);
-        }
+          return stored;
+        },
+        set: (key, state) => {
+          if (!states.has(key)) held += 1;
+          states.set(key, state);
+          changed.add(key);
+        },
+      };
+      for (const recorded of events) {
+        if (recorded.position <= target.position || !handlesType(target.projection, recorded.type)) continue;
+        const projected = upcastOf(recorded);
+        if (projected !== undefined) evolveEntities(target.projection, entities, projected);
       }
     }
     const last = events[events.length - 1];
-    if (last !== undefined) lastPosition = Math.max(lastPosition, last.position);
+    return { ...batch, skipped, states: held, lastPosition: Math.max(batch.lastPosition, last?.position ?? 0) };
   };
 
-  const writeAll = db.transaction((now: string): { targets: ProjectionTarget[]; written: Map<string, Map<string, unknown>> } => {
-    checkpoints.recordSkipped(skipped);
-    const written = new Map<string, Map<string, unknown>>();
-    const targets = folded.map((target) => {
-      const { projection } = target;
-      const { states, changed } = workingTable(target.tableName);
-      const saved = new Map<string, unknown>();
+  const writeAll = db.transaction((batch: PendingBatch, now: string) => {
+    checkpoints.recordSkipped(batch.skipped);
+    return batch.tables.map(({ target, states, changed }) => {
       const table = tableFor(target);
       for (const key of changed) {
         const state = states.get(key);
-        table.save(key, state, projection.view(state));
-        saved.set(key, state);
+        table.save(key, state, target.projection.view(state));
       }
-      written.set(target.tableName, saved);
-      const to = Math.max(target.position, lastPosition);
-      checkpoints.advance({ name: projection.name, table: target.tableName, from: target.position, to }, now);
-      return { ...target, position: to };
+      return checkpoints.advance(target, Math.max(target.position, batch.lastPosition), now);
     });
-    return { targets, written };
   });
 
-  const commit: BatchApplier['commit'] = (now) => {
+  const commit: BatchApplier['commit'] = (batch, now) => {
     try {
-      const { targets, written } = writeAll(now);
+      const targets = writeAll(batch, now);
       // Only committed states enter the cache.
-      for (const [table, states] of written) cache.remember(table, states);
-      folded = targets;
+      for (const { target, states, changed } of batch.tables) cache.remember(target.tableName, new Map([...changed].map((key) => [key, states.get(key)])));
       return targets;
     } catch (error) {
       cache.clear();
       throw error;
-    } finally {
-      reset();
     }
   };
 
-  return {
-    fold,
-    pendingStates: () => pending,
-    commit,
-    apply: (targets, events, now) => {
-      fold(targets, events);
-      return commit(now);
-    },
-  };
+  return { fold, commit, apply: (targets, events, now) => commit(fold(emptyBatch(targets), events), now) };
 };

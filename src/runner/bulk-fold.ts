@@ -1,17 +1,17 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
+import { evolveEntities, handlesType } from '../../projections/fold.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import { projectionTable, type ProjectionTable } from '../read-model/projection-table.js';
+import { checkpointWriter, type ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { sortKeyOf } from '../read-model/table-spec.js';
 import type { EventStore } from '../store/event-store.js';
-import type { ProjectionTarget } from './apply-batch.js';
 import { batches } from './batches.js';
-import { checkpointWrites } from './checkpoint-writes.js';
 import type { FoldLogResult } from './fold-log.js';
+import { spillFiles } from './spill-files.js';
 import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
 
 /**
@@ -22,8 +22,6 @@ export const DEFAULT_BULK_WORKING_SET = 40_000;
 
 /** Rows per write transaction: short, so that a live runner sharing the read-model file is never held up long. */
 const ROWS_PER_COMMIT = 5_000;
-/** Characters buffered per bucket before they are written to its spill file (there may be thousands of buckets). */
-const SPILL_BUFFER = 64 * 1024;
 /** More buckets than needed lets pass 2 pack them into groups that fill the working set. */
 const BUCKETS_PER_WORKING_SET = 4;
 const MAX_BUCKETS = 4_096;
@@ -46,31 +44,6 @@ export type BulkFoldOptions = {
   readonly spillDir?: string;
 };
 
-const SPILL_PREFIX = '.skylight-fold-';
-
-const isRunning = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-/** Removes the spill directories of folds whose process is no longer running (killed mid-fold). */
-export const removeStaleSpillDirectories = (root: string): void => {
-  for (const name of readdirSync(root)) {
-    const pid = Number(name.slice(SPILL_PREFIX.length).split('-')[0]);
-    if (name.startsWith(SPILL_PREFIX) && Number.isInteger(pid) && !isRunning(pid)) rmSync(join(root, name), { recursive: true, force: true });
-  }
-};
-
-/** A fresh spill directory named after this process; stale ones go first. Another fold running keeps its own. */
-const spillDirectory = (root: string): string => {
-  removeStaleSpillDirectories(root);
-  return mkdtempSync(join(root, `${SPILL_PREFIX}${process.pid}-`));
-};
-
 /** FNV-1a: a fast, stable spread of keys over buckets. */
 const bucketOf = (key: string, buckets: number): number => {
   let hash = 0x811c9dc5;
@@ -78,45 +51,22 @@ const bucketOf = (key: string, buckets: number): number => {
   return (hash >>> 0) % buckets;
 };
 
-/**
- * One file per bucket, written through a buffer. Each flush opens and closes its file: there may be more buckets
- * than a process may hold open files.
- */
-const spillFiles = (dir: string, count: number) => {
-  const paths = Array.from({ length: count }, (_, bucket) => join(dir, `bucket-${bucket}.jsonl`));
-  const buffered: string[][] = paths.map(() => []);
-  const sizes = paths.map(() => 0);
-  const flush = (bucket: number) => {
-    appendFileSync(paths[bucket] as string, (buffered[bucket] as string[]).join(''));
-    buffered[bucket] = [];
-    sizes[bucket] = 0;
-  };
-  return {
-    paths,
-    write: (bucket: number, line: string) => {
-      (buffered[bucket] as string[]).push(line);
-      sizes[bucket] = (sizes[bucket] as number) + line.length;
-      if ((sizes[bucket] as number) >= SPILL_BUFFER) flush(bucket);
-    },
-    close: () => paths.forEach((_, bucket) => flush(bucket)),
-  };
-};
+/** Consecutive buckets, and the entity touches (an upper bound on their states) they hold. */
+type BucketGroup = { readonly buckets: number[]; touches: number };
 
-/** Consecutive buckets packed into groups whose entity touches (an upper bound on their states) fit the working set. */
-const groupBuckets = (touches: readonly number[], workingSet: number): number[][] => {
-  const groups: number[][] = [];
-  let current: number[] = [];
-  let size = 0;
+/** Consecutive buckets packed into groups whose entity touches fit the working set. */
+const groupBuckets = (touches: readonly number[], workingSet: number): BucketGroup[] => {
+  const groups: BucketGroup[] = [];
+  let current: BucketGroup = { buckets: [], touches: 0 };
   touches.forEach((count, bucket) => {
-    if (current.length > 0 && size + count > workingSet) {
+    if (current.buckets.length > 0 && current.touches + count > workingSet) {
       groups.push(current);
-      current = [];
-      size = 0;
+      current = { buckets: [], touches: 0 };
     }
-    current.push(bucket);
-    size += count;
+    current.buckets.push(bucket);
+    current.touches += count;
   });
-  if (current.length > 0) groups.push(current);
+  if (current.buckets.length > 0) groups.push(current);
   return groups;
 };
 
@@ -139,14 +89,12 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
   const workingSet = options.workingSet ?? DEFAULT_BULK_WORKING_SET;
   const total = until - from;
   const bucketCount = Math.min(MAX_BUCKETS, Math.max(1, Math.ceil((total * BUCKETS_PER_WORKING_SET) / workingSet)));
-  const handles = targets.map((t) => new Set<string>(t.projection.handles));
-  const wanted = new Set(handles.flatMap((types) => [...types]));
+  const wanted = new Set<string>(targets.flatMap((t) => t.projection.handles));
   const progress = (done: number) => options.onProgress?.(Math.round(done));
 
-  const dir = spillDirectory(options.spillDir ?? (db.memory ? tmpdir() : dirname(db.name)));
+  const spill = spillFiles(options.spillDir ?? (db.memory ? tmpdir() : dirname(db.name)), bucketCount);
   try {
     // Pass 1: read, upcast, spill.
-    const spill = spillFiles(dir, bucketCount);
     const touches = new Array<number>(bucketCount).fill(0);
     const skipped: UnprojectableEvent[] = [];
     let events = 0;
@@ -163,14 +111,14 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
         if (E.isLeft(upcast) || upcast.right === undefined) continue;
         const projected = upcast.right;
         const buckets = new Set<number>();
-        targets.forEach((target, index) => {
-          if (!handles[index]?.has(projected.event.type)) return;
-          for (const key of target.projection.keysOf(projected.event)) {
+        for (const { projection } of targets) {
+          if (!handlesType(projection, projected.event.type)) continue;
+          for (const key of projection.keysOf(projected.event)) {
             const bucket = bucketOf(key, bucketCount);
-            touches[bucket] = (touches[bucket] as number) + 1;
+            touches[bucket] = (touches[bucket] ?? 0) + 1;
             buckets.add(bucket);
           }
-        });
+        }
         if (buckets.size === 0) continue;
         const line = `${JSON.stringify(projected)}\n`;
         for (const bucket of buckets) spill.write(bucket, line);
@@ -182,56 +130,42 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
     spill.close();
 
     // Pass 2: fold each group of buckets in memory and write its rows once.
-    const tables = targets.map((target) => projectionTable(db, target.projection.name, target.tableName));
-    const groups = groupBuckets(touches, workingSet);
+    const tables = targets.map((target) => ({ target, table: projectionTable(db, target.projection.name, target.tableName) }));
     const allTouches = Math.max(1, touches.reduce((sum, count) => sum + count, 0));
     let folded = 0;
-    for (const group of groups) {
-      const states = targets.map(() => new Map<string, unknown>());
-      for (const bucket of group) {
+    for (const group of groupBuckets(touches, workingSet)) {
+      const folds = tables.map((table) => ({ ...table, states: new Map<string, unknown>() }));
+      for (const bucket of group.buckets) {
+        const holds = (key: string) => bucketOf(key, bucketCount) === bucket;
         // A bucket holds about a quarter of a working set's events: a few MB, read at once.
-        for (const line of readFileSync(spill.paths[bucket] as string, 'utf8').split('\n')) {
+        for (const line of spill.read(bucket).split('\n')) {
           if (line === '') continue;
           const projected = JSON.parse(line) as ProjectedEvent;
-          targets.forEach((target, index) => {
-            if (!handles[index]?.has(projected.event.type)) return;
-            const { projection } = target;
-            const entities = states[index] as Map<string, unknown>;
-            for (const key of projection.keysOf(projected.event)) {
-              // Another bucket of the event's holds this key; it is folded there.
-              if (bucketOf(key, bucketCount) !== bucket) continue;
-              const current = entities.get(key) ?? projection.initial(key);
-              const next = projection.evolve(current, projected);
-              if (next !== current) entities.set(key, next);
-            }
-          });
+          // An event is spilled to each bucket of its keys; each key is folded in its own bucket.
+          for (const { target, states } of folds) evolveEntities(target.projection, states, projected, holds);
         }
         options.signal?.throwIfAborted();
         await setImmediate();
       }
-      await writeRows(db, targets, tables, states, options.signal);
-      folded += group.reduce((sum, bucket) => sum + (touches[bucket] as number), 0);
+      await writeRows(db, folds, options.signal);
+      folded += group.touches;
       progress(total * PASS_1_SHARE + (total * (1 - PASS_1_SHARE) * folded) / allTouches);
     }
 
     const advanced = commitCheckpoints(db, targets, skipped, last, options.now().toISOString());
     return { targets: advanced, events };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    spill.remove();
   }
 };
 
+/** One target's states folded in memory, and the table they go to. */
+type TargetFold = { readonly target: ProjectionTarget; readonly table: ProjectionTable; readonly states: ReadonlyMap<string, unknown> };
+
 /** A group's rows in key order (the primary and sort indexes grow at their end), a few thousand per transaction. */
-const writeRows = async (
-  db: ReadModelDb,
-  targets: readonly ProjectionTarget[],
-  tables: readonly ProjectionTable[],
-  states: readonly Map<string, unknown>[],
-  signal: AbortSignal | undefined,
-): Promise<void> => {
-  for (const [index, target] of targets.entries()) {
-    const table = tables[index] as ProjectionTable;
-    const rows = [...(states[index] as Map<string, unknown>)]
+const writeRows = async (db: ReadModelDb, folds: readonly TargetFold[], signal: AbortSignal | undefined): Promise<void> => {
+  for (const { target, table, states } of folds) {
+    const rows = [...states]
       .map(([key, state]) => ({ key, state, sortKey: sortKeyOf(key) }))
       .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
     const writeChunk = db.transaction((chunk: typeof rows) => {
@@ -253,12 +187,9 @@ const commitCheckpoints = (
   to: number,
   now: string,
 ): ProjectionTarget[] => {
-  const checkpoints = checkpointWrites(db, 'rebuilds');
+  const checkpoints = checkpointWriter(db);
   return db.transaction(() => {
     checkpoints.recordSkipped(skipped);
-    return targets.map((target) => {
-      checkpoints.advance({ name: target.projection.name, table: target.tableName, from: target.position, to }, now);
-      return { ...target, position: to };
-    });
+    return targets.map((target) => checkpoints.advance(target, to, now));
   })();
 };

@@ -1,10 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { ensureReadModels } from '../read-model/read-model-catalog.js';
+import { CheckpointMoved, ensureReadModels, liveTargets } from '../read-model/read-model-catalog.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
-import { CheckpointMoved } from './checkpoint-writes.js';
 import { foldLog } from './fold-log.js';
 import type { ReadModelJob } from './read-model-job.js';
-import { liveTargets } from './live-targets.js';
 import { atLeast, eventsBetween } from './log-lag.js';
 import { rebuildProjections } from './rebuild.js';
 
@@ -34,7 +32,6 @@ export const catchUp = async (options: ReadModelJob): Promise<CatchUpResult> => 
         store,
         db,
         targets,
-        checkpointTable: 'read_models',
         until: head.right,
         now,
         onProgress: (done) => options.onProgress?.(done, atLeast(done, eventsBetween(store, from, head.right))),

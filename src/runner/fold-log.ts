@@ -1,7 +1,8 @@
 import { setImmediate } from 'node:timers/promises';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import type { EventStore } from '../store/event-store.js';
-import { batchApplier, type ProjectionTarget } from './apply-batch.js';
+import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
+import { batchApplier, emptyBatch } from './apply-batch.js';
 import { batches } from './batches.js';
 
 /**
@@ -18,8 +19,6 @@ export type FoldLogOptions = {
   readonly store: EventStore;
   readonly db: ReadModelDb;
   readonly targets: readonly ProjectionTarget[];
-  /** Where the targets' checkpoints live: the live catalog, or the rebuilds in progress. */
-  readonly checkpointTable: 'read_models' | 'rebuilds';
   /** Last position to apply (inclusive). */
   readonly until: number;
   readonly now: () => Date;
@@ -37,24 +36,28 @@ export type FoldLogResult = { readonly targets: readonly ProjectionTarget[]; rea
  * the working set is full, and at the end: memory stays bounded whatever the length of the log.
  */
 export const foldLog = async (options: FoldLogOptions): Promise<FoldLogResult> => {
-  const writer = batchApplier(options.db, options.checkpointTable);
+  const writer = batchApplier(options.db);
   const workingSet = options.workingSet ?? DEFAULT_WORKING_SET;
   let targets = options.targets;
   let events = 0;
   if (targets.length === 0) return { targets, events };
   const from = Math.min(...targets.map((t) => t.position));
   if (from >= options.until) return { targets, events };
+  let pending = emptyBatch(targets);
   for await (const batch of batches(options.store.readAll({ fromPosition: from }), Math.min(READ_BATCH, workingSet))) {
     options.signal?.throwIfAborted();
     const inRange = batch.filter((event) => event.position <= options.until);
-    writer.fold(targets, inRange);
+    pending = writer.fold(pending, inRange);
     events += inRange.length;
-    if (writer.pendingStates() >= workingSet) targets = writer.commit(options.now().toISOString());
+    if (pending.states >= workingSet) {
+      targets = writer.commit(pending, options.now().toISOString());
+      pending = emptyBatch(targets);
+    }
     options.onProgress?.(events);
     if (inRange.length < batch.length) break;
     // A long fold must not starve the server it runs in: let pending requests through between batches.
     await setImmediate();
   }
-  if (events > 0) targets = writer.commit(options.now().toISOString());
+  if (events > 0) targets = writer.commit(pending, options.now().toISOString());
   return { targets, events };
 };

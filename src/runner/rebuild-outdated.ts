@@ -1,7 +1,7 @@
 import type { StoredProjection } from '../../projections/projection.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import type { EventStore } from '../store/event-store.js';
-import { outdatedProjections } from './live-targets.js';
+import { outdatedProjections } from '../read-model/read-model-catalog.js';
 import { rebuildProjections } from './rebuild.js';
 import type { Runner, RunnerLog } from './runner.js';
 

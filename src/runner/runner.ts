@@ -1,13 +1,11 @@
 import { setImmediate } from 'node:timers/promises';
 import type { StoredProjection } from '../../projections/projection.js';
-import { ensureReadModels } from '../read-model/read-model-catalog.js';
+import { CheckpointMoved, ensureReadModels, liveTargets, type ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import type { EventStore, Subscription } from '../store/event-store.js';
-import { batchApplier, type ProjectionTarget } from './apply-batch.js';
-import { CheckpointMoved } from './checkpoint-writes.js';
+import { batchApplier } from './apply-batch.js';
 import { batches } from './batches.js';
-import { liveTargets } from './live-targets.js';
 
 export type RunnerLog = {
   info: (fields: object, message: string) => void;

@@ -2,11 +2,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
+import { createScratchTargets, dropScratchTargets, type ProjectionTarget } from '../../src/read-model/read-model-catalog.js';
 import { openReadModelDb, type ReadModelDb } from '../../src/read-model/read-model-db.js';
-import type { ProjectionTarget } from '../../src/runner/apply-batch.js';
 import { bulkFold } from '../../src/runner/bulk-fold.js';
 import { foldLog } from '../../src/runner/fold-log.js';
-import { createScratchTables, dropScratchTable } from '../../src/runner/rebuild.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { fillStore } from '../support/fill-store.js';
@@ -37,8 +36,8 @@ describe('bulkFold: the log folded by buckets of entities instead of in order', 
     await fillStore(store, 40, 8);
     const position = await store.headPosition();
     head = position._tag === 'Right' ? position.right : 0;
-    const scratch = createScratchTables(db, projections, 'verify', now().toISOString());
-    inOrder = [...(await foldLog({ store, db, targets: scratch, checkpointTable: 'rebuilds', until: head, now, workingSet: 1 })).targets];
+    const scratch = createScratchTargets(db, projections, 'verify', now().toISOString());
+    inOrder = [...(await foldLog({ store, db, targets: scratch, until: head, now, workingSet: 1 })).targets];
     // Keep those tables under other names: the next scratch tables take the same ones.
     inOrder = inOrder.map((target) => {
       const kept = `${target.tableName}_in_order`;
@@ -55,7 +54,7 @@ describe('bulkFold: the log folded by buckets of entities instead of in order', 
   });
 
   it('gives the rows of the in-order fold, with many buckets and groups (a tiny working set)', async () => {
-    const scratch = createScratchTables(db, projections, 'rebuild', now().toISOString());
+    const scratch = createScratchTargets(db, projections, 'rebuild', now().toISOString());
     const progress: number[] = [];
     try {
       const result = await bulkFold({ store, db, targets: scratch, until: head, now, workingSet: 50, onProgress: (done) => progress.push(done) });
@@ -75,12 +74,12 @@ describe('bulkFold: the log folded by buckets of entities instead of in order', 
       ]);
       expect(spillDirs(dir.path)).toEqual([]);
     } finally {
-      for (const target of scratch) dropScratchTable(db, target.tableName);
+      dropScratchTargets(db, scratch);
     }
   });
 
   it('stops when aborted, moves no checkpoint and removes its spill files', async () => {
-    const scratch = createScratchTables(db, projections, 'rebuild', now().toISOString());
+    const scratch = createScratchTargets(db, projections, 'rebuild', now().toISOString());
     const abort = new AbortController();
     try {
       const folding = bulkFold({
@@ -99,7 +98,7 @@ describe('bulkFold: the log folded by buckets of entities instead of in order', 
       expect(checkpoints).toEqual(projections.map(() => ({ position: 0 })));
       expect(spillDirs(dir.path)).toEqual([]);
     } finally {
-      for (const target of scratch) dropScratchTable(db, target.tableName);
+      dropScratchTargets(db, scratch);
     }
   });
 });

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
+import { createScratchTargets, dropScratchTargets } from '../../src/read-model/read-model-catalog.js';
 import { openReadModelDb, type ReadModelDb } from '../../src/read-model/read-model-db.js';
 import { foldLog } from '../../src/runner/fold-log.js';
-import { createScratchTables, dropScratchTable } from '../../src/runner/rebuild.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { fillStore } from '../support/fill-store.js';
@@ -31,7 +31,7 @@ describe('foldLog: the log folded in order', () => {
   });
 
   it('commits whenever its working set of entity states is full, not only at the end', async () => {
-    const scratch = createScratchTables(db, projections, 'verify', now().toISOString());
+    const scratch = createScratchTargets(db, projections, 'verify', now().toISOString());
     const checkpoint = db.prepare<[string], { position: number }>('SELECT position FROM rebuilds WHERE table_name = ?');
     const seen: number[] = [];
     try {
@@ -39,7 +39,6 @@ describe('foldLog: the log folded in order', () => {
         store,
         db,
         targets: scratch,
-        checkpointTable: 'rebuilds',
         until: head,
         now,
         workingSet: 50,
@@ -52,7 +51,7 @@ describe('foldLog: the log folded in order', () => {
       expect(partway.length).toBeGreaterThan(3);
       expect(partway).toEqual([...partway].sort((a, b) => a - b));
     } finally {
-      for (const target of scratch) dropScratchTable(db, target.tableName);
+      dropScratchTargets(db, scratch);
     }
   });
 });

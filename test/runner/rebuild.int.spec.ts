@@ -4,9 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contactsProjection } from '../../projections/contacts.js';
 import type { StoredProjection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
-import { readModelEntries } from '../../src/read-model/read-model-catalog.js';
+import { createScratchTargets, readModelEntries, swapIn } from '../../src/read-model/read-model-catalog.js';
 import { openReadModelDb } from '../../src/read-model/read-model-db.js';
-import { createScratchTables, fillScratchTables, rebuildProjections, swapIn } from '../../src/runner/rebuild.js';
+import { fillScratchTables, rebuildProjections } from '../../src/runner/rebuild.js';
 import { verifyReadModel } from '../../src/runner/verify.js';
 import type { Service } from '../../src/server.js';
 import { postDeliveries } from '../support/post-deliveries.js';
@@ -104,7 +104,7 @@ describe('rebuilding the read model from the log', () => {
   it('notices a swap made on another connection at a checkpoint behind its own, and applies the rest to the new tables', async () => {
     const other = openReadModelDb(join(dir.path, 'read-model.db'));
     try {
-      const scratch = createScratchTables(other, projections, 'rebuild', new Date().toISOString());
+      const scratch = createScratchTargets(other, projections, 'rebuild', new Date().toISOString());
       const { targets } = await fillScratchTables({ store: service.store, db: other, projections, targets: scratch });
       const position = await postDeliveries(service.app, [
         { event: 'contact.created', delivery_id: 'during-rebuild', timestamp: '2026-04-01T00:00:00Z', data: { contact: { id: 9002, name: 'During Rebuild' } } },
