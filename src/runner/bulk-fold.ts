@@ -11,7 +11,7 @@ import { sortKeyOf } from '../read-model/table-spec.js';
 import type { EventStore } from '../store/event-store.js';
 import { batches } from './batches.js';
 import type { FoldLogResult } from './fold-log.js';
-import { spillFiles } from './spill-files.js';
+import { spillFiles, type SpillFiles } from './spill-files.js';
 import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
 
 /**
@@ -92,9 +92,17 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
   const wanted = new Set<string>(targets.flatMap((t) => t.projection.handles));
   const progress = (done: number) => options.onProgress?.(Math.round(done));
 
-  const spill = spillFiles(options.spillDir ?? (db.memory ? tmpdir() : dirname(db.name)), bucketCount);
+  const spillRoot = options.spillDir ?? (db.memory ? tmpdir() : dirname(db.name));
+  let spill: SpillFiles | undefined;
   try {
-    // Pass 1: read, upcast, spill.
+    // Pass 1: read, upcast, spill. While the events read so far fit the working set they are only held: a log
+    // that fits is folded in memory, neither written out nor parsed back.
+    let held: { readonly projected: ProjectedEvent; readonly buckets: ReadonlySet<number> }[] | undefined = [];
+    let heldTouches = 0;
+    const spillTo = (files: SpillFiles, projected: ProjectedEvent, buckets: ReadonlySet<number>) => {
+      const line = `${JSON.stringify(projected)}\n`;
+      for (const bucket of buckets) files.write(bucket, line);
+    };
     const touches = new Array<number>(bucketCount).fill(0);
     const skipped: UnprojectableEvent[] = [];
     let events = 0;
@@ -116,46 +124,61 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
           for (const key of projection.keysOf(projected.event)) {
             const bucket = bucketOf(key, bucketCount);
             touches[bucket] = (touches[bucket] ?? 0) + 1;
+            heldTouches += 1;
             buckets.add(bucket);
           }
         }
         if (buckets.size === 0) continue;
-        const line = `${JSON.stringify(projected)}\n`;
-        for (const bucket of buckets) spill.write(bucket, line);
+        if (held !== undefined && heldTouches <= workingSet) {
+          held.push({ projected, buckets });
+          continue;
+        }
+        spill ??= spillFiles(spillRoot, bucketCount);
+        for (const event of held ?? []) spillTo(spill, event.projected, event.buckets);
+        held = undefined;
+        spillTo(spill, projected, buckets);
       }
       progress(events * PASS_1_SHARE);
       // A rebuild runs beside the server it belongs to: let pending requests through.
       await setImmediate();
     }
-    spill.close();
+    spill?.close();
 
     // Pass 2: fold each group of buckets in memory and write its rows once.
     const tables = targets.map((target) => ({ target, table: projectionTable(db, target.projection.name, target.tableName) }));
+    if (held !== undefined) {
+      const folds = tables.map((table) => ({ ...table, states: new Map<string, unknown>() }));
+      for (const { projected } of held) for (const { target, states } of folds) evolveEntities(target.projection, states, projected);
+      await writeRows(db, folds, options.signal);
+      progress(total);
+    }
     const allTouches = Math.max(1, touches.reduce((sum, count) => sum + count, 0));
     let folded = 0;
-    for (const group of groupBuckets(touches, workingSet)) {
-      const folds = tables.map((table) => ({ ...table, states: new Map<string, unknown>() }));
-      for (const bucket of group.buckets) {
-        const holds = (key: string) => bucketOf(key, bucketCount) === bucket;
-        // A bucket holds about a quarter of a working set's events: a few MB, read at once.
-        for (const line of spill.read(bucket).split('\n')) {
-          if (line === '') continue;
-          const projected = JSON.parse(line) as ProjectedEvent;
-          // An event is spilled to each bucket of its keys; each key is folded in its own bucket.
-          for (const { target, states } of folds) evolveEntities(target.projection, states, projected, holds);
+    if (spill !== undefined) {
+      for (const group of groupBuckets(touches, workingSet)) {
+        const folds = tables.map((table) => ({ ...table, states: new Map<string, unknown>() }));
+        for (const bucket of group.buckets) {
+          const holds = (key: string) => bucketOf(key, bucketCount) === bucket;
+          // A bucket holds about a quarter of a working set's events: a few MB, read at once.
+          for (const line of spill.read(bucket).split('\n')) {
+            if (line === '') continue;
+            const projected = JSON.parse(line) as ProjectedEvent;
+            // An event is spilled to each bucket of its keys; each key is folded in its own bucket.
+            for (const { target, states } of folds) evolveEntities(target.projection, states, projected, holds);
+          }
+          options.signal?.throwIfAborted();
+          await setImmediate();
         }
-        options.signal?.throwIfAborted();
-        await setImmediate();
+        await writeRows(db, folds, options.signal);
+        folded += group.touches;
+        progress(total * PASS_1_SHARE + (total * (1 - PASS_1_SHARE) * folded) / allTouches);
       }
-      await writeRows(db, folds, options.signal);
-      folded += group.touches;
-      progress(total * PASS_1_SHARE + (total * (1 - PASS_1_SHARE) * folded) / allTouches);
     }
 
     const advanced = commitCheckpoints(db, targets, skipped, last, options.now().toISOString());
     return { targets: advanced, events };
   } finally {
-    spill.remove();
+    spill?.remove();
   }
 };
 

@@ -78,6 +78,21 @@ describe('bulkFold: the log folded by buckets of entities instead of in order', 
     }
   });
 
+  it('gives the same rows folding in memory when the log fits the working set, and spills nothing', async () => {
+    const scratch = createScratchTargets(db, projections, 'rebuild', now().toISOString());
+    const spillsSeen: string[][] = [];
+    try {
+      const result = await bulkFold({ store, db, targets: scratch, until: head, now, onProgress: () => spillsSeen.push(spillDirs(dir.path)) });
+      expect(result.targets.map((t) => t.position)).toEqual(projections.map(() => head));
+      for (const [index, target] of result.targets.entries()) {
+        expect(rowsOf(db, target.tableName)).toEqual(rowsOf(db, inOrder[index]?.tableName ?? ''));
+      }
+      expect(spillsSeen.flat()).toEqual([]);
+    } finally {
+      dropScratchTargets(db, scratch);
+    }
+  });
+
   it('stops when aborted, moves no checkpoint and removes its spill files', async () => {
     const scratch = createScratchTargets(db, projections, 'rebuild', now().toISOString());
     const abort = new AbortController();
