@@ -11,24 +11,15 @@ export type ProjectionTable = {
   readonly insert: (key: string, state: unknown, view: unknown) => void;
 };
 
-/** The unique sort index and the filter indexes of a projection's table, as statements to run one by one. */
-export const projectionIndexStatements = (projectionName: string, tableName: string): string[] => [
-  `CREATE UNIQUE INDEX IF NOT EXISTS ${tableName}_sort ON ${tableName} (sort_key)`,
-  ...tableSpecOf(projectionName).indexes.map(
-    (index) => `CREATE INDEX IF NOT EXISTS ${tableName}_${index.join('_')} ON ${tableName} (${index.join(', ')}, sort_key)`,
-  ),
-];
-
-/**
- * A projection's table, with its indexes unless `indexes` is 'later': a table filled in bulk gets them once it is
- * full, when SQLite builds each by one sort instead of an insert at a random place per row.
- */
-export const createProjectionTable = (db: ReadModelDb, projectionName: string, tableName: string, indexes: 'now' | 'later' = 'now'): void => {
+export const createProjectionTable = (db: ReadModelDb, projectionName: string, tableName: string): void => {
   const spec = tableSpecOf(projectionName);
   const columns = Object.entries(spec.columns).map(([column, type]) => `, ${column} ${type}`).join('');
   db.exec(`CREATE TABLE IF NOT EXISTS ${tableName} (
     key TEXT PRIMARY KEY, sort_key TEXT NOT NULL, state TEXT NOT NULL, view TEXT${columns})`);
-  if (indexes === 'now') for (const statement of projectionIndexStatements(projectionName, tableName)) db.exec(statement);
+  db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${tableName}_sort ON ${tableName} (sort_key)`);
+  for (const index of spec.indexes) {
+    db.exec(`CREATE INDEX IF NOT EXISTS ${tableName}_${index.join('_')} ON ${tableName} (${index.join(', ')}, sort_key)`);
+  }
 };
 
 export const projectionTable = (db: ReadModelDb, projectionName: string, tableName: string): ProjectionTable => {

@@ -1,8 +1,7 @@
-import { setImmediate } from 'node:timers/promises';
 import type { StoredProjection } from '../../projections/projection.js';
 import type { UnprojectableEvent } from '../runner/to-projected-event.js';
 import type { ReadModelDb } from './read-model-db.js';
-import { createProjectionTable, projectionIndexStatements } from './projection-table.js';
+import { createProjectionTable } from './projection-table.js';
 
 /**
  * The read-model catalog: which table serves each projection, which tables are being filled beside them, and how
@@ -117,9 +116,8 @@ const nextGeneration = (db: ReadModelDb, projection: StoredProjection): number =
 };
 
 /**
- * Fresh tables beside the live ones, one per projection, at position 0, without their indexes yet (see
- * indexScratchTargets). What an interrupted run left behind for the same purpose is dropped first: a rebuild
- * always starts from a clean table.
+ * Fresh tables beside the live ones, one per projection, at position 0. What an interrupted run left behind for
+ * the same purpose is dropped first: a rebuild always starts from a clean table.
  */
 export const createScratchTargets = (
   db: ReadModelDb,
@@ -138,7 +136,7 @@ export const createScratchTargets = (
       const tableName = safeTableName(
         purpose === 'verify' ? `rm_${projection.name}_v${projection.version}_verify` : `${generationPrefix(projection)}${nextGeneration(db, projection)}`,
       );
-      createProjectionTable(db, projection.name, tableName, 'later');
+      createProjectionTable(db, projection.name, tableName);
       db.prepare('INSERT INTO rebuilds (table_name, name, version, purpose, position, updated_at) VALUES (?, ?, ?, ?, 0, ?)').run(
         tableName,
         projection.name,
@@ -153,20 +151,6 @@ export const createScratchTargets = (
 const dropScratchTable = (db: ReadModelDb, tableName: string): void => {
   db.prepare('DELETE FROM rebuilds WHERE table_name = ?').run(tableName);
   dropTable(db, tableName);
-};
-
-/**
- * Gives scratch tables filled in bulk the indexes a live table has, one index at a time so that a live runner in
- * the same process gets the thread between them. Before the swap: a query never meets a table without them.
- */
-export const indexScratchTargets = async (db: ReadModelDb, targets: readonly ProjectionTarget[]): Promise<void> => {
-  for (const target of targets) {
-    if (target.kind !== 'scratch') continue;
-    for (const statement of projectionIndexStatements(target.projection.name, target.tableName)) {
-      db.exec(statement);
-      await setImmediate();
-    }
-  }
 };
 
 /** Drops scratch tables and their checkpoints (a verify done, a fold given up). */

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { createScratchTargets, ensureReadModels, indexScratchTargets, swapIn, type ProjectionTarget } from '../read-model/read-model-catalog.js';
+import { createScratchTargets, ensureReadModels, swapIn, type ProjectionTarget } from '../read-model/read-model-catalog.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import { bulkFold } from './bulk-fold.js';
 import { foldLog } from './fold-log.js';
@@ -46,10 +46,7 @@ export const fillScratchTables = async (
       ...(options.workingSet === undefined ? {} : { workingSet: options.workingSet }),
     };
     // The fresh tables are filled in bulk; what arrived meanwhile is folded onto them in order.
-    const bulk = events === 0;
-    const pass = bulk ? await bulkFold(job) : await foldLog(job);
-    // The indexes are built once the bulk rows are in; the passes after it maintain them.
-    if (bulk) await indexScratchTargets(options.db, pass.targets);
+    const pass = events === 0 ? await bulkFold(job) : await foldLog(job);
     targets = pass.targets;
     events += pass.events;
     if (pass.events <= (options.closeEnough ?? CLOSE_ENOUGH)) return { targets, events };

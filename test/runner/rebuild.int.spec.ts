@@ -29,12 +29,6 @@ describe('rebuilding the read model from the log', () => {
     await service.close();
     dir.remove();
   });
-  /** A table's index definitions, with the table's name taken out. */
-  const indexesOf = (table: string) =>
-    service.readModel
-      .prepare<[string], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name")
-      .all(table)
-      .map((row) => row.sql.replaceAll(table, 'T'));
 
   it('finds the live view equal to a clean rebuild after a messy, reordered, duplicated ingest', async () => {
     const verification = await verifyReadModel({ store: service.store, db: service.readModel, projections });
@@ -59,8 +53,6 @@ describe('rebuilding the read model from the log', () => {
 
   it('swaps new tables in while queries keep answering, never a 404 for an existing entity', async () => {
     const before = readModelEntries(service.readModel);
-    const indexesBefore = new Map([...before].map(([name, entry]) => [name, indexesOf(entry.table_name)]));
-    expect(indexesBefore.get('contacts')?.length).toBeGreaterThan(1);
     const ids = Array.from({ length: 400 }, (_, i) => i + 1);
     const known = [];
     for (const id of ids) {
@@ -94,8 +86,6 @@ describe('rebuilding the read model from the log', () => {
     expect(statuses.filter((s) => s === 404)).toEqual([]);
     const after = readModelEntries(service.readModel);
     expect(after.get('contacts')?.table_name).not.toBe(before.get('contacts')?.table_name);
-    // Filled without its indexes, swapped in with every one a live table has.
-    for (const [name, entry] of after) expect(indexesOf(entry.table_name)).toEqual(indexesBefore.get(name));
     for (const { id, body } of known) {
       expect((await service.app.inject({ method: 'GET', url: `/contacts/${id}` })).body).toBe(body);
     }
