@@ -11,7 +11,7 @@ import { sortKeyOf } from '../read-model/table-spec.js';
 import type { EventStore } from '../store/event-store.js';
 import { batches } from './batches.js';
 import type { FoldLogResult } from './fold-log.js';
-import { spillFiles, type SpillFiles } from './spill-files.js';
+import { removeStaleSpillDirectories, spillFiles, type SpillFiles } from './spill-files.js';
 import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
 
 /**
@@ -93,6 +93,8 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
   const progress = (done: number) => options.onProgress?.(Math.round(done));
 
   const spillRoot = options.spillDir ?? (db.memory ? tmpdir() : dirname(db.name));
+  // A killed fold's spill files go now, whether this one spills or not.
+  removeStaleSpillDirectories(spillRoot);
   let spill: SpillFiles | undefined;
   try {
     // Pass 1: read, upcast, spill. While the events read so far fit the working set they are only held: a log

@@ -35,12 +35,11 @@ export type SpillFiles = {
 };
 
 /**
- * One file per bucket in a fresh directory named after this process (stale ones of killed processes go first;
- * another fold running keeps its own), written through a buffer. Each flush opens and closes its file: there may
+ * One file per bucket in a fresh directory named after this process (another fold running keeps its own; see
+ * removeStaleSpillDirectories for those of killed ones), written through a buffer. Each flush opens and closes its file: there may
  * be more buckets than a process may hold open files.
  */
 export const spillFiles = (root: string, count: number): SpillFiles => {
-  removeStaleSpillDirectories(root);
   const dir = mkdtempSync(join(root, `${SPILL_PREFIX}${process.pid}-`));
   const buckets = Array.from({ length: count }, (_, bucket) => ({ path: join(dir, `bucket-${bucket}.jsonl`), lines: [] as string[], size: 0 }));
   const flush = (bucket: { readonly path: string; lines: string[]; size: number }) => {
