@@ -18,7 +18,7 @@ export const micros = (timestamp: Timestamp): number => {
   return Number.isNaN(value) ? 0 : Math.min(value, Number.MAX_VALUE);
 };
 
-export const clockOf = ({ id, event }: ProjectedEvent): Clock => ({ micros: micros(event.occurred_at), eventId: id });
+export const clockOf = ({ id, micros }: Pick<ProjectedEvent, 'id' | 'micros'>): Clock => ({ micros, eventId: id });
 
 /** Plain code-unit order: the same in every locale and runtime. */
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
