@@ -33,8 +33,8 @@ const FIELDS = ['id', 'name', 'email', 'phone', 'type', 'status', 'blacklisted',
   ['created_at', 'updated_at', 'deleted_at'],
 );
 
-/** `deleted_at` comes from contact.deleted alone, through the tombstone. */
-const fieldsOf = ({ deleted_at: _deletedAt, ...fields }: Contact): Record<string, unknown> => fields;
+/** A contact's fields but this one: `deleted_at` comes from contact.deleted alone, through the tombstone. */
+const NOT_A_FIELD = 'deleted_at';
 
 const initial = (): ContactState => ({ created: false, changed: {}, deletion: {}, embedded: {}, deleted: null });
 
@@ -73,18 +73,18 @@ const evolveFields: ContactsProjection['evolve'] = (state, projected) => {
     case 'contact.created':
     case 'contact.updated': {
       // updated_at is the business time of the latest change; a creation is the first change.
-      const times = { updated_at: contact.updated_at ?? event.occurred_at };
-      const created = event.type === 'contact.created' ? { created_at: contact.created_at ?? event.occurred_at } : {};
-      const changed = writeFields(state.changed, { ...fieldsOf(contact), ...created, ...times }, clock);
+      const updated_at = contact.updated_at ?? event.occurred_at;
+      const times = event.type === 'contact.created' ? { created_at: contact.created_at ?? event.occurred_at, updated_at } : { updated_at };
+      const changed = writeFields(state.changed, contact, clock, NOT_A_FIELD, times);
       return revise(state, { changed, created: state.created || event.type === 'contact.created' });
     }
     case 'contact.deleted':
       return revise(state, {
-        deletion: writeFields(state.deletion, fieldsOf(contact), clock),
+        deletion: writeFields(state.deletion, contact, clock, NOT_A_FIELD),
         deleted: earliest(state.deleted, { ...clock, value: event.occurred_at }),
       });
     default:
-      return revise(state, { embedded: writeFields(state.embedded, fieldsOf(contact), clock) });
+      return revise(state, { embedded: writeFields(state.embedded, contact, clock, NOT_A_FIELD) });
   }
 };
 

@@ -57,9 +57,11 @@ const evolve: ConversationsProjection['evolve'] = (state, projected) => {
   const key = entityKey(message.id);
   const current = Object.hasOwn(state.messages, key) ? (state.messages[key] ?? {}) : {};
   const direction = message.direction ?? DIRECTION[event.type];
-  const said = { ...message, direction, sent_at: message.sent_at ?? event.occurred_at };
+  const implied = { direction, sent_at: message.sent_at ?? event.occurred_at };
   // Erased before it is compared with what is there, so that the outcome does not depend on the order.
-  const written = writeFields(current, covers(state.forgotten, clock) ? (redactObject('message', said) as typeof said) : said, clock);
+  const written = covers(state.forgotten, clock)
+    ? writeFields(current, redactObject('message', { ...message, ...implied }) as typeof message, clock)
+    : writeFields(current, message, clock, undefined, implied);
   const contactFields = writeFields(state.contact, { id: contact.id }, clock);
   if (written === current && contactFields === state.contact) return state;
   const messages = written === current ? state.messages : { ...state.messages, [key]: written };
