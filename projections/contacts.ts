@@ -112,5 +112,5 @@ export const contactsProjection: ContactsProjection = {
   initial,
   evolve,
   view,
-  isState: (stored): stored is ContactState => isRecord(stored) && isRecord(stored['changed']) && isRecord(stored['embedded']),
+  isState: (stored): stored is ContactState => isRecord(stored) && isRecord(stored['changed']),
 };

@@ -98,5 +98,5 @@ export const conversationsProjection: ConversationsProjection = {
   initial: () => ({ contact: {}, messages: {} }),
   evolve,
   view,
-  isState: (stored): stored is ConversationState => isRecord(stored) && isRecord(stored['contact']) && isRecord(stored['messages']),
+  isState: (stored): stored is ConversationState => isRecord(stored) && isRecord(stored['messages']),
 };
