@@ -1,8 +1,8 @@
 import { repeat } from './figure.js';
-import { runLoad, type LoadResult } from './load.js';
+import { requireSuccess, runLoad, type LoadRequest, type LoadResult } from './load.js';
 import type { Scenario } from './scenario.js';
 import { withScope } from './scope.js';
-import { startBenchServer } from './server-process.js';
+import { startBaselineServer, startBenchServer } from './server-process.js';
 import { trafficDeliveries, webhookRequest, WEBHOOK_SECRET } from './traffic.js';
 
 const CONNECTIONS = 32;
@@ -16,12 +16,19 @@ const failures = (result: LoadResult) => result.non2xx + result.errors;
 /**
  * Signed deliveries over HTTP to the real server (a child process on a fresh data dir, signature verification
  * on, default durability), warmed up with deliveries that are not measured. Each run sends new deliveries: as
- * fast as 32 connections go, then paced at 2,000/s for latency, each after the read model has caught up.
+ * fast as 32 connections go, then paced at 2,000/s for latency, each after the read model has caught up. The
+ * same deliveries of each run go first, as fast, to the two baselines (bench/baseline-server.ts), so that
+ * drift of the machine hits a run's three figures alike; the ratios are the median of the per-run ratios.
  */
 export const intakeHttp: Scenario = {
   name: 'intake-http',
   figures: () => [
-    { key: 'throughput', label: `intake over HTTP, ${CONNECTIONS} connections`, unit: 'deliveries/s', target: { atLeast: 8000 } },
+    { key: 'throughput', label: `intake over HTTP, signatures on, ${CONNECTIONS} connections`, unit: 'deliveries/s' },
+    { key: 'rss', label: 'intake server peak RSS under that load (VmHWM since its start)', unit: 'MB' },
+    { key: 'naive', label: `baseline: naive receiver (one SQLite INSERT per delivery), ${CONNECTIONS} connections`, unit: 'deliveries/s' },
+    { key: 'do_nothing', label: `baseline: do-nothing HTTP server, ${CONNECTIONS} connections`, unit: 'deliveries/s' },
+    { key: 'vs_naive', label: 'intake ÷ naive receiver (median of per-run ratios)', unit: '×', target: { atLeast: 1 } },
+    { key: 'vs_do_nothing', label: 'intake ÷ do-nothing server (median of per-run ratios)', unit: '×', target: { atLeast: 0.55 } },
     { key: 'p50', label: `intake p50 at ${RATE.toLocaleString('en')} deliveries/s`, unit: 'ms' },
     { key: 'p99', label: `intake p99 at ${RATE.toLocaleString('en')} deliveries/s`, unit: 'ms', target: { atMost: 25 } },
     { key: 'failures', label: 'intake non-2xx or failed requests per run', unit: 'requests', target: { atMost: 0 } },
@@ -32,20 +39,37 @@ export const intakeHttp: Scenario = {
     const requests = trafficDeliveries(warmup + perRun * context.runs).map(webhookRequest);
     return withScope(async (scope) => {
       const server = await startBenchServer(scope, scope.tempDir('intake'), { WEBHOOK_SECRET });
-      await runLoad({ url: server.url, requests: requests.slice(0, warmup), connections: CONNECTIONS });
+      const naive = await startBaselineServer(scope, 'naive-receiver');
+      const doNothing = await startBaselineServer(scope, 'do-nothing');
+      const asFast = (url: string, batch: readonly LoadRequest[]) => runLoad({ url, requests: batch, connections: CONNECTIONS });
+      for (const { url } of [doNothing, naive, server]) await asFast(url, requests.slice(0, warmup));
       await server.caughtUp();
       return repeat(context.runs, async (run) => {
         const first = warmup + run * perRun;
-        const fast = await runLoad({ url: server.url, requests: requests.slice(first, first + deliveries), connections: CONNECTIONS });
+        const batch = requests.slice(first, first + deliveries);
+        const doNothingRun = requireSuccess('do-nothing server', await asFast(doNothing.url, batch));
+        const naiveRun = requireSuccess('naive receiver', await asFast(naive.url, batch));
+        const fast = await asFast(server.url, batch);
         await server.caughtUp();
         const paced = requests.slice(first + deliveries, first + perRun);
         const steady = await runLoad({ url: server.url, requests: paced, connections: CONNECTIONS, rate: RATE });
         await server.caughtUp();
         context.log(
-          `intake: ${fast.perSecond.toFixed(0)} deliveries/s ${JSON.stringify(fast.statuses)}; at ${RATE}/s ` +
+          `intake: ${fast.perSecond.toFixed(0)} deliveries/s ${JSON.stringify(fast.statuses)} (naive receiver ` +
+            `${naiveRun.perSecond.toFixed(0)}, do-nothing ${doNothingRun.perSecond.toFixed(0)}); at ${RATE}/s ` +
             `p99 ${steady.latencyMs(99).toFixed(2)} ms ${JSON.stringify(steady.statuses)}`,
         );
-        return { throughput: fast.perSecond, p50: steady.latencyMs(50), p99: steady.latencyMs(99), failures: failures(fast) + failures(steady) };
+        return {
+          throughput: fast.perSecond,
+          rss: server.memoryMb().peak,
+          naive: naiveRun.perSecond,
+          do_nothing: doNothingRun.perSecond,
+          vs_naive: fast.perSecond / naiveRun.perSecond,
+          vs_do_nothing: fast.perSecond / doNothingRun.perSecond,
+          p50: steady.latencyMs(50),
+          p99: steady.latencyMs(99),
+          failures: failures(fast) + failures(steady),
+        };
       });
     });
   },

@@ -1,16 +1,21 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { freePort } from '../test/support/server-process.js';
+import type { BaselineKind } from './baseline-server.js';
 import { checkoutRoot, nodeArgsFor } from './node-entry.js';
 import type { Scope } from './scope.js';
 
-export type BenchServer = {
+/** An HTTP server of the bench's own in a child process. */
+export type BenchProcess = {
   readonly url: string;
   /** Resident memory now and at its peak, in MB (Linux /proc). */
   readonly memoryMb: () => { readonly rss: number; readonly peak: number };
+  readonly stop: () => Promise<void>;
+};
+
+export type BenchServer = BenchProcess & {
   /** Resolves once /ready reports every projection at the log's head. */
   readonly caughtUp: () => Promise<void>;
-  readonly stop: () => Promise<void>;
 };
 
 const STOP_GRACE_MS = 15_000;
@@ -22,14 +27,15 @@ const statusKb = (pid: number, field: string): number => {
 };
 
 /**
- * The real service (src/main.ts) as a child process, on a free port, over `dataDir`; stopped with SIGTERM (so a
- * `--cpu-prof` child writes its profile) when the scope closes, SIGKILL if it does not stop in time.
+ * A module of this checkout that serves HTTP on PORT, as a child process on a free port, ready once /health
+ * answers; stopped with SIGTERM (so a `--cpu-prof` child writes its profile) when the scope closes, SIGKILL if it
+ * does not stop in time.
  */
-export const startBenchServer = async (scope: Scope, dataDir: string, env: Record<string, string> = {}): Promise<BenchServer> => {
+const startHttpChild = async (scope: Scope, modulePath: string, env: Record<string, string>): Promise<BenchProcess> => {
   const port = await freePort();
-  const child = spawn(process.execPath, nodeArgsFor('src/main'), {
+  const child = spawn(process.execPath, nodeArgsFor(modulePath), {
     cwd: checkoutRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -56,9 +62,15 @@ export const startBenchServer = async (scope: Scope, dataDir: string, env: Recor
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const pid = child.pid ?? Number.NaN;
+  return { url, memoryMb: () => ({ rss: statusKb(pid, 'VmRSS') / 1024, peak: statusKb(pid, 'VmHWM') / 1024 }), stop };
+};
+
+/** The real service (src/main.ts) over `dataDir`. */
+export const startBenchServer = async (scope: Scope, dataDir: string, env: Record<string, string> = {}): Promise<BenchServer> => {
+  const server = await startHttpChild(scope, 'src/main', { LOG_LEVEL: 'warn', ...env, DATA_DIR: dataDir });
+  const { url } = server;
   return {
-    url,
-    memoryMb: () => ({ rss: statusKb(pid, 'VmRSS') / 1024, peak: statusKb(pid, 'VmHWM') / 1024 }),
+    ...server,
     caughtUp: async () => {
       const deadline = Date.now() + CATCH_UP_LIMIT_MS;
       while (((await (await fetch(`${url}/ready`)).json()) as { status: string }).status !== 'ready') {
@@ -66,6 +78,9 @@ export const startBenchServer = async (scope: Scope, dataDir: string, env: Recor
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
-    stop,
   };
 };
+
+/** A baseline intake is compared with (bench/baseline-server.ts), on a fresh directory of its own. */
+export const startBaselineServer = (scope: Scope, kind: BaselineKind): Promise<BenchProcess> =>
+  startHttpChild(scope, 'bench/baseline-server', { BASELINE: kind, DATA_DIR: scope.tempDir(kind) });
