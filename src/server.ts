@@ -94,7 +94,7 @@ export const composeService = async (
   // double, a bumped version) live in this thread's memory, so their runner runs in this thread.
   const inWorker =
     openStore === openEventStore && projections === registeredProjections
-      ? startRunnerInWorker({ config, readModel, log: runnerLog, now })
+      ? startRunnerInWorker({ config, readModel, log: runnerLog, onStoreError: metrics.storeError, now })
       : undefined;
   const runner: Runner = inWorker ?? startRunner({ store: observed.store, db: readModel, projections, log: runnerLog });
   const store = inWorker === undefined ? observed.store : wakeOnAppend(observed.store, inWorker.wake);

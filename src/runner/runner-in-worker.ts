@@ -19,6 +19,8 @@ export type RunnerInWorkerOptions = {
   /** The server's own read-model connection: the checkpoints before the worker's first report, and the catalog. */
   readonly readModel: ReadModelDb;
   readonly log: RunnerLog;
+  /** Told of each failed store call in the worker (by operation and error kind), for the server's metrics. */
+  readonly onStoreError?: (operation: string, kind: string) => void;
   readonly now?: () => Date;
   /** Wait before starting a worker again after it ended on its own. */
   readonly restartDelayMs?: number;
@@ -90,6 +92,8 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
       for (const waiter of waiters) if (waiter.position <= appliedPosition) waiter.resolve(true);
     } else if (message.kind === 'log') {
       log[message.level](message.fields, message.message);
+    } else if (message.kind === 'store_error') {
+      options.onStoreError?.(message.operation, message.error);
     } else if (message.kind === 'reloaded') {
       reloads.get(message.id)?.();
       reloads.delete(message.id);

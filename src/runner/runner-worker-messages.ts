@@ -17,5 +17,7 @@ export type RunnerLogLevel = 'info' | 'warn' | 'error';
 export type FromRunnerWorker =
   | { readonly kind: 'progress'; readonly appliedPosition: number; readonly progress: readonly ProjectionProgress[] }
   | { readonly kind: 'log'; readonly level: RunnerLogLevel; readonly fields: object; readonly message: string }
+  /** A store call of the worker failed (its subscription's reads): counted in the server's metrics. */
+  | { readonly kind: 'store_error'; readonly operation: string; readonly error: string }
   | { readonly kind: 'reloaded'; readonly id: number }
   | { readonly kind: 'stopped' };

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { projections } from '../../projections/registry.js';
 import { readModelPath } from '../config.js';
+import { observeStore } from '../metrics/observed-store.js';
 import { openReadModelDb } from '../read-model/read-model-db.js';
 import { openEventStore } from '../store/open-event-store.js';
 import type { FromRunnerWorker, RunnerLogLevel, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
@@ -17,7 +18,12 @@ const post = (message: FromRunnerWorker) => port.postMessage(message);
 const logAt = (level: RunnerLogLevel) => (fields: object, message: string) => post({ kind: 'log', level, fields, message });
 
 let wake: () => void = () => undefined;
-const store = await openEventStore(config, { wakeInput: (wakeSubscriptions) => (wake = wakeSubscriptions) });
+const opened = await openEventStore(config, { wakeInput: (wakeSubscriptions) => (wake = wakeSubscriptions) });
+// The worker only reads: its appends metric stays the server thread's.
+const { store } = observeStore(opened, {
+  storeError: (operation, error) => post({ kind: 'store_error', operation, error }),
+  append: () => undefined,
+});
 const db = openReadModelDb(readModelPath(config));
 // The runner reports its first checkpoints while it starts, before `runner` is assigned: those are posted below.
 let postProgress: () => void = () => undefined;
