@@ -98,6 +98,8 @@ export const composeService = async (
       : undefined;
   const runner: Runner = inWorker ?? startRunner({ store: observed.store, db: readModel, projections, log: runnerLog });
   const store = inWorker === undefined ? observed.store : wakeOnAppend(observed.store, inWorker.wake);
+  // Served before its worker runs, a delivery would wait for the worker's start (seconds from sources) to be applied.
+  await inWorker?.started;
   const laterClaim = E.isRight(claim)
     ? undefined
     : claimOnceReachable({

@@ -10,6 +10,8 @@ import type { ProjectionProgress, Runner, RunnerLog } from './runner.js';
 export type RunnerInWorker = Runner & {
   /** The server's thread committed appends: tell the worker, whose store cannot see them on its own connection. */
   readonly wake: () => void;
+  /** Settles once the first worker runs (it has reported its checkpoints) or has ended trying. */
+  readonly started: Promise<void>;
   /** Why the runner is not running (its worker ended and is being restarted); undefined while it runs. */
   readonly failure: () => string | undefined;
 };
@@ -78,6 +80,8 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
   let restart: NodeJS.Timeout | undefined;
   let stopped: (() => void) | undefined;
   let worker: Worker | undefined;
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
 
   const settleReloads = () => {
     for (const settle of reloads.values()) settle();
@@ -86,6 +90,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
 
   const receive = (message: FromRunnerWorker) => {
     if (message.kind === 'progress') {
+      markStarted();
       if (failure !== undefined) log.info({}, 'runner worker running again');
       failure = undefined;
       ({ appliedPosition, progress } = message);
@@ -109,6 +114,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
     started.on('error', (error) => log.error({ err: error }, 'runner worker failed'));
     started.on('exit', (code) => {
       worker = undefined;
+      markStarted();
       settleReloads();
       stopped?.();
       if (stopping) return;
@@ -175,6 +181,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
         send({ kind: 'wake' });
       });
     },
+    started,
     failure: () => failure,
     stop: async () => {
       stopping = true;
