@@ -1,10 +1,12 @@
-import type { Booking, BookingStatus } from '../src/events/booking.js';
+import type { Booking } from '../src/events/booking.js';
 import { canonicalJson } from '../src/events/canonical-json.js';
-import type { BookingEvent, ContactForgotten, DomainEvent } from '../src/events/domain-event.js';
-import { entityKey, type EntityId } from '../src/events/entity-id.js';
+import type { BookingEvent } from '../src/events/domain-event.js';
+import { entityKey } from '../src/events/entity-id.js';
 import { redactObject } from '../src/events/personal-data.js';
 import type { Timestamp } from '../src/events/timestamp.js';
-import { clockOf, compareClocks, compareNumbers, compareText, latest, micros, type Register } from './last-writer-wins.js';
+import type { BookingAnomaly, BookingView } from './booking-view.js';
+import { isRecord } from './is-record.js';
+import { clockOf, compareClocks, compareNumbers, compareText, latest, type Register } from './last-writer-wins.js';
 import type { Projection } from './projection.js';
 import { viewRow } from './view-row.js';
 
@@ -28,31 +30,6 @@ export type BookingState = {
   readonly forgotten?: Register | null;
 };
 
-export type BookingAnomaly = {
-  readonly event: string;
-  readonly event_id: string;
-  readonly occurred_at: Timestamp;
-  readonly why: string;
-};
-
-export type BookingView = {
-  readonly id: EntityId;
-  readonly contact_id: EntityId | null;
-  readonly title: string | null;
-  readonly status: BookingStatus | null;
-  readonly starts_at: Timestamp | null;
-  readonly ends_at: Timestamp | null;
-  readonly notes: string | null;
-  readonly created_at: Timestamp | null;
-  readonly updated_at: Timestamp | null;
-  readonly cancelled_at: Timestamp | null;
-  readonly completed_at: Timestamp | null;
-  readonly anomalies: readonly BookingAnomaly[];
-  /** No booking.created seen (yet). */
-  readonly partial: boolean;
-  readonly [extra: string]: unknown;
-};
-
 const FIELDS = ['id', 'contact_id', 'title', 'status', 'starts_at', 'ends_at', 'notes'].concat(
   ['created_at', 'updated_at', 'cancelled_at', 'completed_at'],
 );
@@ -64,15 +41,11 @@ const isTerminal = (entry: BookingEntry): entry is Closing => Object.hasOwn(TERM
 /** Within one instant a booking is created, then changed, then closed; the event id orders the rest. */
 const RANK = { 'booking.created': 0, 'booking.updated': 1, 'booking.cancelled': 2, 'booking.completed': 2 } as const;
 
-const isBookingEvent = (event: DomainEvent): event is BookingEvent => Object.hasOwn(RANK, event.type);
-
 const compareEntries = (a: BookingEntry, b: BookingEntry): number =>
   compareNumbers(a.micros, b.micros) ||
   RANK[a.type] - RANK[b.type] ||
   compareText(a.eventId, b.eventId) ||
   compareText(canonicalJson(a), canonicalJson(b));
-
-const isForgotten = (event: DomainEvent): event is ContactForgotten => event.type === 'contact.forgotten';
 
 /** The entry as an erasure leaves it: what it said about the booking itself, without its personal data. */
 const erasedEntry = (entry: BookingEntry, until: Register | null | undefined): BookingEntry => {
@@ -91,10 +64,9 @@ const forget = (state: BookingState, until: Register): BookingState => {
 /** One entry per event id; of two copies with different business times (envelope fallback), the later stays. */
 const evolve: BookingsProjection['evolve'] = (state, projected) => {
   const { id, event } = projected;
-  if (isForgotten(event)) return forget(state, { ...clockOf(projected), value: null });
-  if (!isBookingEvent(event)) return state;
+  if (event.type === 'contact.forgotten') return forget(state, { ...clockOf(projected), value: null });
   const { type, occurred_at, data } = event;
-  const entry = erasedEntry({ eventId: id, type, micros: micros(occurred_at), occurred_at, booking: data.booking }, state.forgotten);
+  const entry = erasedEntry({ eventId: id, type, micros: projected.micros, occurred_at, booking: data.booking }, state.forgotten);
   const twin = state.events.find((other) => other.eventId === id);
   if (twin !== undefined && compareEntries(entry, twin) <= 0) return state;
   return { ...state, events: [...state.events.filter((other) => other !== twin), entry].sort(compareEntries) };
@@ -148,17 +120,17 @@ const view = ({ events }: BookingState): BookingView | null => {
   return row as BookingView;
 };
 
-type BookingsProjection = Projection<BookingState, BookingView>;
+const HANDLES = ['booking.created', 'booking.updated', 'booking.cancelled', 'booking.completed', 'contact.forgotten'] as const;
+
+type BookingsProjection = Projection<(typeof HANDLES)[number], BookingState, BookingView>;
 
 export const bookingsProjection: BookingsProjection = {
   name: 'bookings',
   version: 2,
-  handles: ['booking.created', 'booking.updated', 'booking.cancelled', 'booking.completed', 'contact.forgotten'],
-  keysOf: (event) => {
-    if (isForgotten(event)) return event.data.bookings.map(entityKey);
-    return isBookingEvent(event) ? [entityKey(event.data.booking.id)] : [];
-  },
+  handles: HANDLES,
+  keysOf: (event) => (event.type === 'contact.forgotten' ? event.data.bookings.map(entityKey) : [entityKey(event.data.booking.id)]),
   initial: () => ({ events: [] }),
   evolve,
   view,
+  isState: (stored): stored is BookingState => isRecord(stored) && Array.isArray(stored['events']),
 };

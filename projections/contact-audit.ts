@@ -1,7 +1,8 @@
 import { canonicalJson } from '../src/events/canonical-json.js';
 import type { ContactEvent, ContactForgotten, DomainEvent } from '../src/events/domain-event.js';
 import type { Timestamp } from '../src/events/timestamp.js';
-import { contactsProjection, type ContactView } from './contacts.js';
+import type { ContactView } from './contact-view.js';
+import { contactsProjection } from './contacts.js';
 import { clockOf, compareClocks } from './last-writer-wins.js';
 import type { ProjectedEvent } from './projection.js';
 

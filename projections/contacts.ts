@@ -1,9 +1,11 @@
 import type { Contact } from '../src/events/contact.js';
-import { EVENT_TYPES, type DomainEvent } from '../src/events/domain-event.js';
+import { EVENT_TYPES, type EventType } from '../src/events/domain-event.js';
 import { isPersonalField, redactObject } from '../src/events/personal-data.js';
-import { entityKey, type EntityId } from '../src/events/entity-id.js';
+import { entityKey } from '../src/events/entity-id.js';
 import type { Timestamp } from '../src/events/timestamp.js';
 import { clockOf, covers, earliest, eraseUntil, latest, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
+import type { ContactView } from './contact-view.js';
+import { isRecord } from './is-record.js';
 import type { Projection } from './projection.js';
 import { revise } from './revise.js';
 import { viewRow } from './view-row.js';
@@ -27,34 +29,12 @@ export type ContactState = {
 
 export type Forgotten = { readonly at: Timestamp; readonly reason: string; readonly erasure_id: string };
 
-export type ContactView = {
-  readonly id: EntityId;
-  readonly name: string | null;
-  readonly email: string | null;
-  readonly phone: string | null;
-  readonly type: string | null;
-  readonly status: string | null;
-  readonly blacklisted: boolean | null;
-  readonly tags: readonly string[] | null;
-  readonly created_at: Timestamp | null;
-  readonly updated_at: Timestamp | null;
-  readonly deleted_at: Timestamp | null;
-  readonly deleted: boolean;
-  /** No contact.created seen (yet). */
-  readonly partial: boolean;
-  /** Present once the contact was forgotten (its personal fields then read as redacted). */
-  readonly forgotten?: Forgotten;
-  readonly [extra: string]: unknown;
-};
-
 const FIELDS = ['id', 'name', 'email', 'phone', 'type', 'status', 'blacklisted', 'tags'].concat(
   ['created_at', 'updated_at', 'deleted_at'],
 );
 
-/** `deleted_at` comes from contact.deleted alone, through the tombstone. */
-const fieldsOf = ({ deleted_at: _deletedAt, ...fields }: Contact): Record<string, unknown> => fields;
-
-const contactOf = (event: DomainEvent): Contact | undefined => (event.type === 'ping' ? undefined : event.data.contact);
+/** A contact's fields but this one: `deleted_at` comes from contact.deleted alone, through the tombstone. */
+const NOT_A_FIELD = 'deleted_at';
 
 const initial = (): ContactState => ({ created: false, changed: {}, deletion: {}, embedded: {}, deleted: null });
 
@@ -80,7 +60,8 @@ const evolve: ContactsProjection['evolve'] = (state, projected) => erased(evolve
 const evolveFields: ContactsProjection['evolve'] = (state, projected) => {
   const { event } = projected;
   const clock = clockOf(projected);
-  const said = contactOf(event);
+  // A booking or a ticket may come without its contact.
+  const said: Contact | undefined = event.data.contact;
   if (said === undefined) return state;
   // Erased before it is compared with what is there, so that the outcome does not depend on the order.
   const contact = covers(state.forgotten, clock) ? (redactObject('contact', said) as Contact) : said;
@@ -92,18 +73,18 @@ const evolveFields: ContactsProjection['evolve'] = (state, projected) => {
     case 'contact.created':
     case 'contact.updated': {
       // updated_at is the business time of the latest change; a creation is the first change.
-      const times = { updated_at: contact.updated_at ?? event.occurred_at };
-      const created = event.type === 'contact.created' ? { created_at: contact.created_at ?? event.occurred_at } : {};
-      const changed = writeFields(state.changed, { ...fieldsOf(contact), ...created, ...times }, clock);
+      const updated_at = contact.updated_at ?? event.occurred_at;
+      const times = event.type === 'contact.created' ? { created_at: contact.created_at ?? event.occurred_at, updated_at } : { updated_at };
+      const changed = writeFields(state.changed, contact, clock, NOT_A_FIELD, times);
       return revise(state, { changed, created: state.created || event.type === 'contact.created' });
     }
     case 'contact.deleted':
       return revise(state, {
-        deletion: writeFields(state.deletion, fieldsOf(contact), clock),
+        deletion: writeFields(state.deletion, contact, clock, NOT_A_FIELD),
         deleted: earliest(state.deleted, { ...clock, value: event.occurred_at }),
       });
     default:
-      return revise(state, { embedded: writeFields(state.embedded, fieldsOf(contact), clock) });
+      return revise(state, { embedded: writeFields(state.embedded, contact, clock, NOT_A_FIELD) });
   }
 };
 
@@ -116,18 +97,20 @@ const view = (state: ContactState): ContactView | null => {
   return { ...row, deleted: state.deleted !== null, partial: !state.created, ...forgotten } as ContactView;
 };
 
-type ContactsProjection = Projection<ContactState, ContactView>;
+/** Every event but ping carries a contact: its own events, and the copies embedded in the others. */
+type Handled = Exclude<EventType, 'ping'>;
+
+const HANDLES = EVENT_TYPES.filter((type): type is Handled => type !== 'ping');
+
+type ContactsProjection = Projection<Handled, ContactState, ContactView>;
 
 export const contactsProjection: ContactsProjection = {
   name: 'contacts',
   version: 2,
-  // Every event but ping carries a contact: its own events, and the copies embedded in the others.
-  handles: EVENT_TYPES.filter((type) => type !== 'ping'),
-  keysOf: (event) => {
-    const contact = contactOf(event);
-    return contact === undefined ? [] : [entityKey(contact.id)];
-  },
+  handles: HANDLES,
+  keysOf: ({ data: { contact } }) => (contact === undefined ? [] : [entityKey(contact.id)]),
   initial,
   evolve,
   view,
+  isState: (stored): stored is ContactState => isRecord(stored) && isRecord(stored['changed']),
 };

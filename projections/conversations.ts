@@ -1,7 +1,5 @@
-import type { ContactForgotten, DomainEvent, MessageEvent } from '../src/events/domain-event.js';
 import { entityKey, type EntityId } from '../src/events/entity-id.js';
 import { isPersonalField, redactObject } from '../src/events/personal-data.js';
-import type { Timestamp } from '../src/events/timestamp.js';
 import {
   clockOf,
   compareNumbers,
@@ -16,6 +14,8 @@ import {
   type Register,
   type Registers,
 } from './last-writer-wins.js';
+import type { ConversationView, MessageView } from './conversation-view.js';
+import { isRecord } from './is-record.js';
 import type { Projection } from './projection.js';
 import { viewRow } from './view-row.js';
 
@@ -31,35 +31,10 @@ export type ConversationState = {
   readonly forgotten?: Register | null;
 };
 
-export type MessageView = {
-  readonly id: EntityId;
-  readonly direction: 'inbound' | 'outbound' | null;
-  readonly channel: string | null;
-  readonly content: string | null;
-  readonly status: string | null;
-  readonly sent_at: Timestamp;
-  readonly [extra: string]: unknown;
-};
-
-export type ConversationView = {
-  readonly contact_id: EntityId;
-  /** In (sent_at, message id) order. */
-  readonly messages: readonly MessageView[];
-  readonly inbound_count: number;
-  readonly outbound_count: number;
-  readonly last_message_at: Timestamp;
-  /** The latest message is inbound. */
-  readonly awaiting_reply: boolean;
-};
-
 const MESSAGE_FIELDS = ['id', 'direction', 'channel', 'content', 'status', 'sent_at'];
 
 /** The event name says the direction when the payload does not. */
 const DIRECTION = { 'message.received': 'inbound', 'message.sent': 'outbound' } as const;
-
-const isMessageEvent = (event: DomainEvent): event is MessageEvent => Object.hasOwn(DIRECTION, event.type);
-
-const isForgotten = (event: DomainEvent): event is ContactForgotten => event.type === 'contact.forgotten';
 
 const personal = (field: string) => isPersonalField('message', field);
 
@@ -77,15 +52,16 @@ const forget = (state: ConversationState, until: Register): ConversationState =>
 const evolve: ConversationsProjection['evolve'] = (state, projected) => {
   const { event } = projected;
   const clock = clockOf(projected);
-  if (isForgotten(event)) return forget(state, { ...clock, value: null });
-  if (!isMessageEvent(event)) return state;
+  if (event.type === 'contact.forgotten') return forget(state, { ...clock, value: null });
   const { message, contact } = event.data;
   const key = entityKey(message.id);
   const current = Object.hasOwn(state.messages, key) ? (state.messages[key] ?? {}) : {};
   const direction = message.direction ?? DIRECTION[event.type];
-  const said = { ...message, direction, sent_at: message.sent_at ?? event.occurred_at };
+  const implied = { direction, sent_at: message.sent_at ?? event.occurred_at };
   // Erased before it is compared with what is there, so that the outcome does not depend on the order.
-  const written = writeFields(current, covers(state.forgotten, clock) ? (redactObject('message', said) as typeof said) : said, clock);
+  const written = covers(state.forgotten, clock)
+    ? writeFields(current, redactObject('message', { ...message, ...implied }) as typeof message, clock)
+    : writeFields(current, message, clock, undefined, implied);
   const contactFields = writeFields(state.contact, { id: contact.id }, clock);
   if (written === current && contactFields === state.contact) return state;
   const messages = written === current ? state.messages : { ...state.messages, [key]: written };
@@ -110,14 +86,17 @@ const view = ({ contact, messages }: ConversationState): ConversationView | null
   };
 };
 
-type ConversationsProjection = Projection<ConversationState, ConversationView>;
+const HANDLES = ['message.received', 'message.sent', 'contact.forgotten'] as const;
+
+type ConversationsProjection = Projection<(typeof HANDLES)[number], ConversationState, ConversationView>;
 
 export const conversationsProjection: ConversationsProjection = {
   name: 'conversations',
   version: 2,
-  handles: ['message.received', 'message.sent', 'contact.forgotten'],
-  keysOf: (event) => (isMessageEvent(event) || isForgotten(event) ? [entityKey(event.data.contact.id)] : []),
+  handles: HANDLES,
+  keysOf: (event) => [entityKey(event.data.contact.id)],
   initial: () => ({ contact: {}, messages: {} }),
   evolve,
   view,
+  isState: (stored): stored is ConversationState => isRecord(stored) && isRecord(stored['messages']),
 };

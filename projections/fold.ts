@@ -1,3 +1,4 @@
+import type { EventType } from '../src/events/domain-event.js';
 import type { Projection, ProjectedEvent } from './projection.js';
 
 /**
@@ -21,18 +22,21 @@ export const handlesType = (projection: { readonly handles: readonly string[] },
   return types.has(type);
 };
 
+const isHandled = <T extends EventType>(projection: { readonly handles: readonly T[] }, projected: ProjectedEvent): projected is ProjectedEvent<T> =>
+  handlesType(projection, projected.event.type);
+
 /**
  * The one fold step, used by every fold (in memory, live, catch-up, rebuild, verify): each entity the event
  * touches is evolved from its state, or from its initial state when it has none yet. `holds` narrows the keys to
  * those this fold owns (a bulk fold's bucket).
  */
-export const evolveEntities = <S, V>(
-  projection: Projection<S, V>,
+export const evolveEntities = <T extends EventType, S, V>(
+  projection: Projection<T, S, V>,
   states: EntityStates<S>,
   projected: ProjectedEvent,
   holds?: (key: string) => boolean,
 ): void => {
-  if (!handlesType(projection, projected.event.type)) return;
+  if (!isHandled(projection, projected)) return;
   for (const key of projection.keysOf(projected.event)) {
     if (holds !== undefined && !holds(key)) continue;
     const current = states.get(key) ?? projection.initial(key);
@@ -42,14 +46,14 @@ export const evolveEntities = <S, V>(
 };
 
 /** Every entity's state after the events, in the order given; entities no event changed are left out. */
-export const foldEvents = <S, V>(projection: Projection<S, V>, events: readonly ProjectedEvent[]): Map<string, S> => {
+export const foldEvents = <T extends EventType, S, V>(projection: Projection<T, S, V>, events: readonly ProjectedEvent[]): Map<string, S> => {
   const states = new Map<string, S>();
   for (const projected of events) evolveEntities(projection, states, projected);
   return states;
 };
 
 /** Every entity's public row after the events; entities with nothing known yet are left out. */
-export const foldViews = <S, V>(projection: Projection<S, V>, events: readonly ProjectedEvent[]): Map<string, V> =>
+export const foldViews = <T extends EventType, S, V>(projection: Projection<T, S, V>, events: readonly ProjectedEvent[]): Map<string, V> =>
   new Map(
     [...foldEvents(projection, events)].flatMap(([key, state]) => {
       const row = projection.view(state);

@@ -18,7 +18,7 @@ export const micros = (timestamp: Timestamp): number => {
   return Number.isNaN(value) ? 0 : Math.min(value, Number.MAX_VALUE);
 };
 
-export const clockOf = ({ id, event }: ProjectedEvent): Clock => ({ micros: micros(event.occurred_at), eventId: id });
+export const clockOf = ({ id, micros }: Pick<ProjectedEvent, 'id' | 'micros'>): Clock => ({ micros, eventId: id });
 
 /** Plain code-unit order: the same in every locale and runtime. */
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -52,21 +52,43 @@ const beats = (clock: Clock, value: unknown, current: Register): boolean => {
 };
 
 /**
- * Writes every field the payload carries (absent = unchanged, null = set to null); the same object if none won.
- * It runs for every field of every event, so it copies the registers once, and only when a field wins; the copy
- * is private until returned.
+ * Writes one field (absent = unchanged, null = set to null) into `written`, the registers' private copy, made on the
+ * first field that wins; returns the copy, or undefined while none won.
  */
-export const writeFields = (registers: Registers, fields: Readonly<Record<string, unknown>>, clock: Clock): Registers => {
+const writeField = (
+  registers: Registers,
+  written: Record<string, Register> | undefined,
+  field: string,
+  value: unknown,
+  clock: Clock,
+): Record<string, Register> | undefined => {
+  // Intake never stores a __proto__ key; were one read back, assigning it would replace the copy's prototype.
+  if (value === undefined || field === '__proto__') return written;
+  const current = registerOf(registers, field);
+  if (current !== undefined && !beats(clock, value, current)) return written;
+  const copy = written ?? { ...registers };
+  copy[field] = { micros: clock.micros, eventId: clock.eventId, value };
+  return copy;
+};
+
+/**
+ * Writes every field the payload carries but `except`, then those of `also` (which take precedence); the same
+ * object if none won. It runs for every field of every event, so it copies the registers once, and only when a field
+ * wins, and it takes the payload as it is rather than a copy of it with fields removed or added.
+ */
+export const writeFields = (
+  registers: Registers,
+  fields: Readonly<Record<string, unknown>>,
+  clock: Clock,
+  except?: string,
+  also?: Readonly<Record<string, unknown>>,
+): Registers => {
   let written: Record<string, Register> | undefined;
-  for (const field of Object.keys(fields)) {
-    const value = fields[field];
-    // Intake never stores a __proto__ key; were one read back, assigning it would replace the copy's prototype.
-    if (value === undefined || field === '__proto__') continue;
-    const current = registerOf(registers, field);
-    if (current !== undefined && !beats(clock, value, current)) continue;
-    written ??= { ...registers };
-    written[field] = { micros: clock.micros, eventId: clock.eventId, value };
+  for (const field in fields) {
+    if (field === except || (also !== undefined && Object.hasOwn(also, field))) continue;
+    written = writeField(registers, written, field, fields[field], clock);
   }
+  for (const field in also) written = writeField(registers, written, field, also[field], clock);
   return written ?? registers;
 };
 

@@ -1,9 +1,10 @@
-import type { ContactForgotten, DomainEvent, TicketCreated } from '../src/events/domain-event.js';
-import { entityKey, type EntityId } from '../src/events/entity-id.js';
+import type { TicketCreated } from '../src/events/domain-event.js';
+import { entityKey } from '../src/events/entity-id.js';
 import { isPersonalField, redactObject } from '../src/events/personal-data.js';
-import type { Timestamp } from '../src/events/timestamp.js';
 import { clockOf, covers, eraseUntil, latest, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
+import { isRecord } from './is-record.js';
 import type { Projection } from './projection.js';
+import type { TicketView } from './ticket-view.js';
 import { viewRow } from './view-row.js';
 
 /** Last writer wins per field: only ticket.created exists today, but a retry or a re-sent ticket must still converge. */
@@ -13,19 +14,7 @@ export type TicketState = {
   readonly forgotten?: Register | null;
 };
 
-export type TicketView = {
-  readonly id: EntityId;
-  readonly contact_id: EntityId | null;
-  readonly subject: string | null;
-  readonly status: string | null;
-  readonly priority: string | null;
-  readonly created_at: Timestamp | null;
-  readonly [extra: string]: unknown;
-};
-
 const FIELDS = ['id', 'contact_id', 'subject', 'status', 'priority', 'created_at'];
-
-const isTicketEvent = (event: DomainEvent): event is TicketCreated => event.type === 'ticket.created';
 
 /** A null contact_id means "not said": the parser fills it so when neither the ticket nor its contact names one. */
 const fieldsOf = ({ data: { ticket }, occurred_at }: TicketCreated): Record<string, unknown> => {
@@ -33,19 +22,16 @@ const fieldsOf = ({ data: { ticket }, occurred_at }: TicketCreated): Record<stri
   return { ...fields, ...(contact_id === null ? {} : { contact_id }), created_at: ticket.created_at ?? occurred_at };
 };
 
-const isForgotten = (event: DomainEvent): event is ContactForgotten => event.type === 'contact.forgotten';
-
 const personal = (field: string) => isPersonalField('ticket', field);
 
 const evolve: TicketsProjection['evolve'] = (state, projected) => {
   const { event } = projected;
-  if (isForgotten(event)) {
-    const forgotten = latest(state.forgotten, { ...clockOf(projected), value: null });
+  const clock = clockOf(projected);
+  if (event.type === 'contact.forgotten') {
+    const forgotten = latest(state.forgotten, { ...clock, value: null });
     const fields = eraseUntil(state.fields, personal, forgotten);
     return forgotten === state.forgotten && fields === state.fields ? state : { fields, forgotten };
   }
-  if (!isTicketEvent(event)) return state;
-  const clock = clockOf(projected);
   const said = fieldsOf(event);
   // Erased before it is compared with what is there, so that the outcome does not depend on the order.
   const fields = writeFields(state.fields, covers(state.forgotten, clock) ? (redactObject('ticket', said) as typeof said) : said, clock);
@@ -55,17 +41,17 @@ const evolve: TicketsProjection['evolve'] = (state, projected) => {
 const view = ({ fields }: TicketState): TicketView | null =>
   Object.hasOwn(fields, 'id') ? (viewRow(FIELDS, valuesOf(fields)) as TicketView) : null;
 
-type TicketsProjection = Projection<TicketState, TicketView>;
+const HANDLES = ['ticket.created', 'contact.forgotten'] as const;
+
+type TicketsProjection = Projection<(typeof HANDLES)[number], TicketState, TicketView>;
 
 export const ticketsProjection: TicketsProjection = {
   name: 'tickets',
   version: 2,
-  handles: ['ticket.created', 'contact.forgotten'],
-  keysOf: (event) => {
-    if (isForgotten(event)) return event.data.tickets.map(entityKey);
-    return isTicketEvent(event) ? [entityKey(event.data.ticket.id)] : [];
-  },
+  handles: HANDLES,
+  keysOf: (event) => (event.type === 'contact.forgotten' ? event.data.tickets.map(entityKey) : [entityKey(event.data.ticket.id)]),
   initial: () => ({ fields: {} }),
   evolve,
   view,
+  isState: (stored): stored is TicketState => isRecord(stored) && isRecord(stored['fields']),
 };

@@ -30,7 +30,9 @@ import { claimOnceReachable, claimReadModel, refusal } from './runner/claim-read
 import { describeEventStoreError } from './store/event-store-error.js';
 import { projectionStanding } from './runner/projection-standing.js';
 import { rebuildOutdated } from './runner/rebuild-outdated.js';
+import { startRunnerInWorker } from './runner/runner-in-worker.js';
 import { startRunner, type Runner } from './runner/runner.js';
+import { wakeOnAppend } from './runner/wake-on-append.js';
 import { reportStartup } from './startup-report.js';
 import type { EventStore } from './store/event-store.js';
 import { openEventStore, type OpenEventStoreOptions } from './store/open-event-store.js';
@@ -70,25 +72,34 @@ export const composeService = async (
         : storeLog.error({ reason: change.reason }, 'event store unavailable'),
   };
   const observed = observeStore(await openStore(config, storeOptions), metrics);
-  const { store } = observed;
   const readModelFile = readModelPath(config);
   const readModel = openReadModelDb(readModelFile);
   const now = () => new Date();
   if (config.WEBHOOK_SECRET === undefined) {
     logger.warn('WEBHOOK_SECRET is not set: deliveries are accepted unsigned (JSON only); set it to verify X-Skylight-Signature');
   }
-  const claimOptions = { store, db: readModel, policy: config.FOREIGN_READ_MODEL, now };
+  const claimOptions = { store: observed.store, db: readModel, policy: config.FOREIGN_READ_MODEL, now };
   const rebuiltLoudly = (reason: string) =>
     logger.error({ reason }, 'read model was not built from this event log: emptied, rebuilding it from the start');
   const claim = await claimReadModel(claimOptions);
   if (E.isRight(claim) && claim.right.kind === 'refused') {
-    await store.close();
+    await observed.store.close();
     readModel.close();
     throw new Error(refusal(readModelFile, claim.right.reason));
   }
   if (E.isRight(claim) && claim.right.kind === 'rebuilt') rebuiltLoudly(claim.right.reason);
   if (E.isLeft(claim)) logger.warn({ reason: describeEventStoreError(claim.left) }, 'cannot check yet that the read model belongs to the event store; will once it answers');
-  const runner = startRunner({ store, db: readModel, projections, log: logger.child({ component: 'runner' }) });
+  const runnerLog = logger.child({ component: 'runner' });
+  // A worker opens its store and projections from the configuration: a store or projections handed in (a test's
+  // double, a bumped version) live in this thread's memory, so their runner runs in this thread.
+  const inWorker =
+    openStore === openEventStore && projections === registeredProjections
+      ? startRunnerInWorker({ config, readModel, log: runnerLog, onStoreError: metrics.storeError, now })
+      : undefined;
+  const runner: Runner = inWorker ?? startRunner({ store: observed.store, db: readModel, projections, log: runnerLog });
+  const store = inWorker === undefined ? observed.store : wakeOnAppend(observed.store, inWorker.wake);
+  // Served before its worker runs, a delivery would wait for the worker's start (seconds from sources) to be applied.
+  await inWorker?.started;
   const laterClaim = E.isRight(claim)
     ? undefined
     : claimOnceReachable({
@@ -150,7 +161,7 @@ export const composeService = async (
       logger,
       metrics,
       routes: [
-        (instance) => registerReadyRoute(instance, { store: observed, standing, stallAfterMs: config.STALL_AFTER_MS }),
+        (instance) => registerReadyRoute(instance, { store: observed, standing, stallAfterMs: config.STALL_AFTER_MS, runnerFailure: inWorker?.failure }),
         (instance) => registerMetricsRoute(instance, metrics.registry),
         (instance) =>
           registerQueryRoutes(instance, { queries: readModelQueries(readModel), runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS, store }),

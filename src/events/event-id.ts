@@ -1,8 +1,11 @@
-import { v5 as uuidv5, validate as isUuid } from 'uuid';
+import { parse as uuidBytes, v5 as uuidv5, validate as isUuid } from 'uuid';
 import { canonicalJson } from './canonical-json.js';
 
 /** Fixed namespace for skylight-projector's name-based (v5) event ids. Changing it would break deduplication. */
 const EVENT_ID_NAMESPACE = '5d0f6f7e-3c1b-4b8e-9a43-6f1c2f0e7a10';
+
+// As bytes once: given as a string, uuid parses the namespace twice per id.
+const NAMESPACE_BYTES = uuidBytes(EVENT_ID_NAMESPACE);
 
 // The same bytes uuid would derive from the string, encoded natively (its own encoder is a slow JavaScript loop).
 const utf8 = new TextEncoder();
@@ -12,12 +15,12 @@ const utf8 = new TextEncoder();
  * same id and the store recognises it as a duplicate.
  */
 export const contentEventId = (eventName: string, data: unknown): string =>
-  uuidv5(utf8.encode(`${eventName}\n${canonicalJson(data)}`), EVENT_ID_NAMESPACE);
+  uuidv5(utf8.encode(`${eventName}\n${canonicalJson(data)}`), NAMESPACE_BYTES);
 
 /** A ping has no content worth comparing: each test delivery is its own event. */
 export const pingEventId = (deliveryId: string): string =>
-  isUuid(deliveryId) ? deliveryId.toLowerCase() : uuidv5(`ping\n${deliveryId}`, EVENT_ID_NAMESPACE);
+  isUuid(deliveryId) ? deliveryId.toLowerCase() : uuidv5(`ping\n${deliveryId}`, NAMESPACE_BYTES);
 
 /** Quarantined deliveries are keyed by what was received, in a space of their own. */
 export const quarantineEventId = (fingerprint: string): string =>
-  uuidv5(`quarantine\n${fingerprint}`, EVENT_ID_NAMESPACE);
+  uuidv5(`quarantine\n${fingerprint}`, NAMESPACE_BYTES);

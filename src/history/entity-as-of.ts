@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { foldEvents } from '../../projections/fold.js';
-import { clockOf, compareClocks, micros } from '../../projections/last-writer-wins.js';
+import { clockOf, compareClocks } from '../../projections/last-writer-wins.js';
 import type { Projection } from '../../projections/projection.js';
+import type { EventType } from '../events/domain-event.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
 import { entityStream, type EntityKind } from './entity-stream.js';
@@ -17,7 +18,7 @@ const byBusinessTime = (a: HistoricEvent, b: HistoricEvent): number => compareCl
 const eventsUntil = (events: readonly HistoricEvent[], point: PointInTime): HistoricEvent[] => {
   const { as_of: asOf, at_revision: atRevision } = point;
   if (atRevision !== undefined) return events.filter((event) => event.revision <= atRevision);
-  return events.filter((event) => asOf === undefined || micros(event.event.occurred_at) <= asOf).sort(byBusinessTime);
+  return events.filter((event) => asOf === undefined || event.micros <= asOf).sort(byBusinessTime);
 };
 
 /**
@@ -33,9 +34,9 @@ export type AsOfAbsent = { readonly kind: 'unknown' } | { readonly kind: 'no_suc
  * own stream counts: fields a contact gets from copies embedded in message, booking or ticket events are not part of
  * its as-of state.
  */
-export const entityAsOf = async <S, V>(
+export const entityAsOf = async <T extends EventType, S, V>(
   store: EventStore,
-  projection: Projection<S, V>,
+  projection: Projection<T, S, V>,
   kind: EntityKind,
   key: string,
   point: PointInTime,

@@ -1,34 +1,17 @@
 import { z } from 'zod';
-import { BookingStatus } from '../events/booking.js';
+import { BookingView as BookingViewRow } from '../../projections/booking-view.js';
+import { ContactView as ContactViewRow } from '../../projections/contact-view.js';
+import { ConversationView as ConversationViewRow } from '../../projections/conversation-view.js';
+import { TicketView as TicketViewRow } from '../../projections/ticket-view.js';
 import { EntityId } from '../events/entity-id.js';
 import { Timestamp } from '../events/timestamp.js';
 
-/** Response schemas of the HTTP API: validation, types and the OpenAPI document come from these. */
+/**
+ * Response schemas of the HTTP API: validation, types and the OpenAPI document come from these. The views are the
+ * projections' own schemas, named here for the OpenAPI document.
+ */
 
-const nullable = <T extends z.ZodType>(schema: T) => schema.nullable();
-const ts = nullable(Timestamp);
-
-export const ContactView = z
-  .looseObject({
-    id: EntityId,
-    name: z.string().nullable(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    type: z.string().nullable(),
-    status: z.string().nullable(),
-    blacklisted: z.boolean().nullable(),
-    tags: z.array(z.string()).nullable(),
-    created_at: ts,
-    updated_at: ts,
-    deleted_at: ts,
-    deleted: z.boolean(),
-    partial: z.boolean().describe('no contact.created seen: known only from other events'),
-    forgotten: z
-      .object({ at: Timestamp, reason: z.string(), erasure_id: z.string() })
-      .optional()
-      .describe('present once the contact was forgotten: its personal fields read "[redacted]"'),
-  })
-  .meta({ id: 'Contact' });
+export const ContactView = ContactViewRow.meta({ id: 'Contact' });
 
 export const ContactSummary = z
   .object({
@@ -36,60 +19,15 @@ export const ContactSummary = z
     bookings: z.record(z.string(), z.number().int()).describe('count by status'),
     open_tickets: z.number().int(),
     messages: z.number().int(),
-    last_activity_at: ts,
+    last_activity_at: Timestamp.nullable(),
   })
   .meta({ id: 'ContactSummary' });
 
-export const BookingAnomaly = z.object({ event: z.string(), event_id: z.string(), occurred_at: Timestamp, why: z.string() });
+export const BookingView = BookingViewRow.meta({ id: 'Booking' });
 
-export const BookingView = z
-  .looseObject({
-    id: EntityId,
-    contact_id: nullable(EntityId),
-    title: z.string().nullable(),
-    status: nullable(BookingStatus),
-    starts_at: ts,
-    ends_at: ts,
-    notes: z.string().nullable(),
-    created_at: ts,
-    updated_at: ts,
-    cancelled_at: ts,
-    completed_at: ts,
-    anomalies: z.array(BookingAnomaly),
-    partial: z.boolean(),
-  })
-  .meta({ id: 'Booking' });
+export const TicketView = TicketViewRow.meta({ id: 'Ticket' });
 
-export const TicketView = z
-  .looseObject({
-    id: EntityId,
-    contact_id: nullable(EntityId),
-    subject: z.string().nullable(),
-    status: z.string().nullable(),
-    priority: z.string().nullable(),
-    created_at: ts,
-  })
-  .meta({ id: 'Ticket' });
-
-export const MessageView = z.looseObject({
-  id: EntityId,
-  direction: z.enum(['inbound', 'outbound']).nullable(),
-  channel: z.string().nullable(),
-  content: z.string().nullable(),
-  status: z.string().nullable(),
-  sent_at: Timestamp,
-});
-
-export const ConversationView = z
-  .object({
-    contact_id: EntityId,
-    messages: z.array(MessageView),
-    inbound_count: z.number().int(),
-    outbound_count: z.number().int(),
-    last_message_at: Timestamp,
-    awaiting_reply: z.boolean(),
-  })
-  .meta({ id: 'Conversation' });
+export const ConversationView = ConversationViewRow.meta({ id: 'Conversation' });
 
 /** The query string of a route that takes no parameters: checked strictly like every other, so any is a 400. */
 export const NoParameters = z.object({});

@@ -109,7 +109,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   });
   if (deps.connections !== undefined) app.server.maxConnections = deps.connections.maxConnections;
   // First, so that every answer (also a 401, 421 or 503 from the hooks below) carries the headers.
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   // While shutting down, a request that still arrives on an open connection is told when to come back.
   let closing = false;
   app.addHook('preClose', async () => {

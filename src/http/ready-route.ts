@@ -30,6 +30,8 @@ export type ReadyRouteDeps = {
   readonly standing: () => Promise<E.Either<EventStoreError, LogStanding>>;
   /** A projection behind the log whose checkpoint has not moved for this long is stalled. */
   readonly stallAfterMs: number;
+  /** Why the runner is not running (its worker thread ended and is being started again), if it is not. */
+  readonly runnerFailure?: () => string | undefined;
 };
 
 /** Why the node should not take traffic now; empty when it should. */
@@ -38,7 +40,9 @@ const notReadyReasons = (
   appendFailure: { readonly reason: string } | undefined,
   standing: LogStanding,
   stallAfterMs: number,
+  runnerFailure: string | undefined,
 ): string[] => [
+  ...(runnerFailure === undefined ? [] : [`the runner is not running: ${runnerFailure}; restarting it`]),
   ...(E.isLeft(probe) ? [`the event store refuses writes (${describeEventStoreError(probe.left)})`] : []),
   ...(appendFailure === undefined ? [] : [`the last append failed (${appendFailure.reason})`]),
   ...standing.projections
@@ -48,8 +52,8 @@ const notReadyReasons = (
 
 /**
  * Readiness, as a load balancer needs it: 503 with the reasons while the store refuses writes (a write probe fails,
- * or the last append failed and no probe has succeeded since) or a projection is stalled; 200 with the store's head
- * and each projection's lag otherwise (catching up is still ready: intake works and queries can wait for a position).
+ * or the last append failed and no probe has succeeded since), a projection is stalled or the runner is not running;
+ * 200 with the store's head and each projection's lag otherwise (catching up is still ready: intake works and queries can wait for a position).
  */
 export const registerReadyRoute = (app: FastifyInstance, deps: ReadyRouteDeps): void => {
   app.withTypeProvider<ZodTypeProvider>().get(
@@ -61,7 +65,7 @@ export const registerReadyRoute = (app: FastifyInstance, deps: ReadyRouteDeps): 
       const standing = await deps.standing();
       const reasons = E.isLeft(standing)
         ? [`the event store cannot be read (${describeEventStoreError(standing.left)})`]
-        : notReadyReasons(probe, deps.store.appendFailure(), standing.right, deps.stallAfterMs);
+        : notReadyReasons(probe, deps.store.appendFailure(), standing.right, deps.stallAfterMs, deps.runnerFailure?.());
       if (E.isLeft(standing) || reasons.length > 0) {
         reply.header('retry-after', '5');
         return sendProblem(reply, { status: 503, title: 'Not ready', detail: reasons.join('; '), reasons });

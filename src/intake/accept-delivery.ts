@@ -53,5 +53,6 @@ export const acceptDelivery =
     });
     // Redacted before it is fitted to the store: a delivery about a forgotten contact is never kept in part as received.
     const redacted = deps.forgotten === undefined ? { routed, metadata } : await deps.forgotten.redact(routed, metadata);
-    return appendDelivery(deps.store, fitToStore(redacted.routed, redacted.metadata, incoming.body), redacted.metadata);
+    const fitted = fitToStore(redacted.routed, redacted.metadata, incoming.body, { dataFromBody: redacted.routed === routed });
+    return appendDelivery(deps.store, fitted, redacted.metadata);
   };

@@ -26,6 +26,28 @@ export const eventBytes = (type: string, data: unknown, metadata: JsonObject): n
   Buffer.byteLength(type) + jsonBytes(data) + jsonBytes(metadata);
 
 /**
+ * Serialising what `JSON.parse` read never lengthens a body's strings, literals or spacing; only a number can grow
+ * (`1e20` is written out as 21 digits), less than six-fold. So data read from a body serialises to at most this many
+ * times the body's bytes.
+ */
+export const MAX_REWRITTEN_GROWTH = 6;
+
+/**
+ * Whether the event is certainly within the limit without serialising its data: only when that data is what was read
+ * from the body (not a quarantine record, not redacted) and the body, grown by the most it can, still fits.
+ */
+const certainlyFits = (routed: RoutedDelivery | RejectedDelivery, metadata: JsonObject, body: Uint8Array, dataFromBody: boolean, limit: number): boolean =>
+  dataFromBody &&
+  (routed.outcome === 'event' || routed.outcome === 'unrecognized') &&
+  Buffer.byteLength(routed.record.type) + MAX_REWRITTEN_GROWTH * body.byteLength + jsonBytes(metadata) <= limit;
+
+export type FitOptions = {
+  /** The record's data is the body's own `data`, as read (then its size is bounded by the body's). */
+  readonly dataFromBody?: boolean;
+  readonly limit?: number;
+};
+
+/**
  * Keeps every delivery within what the store takes. A body of up to MAX_BODY_BYTES can exceed it once escaped
  * into quarantine (control characters grow six-fold, base64 by a third) or with its metadata beside it. Such a
  * delivery is not refused (the provider would retry it forever) but quarantined in part: the first bytes of the
@@ -36,8 +58,9 @@ export const fitToStore = (
   routed: RoutedDelivery | RejectedDelivery,
   metadata: JsonObject,
   body: Uint8Array,
-  limit: number = MAX_EVENT_BYTES,
+  { dataFromBody = false, limit = MAX_EVENT_BYTES }: FitOptions = {},
 ): RoutedDelivery | RejectedDelivery => {
+  if (certainlyFits(routed, metadata, body, dataFromBody, limit)) return routed;
   const size = eventBytes(routed.record.type, routed.record.data, metadata);
   if (size <= limit) return routed;
   const room = limit - eventBytes(QUARANTINED_EVENT_TYPE, {}, metadata) - RECORD_OVERHEAD_BYTES;

@@ -15,7 +15,7 @@ export type ObservedStore = {
  * The event store as the service uses it, timed and counted: append latency, errors by operation and kind, and
  * whether the last append was refused (what readiness reports).
  */
-export const observeStore = (store: EventStore, metrics: ServiceMetrics): ObservedStore => {
+export const observeStore = (store: EventStore, metrics: Pick<ServiceMetrics, 'storeError' | 'append'>): ObservedStore => {
   let appendFailure: { reason: string; bytes: number } | undefined;
   const counted = <A>(operation: string, result: E.Either<EventStoreError, A>): E.Either<EventStoreError, A> => {
     if (E.isLeft(result)) metrics.storeError(operation, result.left.kind);

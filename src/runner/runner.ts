@@ -24,6 +24,8 @@ export type RunnerOptions = {
   readonly retryDelayMs?: number;
   /** How often the catalog is checked for a swap by another process (a CLI rebuild) while no event arrives. */
   readonly catalogCheckMs?: number;
+  /** Told each time the checkpoints moved or were reloaded (a runner in a worker thread posts its progress then). */
+  readonly onProgress?: () => void;
 };
 
 export type ProjectionProgress = {
@@ -76,6 +78,7 @@ export const startRunner = (options: RunnerOptions): Runner => {
   // With every projection waiting for its rebuild there is nothing live to be behind.
   const appliedPosition = () => (targets.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...targets.map((t) => t.position)));
   const notify = () => {
+    options.onProgress?.();
     const applied = appliedPosition();
     for (const waiter of waiters) {
       if (waiter.position <= applied) {

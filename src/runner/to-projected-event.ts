@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { micros } from '../../projections/last-writer-wins.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import { isEventType } from '../events/domain-event.js';
 import { parseEvent } from '../events/parse-event.js';
@@ -23,5 +24,6 @@ export const toProjectedEvent = (recorded: RecordedEvent): E.Either<Unprojectabl
   if (E.isLeft(parsed)) {
     return E.left({ position: recorded.position, eventId: recorded.id, type: recorded.type, reason: parsed.left.reason });
   }
-  return E.right({ id: recorded.id, event: parsed.right.event });
+  const { event } = parsed.right;
+  return E.right({ id: recorded.id, micros: micros(event.occurred_at), event });
 };

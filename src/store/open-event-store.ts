@@ -12,6 +12,8 @@ export type OpenEventStoreOptions = {
    * CLI command would only start reading the log to fill it, and appends exactly without it (reading streams).
    */
   readonly idIndex?: boolean;
+  /** The embedded store's subscriptions are woken by this input too (appends made by another thread). */
+  readonly wakeInput?: (wake: () => void) => void;
 };
 
 /**
@@ -20,7 +22,7 @@ export type OpenEventStoreOptions = {
  */
 export const openEventStore = async (
   config: Pick<Config, 'EVENT_STORE' | 'ESDB_CONNECTION_STRING' | 'DATA_DIR' | 'SQLITE_DURABILITY'>,
-  { onAvailability, idIndex = false }: OpenEventStoreOptions = {},
+  { onAvailability, idIndex = false, wakeInput }: OpenEventStoreOptions = {},
 ): Promise<EventStore> => {
   prepareDataDir(config.DATA_DIR);
   if (config.EVENT_STORE === 'eventstoredb') {
@@ -32,5 +34,5 @@ export const openEventStore = async (
       ...(onAvailability === undefined ? {} : { onAvailability }),
     });
   }
-  return openSqliteEventStore(join(config.DATA_DIR, 'events.db'), { durability: config.SQLITE_DURABILITY });
+  return openSqliteEventStore(join(config.DATA_DIR, 'events.db'), { durability: config.SQLITE_DURABILITY, wakeInput });
 };

@@ -28,6 +28,8 @@ export type SqliteEventStoreOptions = {
   readonly pollIntervalMs?: number;
   /** Rows per page when reading the log. */
   readonly pageSize?: number;
+  /** Given the function that wakes this store's subscriptions, for appends another thread made on its own connection. */
+  readonly wakeInput?: (wake: () => void) => void;
 };
 
 type EventRow = {
@@ -214,6 +216,7 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     for (const waiter of waiters) waiter();
     waiters.clear();
   };
+  options.wakeInput?.(wake);
 
   // Immediate: the write lock is taken before the revisions are read, so two processes sharing the file never
   // decide on a stale snapshot (a deferred transaction would fail its upgrade with SQLITE_BUSY_SNAPSHOT).

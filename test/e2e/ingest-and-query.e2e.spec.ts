@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldViews } from '../../projections/fold.js';
+import { micros } from '../../projections/last-writer-wins.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import { bookingsProjection, contactsProjection, conversationsProjection, ticketsProjection } from '../../projections/registry.js';
 import { routeDelivery } from '../../src/events/route-delivery.js';
@@ -13,7 +14,7 @@ const expectedViews = (deliveries: readonly TrafficDelivery[]) => {
   const events = new Map<string, ProjectedEvent>();
   for (const delivery of deliveries) {
     const routed = routeDelivery(Buffer.from(JSON.stringify(delivery)));
-    if (E.isRight(routed) && routed.right.outcome === 'event') events.set(routed.right.record.id, { id: routed.right.record.id, event: routed.right.event });
+    if (E.isRight(routed) && routed.right.outcome === 'event') events.set(routed.right.record.id, { id: routed.right.record.id, micros: micros(routed.right.event.occurred_at), event: routed.right.event });
   }
   const all = [...events.values()];
   return {

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { contentEventId } from '../../src/events/event-id.js';
+import { contentEventId, pingEventId, quarantineEventId } from '../../src/events/event-id.js';
 import { MAX_ITEMS_PER_ARRAY, MAX_KEYS_PER_OBJECT } from '../../src/events/json-hazard.js';
 import { parseEvent } from '../../src/events/parse-event.js';
 import { routeDelivery, type QuarantineRecordData, type RoutedDelivery } from '../../src/events/route-delivery.js';
@@ -242,6 +242,9 @@ describe('normalizing stored data (the upcaster)', () => {
 describe('event ids', () => {
   it('stay what they have always been for the same content (deduplication across upgrades depends on it)', () => {
     expect(contentEventId('contact.created', { contact: { name: 'Zoë Ångström', id: 42 } })).toBe('3af1d84a-216e-55a0-b027-946f0ebf745c');
+    expect(contentEventId('booking.created', { booking: { id: 101, tags: ['a', null, { z: 1, a: [2.5, true] }] } })).toBe('1d7902a0-7706-58df-aa32-6fa46341ef66');
+    expect(pingEventId('delivery-7')).toBe('411bbde4-6064-5f90-8466-46fc7370cd95');
+    expect(quarantineEventId('contact.created\n{"contact":{"id":"Zoë"}}')).toBe('324c9e68-2517-5f7e-bfaa-e2b6e0685dc7');
   });
 });
 

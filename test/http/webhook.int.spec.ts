@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { micros } from '../../projections/last-writer-wins.js';
 import { secretFingerprint, signBody } from '../../src/intake/signature.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
@@ -61,7 +62,8 @@ describe('POST /webhooks/skylight', () => {
       expect(stored?.data).toEqual(delivery.data);
       const projected = stored === undefined ? undefined : toProjectedEvent(stored);
       const expected = parseEvent(delivery.event as EventType, delivery.data, () => delivery.timestamp);
-      expect(projected).toEqual(E.right({ id: eventId, event: E.isRight(expected) ? expected.right.event : undefined }));
+      const event = E.isRight(expected) ? expected.right.event : undefined;
+      expect(projected).toEqual(E.right({ id: eventId, micros: event === undefined ? undefined : micros(event.occurred_at), event }));
     }
   });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evolveEntities, foldEvents, foldViews } from '../../projections/fold.js';
-import type { ProjectedEvent, Projection } from '../../projections/projection.js';
+import { storedProjection, type ProjectedEvent, type StoredProjection } from '../../projections/projection.js';
 import { bookingsProjection, contactsProjection, conversationsProjection, ticketsProjection } from '../../projections/registry.js';
 import {
   anyDelivery,
@@ -18,22 +18,22 @@ import {
 const NUM_RUNS = 400;
 
 /** Rows by key, keys sorted: what the read model would hold. */
-const viewsAfter = <S, V>(projection: Projection<S, V>, events: readonly ProjectedEvent[]) =>
+const viewsAfter = (projection: StoredProjection, events: readonly ProjectedEvent[]) =>
   Object.fromEntries([...foldViews(projection, events)].sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /** As the runner does it: the state goes through JSON (SQLite) after every event. */
-const viewsThroughStorage = <S, V>(projection: Projection<S, V>, events: readonly ProjectedEvent[]) => {
+const viewsThroughStorage = (projection: StoredProjection, events: readonly ProjectedEvent[]) => {
   const stored = new Map<string, string>();
   const states = {
-    get: (key: string) => {
+    get: (key: string): unknown => {
       const json = stored.get(key);
-      return json === undefined ? undefined : (JSON.parse(json) as S);
+      return json === undefined ? undefined : JSON.parse(json);
     },
-    set: (key: string, state: S) => void stored.set(key, JSON.stringify(state)),
+    set: (key: string, state: unknown) => void stored.set(key, JSON.stringify(state)),
   };
   for (const projected of events) evolveEntities(projection, states, projected);
   const rows = [...stored].flatMap(([key, json]) => {
-    const row = projection.view(JSON.parse(json) as S);
+    const row = projection.view(JSON.parse(json));
     return row === null ? [] : [[key, row] as const];
   });
   return Object.fromEntries(rows.sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -47,12 +47,12 @@ const withForgets = (own: fc.Arbitrary<Delivery>) => fc.oneof({ arbitrary: own, 
 
 const cases = [
   {
-    projection: contactsProjection as Projection<unknown, unknown>,
+    projection: storedProjection(contactsProjection),
     events: withForgets(fc.oneof(contactDelivery, contactDelivery, messageDelivery, bookingDelivery, ticketDelivery)),
   },
-  { projection: bookingsProjection as Projection<unknown, unknown>, events: withForgets(mostlyOwn(bookingDelivery)) },
-  { projection: ticketsProjection as Projection<unknown, unknown>, events: withForgets(mostlyOwn(ticketDelivery)) },
-  { projection: conversationsProjection as Projection<unknown, unknown>, events: withForgets(mostlyOwn(messageDelivery)) },
+  { projection: storedProjection(bookingsProjection), events: withForgets(mostlyOwn(bookingDelivery)) },
+  { projection: storedProjection(ticketsProjection), events: withForgets(mostlyOwn(ticketDelivery)) },
+  { projection: storedProjection(conversationsProjection), events: withForgets(mostlyOwn(messageDelivery)) },
 ];
 
 describe.each(cases)('the $projection.name projection', ({ projection, events }) => {

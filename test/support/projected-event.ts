@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { micros } from '../../projections/last-writer-wins.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import { isEventType, type EventType } from '../../src/events/domain-event.js';
 import { contentEventId, pingEventId } from '../../src/events/event-id.js';
@@ -12,7 +13,8 @@ import type { Timestamp } from '../../src/events/timestamp.js';
 export const projectedEvent = (type: EventType, data: unknown, envelopeTimestamp: Timestamp, deliveryId = 'test-delivery'): ProjectedEvent => {
   const parsed = parseEvent(type, data, () => envelopeTimestamp);
   if (E.isLeft(parsed)) throw new Error(`${type} does not parse: ${parsed.left.reason}`);
-  return { id: type === 'ping' ? pingEventId(deliveryId) : contentEventId(type, data), event: parsed.right.event };
+  const { event } = parsed.right;
+  return { id: type === 'ping' ? pingEventId(deliveryId) : contentEventId(type, data), micros: micros(event.occurred_at), event };
 };
 
 /** A whole delivery (envelope and data), e.g. one of test/fixtures/reference-deliveries.ts. */

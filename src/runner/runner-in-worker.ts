@@ -1,0 +1,203 @@
+import { Worker } from 'node:worker_threads';
+import { projections } from '../../projections/registry.js';
+import type { Config } from '../config.js';
+import { ensureReadModels, liveTargets } from '../read-model/read-model-catalog.js';
+import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { FromRunnerWorker, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
+import type { ProjectionProgress, Runner, RunnerLog } from './runner.js';
+
+export type RunnerInWorker = Runner & {
+  /** The server's thread committed appends: tell the worker, whose store cannot see them on its own connection. */
+  readonly wake: () => void;
+  /** Settles once the first worker runs (it has reported its checkpoints) or has ended trying. */
+  readonly started: Promise<void>;
+  /** Why the runner is not running (its worker ended and is being restarted); undefined while it runs. */
+  readonly failure: () => string | undefined;
+};
+
+export type RunnerInWorkerOptions = {
+  readonly config: Config;
+  /** The server's own read-model connection: the checkpoints before the worker's first report, and the catalog. */
+  readonly readModel: ReadModelDb;
+  readonly log: RunnerLog;
+  /** Told of each failed store call in the worker (by operation and error kind), for the server's metrics. */
+  readonly onStoreError?: (operation: string, kind: string) => void;
+  readonly now?: () => Date;
+  /** Wait before starting a worker again after it ended on its own. */
+  readonly restartDelayMs?: number;
+  /** How long a stop waits for the worker to close its store before ending it. */
+  readonly stopTimeoutMs?: number;
+  /** The worker's module; tests give one that fails. */
+  readonly entry?: URL;
+};
+
+/** From sources (tsx, vitest) the worker is a .ts file beside this one; compiled, a .js file. */
+const defaultEntry = new URL(import.meta.url.endsWith('.ts') ? './runner-worker.ts' : './runner-worker.js', import.meta.url);
+
+/**
+ * A worker started from sources needs tsx's loader registered in its own thread: Node 20 does not apply loaders
+ * given in a worker's execArgv (nodejs/node#47747), so a one-line bootstrap registers tsx and then imports the entry.
+ */
+const spawn = (entry: URL, workerData: RunnerWorkerData): Worker => {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+};
+
+/**
+ * The live runner (runner.ts) in a worker thread with its own store and read-model connection, so that its folds
+ * and commits do not take the request thread's time. This thread answers `appliedPosition`/`progress` from what the
+ * worker last reported (it reports after each commit) and resolves `waitFor` from those reports. A worker that ends
+ * on its own is logged, reported by `failure` and started again; the checkpoints it committed are where it resumes.
+ */
+export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWorker => {
+  const { config, readModel, log } = options;
+  const now = options.now ?? (() => new Date());
+  const restartDelayMs = options.restartDelayMs ?? 1000;
+  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  const entry = options.entry ?? defaultEntry;
+
+  // What the worker would report first, read here so that the checkpoints are known before it has started.
+  ensureReadModels(readModel, projections, now().toISOString());
+  const startedAt = now().getTime();
+  const initial = liveTargets(readModel, projections);
+  let progress: readonly ProjectionProgress[] = initial.map((t) => ({
+    name: t.projection.name,
+    version: t.projection.version,
+    position: t.position,
+    advancedAt: startedAt,
+  }));
+  // With every projection waiting for its rebuild there is nothing live to be behind (as in runner.ts).
+  let appliedPosition = initial.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...initial.map((t) => t.position));
+
+  const waiters = new Set<{ position: number; resolve: (reached: boolean) => void }>();
+  const reloads = new Map<number, () => void>();
+  let nextReload = 0;
+  let failure: string | undefined;
+  let stopping = false;
+  let restart: NodeJS.Timeout | undefined;
+  let stopped: (() => void) | undefined;
+  let worker: Worker | undefined;
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+
+  const settleReloads = () => {
+    for (const settle of reloads.values()) settle();
+    reloads.clear();
+  };
+
+  const receive = (message: FromRunnerWorker) => {
+    if (message.kind === 'progress') {
+      markStarted();
+      if (failure !== undefined) log.info({}, 'runner worker running again');
+      failure = undefined;
+      ({ appliedPosition, progress } = message);
+      for (const waiter of waiters) if (waiter.position <= appliedPosition) waiter.resolve(true);
+    } else if (message.kind === 'log') {
+      log[message.level](message.fields, message.message);
+    } else if (message.kind === 'store_error') {
+      options.onStoreError?.(message.operation, message.error);
+    } else if (message.kind === 'reloaded') {
+      reloads.get(message.id)?.();
+      reloads.delete(message.id);
+    } else {
+      stopped?.();
+    }
+  };
+
+  const start = () => {
+    const started = spawn(entry, { config });
+    worker = started;
+    started.on('message', receive);
+    started.on('error', (error) => log.error({ err: error }, 'runner worker failed'));
+    started.on('exit', (code) => {
+      worker = undefined;
+      markStarted();
+      settleReloads();
+      stopped?.();
+      if (stopping) return;
+      failure = `its worker thread ended (exit code ${code})`;
+      log.error({ exit_code: code, restart_in_ms: restartDelayMs }, 'runner worker ended; starting it again');
+      restart = setTimeout(start, restartDelayMs);
+    });
+  };
+  start();
+
+  const send = (message: ToRunnerWorker) => worker?.postMessage(message);
+
+  /**
+   * Whether a rebuild swapped the catalog since the worker last reported: another set of live tables, or a
+   * checkpoint behind the reported one. A checkpoint ahead is most likely a commit whose report is on its way.
+   */
+  const catalogMoved = (): boolean => {
+    const live = liveTargets(readModel, projections);
+    return (
+      live.length !== progress.length ||
+      live.some((t) => {
+        const reported = progress.find((p) => p.name === t.projection.name);
+        return reported === undefined || t.position < reported.position;
+      })
+    );
+  };
+
+  const reload = () =>
+    new Promise<void>((resolve) => {
+      if (worker === undefined) return resolve();
+      const id = nextReload++;
+      reloads.set(id, resolve);
+      send({ kind: 'reload', id });
+    });
+
+  let wakePending = false;
+
+  return {
+    appliedPosition: () => appliedPosition,
+    progress: () => progress,
+    waitFor: (position, timeoutMs) => {
+      if (catalogMoved()) void reload();
+      else if (appliedPosition >= position) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const waiter = {
+          position,
+          resolve: (reached: boolean) => {
+            clearTimeout(timer);
+            waiters.delete(waiter);
+            resolve(reached);
+          },
+        };
+        const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    reload,
+    // One message per group commit: every append it settled calls this within the same turn.
+    wake: () => {
+      if (wakePending) return;
+      wakePending = true;
+      queueMicrotask(() => {
+        wakePending = false;
+        send({ kind: 'wake' });
+      });
+    },
+    started,
+    failure: () => failure,
+    stop: async () => {
+      stopping = true;
+      clearTimeout(restart);
+      const running = worker;
+      if (running !== undefined) {
+        const closed = new Promise<void>((resolve) => (stopped = resolve));
+        send({ kind: 'stop' });
+        const deadline = setTimeout(() => {
+          log.warn({ timeout_ms: stopTimeoutMs }, 'runner worker did not stop in time; ending it');
+          stopped?.();
+        }, stopTimeoutMs);
+        await closed;
+        clearTimeout(deadline);
+        await running.terminate();
+      }
+      for (const waiter of waiters) waiter.resolve(false);
+    },
+  };
+};

@@ -1,0 +1,23 @@
+import type { Config } from '../config.js';
+import type { ProjectionProgress } from './runner.js';
+
+/** What the runner's worker thread is started with: it opens its own store and read model from the same config. */
+export type RunnerWorkerData = { readonly config: Config };
+
+/** From the server's thread to the runner's worker. */
+export type ToRunnerWorker =
+  /** The server's thread committed appends: the worker's subscription reads them now rather than at its next poll. */
+  | { readonly kind: 'wake' }
+  | { readonly kind: 'reload'; readonly id: number }
+  | { readonly kind: 'stop' };
+
+export type RunnerLogLevel = 'info' | 'warn' | 'error';
+
+/** From the runner's worker to the server's thread. */
+export type FromRunnerWorker =
+  | { readonly kind: 'progress'; readonly appliedPosition: number; readonly progress: readonly ProjectionProgress[] }
+  | { readonly kind: 'log'; readonly level: RunnerLogLevel; readonly fields: object; readonly message: string }
+  /** A store call of the worker failed (its subscription's reads): counted in the server's metrics. */
+  | { readonly kind: 'store_error'; readonly operation: string; readonly error: string }
+  | { readonly kind: 'reloaded'; readonly id: number }
+  | { readonly kind: 'stopped' };

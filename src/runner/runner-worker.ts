@@ -1,0 +1,50 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { projections } from '../../projections/registry.js';
+import { readModelPath } from '../config.js';
+import { observeStore } from '../metrics/observed-store.js';
+import { openReadModelDb } from '../read-model/read-model-db.js';
+import { openEventStore } from '../store/open-event-store.js';
+import type { FromRunnerWorker, RunnerLogLevel, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
+import { startRunner } from './runner.js';
+
+/**
+ * The runner's worker thread (see runner-in-worker.ts): the live runner over a store and a read-model connection
+ * of its own, reporting its progress and its log records to the server's thread after each commit.
+ */
+const port = parentPort;
+if (port === null) throw new Error('runner-worker runs in a worker thread');
+const { config } = workerData as RunnerWorkerData;
+const post = (message: FromRunnerWorker) => port.postMessage(message);
+const logAt = (level: RunnerLogLevel) => (fields: object, message: string) => post({ kind: 'log', level, fields, message });
+
+let wake: () => void = () => undefined;
+const opened = await openEventStore(config, { wakeInput: (wakeSubscriptions) => (wake = wakeSubscriptions) });
+// The worker only reads: its appends metric stays the server thread's.
+const { store } = observeStore(opened, {
+  storeError: (operation, error) => post({ kind: 'store_error', operation, error }),
+  append: () => undefined,
+});
+const db = openReadModelDb(readModelPath(config));
+// The runner reports its first checkpoints while it starts, before `runner` is assigned: those are posted below.
+let postProgress: () => void = () => undefined;
+const runner = startRunner({
+  store,
+  db,
+  projections,
+  log: { info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
+  onProgress: () => postProgress(),
+});
+postProgress = () => post({ kind: 'progress', appliedPosition: runner.appliedPosition(), progress: runner.progress() });
+postProgress();
+
+port.on('message', (message: ToRunnerWorker) => {
+  if (message.kind === 'wake') return wake();
+  if (message.kind === 'reload') return void runner.reload().then(() => post({ kind: 'reloaded', id: message.id }));
+  void (async () => {
+    await runner.stop();
+    await store.close();
+    db.close();
+    post({ kind: 'stopped' });
+    port.close();
+  })();
+});
