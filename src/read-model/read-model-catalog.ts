@@ -64,20 +64,19 @@ export const readModelEntries = (db: ReadModelDb): Map<string, ReadModelEntry> =
  * beside the live one and swaps it in.
  */
 export const ensureReadModels = (db: ReadModelDb, projections: readonly StoredProjection[], now: string): void => {
-  const existing = readModelEntries(db);
+  // IMMEDIATE: the server thread and a (re)started runner worker may both get here; the write lock taken before
+  // the read makes the second see the first's rows instead of inserting them again.
   db.transaction(() => {
+    const existing = readModelEntries(db);
     for (const projection of projections) {
       if (existing.has(projection.name)) continue;
       const tableName = safeTableName(`${generationPrefix(projection)}0`);
       createProjectionTable(db, projection.name, tableName);
-      db.prepare('INSERT INTO read_models (name, version, table_name, position, updated_at) VALUES (?, ?, ?, 0, ?)').run(
-        projection.name,
-        projection.version,
-        tableName,
-        now,
-      );
+      db.prepare(
+        'INSERT INTO read_models (name, version, table_name, position, updated_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT (name) DO NOTHING',
+      ).run(projection.name, projection.version, tableName, now);
     }
-  })();
+  }).immediate();
 };
 
 /**
