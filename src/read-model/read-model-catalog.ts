@@ -58,6 +58,12 @@ export const readModelEntries = (db: ReadModelDb): Map<string, ReadModelEntry> =
       .map((entry) => [entry.name, entry]),
   );
 
+/** The table serving each projection now (undefined: none yet), looked up per call so a swap is seen at once. */
+export const liveTableLookup = (db: ReadModelDb): ((projection: string) => string | undefined) => {
+  const lookup = db.prepare<[string], { table_name: string }>('SELECT table_name FROM read_models WHERE name = ?');
+  return (projection) => lookup.get(projection)?.table_name;
+};
+
 /**
  * Makes sure each projection has a table. A projection seen for the first time starts empty at position 0 (the
  * runner folds the whole log into it); one whose version changed is left to the rebuild, which fills a new table

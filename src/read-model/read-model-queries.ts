@@ -1,3 +1,5 @@
+import type { Statement } from 'better-sqlite3';
+import { liveTableLookup } from './read-model-catalog.js';
 import type { ReadModelDb } from './read-model-db.js';
 import { encodeCursor, type Page } from './page.js';
 
@@ -10,35 +12,44 @@ export type ListRequest = { readonly conditions: readonly Condition[]; readonly 
  * Reads projected views. The table serving each projection is looked up per query, so a rebuild's swap is seen
  * at once and a query never reads a half-built table.
  */
-export const readModelQueries = (db: ReadModelDb) => {
-  const statements = new Map<string, ReturnType<ReadModelDb['prepare']>>();
-  const prepared = <R>(sql: string) => {
+/** Statements of one row type, each prepared once: a query's SQL differs by table and conditions. */
+const statementsOf = <R>(db: ReadModelDb) => {
+  const statements = new Map<string, Statement<unknown[], R>>();
+  return (sql: string): Statement<unknown[], R> => {
     let statement = statements.get(sql);
     if (statement === undefined) {
-      statement = db.prepare(sql);
+      statement = db.prepare<unknown[], R>(sql);
       statements.set(sql, statement);
     }
-    return statement as unknown as { get: (...params: unknown[]) => R | undefined; all: (...params: unknown[]) => R[] };
+    return statement;
   };
+};
 
+export const readModelQueries = (db: ReadModelDb) => {
+  const liveTable = liveTableLookup(db);
   const tableOf = (projection: string): string => {
-    const entry = prepared<{ table_name: string }>('SELECT table_name FROM read_models WHERE name = ?').get(projection);
-    if (entry === undefined) throw new Error(`no read model for projection ${projection}`);
-    return entry.table_name;
+    const tableName = liveTable(projection);
+    if (tableName === undefined) throw new Error(`no read model for projection ${projection}`);
+    return tableName;
   };
+  const views = statementsOf<{ view: string | null }>(db);
+  const storedViews = statementsOf<{ view: string | null; deleted: number | null }>(db);
+  const pages = statementsOf<{ sort_key: string; view: string }>(db);
+  const counts = statementsOf<{ value: string | null; n: number }>(db);
+  const latests = statementsOf<{ view: string }>(db);
 
   // Each read runs in one transaction: the catalog lookup and the table read see the same snapshot, so a rebuild
   // swapping tables in (even from another process) is seen entirely or not at all.
   const snapshot = <A extends unknown[], R>(read: (...args: A) => R) => db.transaction(read);
 
   const view = <V>(projection: string, key: string): V | undefined => {
-    const row = prepared<{ view: string | null }>(`SELECT view FROM ${tableOf(projection)} WHERE key = ?`).get(key);
+    const row = views(`SELECT view FROM ${tableOf(projection)} WHERE key = ?`).get(key);
     return row?.view == null ? undefined : (JSON.parse(row.view) as V);
   };
 
   /** The view as stored (JSON text), for answering without parsing it; `deleted` is read by SQLite. */
   const storedView = (projection: string, key: string): { json: string; deleted: boolean } | undefined => {
-    const row = prepared<{ view: string | null; deleted: number | null }>(
+    const row = storedViews(
       `SELECT view, json_extract(view, '$.deleted') AS deleted FROM ${tableOf(projection)} WHERE key = ?`,
     ).get(key);
     return row?.view == null ? undefined : { json: row.view, deleted: row.deleted === 1 };
@@ -47,7 +58,7 @@ export const readModelQueries = (db: ReadModelDb) => {
   const list = <V>(projection: string, request: ListRequest): Page<V> => {
     const conditions: Condition[] = [{ sql: 'view IS NOT NULL', params: [] }, ...request.conditions];
     if (request.after !== undefined) conditions.push({ sql: 'sort_key > ?', params: [request.after] });
-    const rows = prepared<{ sort_key: string; view: string }>(
+    const rows = pages(
         `SELECT sort_key, view FROM ${tableOf(projection)} WHERE ${conditions.map((c) => c.sql).join(' AND ')}
          ORDER BY sort_key LIMIT ?`,
     ).all(...conditions.flatMap((c) => c.params), request.limit + 1);
@@ -57,7 +68,7 @@ export const readModelQueries = (db: ReadModelDb) => {
   };
 
   const count = (projection: string, conditions: readonly Condition[], groupBy: string): Record<string, number> => {
-    const rows = prepared<{ value: string | null; n: number }>(
+    const rows = counts(
         `SELECT ${groupBy} AS value, COUNT(*) AS n FROM ${tableOf(projection)}
          WHERE view IS NOT NULL${conditions.map((c) => ` AND ${c.sql}`).join('')} GROUP BY ${groupBy}`,
     ).all(...conditions.flatMap((c) => c.params));
@@ -66,7 +77,7 @@ export const readModelQueries = (db: ReadModelDb) => {
 
   /** The view with the highest value of `column` among those matching. */
   const latest = <V>(projection: string, conditions: readonly Condition[], column: string): V | undefined => {
-    const row = prepared<{ view: string }>(
+    const row = latests(
       `SELECT view FROM ${tableOf(projection)} WHERE view IS NOT NULL${conditions.map((c) => ` AND ${c.sql}`).join('')}
        ORDER BY ${column} DESC LIMIT 1`,
     ).get(...conditions.flatMap((c) => c.params));
