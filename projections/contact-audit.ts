@@ -3,6 +3,7 @@ import type { ContactEvent, ContactForgotten, DomainEvent } from '../src/events/
 import type { Timestamp } from '../src/events/timestamp.js';
 import type { ContactView } from './contact-view.js';
 import { contactsProjection } from './contacts.js';
+import { evolveEntities } from './fold.js';
 import { clockOf, compareClocks } from './last-writer-wins.js';
 import type { ProjectedEvent } from './projection.js';
 
@@ -49,17 +50,18 @@ const changesBetween = (before: ContactView | null, after: ContactView | null): 
  */
 export const contactAudit = (contactKey: string, events: readonly AuditedEvent[]): AuditEntry[] => {
   const ordered = events.filter(isContactEvent).sort((a, b) => compareClocks(clockOf(a), clockOf(b)));
-  let state = contactsProjection.initial(contactKey);
+  const states = new Map<string, ReturnType<typeof contactsProjection.initial>>();
+  const viewNow = () => contactsProjection.view(states.get(contactKey) ?? contactsProjection.initial(contactKey));
   return ordered.map((audited) => {
-    const before = contactsProjection.view(state);
-    state = contactsProjection.evolve(state, audited);
+    const before = viewNow();
+    evolveEntities(contactsProjection, states, audited, (key) => key === contactKey);
     return {
       event: audited.event.type,
       event_id: audited.id,
       occurred_at: audited.event.occurred_at,
       received_at: audited.received_at,
       delivery_id: audited.delivery_id,
-      changes: changesBetween(before, contactsProjection.view(state)),
+      changes: changesBetween(before, viewNow()),
     };
   });
 };
