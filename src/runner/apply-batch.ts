@@ -9,14 +9,19 @@ import { stateCache } from './state-cache.js';
 import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
 
 /** One target's entities folded since the last commit, and which of them changed. */
-type WorkingTable = { readonly target: ProjectionTarget; readonly states: Map<string, unknown>; readonly changed: Set<string> };
+export type PendingTable = {
+  readonly target: ProjectionTarget;
+  readonly states: ReadonlyMap<string, unknown>;
+  readonly changed: ReadonlySet<string>;
+};
 
 /**
- * What was folded and not committed yet: per target, the states in memory. A fold takes a batch and returns the
- * next one (the one it was given is used up); a commit writes it.
+ * What was folded and not committed yet: per target, the states in memory. A batch is used once: a fold returns
+ * the next one and a commit writes it, and either throws when given a batch already used (its tables are shared
+ * with the one that followed it, so reusing it would write states past its checkpoint).
  */
 export type PendingBatch = {
-  readonly tables: readonly WorkingTable[];
+  readonly tables: readonly PendingTable[];
   readonly skipped: readonly UnprojectableEvent[];
   /** The last position folded (0: none). */
   readonly lastPosition: number;
@@ -24,13 +29,30 @@ export type PendingBatch = {
   readonly states: number;
 };
 
+type WorkingTable = { readonly target: ProjectionTarget; readonly states: Map<string, unknown>; readonly changed: Set<string> };
+
+/** The writable tables of each batch not used yet: only this module folds into them. */
+const unused = new WeakMap<PendingBatch, readonly WorkingTable[]>();
+
+const pendingBatch = (tables: readonly WorkingTable[], rest: Omit<PendingBatch, 'tables'>): PendingBatch => {
+  const batch = { ...rest, tables };
+  unused.set(batch, tables);
+  return batch;
+};
+
+const use = (batch: PendingBatch): readonly WorkingTable[] => {
+  const tables = unused.get(batch);
+  if (tables === undefined) throw new Error('this pending batch was used already: fold and commit take the batch the last fold returned');
+  unused.delete(batch);
+  return tables;
+};
+
 /** Nothing folded yet onto targets as the last commit (or the catalog) returned them. */
-export const emptyBatch = (targets: readonly ProjectionTarget[]): PendingBatch => ({
-  tables: targets.map((target) => ({ target, states: new Map(), changed: new Set() })),
-  skipped: [],
-  lastPosition: 0,
-  states: 0,
-});
+export const emptyBatch = (targets: readonly ProjectionTarget[]): PendingBatch =>
+  pendingBatch(
+    targets.map((target) => ({ target, states: new Map(), changed: new Set() })),
+    { skipped: [], lastPosition: 0, states: 0 },
+  );
 
 export type BatchApplier = {
   /** Folds events into the batch's states in memory, nothing written yet. Events at or below a target's checkpoint are skipped. */
@@ -65,7 +87,8 @@ export const batchApplier = (db: ReadModelDb, cacheLimit = 5_000): BatchApplier 
   const checkpoints = checkpointWriter(db);
 
   const fold: BatchApplier['fold'] = (batch, events) => {
-    cache.retain(new Set(batch.tables.map((t) => t.target.tableName)));
+    const working = use(batch);
+    cache.retain(new Set(working.map((t) => t.target.tableName)));
     const skipped = [...batch.skipped];
     let held = batch.states;
     const upcast = new Map<RecordedEvent, ProjectedEvent | undefined>();
@@ -77,7 +100,7 @@ export const batchApplier = (db: ReadModelDb, cacheLimit = 5_000): BatchApplier 
       upcast.set(recorded, projected);
       return projected;
     };
-    for (const { target, states, changed } of batch.tables) {
+    for (const { target, states, changed } of working) {
       const table = tableFor(target);
       const entities: EntityStates<unknown> = {
         get: (key) => {
@@ -103,7 +126,7 @@ export const batchApplier = (db: ReadModelDb, cacheLimit = 5_000): BatchApplier 
       }
     }
     const last = events[events.length - 1];
-    return { ...batch, skipped, states: held, lastPosition: Math.max(batch.lastPosition, last?.position ?? 0) };
+    return pendingBatch(working, { skipped, states: held, lastPosition: Math.max(batch.lastPosition, last?.position ?? 0) });
   };
 
   const writeAll = db.transaction((batch: PendingBatch, now: string) => {
@@ -119,6 +142,7 @@ export const batchApplier = (db: ReadModelDb, cacheLimit = 5_000): BatchApplier 
   });
 
   const commit: BatchApplier['commit'] = (batch, now) => {
+    use(batch);
     try {
       const targets = writeAll(batch, now);
       // Only committed states enter the cache.
