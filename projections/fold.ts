@@ -1,29 +1,24 @@
 import type { EventType } from '../src/events/domain-event.js';
-import type { Projection, ProjectedEvent } from './projection.js';
-
-/**
- * Where a fold keeps its entities' states: a Map in memory, or the runner's batch over its read-model table.
- * `get` gives undefined for an entity not seen yet; `set` is called only when an event changed the state.
- */
-export type EntityStates<S> = {
-  readonly get: (key: string) => S | undefined;
-  readonly set: (key: string, state: S) => void;
-};
+import type { EntityStates, Projection, ProjectedEvent, StoredProjection } from './projection.js';
 
 const handledTypes = new WeakMap<object, ReadonlySet<string>>();
 
-/** Whether the projection folds events of this type (a Set per projection, built once). */
-export const handlesType = (projection: { readonly handles: readonly string[] }, type: string): boolean => {
+/**
+ * Whether the projection folds this event: the one check of `handles` (a Set per projection, built once), which
+ * gives `keysOf` and `evolve` their argument types.
+ */
+const isHandled = <T extends EventType>(projection: { readonly handles: readonly T[] }, projected: ProjectedEvent): projected is ProjectedEvent<T> => {
   let types = handledTypes.get(projection);
   if (types === undefined) {
     types = new Set<string>(projection.handles);
     handledTypes.set(projection, types);
   }
-  return types.has(type);
+  return types.has(projected.event.type);
 };
 
-const isHandled = <T extends EventType>(projection: { readonly handles: readonly T[] }, projected: ProjectedEvent): projected is ProjectedEvent<T> =>
-  handlesType(projection, projected.event.type);
+/** The entity keys the event touches; [] for an event the projection does not handle. */
+export const keysTouched = <T extends EventType, S, V>(projection: Projection<T, S, V>, projected: ProjectedEvent): readonly string[] =>
+  isHandled(projection, projected) ? projection.keysOf(projected.event) : [];
 
 /**
  * The one fold step, used by every fold (in memory, live, catch-up, rebuild, verify): each entity the event
@@ -45,18 +40,42 @@ export const evolveEntities = <T extends EventType, S, V>(
   }
 };
 
-/** Every entity's state after the events, in the order given; entities no event changed are left out. */
-export const foldEvents = <T extends EventType, S, V>(projection: Projection<T, S, V>, events: readonly ProjectedEvent[]): Map<string, S> => {
-  const states = new Map<string, S>();
-  for (const projected of events) evolveEntities(projection, states, projected);
-  return states;
-};
-
-/** Every entity's public row after the events; entities with nothing known yet are left out. */
-export const foldViews = <T extends EventType, S, V>(projection: Projection<T, S, V>, events: readonly ProjectedEvent[]): Map<string, V> =>
+const viewsOf = <S, V>(states: ReadonlyMap<string, S>, view: (state: S) => V | null): Map<string, V> =>
   new Map(
-    [...foldEvents(projection, events)].flatMap(([key, state]) => {
-      const row = projection.view(state);
+    [...states].flatMap(([key, state]) => {
+      const row = view(state);
       return row === null ? [] : [[key, row] as const];
     }),
   );
+
+/**
+ * Every entity's state after the events, in the order given; entities no event changed are left out. A typed
+ * projection gives its states; one of the registry's folds through its own step.
+ */
+export function foldEvents<T extends EventType, S, V>(projection: Projection<T, S, V>, events: readonly ProjectedEvent[]): Map<string, S>;
+export function foldEvents(projection: StoredProjection, events: readonly ProjectedEvent[]): Map<string, unknown>;
+export function foldEvents<T extends EventType, S, V>(
+  projection: Projection<T, S, V> | StoredProjection,
+  events: readonly ProjectedEvent[],
+): Map<string, S> | Map<string, unknown> {
+  if ('evolveEntities' in projection) {
+    const stored = new Map<string, unknown>();
+    for (const projected of events) projection.evolveEntities(stored, projected);
+    return stored;
+  }
+  const states = new Map<string, S>();
+  for (const projected of events) evolveEntities(projection, states, projected);
+  return states;
+}
+
+/** Every entity's public row after the events; entities with nothing known yet are left out. */
+export function foldViews<T extends EventType, S, V>(projection: Projection<T, S, V>, events: readonly ProjectedEvent[]): Map<string, V>;
+export function foldViews(projection: StoredProjection, events: readonly ProjectedEvent[]): Map<string, unknown>;
+export function foldViews<T extends EventType, S, V>(
+  projection: Projection<T, S, V> | StoredProjection,
+  events: readonly ProjectedEvent[],
+): Map<string, V> | Map<string, unknown> {
+  return 'evolveEntities' in projection
+    ? viewsOf(foldEvents(projection, events), projection.view)
+    : viewsOf(foldEvents(projection, events), projection.view);
+}

@@ -34,35 +34,29 @@ export type Projection<T extends EventType, S, V> = {
   readonly isState: (stored: unknown) => stored is S;
 };
 
-/** A projection whose events, states and views its caller only passes through (runner, read model, registry). */
-export type StoredProjection = Projection<EventType, unknown, unknown>;
-
-/** Guards of "the projection handles this event" (a Set lookup) that give `keysOf` and `evolve` their argument types. */
-export const handledBy = <T extends EventType>(handles: readonly T[]) => {
-  const handled: ReadonlySet<EventType> = new Set(handles);
-  const isHandled = (event: DomainEvent): event is DomainEventOf<T> => handled.has(event.type);
-  const isHandledEvent = (projected: ProjectedEvent): projected is ProjectedEvent<T> => isHandled(projected.event);
-  return { isHandled, isHandledEvent };
+/**
+ * Where a fold keeps its entities' states: a Map in memory, or the runner's batch over its read-model table.
+ * `get` gives undefined for an entity not seen yet; `set` is called only when an event changed the state.
+ */
+export type EntityStates<S> = {
+  readonly get: (key: string) => S | undefined;
+  readonly set: (key: string, state: S) => void;
 };
 
 /**
- * The projection behind one type that holds every projection. Events it does not handle change nothing and touch
- * no key; a state that is not its own is a bug in the caller (one table per projection name and version) and throws.
+ * A projection whose events, states and views its caller only passes through (runner, read model, registry): the
+ * fold step and the key lookup closed over the typed projection (see storedProjection), so its caller cannot hand
+ * the typed code an event or a state it was not written for.
  */
-export const storedProjection = <T extends EventType, S, V>(projection: Projection<T, S, V>): StoredProjection => {
-  const { isHandled, isHandledEvent } = handledBy(projection.handles);
-  const ownState = (stored: unknown): S => {
-    if (!projection.isState(stored)) throw new Error(`the ${projection.name} projection was given a state that is not its own`);
-    return stored;
-  };
-  return {
-    name: projection.name,
-    version: projection.version,
-    handles: projection.handles,
-    keysOf: (event) => (isHandled(event) ? projection.keysOf(event) : []),
-    initial: projection.initial,
-    evolve: (state, projected) => (isHandledEvent(projected) ? projection.evolve(ownState(state), projected) : state),
-    view: (state) => projection.view(ownState(state)),
-    isState: projection.isState,
-  };
+export type StoredProjection = {
+  readonly name: string;
+  /** Bumping it makes the runner rebuild the projection. */
+  readonly version: number;
+  readonly handles: readonly EventType[];
+  /** The entity keys the event touches; [] for an event the projection does not handle. */
+  readonly keysOf: (projected: ProjectedEvent) => readonly string[];
+  /** The one fold step (evolveEntities) over the projection. */
+  readonly evolveEntities: (states: EntityStates<unknown>, projected: ProjectedEvent, holds?: (key: string) => boolean) => void;
+  /** The public row of a state; null while nothing is known. */
+  readonly view: (state: unknown) => unknown;
 };

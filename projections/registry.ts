@@ -1,7 +1,8 @@
 import { bookingsProjection } from './bookings.js';
 import { contactsProjection } from './contacts.js';
 import { conversationsProjection } from './conversations.js';
-import { storedProjection, type StoredProjection } from './projection.js';
+import type { StoredProjection } from './projection.js';
+import { storedProjection } from './stored-projection.js';
 import { ticketsProjection } from './tickets.js';
 
 export { bookingsProjection, contactsProjection, conversationsProjection, ticketsProjection };

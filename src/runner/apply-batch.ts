@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { evolveEntities, handlesType, type EntityStates } from '../../projections/fold.js';
-import type { ProjectedEvent } from '../../projections/projection.js';
+import type { EntityStates, ProjectedEvent } from '../../projections/projection.js';
 import { projectionTable, type ProjectionTable } from '../read-model/projection-table.js';
 import { checkpointWriter, type ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
@@ -92,7 +91,10 @@ export const batchApplier = (db: ReadModelDb, cacheLimit = 5_000): BatchApplier 
     const skipped = [...batch.skipped];
     let held = batch.states;
     const upcast = new Map<RecordedEvent, ProjectedEvent | undefined>();
+    // Upcast once per event, and only events some target folds; whether each target does is the fold step's to say.
+    const wanted = new Set<string>(working.flatMap((t) => t.target.projection.handles));
     const upcastOf = (recorded: RecordedEvent): ProjectedEvent | undefined => {
+      if (!wanted.has(recorded.type)) return undefined;
       if (upcast.has(recorded)) return upcast.get(recorded);
       const result = toProjectedEvent(recorded);
       if (E.isLeft(result)) skipped.push(result.left);
@@ -120,9 +122,9 @@ export const batchApplier = (db: ReadModelDb, cacheLimit = 5_000): BatchApplier 
         },
       };
       for (const recorded of events) {
-        if (recorded.position <= target.position || !handlesType(target.projection, recorded.type)) continue;
+        if (recorded.position <= target.position) continue;
         const projected = upcastOf(recorded);
-        if (projected !== undefined) evolveEntities(target.projection, entities, projected);
+        if (projected !== undefined) target.projection.evolveEntities(entities, projected);
       }
     }
     const last = events[events.length - 1];

@@ -2,7 +2,6 @@ import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import { evolveEntities, handlesType } from '../../projections/fold.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import { projectionTable, type ProjectionTable } from '../read-model/projection-table.js';
 import { checkpointWriter, type ProjectionTarget } from '../read-model/read-model-catalog.js';
@@ -122,8 +121,7 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
         const projected = upcast.right;
         const buckets = new Set<number>();
         for (const { projection } of targets) {
-          if (!handlesType(projection, projected.event.type)) continue;
-          for (const key of projection.keysOf(projected.event)) {
+          for (const key of projection.keysOf(projected)) {
             const bucket = bucketOf(key, bucketCount);
             touches[bucket] = (touches[bucket] ?? 0) + 1;
             heldTouches += 1;
@@ -150,7 +148,7 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
     const tables = targets.map((target) => ({ target, table: projectionTable(db, target.projection.name, target.tableName) }));
     if (held !== undefined) {
       const folds = tables.map((table) => ({ ...table, states: new Map<string, unknown>() }));
-      for (const { projected } of held) for (const { target, states } of folds) evolveEntities(target.projection, states, projected);
+      for (const { projected } of held) for (const { target, states } of folds) target.projection.evolveEntities(states, projected);
       await writeRows(db, folds, options.signal);
       progress(total);
     }
@@ -166,7 +164,7 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
             if (line === '') continue;
             const projected = JSON.parse(line) as ProjectedEvent;
             // An event is spilled to each bucket of its keys; each key is folded in its own bucket.
-            for (const { target, states } of folds) evolveEntities(target.projection, states, projected, holds);
+            for (const { target, states } of folds) target.projection.evolveEntities(states, projected, holds);
           }
           options.signal?.throwIfAborted();
           await setImmediate();

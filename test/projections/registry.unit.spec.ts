@@ -21,7 +21,7 @@ describe('the projection registry', () => {
   it('gives every event of the reference a key in each projection that handles it, and none elsewhere', () => {
     for (const projected of nestedExamples.map(projectedDelivery)) {
       for (const projection of projections) {
-        const keys = projection.keysOf(projected.event);
+        const keys = projection.keysOf(projected);
         expect(keys.length > 0).toBe(projection.handles.includes(projected.event.type));
       }
     }
