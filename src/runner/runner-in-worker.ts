@@ -48,7 +48,8 @@ const spawn = (entry: URL, workerData: RunnerWorkerData): Worker => {
 /**
  * The live runner (runner.ts) in a worker thread with its own store and read-model connection, so that its folds
  * and commits do not take the request thread's time. This thread answers `appliedPosition`/`progress` from what the
- * worker last reported (it reports after each commit) and resolves `waitFor` from those reports. A worker that ends
+ * worker last reported (it reports after each commit); `waitFor` re-reads the checkpoints on each report and resolves
+ * once this thread's own read of them has reached the position. A worker that ends
  * on its own is logged, reported by `failure` and started again; the checkpoints it committed are where it resumes.
  */
 export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWorker => {
@@ -75,12 +76,27 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
   const reloads = new Map<number, () => void>();
   let nextReload = 0;
   let failure: string | undefined;
-  let stopping = false;
+  let stopping: Promise<void> | undefined;
   let restart: NodeJS.Timeout | undefined;
   let stopped: (() => void) | undefined;
   let worker: Worker | undefined;
   let markStarted: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (markStarted = resolve));
+
+  /**
+   * The lowest checkpoint of the live tables as this thread's connection sees them: a report can run ahead of what
+   * this thread reads (one sent before the worker handled a reload), so a waiter is released on this reading only.
+   */
+  const visiblePosition = (): number => {
+    const live = liveTargets(readModel, projections);
+    return live.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...live.map((t) => t.position));
+  };
+
+  const releaseReached = () => {
+    if (waiters.size === 0) return;
+    const visible = visiblePosition();
+    for (const waiter of waiters) if (waiter.position <= visible) waiter.resolve(true);
+  };
 
   const settleReloads = () => {
     for (const settle of reloads.values()) settle();
@@ -93,7 +109,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
       if (failure !== undefined) log.info({}, 'runner worker running again');
       failure = undefined;
       ({ appliedPosition, progress } = message);
-      for (const waiter of waiters) if (waiter.position <= appliedPosition) waiter.resolve(true);
+      releaseReached();
     } else if (message.kind === 'log') {
       log[message.level](message.fields, message.message);
     } else if (message.kind === 'store_error') {
@@ -101,6 +117,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
     } else if (message.kind === 'reloaded') {
       reloads.get(message.id)?.();
       reloads.delete(message.id);
+      releaseReached();
     } else {
       stopped?.();
     }
@@ -116,7 +133,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
       markStarted();
       settleReloads();
       stopped?.();
-      if (stopping) return;
+      if (stopping !== undefined) return;
       failure = `its worker thread ended (exit code ${code})`;
       log.error({ exit_code: code, restart_in_ms: restartDelayMs }, 'runner worker ended; starting it again');
       restart = setTimeout(start, restartDelayMs);
@@ -149,14 +166,31 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
       send({ kind: 'reload', id });
     });
 
+  const stopWorker = async () => {
+    clearTimeout(restart);
+    const running = worker;
+    if (running !== undefined) {
+      const closed = new Promise<void>((resolve) => (stopped = resolve));
+      send({ kind: 'stop' });
+      const deadline = setTimeout(() => {
+        log.warn({ timeout_ms: stopTimeoutMs }, 'runner worker did not stop in time; ending it');
+        stopped?.();
+      }, stopTimeoutMs);
+      await closed;
+      clearTimeout(deadline);
+      await running.terminate();
+    }
+    for (const waiter of waiters) waiter.resolve(false);
+  };
+
   let wakePending = false;
 
   return {
     appliedPosition: () => appliedPosition,
     progress: () => progress,
     waitFor: (position, timeoutMs) => {
+      if (visiblePosition() >= position) return Promise.resolve(true);
       if (catalogMoved()) void reload();
-      else if (appliedPosition >= position) return Promise.resolve(true);
       return new Promise((resolve) => {
         const waiter = {
           position,
@@ -182,22 +216,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
     },
     started,
     failure: () => failure,
-    stop: async () => {
-      stopping = true;
-      clearTimeout(restart);
-      const running = worker;
-      if (running !== undefined) {
-        const closed = new Promise<void>((resolve) => (stopped = resolve));
-        send({ kind: 'stop' });
-        const deadline = setTimeout(() => {
-          log.warn({ timeout_ms: stopTimeoutMs }, 'runner worker did not stop in time; ending it');
-          stopped?.();
-        }, stopTimeoutMs);
-        await closed;
-        clearTimeout(deadline);
-        await running.terminate();
-      }
-      for (const waiter of waiters) waiter.resolve(false);
-    },
+    // One stop however often it is asked for: every caller gets the same promise.
+    stop: () => (stopping ??= stopWorker()),
   };
 };

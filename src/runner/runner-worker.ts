@@ -4,7 +4,8 @@ import { readModelPath } from '../config.js';
 import { observeStore } from '../metrics/observed-store.js';
 import { openReadModelDb } from '../read-model/read-model-db.js';
 import { openEventStore } from '../store/open-event-store.js';
-import type { FromRunnerWorker, RunnerLogLevel, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
+import { runnerWorkerLog } from './runner-worker-log.js';
+import type { FromRunnerWorker, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
 import { startRunner } from './runner.js';
 
 /**
@@ -15,7 +16,6 @@ const port = parentPort;
 if (port === null) throw new Error('runner-worker runs in a worker thread');
 const { config } = workerData as RunnerWorkerData;
 const post = (message: FromRunnerWorker) => port.postMessage(message);
-const logAt = (level: RunnerLogLevel) => (fields: object, message: string) => post({ kind: 'log', level, fields, message });
 
 let wake: () => void = () => undefined;
 const opened = await openEventStore(config, { wakeInput: (wakeSubscriptions) => (wake = wakeSubscriptions) });
@@ -31,7 +31,7 @@ const runner = startRunner({
   store,
   db,
   projections,
-  log: { info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
+  log: runnerWorkerLog(port),
   onProgress: () => postProgress(),
 });
 postProgress = () => post({ kind: 'progress', appliedPosition: runner.appliedPosition(), progress: runner.progress() });

@@ -212,7 +212,10 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
 
   let queue: PendingAppend[] = [];
   const waiters = new Set<() => void>();
+  // Counts wakes, so that a subscription woken while it was not waiting (between pages) reads again at once.
+  let wakes = 0;
   const wake = () => {
+    wakes += 1;
     for (const waiter of waiters) waiter();
     waiters.clear();
   };
@@ -340,13 +343,14 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     const iterate = async function* (): AsyncGenerator<RecordedEvent> {
       let after = options.fromPosition ?? START;
       while (active && !closed) {
+        const wakesBeforeRead = wakes;
         const rows = guardedRead(() => readPage(after, options.filter, pageSize));
         for (const row of rows) {
           if (!active) return;
           after = row.position;
           yield toRecorded(row);
         }
-        if (rows.length < pageSize) await nextSignal();
+        if (rows.length < pageSize && wakes === wakesBeforeRead) await nextSignal();
       }
     };
     return subscriptionOf(iterate(), () => {

@@ -46,7 +46,7 @@ describe('the runner in a worker thread', () => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  const setUp = (entry?: URL, restartDelayMs = 500) => {
+  const setUp = (entry?: URL, restartDelayMs = 500, stopTimeoutMs = 10_000) => {
     const dir = makeTempDir('runner-worker');
     cleanup.push(dir.remove);
     const config = configFor(dir.path);
@@ -63,6 +63,7 @@ describe('the runner in a worker thread', () => {
       readModel,
       log: { info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
       restartDelayMs,
+      stopTimeoutMs,
       ...(entry === undefined ? {} : { entry }),
     });
     cleanup.push(() => runner.stop());
@@ -86,6 +87,27 @@ describe('the runner in a worker thread', () => {
     const pending = runner.waitFor(5, 60_000);
     await runner.stop();
     expect(await pending).toBe(false);
+  });
+
+  it('answers waitFor true only once its own read of the checkpoints has reached the position, whatever the worker reports', async () => {
+    const { runner } = setUp(new URL('./fixtures/reports-ahead-worker.ts', import.meta.url));
+    await runner.started;
+    expect(runner.appliedPosition()).toBe(1_000_000);
+    expect(await runner.waitFor(5, 500)).toBe(false);
+  });
+
+  it('stops once however often stop is called, every caller seeing it settle', async () => {
+    const { runner } = setUp();
+    await runner.started;
+    const settled = Promise.all([runner.stop(), runner.stop()]).then(() => 'stopped');
+    expect(await Promise.race([settled, new Promise((resolve) => setTimeout(() => resolve('still stopping'), 5_000))])).toBe('stopped');
+  });
+
+  it('ends a worker that does not stop at the stop deadline, settling every stop', async () => {
+    const { runner, logged } = setUp(new URL('./fixtures/never-stops-worker.ts', import.meta.url), 500, 300);
+    const settled = Promise.all([runner.stop(), runner.stop()]).then(() => 'stopped');
+    expect(await Promise.race([settled, new Promise((resolve) => setTimeout(() => resolve('still stopping'), 5_000))])).toBe('stopped');
+    expect(logged).toContainEqual({ level: 'warn', message: 'runner worker did not stop in time; ending it' });
   });
 
   it('reports a worker that ended on its own, starts it again, and the new worker catches up', async () => {

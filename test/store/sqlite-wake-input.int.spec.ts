@@ -5,6 +5,8 @@ import type { RecordedEvent } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
+const contactCreated = (id: number) => ({ id: randomUUID(), type: 'contact.created', data: { contact: { id } }, metadata: {} });
+
 describe('the embedded store woken from outside', () => {
   const cleanup: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
@@ -25,11 +27,31 @@ describe('the embedded store woken from outside', () => {
     const first = events.next();
     // The subscription has read the empty log and waits for a signal.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    await writer.append('contact-1', [{ id: randomUUID(), type: 'contact.created', data: { contact: { id: 1 } }, metadata: {} }]);
+    await writer.append('contact-1', [contactCreated(1)]);
     const arrived = await Promise.race([first, new Promise((resolve) => setTimeout(() => resolve('not yet'), 200))]);
     expect(arrived).toBe('not yet');
     wake();
     const next = (await first) as IteratorResult<RecordedEvent>;
     expect(next.value?.stream).toBe('contact-1');
+  });
+
+  it('reads again at once when woken while it was not waiting (between pages), rather than at its poll', async () => {
+    const dir = makeTempDir('sqlite-wake');
+    cleanup.push(dir.remove);
+    const file = join(dir.path, 'events.db');
+    let wake: () => void = () => undefined;
+    const reader = openSqliteEventStore(file, { pollIntervalMs: 60_000, wakeInput: (input) => (wake = input) });
+    const writer = openSqliteEventStore(file);
+    cleanup.push(() => reader.close(), () => writer.close());
+    await writer.append('contact-1', [contactCreated(1)]);
+    const subscription = reader.subscribe();
+    cleanup.push(() => subscription.close());
+    const events = subscription[Symbol.asyncIterator]();
+    // Paused on the one event of its page: the wake below finds no waiter.
+    expect(((await events.next()) as IteratorResult<RecordedEvent>).value?.stream).toBe('contact-1');
+    await writer.append('contact-2', [contactCreated(2)]);
+    wake();
+    const arrived = await Promise.race([events.next(), new Promise((resolve) => setTimeout(() => resolve('not yet'), 1_000))]);
+    expect((arrived as IteratorResult<RecordedEvent>).value?.stream).toBe('contact-2');
   });
 });
