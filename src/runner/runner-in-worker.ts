@@ -89,7 +89,16 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
    */
   const visiblePosition = (): number => {
     const live = liveTargets(readModel, projections);
-    return live.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...live.map((t) => t.position));
+    // A commit this thread reads before the worker's report of it arrives: progress (and /ready, /metrics after a
+    // min_position query) must not show less than what the query just read.
+    const at = now().getTime();
+    progress = progress.map((p) => {
+      const seen = live.find((t) => t.projection.name === p.name && t.projection.version === p.version);
+      return seen !== undefined && seen.position > p.position ? { ...p, position: seen.position, advancedAt: at } : p;
+    });
+    const visible = live.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...live.map((t) => t.position));
+    appliedPosition = Math.max(appliedPosition, visible);
+    return visible;
   };
 
   const releaseReached = () => {
