@@ -13,14 +13,20 @@ describe('the embedded store woken from outside', () => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  it('reads, on wake, what another connection appended, without waiting for its poll', async () => {
+  /** A subscribing connection that polls once a minute and is woken by hand, and a second one that appends. */
+  const twoConnections = () => {
     const dir = makeTempDir('sqlite-wake');
     cleanup.push(dir.remove);
     const file = join(dir.path, 'events.db');
-    let wake: () => void = () => undefined;
-    const reader = openSqliteEventStore(file, { pollIntervalMs: 60_000, wakeInput: (input) => (wake = input) });
+    let wakeInput: () => void = () => undefined;
+    const reader = openSqliteEventStore(file, { pollIntervalMs: 60_000, wakeInput: (input) => (wakeInput = input) });
     const writer = openSqliteEventStore(file);
     cleanup.push(() => reader.close(), () => writer.close());
+    return { reader, writer, wake: () => wakeInput() };
+  };
+
+  it('reads, on wake, what another connection appended, without waiting for its poll', async () => {
+    const { reader, writer, wake } = twoConnections();
     const subscription = reader.subscribe();
     cleanup.push(() => subscription.close());
     const events = subscription[Symbol.asyncIterator]();
@@ -36,13 +42,7 @@ describe('the embedded store woken from outside', () => {
   });
 
   it('reads again at once when woken while it was not waiting (between pages), rather than at its poll', async () => {
-    const dir = makeTempDir('sqlite-wake');
-    cleanup.push(dir.remove);
-    const file = join(dir.path, 'events.db');
-    let wake: () => void = () => undefined;
-    const reader = openSqliteEventStore(file, { pollIntervalMs: 60_000, wakeInput: (input) => (wake = input) });
-    const writer = openSqliteEventStore(file);
-    cleanup.push(() => reader.close(), () => writer.close());
+    const { reader, writer, wake } = twoConnections();
     await writer.append('contact-1', [contactCreated(1)]);
     const subscription = reader.subscribe();
     cleanup.push(() => subscription.close());
