@@ -1,5 +1,3 @@
-import { quarantineEventId } from '../../src/events/event-id.js';
-import { QUARANTINED_EVENT_TYPE, type QuarantineRecordData } from '../../src/events/route-delivery.js';
 import { nestedExamples, undocumentedBookingExamples, type Delivery } from '../fixtures/reference-deliveries.js';
 
 /** What the browser suite feeds the server: the reference examples, plus the cases the console must show. */
@@ -78,26 +76,6 @@ export const passesNow: Delivery = {
   delivery_id: '0b1e6f0a-0c04-4d6a-8d0a-000000000c04',
   timestamp: '2026-03-01T09:00:00.000000Z',
   data: { contact: { id: 601, name: 'Lena Ortiz', email: 'lena@example', created_at: '2026-03-01T09:00:00.000000Z' } },
-};
-
-export const olderQuarantineRecord = (delivery: Delivery) => {
-  const data: QuarantineRecordData = {
-    reason: 'data.contact.email: Invalid email (schema of an older version)',
-    issues: [{ path: 'data.contact.email', message: 'Invalid email' }],
-    event: delivery.event,
-    delivery_id: delivery.delivery_id,
-    body_text: JSON.stringify(delivery),
-  };
-  const metadata = {
-    delivery_id: delivery.delivery_id,
-    envelope_timestamp: null,
-    received_at: '2026-03-01T09:00:02.000Z',
-    format: null,
-    signature: 'not_configured',
-    channel: 'http',
-    headers: {},
-  };
-  return { id: quarantineEventId('older version'), type: QUARANTINED_EVENT_TYPE, data, metadata };
 };
 
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 8, 0, 0) + minute * 60_000).toISOString().replace('Z', '000Z');

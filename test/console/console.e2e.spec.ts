@@ -9,6 +9,7 @@ import { openEventStore } from '../../src/store/open-event-store.js';
 import { describeInBrowser, launchBrowser, watchPage } from '../support/browser.js';
 import { postOverHttp } from '../support/post-over-http.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { olderQuarantineRecord } from '../support/older-quarantine-record.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import {
   bigContact,
@@ -17,7 +18,6 @@ import {
   MARKUP_NAME,
   markupContact,
   newcomer,
-  olderQuarantineRecord,
   passesNow,
   sarahFirstWave,
   sarahSecondWave,

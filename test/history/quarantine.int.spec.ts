@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quarantineEventId } from '../../src/events/event-id.js';
-import { QUARANTINE_STREAM, QUARANTINED_EVENT_TYPE, type QuarantineRecordData } from '../../src/events/route-delivery.js';
+import { QUARANTINE_STREAM } from '../../src/events/route-delivery.js';
 import type { Service } from '../../src/server.js';
 import { bodyOf, type Delivery } from '../fixtures/reference-deliveries.js';
 import { serviceHarness } from '../support/service-harness.js';
+import { olderQuarantineRecord } from '../support/older-quarantine-record.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 /** Valid today; kept by an (imagined) older version whose schema rejected it. */
@@ -15,26 +15,8 @@ const passesNow: Delivery = {
   data: { contact: { id: 601, name: 'Lena Ortiz', email: 'lena@example', created_at: '2026-03-01T09:00:00.000000Z' } },
 };
 
-const olderQuarantineRecord = (delivery: Delivery) => {
-  const data: QuarantineRecordData = {
-    reason: 'data.contact.email: Invalid email (schema of an older version)',
-    issues: [{ path: 'data.contact.email', message: 'Invalid email' }],
-    event: delivery.event,
-    delivery_id: delivery.delivery_id,
-    body_text: JSON.stringify(delivery),
-  };
-  const metadata = {
-    delivery_id: delivery.delivery_id,
-    envelope_timestamp: null,
-    received_at: '2026-03-01T09:00:02.000Z',
-    format: null,
-    signature: 'verified',
-    signature_fingerprint: '0a1b2c3d',
-    channel: 'http',
-    headers: { 'x-skylight-event': 'contact.created' },
-  };
-  return { id: quarantineEventId('older version'), type: QUARANTINED_EVENT_TYPE, data, metadata };
-};
+/** Received signed, with the provider's headers: a retry must keep how it was received. */
+const signedReceipt = { signature: 'verified', signature_fingerprint: '0a1b2c3d', headers: { 'x-skylight-event': 'contact.created' } };
 
 const invalid: Delivery = { event: 'contact.created', delivery_id: 'bad-1', timestamp: '2026-03-04T12:00:00Z', data: { contact: { name: 'no id' } } };
 
@@ -67,7 +49,7 @@ describe('quarantine: list and retry', () => {
     expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: 'not json' })).statusCode).toBe(400);
     const notUtf8 = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
     expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: notUtf8 })).statusCode).toBe(400);
-    const appended = await service.store.append(QUARANTINE_STREAM, [olderQuarantineRecord(passesNow)], 'any');
+    const appended = await service.store.append(QUARANTINE_STREAM, [olderQuarantineRecord(passesNow, signedReceipt)], 'any');
     expect(E.isRight(appended)).toBe(true);
   });
   afterAll(async () => {
@@ -130,7 +112,7 @@ describe('quarantine: list and retry', () => {
       signature_fingerprint: '0a1b2c3d',
       format: 'nested',
       headers: { 'x-skylight-event': 'contact.created' },
-      quarantine_event_id: olderQuarantineRecord(passesNow).id,
+      quarantine_event_id: olderQuarantineRecord(passesNow, signedReceipt).id,
     });
     const listed = (await inject('GET', '/quarantine')).json().items;
     expect(listed.map((item: { status: string }) => item.status)).toEqual(['still_invalid', 'still_invalid', 'still_invalid', 'retried']);
@@ -144,7 +126,7 @@ describe('quarantine: list and retry', () => {
     const job = await retryAll();
     expect(job.outcomes).toEqual({ appended: 0, duplicate: 1, still_invalid: 3, stream_deleted: 0, unavailable: 0 });
     expect(await head()).toBe(before);
-    const one = (await inject('POST', `/quarantine/retry?event_id=${olderQuarantineRecord(passesNow).id}`)).json();
+    const one = (await inject('POST', `/quarantine/retry?event_id=${olderQuarantineRecord(passesNow, signedReceipt).id}`)).json();
     expect(one.outcomes).toEqual([expect.objectContaining({ status: 'duplicate', stream: 'contact-601' })]);
     expect(await head()).toBe(before);
   });
