@@ -1,8 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/http/app.js';
 import { registerHistoryRoutes } from '../../src/http/history-routes.js';
 import { registerQuarantineRoutes } from '../../src/http/quarantine-routes.js';
 import { registerReadyRoute } from '../../src/http/ready-route.js';
@@ -11,6 +9,7 @@ import { serviceMetrics } from '../../src/metrics/service-metrics.js';
 import { retryJobs } from '../../src/quarantine/retry-job.js';
 import { storeUnavailable } from '../../src/store/event-store-error.js';
 import type { EventStore } from '../../src/store/event-store.js';
+import { routesApp } from '../support/webhook-app.js';
 
 /** A store whose reads all fail as a locked or unreachable one does. */
 const downStore = {
@@ -23,28 +22,21 @@ const downStore = {
 describe('history, quarantine and readiness routes while the event store is unavailable', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await buildApp({
-      accept: async () => ({ status: 'unavailable', reason: 'down' }),
-      maxBodyBytes: 1024,
-      maxInflightIntake: 1,
-      signedDeliveries: false,
-      logger: pino({ level: 'silent' }),
-      routes: [
-        (instance) => registerHistoryRoutes(instance, { store: downStore }),
-        (instance) =>
-          registerQuarantineRoutes(instance, {
-            store: downStore,
-            now: () => new Date(0),
-            jobs: retryJobs({ store: downStore, now: () => new Date(0), onError: () => undefined }),
-          }),
-        (instance) =>
-          registerReadyRoute(instance, {
-            store: observeStore(downStore, serviceMetrics()),
-            standing: async () => E.left(storeUnavailable('database is locked')),
-            stallAfterMs: 1000,
-          }),
-      ],
-    });
+    app = await routesApp([
+      (instance) => registerHistoryRoutes(instance, { store: downStore }),
+      (instance) =>
+        registerQuarantineRoutes(instance, {
+          store: downStore,
+          now: () => new Date(0),
+          jobs: retryJobs({ store: downStore, now: () => new Date(0), onError: () => undefined }),
+        }),
+      (instance) =>
+        registerReadyRoute(instance, {
+          store: observeStore(downStore, serviceMetrics()),
+          standing: async () => E.left(storeUnavailable('database is locked')),
+          stallAfterMs: 1000,
+        }),
+    ]);
   });
   afterAll(() => app.close());
 

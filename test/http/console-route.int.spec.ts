@@ -1,26 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/http/app.js';
 import { registerConsoleRoutes } from '../../src/http/console-route.js';
 import { CONSOLE_CSP } from '../../src/http/security-headers.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { routesApp } from '../support/webhook-app.js';
 
 const appServing = (directory: string, apiToken?: string) =>
-  buildApp({
-    accept: async () => ({ status: 'unavailable', reason: 'not under test' }),
-    maxBodyBytes: 1024,
-    maxInflightIntake: 1,
-    signedDeliveries: false,
-    logger: pino({ level: 'silent' }),
-    apiToken,
-    routes: [
-      (instance) => registerConsoleRoutes(instance, { directory }),
-      (instance) => instance.get('/contacts', async () => ({ items: [] })),
-    ],
-  });
+  routesApp([
+    (instance) => registerConsoleRoutes(instance, { directory }),
+    (instance) => instance.get('/contacts', async () => ({ items: [] })),
+  ], apiToken);
 
 describe('the console routes', () => {
   const built = makeTempDir('console-built');

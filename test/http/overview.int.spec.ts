@@ -1,8 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/http/app.js';
 import { registerOverviewRoute } from '../../src/http/overview-route.js';
 import { appendedPerHour } from '../../src/overview/appended-per-hour.js';
 import { storeUnavailable } from '../../src/store/event-store-error.js';
@@ -15,6 +13,7 @@ import { postDeliveries } from '../support/post-deliveries.js';
 import { skylightTraffic } from '../support/skylight-traffic.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { routesApp } from '../support/webhook-app.js';
 
 const invalid = { event: 'contact.created', delivery_id: 'bad-1', timestamp: '2026-03-04T12:00:00Z', data: { contact: { name: 'no id' } } };
 
@@ -57,28 +56,21 @@ describe('GET /overview', () => {
   });
 
   it('given a projection behind the log, then it shows the lag the readiness probe computes, in events and seconds', async () => {
-    const lagging = await buildApp({
-      accept: async () => ({ status: 'unavailable', reason: 'not under test' }),
-      maxBodyBytes: 1024,
-      maxInflightIntake: 1,
-    signedDeliveries: false,
-      logger: pino({ level: 'silent' }),
-      routes: [
-        (instance) =>
-          registerOverviewRoute(instance, {
-            store: service.store,
-            standing: async () =>
-              E.right({
-                head: 9,
-                projections: [{ name: 'contacts', version: 1, position: 4, lagEvents: 5, lagExact: true, lagSeconds: 2.5, behindWithoutProgressMs: 0, unreadableEvents: 0 }],
-              }),
-            rebuild: () => ({ running: true, projections: ['contacts v2'], events: 3, total: 9 }),
-            deliveries: { byOutcome: async () => ({ ...(await overview()).deliveries.by_outcome }), since: new Date(0).toISOString() },
-            appendedPerHour: appendedPerHour(service.store),
-            now: () => new Date(),
-          }),
-      ],
-    });
+    const lagging = await routesApp([
+      (instance) =>
+        registerOverviewRoute(instance, {
+          store: service.store,
+          standing: async () =>
+            E.right({
+              head: 9,
+              projections: [{ name: 'contacts', version: 1, position: 4, lagEvents: 5, lagExact: true, lagSeconds: 2.5, behindWithoutProgressMs: 0, unreadableEvents: 0 }],
+            }),
+          rebuild: () => ({ running: true, projections: ['contacts v2'], events: 3, total: 9 }),
+          deliveries: { byOutcome: async () => ({ ...(await overview()).deliveries.by_outcome }), since: new Date(0).toISOString() },
+          appendedPerHour: appendedPerHour(service.store),
+          now: () => new Date(),
+        }),
+    ]);
     try {
       const o = (await lagging.inject({ method: 'GET', url: '/overview' })).json();
       expect(o.head_position).toBe(9);
@@ -127,24 +119,17 @@ describe('GET /overview while the event store is unavailable', () => {
   let app: FastifyInstance;
   const downStore = { kind: 'sqlite', headPosition: async () => E.left(storeUnavailable('database is locked')) } as unknown as EventStore;
   beforeAll(async () => {
-    app = await buildApp({
-      accept: async () => ({ status: 'unavailable', reason: 'down' }),
-      maxBodyBytes: 1024,
-      maxInflightIntake: 1,
-    signedDeliveries: false,
-      logger: pino({ level: 'silent' }),
-      routes: [
-        (instance) =>
-          registerOverviewRoute(instance, {
-            store: downStore,
-            standing: async () => E.left(storeUnavailable('database is locked')),
-            rebuild: () => ({ running: false, projections: [], events: 0, total: 0 }),
-            deliveries: { byOutcome: async () => { throw new Error('not reached') }, since: new Date(0).toISOString() },
-            appendedPerHour: appendedPerHour(downStore),
-            now: () => new Date(0),
-          }),
-      ],
-    });
+    app = await routesApp([
+      (instance) =>
+        registerOverviewRoute(instance, {
+          store: downStore,
+          standing: async () => E.left(storeUnavailable('database is locked')),
+          rebuild: () => ({ running: false, projections: [], events: 0, total: 0 }),
+          deliveries: { byOutcome: async () => { throw new Error('not reached') }, since: new Date(0).toISOString() },
+          appendedPerHour: appendedPerHour(downStore),
+          now: () => new Date(0),
+        }),
+    ]);
   });
   afterAll(() => app.close());
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { buildApp, type ConnectionLimits } from '../../src/http/app.js';
+import { buildApp, type AppDeps, type ConnectionLimits } from '../../src/http/app.js';
 import { acceptDelivery } from '../../src/intake/accept-delivery.js';
 import { webhookSecrets } from '../../src/intake/signature.js';
 import type { EventStore } from '../../src/store/event-store.js';
@@ -32,3 +32,15 @@ export const webhookHarness = async (
     },
   };
 };
+
+/** The app with only the given routes (and the token, if any); its intake is not under test and answers unavailable. */
+export const routesApp = (routes: NonNullable<AppDeps['routes']>, apiToken?: string): Promise<FastifyInstance> =>
+  buildApp({
+    accept: async () => ({ status: 'unavailable', reason: 'not under test' }),
+    maxBodyBytes: 1024,
+    maxInflightIntake: 1,
+    signedDeliveries: false,
+    logger: pino({ level: 'silent' }),
+    apiToken,
+    routes,
+  });
