@@ -60,7 +60,7 @@ export const registerReadyRoute = (app: FastifyInstance, deps: ReadyRouteDeps): 
     '/ready',
     { schema: { tags: ['operations'], summary: 'Store head, checkpoints and lag', querystring: NoParameters, response: { 200: Readiness, 503: ProblemSchema } } },
     async (_request, reply) => {
-      const probe = await deps.store.store.probeWrites(deps.store.appendFailure()?.bytes);
+      const probe = await deps.store.store.probeWrites();
       if (E.isRight(probe)) deps.store.writesRecovered();
       const standing = await deps.standing();
       const reasons = E.isLeft(standing)

@@ -5,8 +5,8 @@ import type { ServiceMetrics } from './service-metrics.js';
 
 export type ObservedStore = {
   readonly store: EventStore;
-  /** Why the last append failed and how many bytes it wrote, until an append or a write probe succeeds again. */
-  readonly appendFailure: () => { readonly reason: string; readonly bytes: number } | undefined;
+  /** Why the last append failed, until an append or a write probe succeeds again. */
+  readonly appendFailure: () => { readonly reason: string } | undefined;
   /** A successful write probe clears the append failure: the store takes writes again. */
   readonly writesRecovered: () => void;
 };
@@ -16,7 +16,7 @@ export type ObservedStore = {
  * whether the last append was refused (what readiness reports).
  */
 export const observeStore = (store: EventStore, metrics: Pick<ServiceMetrics, 'storeError' | 'append'>): ObservedStore => {
-  let appendFailure: { reason: string; bytes: number } | undefined;
+  let appendFailure: { reason: string } | undefined;
   const counted = <A>(operation: string, result: E.Either<EventStoreError, A>): E.Either<EventStoreError, A> => {
     if (E.isLeft(result)) metrics.storeError(operation, result.left.kind);
     return result;
@@ -35,10 +35,7 @@ export const observeStore = (store: EventStore, metrics: Pick<ServiceMetrics, 's
       const started = performance.now();
       const result = await store.append(stream, events, expectedRevision);
       metrics.append((performance.now() - started) / 1000);
-      if (E.isLeft(result) && result.left.kind === 'store_unavailable') {
-        const bytes = events.reduce((sum, event) => sum + JSON.stringify(event.data).length + JSON.stringify(event.metadata).length, 0);
-        appendFailure = { reason: describeEventStoreError(result.left), bytes };
-      }
+      if (E.isLeft(result) && result.left.kind === 'store_unavailable') appendFailure = { reason: describeEventStoreError(result.left) };
       if (E.isRight(result)) appendFailure = undefined;
       return counted('append', result);
     },
@@ -50,7 +47,7 @@ export const observeStore = (store: EventStore, metrics: Pick<ServiceMetrics, 's
       return { [Symbol.asyncIterator]: () => events, close: () => subscription.close() };
     },
     headPosition: async () => counted('head_position', await store.headPosition()),
-    probeWrites: async (bytes) => counted('probe_writes', await store.probeWrites(bytes)),
+    probeWrites: async () => counted('probe_writes', await store.probeWrites()),
     rewriteEvents: async (stream, rewrites) => counted('rewrite_events', await store.rewriteEvents(stream, rewrites)),
     purgeRewritten: async () => counted('purge_rewritten', await store.purgeRewritten()),
     close: () => store.close(),

@@ -95,10 +95,10 @@ export type EventStore = {
   headPosition(): Promise<Either<EventStoreError, Position>>;
   /**
    * Whether the store takes writes now, checked without adding to the log (readiness asks this): the embedded store
-   * commits a write of about `bytes` beside the log (the size of an append that failed, so that a disk with room for
-   * small writes only is not taken for recovered), EventStoreDB answers a read from its leader.
+   * commits a write beside the log as large as the last commit it refused (a group commit of several appends, so that
+   * a disk with room for small writes only is not taken for recovered), EventStoreDB answers a read from its leader.
    */
-  probeWrites(bytes?: number): Promise<Either<EventStoreError, void>>;
+  probeWrites(): Promise<Either<EventStoreError, void>>;
   /**
    * Erasure: replaces the data and metadata of the given events of one stream, all or none. The embedded store does
    * it in place (id, type, revision, position and recorded time stay); EventStoreDB, where events cannot change,

@@ -69,6 +69,21 @@ const SCHEMA = `
 /** A probe waits this long for another writer's lock, then reports the store locked (it must answer quickly). */
 const PROBE_BUSY_TIMEOUT_MS = 250;
 
+/**
+ * What a refused commit needed beyond its rows' JSON, per event: the pages of the table and of its two indexes that
+ * an insert touches, each a new WAL frame. A probe that writes less than the commit would pass on a disk still too
+ * full for it.
+ */
+const PAGES_PER_EVENT_BYTES = 4 * 4096;
+/** A probe never writes more than this, so that a disk with room for ordinary commits again is seen as recovered. */
+const PROBE_MAX_BYTES = 4 * 1024 * 1024;
+
+/** About what the commit of `batch` writes to the WAL. */
+const commitBytes = (batch: readonly PendingAppend[]): number =>
+  batch
+    .flatMap((pending) => pending.events)
+    .reduce((sum, event) => sum + JSON.stringify(event.data).length + JSON.stringify(event.metadata).length + PAGES_PER_EVENT_BYTES, 0);
+
 /** Metadata (headers, delivery id: often longer than the data) is parsed on first use: the runner seldom needs it. */
 const toRecorded = (row: EventRow): RecordedEvent => {
   let metadata: JsonObject | undefined;
@@ -221,13 +236,17 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
   };
   options.wakeInput?.(wake);
 
-  // Immediate: the write lock is taken before the revisions are read, so two processes sharing the file never
-  // decide on a stale snapshot (a deferred transaction would fail its upgrade with SQLITE_BUSY_SNAPSHOT).
-  const flush = () => {
-    const batch = queue;
-    queue = [];
-    const recordedAt = new Date().toISOString();
+  // How much the last commit the store refused would have written, until a commit succeeds (what a probe writes).
+  let refusedCommitBytes = 0;
+
+  /**
+   * Commits `batch` in one transaction and settles its appends; true when it committed. A disk too full for the whole
+   * batch gets its halves, down to single appends, so that what fits is stored and only what does not is refused.
+   */
+  const commit = (batch: readonly PendingAppend[], recordedAt: string): boolean => {
     const outcomes: E.Either<EventStoreError, AppendResult>[] = [];
+    // Immediate: the write lock is taken before the revisions are read, so two processes sharing the file never
+    // decide on a stale snapshot (a deferred transaction would fail its upgrade with SQLITE_BUSY_SNAPSHOT).
     try {
       db.transaction(() => {
         for (const pending of batch) {
@@ -242,18 +261,31 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     } catch (error) {
       const reason = unavailableReason(error);
       if (reason === undefined) throw error;
+      if (reason.startsWith('SQLITE_FULL') && batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        const first = commit(batch.slice(0, half), recordedAt);
+        return commit(batch.slice(half), recordedAt) || first;
+      }
+      refusedCommitBytes = commitBytes(batch);
       batch.forEach((pending) => pending.resolve(E.left(storeUnavailable(reason))));
-      return;
+      return false;
     }
+    refusedCommitBytes = 0;
     batch.forEach((pending, index) => pending.resolve(outcomes[index] as E.Either<EventStoreError, AppendResult>));
-    wake();
+    return true;
+  };
+
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    if (commit(batch, new Date().toISOString())) wake();
   };
 
   let closed = false;
 
   // Its own connection, so that a probe of a locked store gives up after a short wait instead of the appends' one.
   let probeDb: Database.Database | undefined;
-  const probeWrites = async (bytes = 0): Promise<E.Either<EventStoreError, void>> => {
+  const probeWrites = async (): Promise<E.Either<EventStoreError, void>> => {
     if (closed) return E.left(storeUnavailable('store closed'));
     try {
       if (probeDb === undefined) {
@@ -262,7 +294,7 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
       }
       probeDb
         .prepare('INSERT OR REPLACE INTO write_probe (id, probed_at, padding) VALUES (1, ?, zeroblob(?))')
-        .run(new Date().toISOString(), Math.max(0, Math.floor(bytes)));
+        .run(new Date().toISOString(), Math.min(refusedCommitBytes, PROBE_MAX_BYTES));
       return E.right(undefined);
     } catch (error) {
       const reason = unavailableReason(error);

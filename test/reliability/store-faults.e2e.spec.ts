@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
+import { noTmpfs, run, unavailable } from '../support/mounts.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -11,28 +11,6 @@ import { makeTempDir } from '../support/temp-dir.js';
  * and an ext4 filesystem that the kernel turns read-only under it (errors=remount-ro, as on a disk error). Both need
  * root and mount; where that is not allowed the tests are skipped by name, with the reason.
  */
-
-const run = (command: string, args: readonly string[]) => execFileSync(command, args, { stdio: 'pipe' }).toString();
-
-/** Why a check cannot run here, or undefined when it can. */
-const unavailable = (check: () => void): string | undefined => {
-  try {
-    check();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message.split('\n')[0] : String(error);
-  }
-};
-
-const noTmpfs = unavailable(() => {
-  const probe = makeTempDir('mount-probe');
-  try {
-    run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe.path]);
-    run('umount', [probe.path]);
-  } finally {
-    probe.remove();
-  }
-});
 
 const noExt4ErrorTrigger = unavailable(() => {
   const probe = makeTempDir('ext4-probe');
