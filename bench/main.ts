@@ -12,11 +12,12 @@ import { intakeHttp } from './intake-http.js';
 import { liveLag } from './live-lag.js';
 import { queries } from './queries.js';
 import { renderTable, writeReport } from './report.js';
+import { upgradeRebuild } from './upgrade-rebuild.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
 import { closeAllScopes, withScope } from './scope.js';
 
 /** Every scenario, in the order they run (cheap and in-process first, then the servers). */
-const scenarios: readonly Scenario[] = [fold, append, intakeHttp, liveLag, catchUp, queries, costGrowth];
+const scenarios: readonly Scenario[] = [fold, append, intakeHttp, liveLag, catchUp, queries, costGrowth, upgradeRebuild];
 
 const usage = `usage: npm run bench -- [--quick] [--only ${scenarios.map((s) => s.name).join(',')}] [--runs N]`;
 

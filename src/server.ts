@@ -90,11 +90,13 @@ export const composeService = async (
   if (E.isRight(claim) && claim.right.kind === 'rebuilt') rebuiltLoudly(claim.right.reason);
   if (E.isLeft(claim)) logger.warn({ reason: describeEventStoreError(claim.left) }, 'cannot check yet that the read model belongs to the event store; will once it answers');
   const runnerLog = logger.child({ component: 'runner' });
+  const rebuildLog = logger.child({ component: 'rebuild' });
+  const rebuildProgress = { update: metrics.rebuildProgress, ended: metrics.rebuildEnded };
   // A worker opens its store and projections from the configuration: a store or projections handed in (a test's
   // double, a bumped version) live in this thread's memory, so their runner runs in this thread.
   const inWorker =
     openStore === openEventStore && projections === registeredProjections
-      ? startRunnerInWorker({ config, readModel, log: runnerLog, onStoreError: metrics.storeError, now })
+      ? startRunnerInWorker({ config, readModel, log: runnerLog, rebuildLog, rebuildProgress, onStoreError: metrics.storeError, now })
       : undefined;
   const runner: Runner = inWorker ?? startRunner({ store: observed.store, db: readModel, projections, log: runnerLog });
   const store = inWorker === undefined ? observed.store : wakeOnAppend(observed.store, inWorker.wake);
@@ -116,14 +118,7 @@ export const composeService = async (
           }
         },
       });
-  const startupRebuild = rebuildOutdated({
-    store,
-    readModel,
-    runner,
-    projections,
-    log: logger.child({ component: 'rebuild' }),
-    progress: { update: metrics.rebuildProgress, ended: metrics.rebuildEnded },
-  });
+  const startupRebuild = inWorker?.startupRebuild ?? rebuildOutdated({ store, readModel, runner, projections, log: rebuildLog, progress: rebuildProgress });
   const standing = () => projectionStanding({ store, runner, readModel, projections, now });
   metrics.readFrom({
     projections: async () => E.getOrElseW(() => ({ projections: [] }))(await standing()).projections,

@@ -93,7 +93,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     bodyLimit: deps.maxBodyBytes,
     return503OnClosing: false,
     // Ids are at most this long at intake (`EntityIdText`), so any id stored can be looked up.
-    maxParamLength: MAX_ENTITY_ID_LENGTH,
+    routerOptions: { maxParamLength: MAX_ENTITY_ID_LENGTH },
     // A URL the router cannot read (`/contacts/%ff`) gets no hooks: refuse it the same way, then as problem+json.
     frameworkErrors: (error, request, reply) => {
       setBareSecurityHeaders(reply);

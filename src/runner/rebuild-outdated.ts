@@ -16,6 +16,12 @@ export type RebuildStatus = {
   readonly total: number | null;
 };
 
+/** Told how far the rebuild is (events done, events in all), and when it ends, however it ends. */
+export type RebuildProgressSink = {
+  readonly update: (projections: readonly string[], done: number, total: number | undefined) => void;
+  readonly ended: (projections: readonly string[]) => void;
+};
+
 export type StartupRebuild = {
   readonly done: Promise<void>;
   readonly stop: () => Promise<void>;
@@ -27,6 +33,7 @@ const IDLE: RebuildStatus = { running: false, projections: [], events: 0, total:
 /**
  * At start-up, rebuilds in the background every projection whose code version differs from the version that
  * built its live table; the old table keeps answering until the swap, then the runner takes the new one over.
+ * The server runs it beside its runner: in the runner's worker thread (runner-worker.ts), off the request thread.
  */
 export const rebuildOutdated = (deps: {
   store: EventStore;
@@ -34,8 +41,8 @@ export const rebuildOutdated = (deps: {
   runner: Runner;
   projections: readonly StoredProjection[];
   log: RunnerLog;
-  /** Told how far the rebuild is (events done, events in all), and when it ends, however it ends. */
-  progress?: { readonly update: (projections: readonly string[], done: number, total: number | undefined) => void; readonly ended: (projections: readonly string[]) => void };
+  /** Told after `status` has changed, so that it can read the new one. */
+  progress?: RebuildProgressSink;
 }): StartupRebuild => {
   const outdated = outdatedProjections(deps.readModel, deps.projections);
   if (outdated.length === 0) return { done: Promise.resolve(), stop: async () => undefined, status: () => IDLE };
@@ -50,8 +57,8 @@ export const rebuildOutdated = (deps: {
     projections: outdated,
     signal: abort.signal,
     onProgress: (events, total) => {
-      deps.progress?.update(outdated.map((p) => p.name), events, total);
       status = { ...status, events, total: total ?? null };
+      deps.progress?.update(outdated.map((p) => p.name), events, total);
       if (performance.now() - lastReport < PROGRESS_EVERY_MS) return;
       lastReport = performance.now();
       deps.log.info({ events, total }, 'rebuilding');
@@ -66,8 +73,8 @@ export const rebuildOutdated = (deps: {
       deps.log.error({ err: error }, 'rebuild failed; the previous tables keep serving');
     },
   ).finally(() => {
-    deps.progress?.ended(outdated.map((p) => p.name));
     status = { ...status, running: false };
+    deps.progress?.ended(outdated.map((p) => p.name));
   });
   return {
     done,

@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { projections } from '../../projections/registry.js';
 import type { Config } from '../config.js';
-import { ensureReadModels, liveTargets } from '../read-model/read-model-catalog.js';
+import { ensureReadModels, liveTargets, outdatedProjections } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { RebuildProgressSink, RebuildStatus, StartupRebuild } from './rebuild-outdated.js';
 import type { FromRunnerWorker, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
 import type { ProjectionProgress, Runner, RunnerLog } from './runner.js';
 
@@ -13,6 +14,8 @@ export type RunnerInWorker = Runner & {
   readonly started: Promise<void>;
   /** Why the runner is not running (its worker ended and is being restarted); undefined while it runs. */
   readonly failure: () => string | undefined;
+  /** The start-up rebuild of projections whose version changed, run by the worker; stopping it stops the worker. */
+  readonly startupRebuild: StartupRebuild;
 };
 
 export type RunnerInWorkerOptions = {
@@ -20,6 +23,10 @@ export type RunnerInWorkerOptions = {
   /** The server's own read-model connection: the checkpoints before the worker's first report, and the catalog. */
   readonly readModel: ReadModelDb;
   readonly log: RunnerLog;
+  /** Where the start-up rebuild's log records go. */
+  readonly rebuildLog?: RunnerLog;
+  /** Told how far the start-up rebuild is, for the server's metrics. */
+  readonly rebuildProgress?: RebuildProgressSink;
   /** Told of each failed store call in the worker (by operation and error kind), for the server's metrics. */
   readonly onStoreError?: (operation: string, kind: string) => void;
   readonly now?: () => Date;
@@ -72,6 +79,17 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
   // With every projection waiting for its rebuild there is nothing live to be behind (as in runner.ts).
   let appliedPosition = initial.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...initial.map((t) => t.position));
 
+  // What the worker's start-up rebuild will find, known here before it has reported anything.
+  const outdated = outdatedProjections(readModel, projections);
+  let rebuildStatus: RebuildStatus = {
+    running: outdated.length > 0,
+    projections: outdated.map((p) => `${p.name} v${p.version}`),
+    events: 0,
+    total: 0,
+  };
+  let rebuildEnded: () => void = () => undefined;
+  const rebuildDone = outdated.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (rebuildEnded = resolve));
+
   const waiters = new Set<{ position: number; resolve: (reached: boolean) => void }>();
   const reloads = new Map<number, () => void>();
   let nextReload = 0;
@@ -120,7 +138,14 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
       ({ appliedPosition, progress } = message);
       releaseReached();
     } else if (message.kind === 'log') {
-      log[message.level](message.fields, message.message);
+      (message.component === 'rebuild' ? (options.rebuildLog ?? log) : log)[message.level](message.fields, message.message);
+    } else if (message.kind === 'rebuild_progress') {
+      rebuildStatus = message.status;
+      options.rebuildProgress?.update(message.projections, message.done, message.total);
+    } else if (message.kind === 'rebuild_ended') {
+      rebuildStatus = message.status;
+      options.rebuildProgress?.ended(message.projections);
+      rebuildEnded();
     } else if (message.kind === 'store_error') {
       options.onStoreError?.(message.operation, message.error);
     } else if (message.kind === 'reloaded') {
@@ -190,9 +215,13 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
       await running.terminate();
     }
     for (const waiter of waiters) waiter.resolve(false);
+    rebuildStatus = { ...rebuildStatus, running: false };
+    rebuildEnded();
   };
 
   let wakePending = false;
+  // One stop however often it is asked for: every caller gets the same promise.
+  const stop = () => (stopping ??= stopWorker());
 
   return {
     appliedPosition: () => appliedPosition,
@@ -225,7 +254,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
     },
     started,
     failure: () => failure,
-    // One stop however often it is asked for: every caller gets the same promise.
-    stop: () => (stopping ??= stopWorker()),
+    stop,
+    startupRebuild: { done: rebuildDone, status: () => rebuildStatus, stop },
   };
 };

@@ -8,14 +8,14 @@ import type { RunnerLog } from './runner.js';
  * would (a structured clone keeps neither its class name nor its own fields), and a record that still cannot be
  * cloned is posted without its fields: logging must never throw inside the runner's error handling.
  */
-export const runnerWorkerLog = (port: Pick<MessagePort, 'postMessage'>): RunnerLog => {
+export const runnerWorkerLog = (port: Pick<MessagePort, 'postMessage'>, component?: 'rebuild'): RunnerLog => {
   const post = (message: FromRunnerWorker) => port.postMessage(message);
   const at = (level: RunnerLogLevel) => (fields: object, message: string) => {
     const serialised = 'err' in fields && fields.err instanceof Error ? { ...fields, err: stdSerializers.err(fields.err) } : fields;
     try {
-      post({ kind: 'log', level, fields: serialised, message });
+      post({ kind: 'log', level, fields: serialised, message, ...(component === undefined ? {} : { component }) });
     } catch (error) {
-      post({ kind: 'log', level, fields: { fields_not_cloneable: String(error) }, message });
+      post({ kind: 'log', level, fields: { fields_not_cloneable: String(error) }, message, ...(component === undefined ? {} : { component }) });
     }
   };
   return { info: at('info'), warn: at('warn'), error: at('error') };

@@ -4,13 +4,15 @@ import { readModelPath } from '../config.js';
 import { observeStore } from '../metrics/observed-store.js';
 import { openReadModelDb } from '../read-model/read-model-db.js';
 import { openEventStore } from '../store/open-event-store.js';
+import { rebuildOutdated, type StartupRebuild } from './rebuild-outdated.js';
 import { runnerWorkerLog } from './runner-worker-log.js';
 import type { FromRunnerWorker, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
 import { startRunner } from './runner.js';
 
 /**
  * The runner's worker thread (see runner-in-worker.ts): the live runner over a store and a read-model connection
- * of its own, reporting its progress and its log records to the server's thread after each commit.
+ * of its own, reporting its progress and its log records to the server's thread after each commit; and the
+ * start-up rebuild of projections whose version changed, whose folds would otherwise hold up the requests.
  */
 const port = parentPort;
 if (port === null) throw new Error('runner-worker runs in a worker thread');
@@ -37,10 +39,23 @@ const runner = startRunner({
 postProgress = () => post({ kind: 'progress', appliedPosition: runner.appliedPosition(), progress: runner.progress() });
 postProgress();
 
+const startupRebuild: StartupRebuild = rebuildOutdated({
+  store,
+  readModel: db,
+  runner,
+  projections,
+  log: runnerWorkerLog(port, 'rebuild'),
+  progress: {
+    update: (names, done, total) => post({ kind: 'rebuild_progress', status: startupRebuild.status(), projections: names, done, total }),
+    ended: (names) => post({ kind: 'rebuild_ended', status: startupRebuild.status(), projections: names }),
+  },
+});
+
 port.on('message', (message: ToRunnerWorker) => {
   if (message.kind === 'wake') return wake();
   if (message.kind === 'reload') return void runner.reload().then(() => post({ kind: 'reloaded', id: message.id }));
   void (async () => {
+    await startupRebuild.stop();
     await runner.stop();
     await store.close();
     db.close();

@@ -154,3 +154,44 @@ describe('a projection whose version changed', () => {
     }
   });
 });
+
+describe('a deploy whose code changed a projection’s version', () => {
+  it('is rebuilt at start-up in the runner’s worker thread, shown in /overview and the metrics, then served and kept live', async () => {
+    const dir = makeTempDir('deploy');
+    try {
+      const first = await serviceHarness(dir.path);
+      const position = await postDeliveries(first.app, skylightTraffic({ seed: 4, contacts: 300 }));
+      await first.runner.waitFor(position, 10_000);
+      const body = (await first.app.inject({ method: 'GET', url: '/contacts/7' })).body;
+      await first.close();
+      // As after a deploy: the live contacts table was built by the version before the running code's.
+      const catalog = openReadModelDb(join(dir.path, 'read-model.db'));
+      catalog.prepare("UPDATE read_models SET version = version - 1 WHERE name = 'contacts'").run();
+      catalog.close();
+
+      const second = await serviceHarness(dir.path);
+      try {
+        const overview = async () => (await second.app.inject({ method: 'GET', url: '/overview' })).json<{ rebuild: { running: boolean; projections: string[]; events: number } }>().rebuild;
+        await second.startupRebuild;
+        expect(await overview()).toEqual({ running: false, projections: [`contacts v${contactsProjection.version}`], events: position, total: position });
+        const entry = readModelEntries(second.readModel).get('contacts');
+        expect(entry?.version).toBe(contactsProjection.version);
+        expect(entry?.position).toBeGreaterThanOrEqual(position);
+        // The rebuilt rows (300 contacts) were written on the worker's connection: the request thread's wrote none.
+        const written = second.readModel.prepare<[], { n: number }>('SELECT total_changes() AS n').get()?.n;
+        expect(written).toBeLessThan(300);
+        const metrics = (await second.app.inject({ method: 'GET', url: '/metrics' })).body;
+        expect(metrics).not.toMatch(/^skylight_rebuild_events_done\{/m);
+        expect((await second.app.inject({ method: 'GET', url: '/contacts/7' })).body).toBe(body);
+        const fresh = await postDeliveries(second.app, [
+          { event: 'contact.updated', delivery_id: 'deploy-1', timestamp: '2026-05-01T00:00:00Z', data: { contact: { id: 7, name: 'Renamed', updated_at: '2026-05-01T00:00:00Z' } } },
+        ]);
+        expect((await second.app.inject({ method: 'GET', url: `/contacts/7?min_position=${fresh}` })).json()).toMatchObject({ name: 'Renamed' });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      dir.remove();
+    }
+  }, 60_000);
+});
