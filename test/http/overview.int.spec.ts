@@ -9,9 +9,8 @@ import type { Service } from '../../src/server.js';
 import type { StoredProjection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
 import { bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
-import { postDeliveries } from '../support/post-deliveries.js';
 import { skylightTraffic } from '../support/skylight-traffic.js';
-import { serviceHarness } from '../support/service-harness.js';
+import { projectedHistory, serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { routesApp } from '../support/webhook-app.js';
 
@@ -92,10 +91,7 @@ describe('GET /overview after a projection version changed', () => {
   it('reports the start-up rebuild: which projection, and how many of its events it has folded', async () => {
     const dir = makeTempDir('overview-rebuild');
     try {
-      const first = await serviceHarness(dir.path);
-      const position = await postDeliveries(first.app, skylightTraffic({ seed: 5, contacts: 20 }));
-      await first.runner.waitFor(position, 10_000);
-      await first.close();
+      await projectedHistory(dir.path, skylightTraffic({ seed: 5, contacts: 20 }));
 
       const contactsVersion = (projections.find((p) => p.name === 'contacts')?.version ?? 0) + 1;
       const bumped: StoredProjection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: contactsVersion } : p));

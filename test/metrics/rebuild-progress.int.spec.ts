@@ -8,8 +8,7 @@ import { rebuildOutdated } from '../../src/runner/rebuild-outdated.js';
 import { startRunner } from '../../src/runner/runner.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { prometheusSamples } from '../support/prometheus-text.js';
-import { postDeliveries } from '../support/post-deliveries.js';
-import { serviceHarness } from '../support/service-harness.js';
+import { projectedHistory } from '../support/service-harness.js';
 import { skylightTraffic } from '../support/skylight-traffic.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -29,10 +28,7 @@ describe('rebuild progress in the metrics', () => {
   it('is fed by the start-up rebuild of a projection whose version changed, up to the whole log', async () => {
     const dir = makeTempDir('rebuild-progress');
     try {
-      const first = await serviceHarness(dir.path);
-      const position = await postDeliveries(first.app, skylightTraffic({ seed: 5, contacts: 200 }));
-      await first.runner.waitFor(position, 10_000);
-      await first.close();
+      const { position } = await projectedHistory(dir.path, skylightTraffic({ seed: 5, contacts: 200 }));
 
       const bumped: StoredProjection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: p.version + 1 } : p));
       const store = openSqliteEventStore(join(dir.path, 'events.db'));

@@ -10,7 +10,7 @@ import { fillScratchTables, rebuildProjections } from '../../src/runner/rebuild.
 import { verifyReadModel } from '../../src/runner/verify.js';
 import type { Service } from '../../src/server.js';
 import { postDeliveries } from '../support/post-deliveries.js';
-import { serviceHarness } from '../support/service-harness.js';
+import { projectedHistory, serviceHarness } from '../support/service-harness.js';
 import { skylightTraffic } from '../support/skylight-traffic.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -125,11 +125,9 @@ describe('a projection whose version changed', () => {
   it('is rebuilt by itself at start-up, the old table answering until the swap', async () => {
     const dir = makeTempDir('version');
     try {
-      const first = await serviceHarness(dir.path);
-      const position = await postDeliveries(first.app, skylightTraffic({ seed: 3, contacts: 50 }));
-      await first.runner.waitFor(position, 10_000);
-      const body = (await first.app.inject({ method: 'GET', url: '/contacts/7' })).body;
-      await first.close();
+      const { position, seen: body } = await projectedHistory(dir.path, skylightTraffic({ seed: 3, contacts: 50 }), async (first) =>
+        (await first.app.inject({ method: 'GET', url: '/contacts/7' })).body,
+      );
 
       const bumped: StoredProjection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: p.version + 1 } : p));
       const second = await serviceHarness(dir.path, {}, bumped);
@@ -159,11 +157,9 @@ describe('a deploy whose code changed a projection’s version', () => {
   it('is rebuilt at start-up in the runner’s worker thread, shown in /overview and the metrics, then served and kept live', async () => {
     const dir = makeTempDir('deploy');
     try {
-      const first = await serviceHarness(dir.path);
-      const position = await postDeliveries(first.app, skylightTraffic({ seed: 4, contacts: 300 }));
-      await first.runner.waitFor(position, 10_000);
-      const body = (await first.app.inject({ method: 'GET', url: '/contacts/7' })).body;
-      await first.close();
+      const { position, seen: body } = await projectedHistory(dir.path, skylightTraffic({ seed: 4, contacts: 300 }), async (first) =>
+        (await first.app.inject({ method: 'GET', url: '/contacts/7' })).body,
+      );
       // As after a deploy: the live contacts table was built by the version before the running code's.
       const catalog = openReadModelDb(join(dir.path, 'read-model.db'));
       catalog.prepare("UPDATE read_models SET version = version - 1 WHERE name = 'contacts'").run();
