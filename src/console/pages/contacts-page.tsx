@@ -3,7 +3,8 @@ import { useLocation } from 'preact-iso';
 import { getJson, withQuery } from '../api';
 import type { Contact, Page } from '../api-types';
 import { FilterForm, NextPage, SelectFilter, TextFilter } from '../components/filter-form';
-import { Badge, Empty, Show } from '../components/status';
+import { DataTable, type Columns } from '../components/data-table';
+import { Badge, Show } from '../components/status';
 import { Time } from '../components/time';
 import { useApi } from '../use-api';
 import { entityHref } from '../entity-href';
@@ -17,6 +18,24 @@ export const ContactBadges = ({ contact }: { contact: Contact }) => (
     {contact.blacklisted === true && <Badge kind="blacklisted">blacklisted</Badge>}
   </>
 );
+
+const CONTACT_COLUMNS: Columns<Contact> = [
+  {
+    header: 'Name',
+    cell: (contact) => (
+      <>
+        <a href={entityHref('contacts', contact.id)}>{contact.name ?? `contact ${contact.id}`}</a>{' '}
+        <ContactBadges contact={contact} />
+      </>
+    ),
+  },
+  { header: 'Email', cell: (contact) => contact.email },
+  { header: 'Phone', cell: (contact) => contact.phone },
+  { header: 'Type', cell: (contact) => contact.type },
+  { header: 'Status', cell: (contact) => contact.status },
+  { header: 'Tags', cell: (contact) => (contact.tags ?? []).join(', ') },
+  { header: 'Updated', cell: (contact) => <Time value={contact.updated_at ?? contact.created_at} /> },
+];
 
 export const ContactsPage = () => {
   const { query } = useLocation();
@@ -46,48 +65,12 @@ export const ContactsPage = () => {
         <button type="submit">Search</button>
       </FilterForm>
       <Show loaded={contacts}>
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty>No contact matches.</Empty>
-          ) : (
-            <>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Email</th>
-                      <th scope="col">Phone</th>
-                      <th scope="col">Type</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Tags</th>
-                      <th scope="col">Updated</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.items.map((contact) => (
-                      <tr key={contact.id}>
-                        <th scope="row">
-                          <a href={entityHref('contacts', contact.id)}>{contact.name ?? `contact ${contact.id}`}</a>{' '}
-                          <ContactBadges contact={contact} />
-                        </th>
-                        <td>{contact.email}</td>
-                        <td>{contact.phone}</td>
-                        <td>{contact.type}</td>
-                        <td>{contact.status}</td>
-                        <td>{(contact.tags ?? []).join(', ')}</td>
-                        <td>
-                          <Time value={contact.updated_at ?? contact.created_at} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <NextPage path="/console/contacts" query={filters} cursor={page.next_cursor} />
-            </>
-          )
-        }
+        {(page) => (
+          <>
+            <DataTable rows={page.items} columns={CONTACT_COLUMNS} rowKey={(contact) => contact.id} empty="No contact matches." />
+            <NextPage path="/console/contacts" query={filters} cursor={page.next_cursor} />
+          </>
+        )}
       </Show>
     </main>
   );

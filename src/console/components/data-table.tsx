@@ -1,0 +1,59 @@
+import type { ComponentChildren } from 'preact';
+import { Empty } from './status';
+
+/** One column of a DataTable: its header and how a row fills its cell. */
+export type Column<T> = {
+  /** The column header; also the cell's key, so unique within a table. */
+  readonly header: string;
+  readonly cell: (row: T) => ComponentChildren;
+  /** The class of the column's cells, e.g. `num` for right-aligned figures. */
+  readonly class?: string;
+  readonly testId?: string;
+};
+
+/** A table's columns; the first names the row: its cells are row headers. */
+export type Columns<T> = readonly [Column<T>, ...Column<T>[]];
+
+type DataTableProps<T> = {
+  readonly rows: readonly T[];
+  readonly columns: Columns<T>;
+  readonly rowKey: (row: T) => string | number;
+  readonly rowTestId?: (row: T) => string;
+  /** What stands in place of a table without rows; without it, such a table still shows its header row. */
+  readonly empty?: ComponentChildren;
+  readonly class?: string;
+};
+
+/** A table described by its columns: a header row, and per row a row header (the first column) for screen readers. */
+export const DataTable = <T,>({ rows, columns: [first, ...rest], rowKey, rowTestId, empty, class: tableClass }: DataTableProps<T>) =>
+  rows.length === 0 && empty !== undefined ? (
+    <Empty>{empty}</Empty>
+  ) : (
+    <div class="table-wrap">
+      <table class={tableClass}>
+        <thead>
+          <tr>
+            {[first, ...rest].map((column) => (
+              <th key={column.header} scope="col">
+                {column.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)} data-testid={rowTestId?.(row)}>
+              <th scope="row" class={first.class} data-testid={first.testId}>
+                {first.cell(row)}
+              </th>
+              {rest.map((column) => (
+                <td key={column.header} class={column.class} data-testid={column.testId}>
+                  {column.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
