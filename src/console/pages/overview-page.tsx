@@ -1,5 +1,6 @@
 import { getJson } from '../api';
 import type { OverviewView } from '../api-types';
+import { DataTable, type Columns } from '../components/data-table';
 import { Show } from '../components/status';
 import { Time } from '../components/time';
 import { useApi } from '../use-api';
@@ -7,6 +8,19 @@ import { useApi } from '../use-api';
 const POLL_MS = 2000;
 
 const seconds = (value: number) => (value < 10 ? value.toFixed(1) : Math.round(value).toString());
+
+const PROJECTION_COLUMNS: Columns<OverviewView['projections'][number]> = [
+  { header: 'Projection', cell: (p) => p.name },
+  { header: 'Version', cell: (p) => p.version },
+  { header: 'Checkpoint', cell: (p) => p.position, class: 'num' },
+  { header: 'Lag (events)', cell: (p) => (p.lag_events_exact ? p.lag_events : `≥ ${p.lag_events}`), class: 'num', testId: 'lag-events' },
+  { header: 'Lag (seconds)', cell: (p) => seconds(p.lag_seconds), class: 'num', testId: 'lag-seconds' },
+];
+
+const OUTCOME_COLUMNS: Columns<[outcome: string, deliveries: number]> = [
+  { header: 'Outcome', cell: ([outcome]) => outcome },
+  { header: 'Deliveries', cell: ([, deliveries]) => deliveries, class: 'num' },
+];
 
 const hourLabel = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -75,32 +89,7 @@ export const OverviewPage = () => {
             </div>
             <section>
               <h2>Projections</h2>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Projection</th>
-                      <th scope="col">Version</th>
-                      <th scope="col">Checkpoint</th>
-                      <th scope="col">Lag (events)</th>
-                      <th scope="col">Lag (seconds)</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {o.projections.map((p) => (
-                      <tr key={p.name} data-testid={`projection-${p.name}`}>
-                        <th scope="row">{p.name}</th>
-                        <td>{p.version}</td>
-                        <td class="num">{p.position}</td>
-                        <td class="num" data-testid="lag-events">
-                          {p.lag_events_exact ? p.lag_events : `≥ ${p.lag_events}`}
-                        </td>
-                        <td class="num" data-testid="lag-seconds">{seconds(p.lag_seconds)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable rows={o.projections} columns={PROJECTION_COLUMNS} rowKey={(p) => p.name} rowTestId={(p) => `projection-${p.name}`} />
             </section>
             <section>
               <h2>Appended per hour</h2>
@@ -111,24 +100,13 @@ export const OverviewPage = () => {
               <p class="muted">
                 Since this server started (<Time value={o.deliveries.since} />).
               </p>
-              <div class="table-wrap">
-                <table class="compact">
-                  <thead>
-                    <tr>
-                      <th scope="col">Outcome</th>
-                      <th scope="col">Deliveries</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {Object.entries(o.deliveries.by_outcome).map(([outcome, count]) => (
-                      <tr key={outcome} data-testid={`outcome-${outcome}`}>
-                        <th scope="row">{outcome}</th>
-                        <td class="num">{count}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                rows={Object.entries(o.deliveries.by_outcome)}
+                columns={OUTCOME_COLUMNS}
+                rowKey={([outcome]) => outcome}
+                rowTestId={([outcome]) => `outcome-${outcome}`}
+                class="compact"
+              />
             </section>
           </>
         )}
