@@ -40,10 +40,30 @@ export const evolveEntities = <T extends EventType, S, V>(
   }
 };
 
-const viewsOf = <S, V>(states: ReadonlyMap<string, S>, view: (state: S) => V | null): Map<string, V> =>
+/**
+ * What folding in memory needs of a projection, whichever kind: the fold step over states of one type, and the view
+ * of a state. A StoredProjection is one already; a typed projection becomes one through inMemoryFold.
+ */
+type InMemoryFold<S, V> = {
+  readonly evolveEntities: (states: EntityStates<S>, projected: ProjectedEvent) => void;
+  readonly view: (state: S) => V | null;
+};
+
+const inMemoryFold = <T extends EventType, S, V>(projection: Projection<T, S, V>): InMemoryFold<S, V> => ({
+  evolveEntities: (states, projected) => evolveEntities(projection, states, projected),
+  view: projection.view,
+});
+
+const statesAfter = <S, V>(fold: InMemoryFold<S, V>, events: readonly ProjectedEvent[]): Map<string, S> => {
+  const states = new Map<string, S>();
+  for (const projected of events) fold.evolveEntities(states, projected);
+  return states;
+};
+
+const viewsAfter = <S, V>(fold: InMemoryFold<S, V>, events: readonly ProjectedEvent[]): Map<string, V> =>
   new Map(
-    [...states].flatMap(([key, state]) => {
-      const row = view(state);
+    [...statesAfter(fold, events)].flatMap(([key, state]) => {
+      const row = fold.view(state);
       return row === null ? [] : [[key, row] as const];
     }),
   );
@@ -58,14 +78,7 @@ export function foldEvents<T extends EventType, S, V>(
   projection: Projection<T, S, V> | StoredProjection,
   events: readonly ProjectedEvent[],
 ): Map<string, S> | Map<string, unknown> {
-  if ('evolveEntities' in projection) {
-    const stored = new Map<string, unknown>();
-    for (const projected of events) projection.evolveEntities(stored, projected);
-    return stored;
-  }
-  const states = new Map<string, S>();
-  for (const projected of events) evolveEntities(projection, states, projected);
-  return states;
+  return 'evolveEntities' in projection ? statesAfter(projection, events) : statesAfter(inMemoryFold(projection), events);
 }
 
 /** Every entity's public row after the events; entities with nothing known yet are left out. */
@@ -75,7 +88,5 @@ export function foldViews<T extends EventType, S, V>(
   projection: Projection<T, S, V> | StoredProjection,
   events: readonly ProjectedEvent[],
 ): Map<string, V> | Map<string, unknown> {
-  return 'evolveEntities' in projection
-    ? viewsOf(foldEvents(projection, events), projection.view)
-    : viewsOf(foldEvents(projection, events), projection.view);
+  return 'evolveEntities' in projection ? viewsAfter(projection, events) : viewsAfter(inMemoryFold(projection), events);
 }

@@ -102,13 +102,14 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
   const started = new Promise<void>((resolve) => (markStarted = resolve));
 
   /**
-   * The lowest checkpoint of the live tables as this thread's connection sees them: a report can run ahead of what
-   * this thread reads (one sent before the worker handled a reload), so a waiter is released on this reading only.
+   * Reads the live tables' checkpoints in the catalog as this thread's connection sees them, moves `progress` and
+   * `appliedPosition` up to them, and returns the lowest. Both halves on purpose: a commit this thread reads before
+   * the worker's report of it arrives must not leave progress (and /ready, /metrics after a min_position query)
+   * showing less than what the query just read. A report can also run ahead of what this thread reads (one sent
+   * before the worker handled a reload), so a waiter is released on this reading only.
    */
-  const visiblePosition = (): number => {
+  const catchUpWithCatalog = (): number => {
     const live = liveTargets(readModel, projections);
-    // A commit this thread reads before the worker's report of it arrives: progress (and /ready, /metrics after a
-    // min_position query) must not show less than what the query just read.
     const at = now().getTime();
     progress = progress.map((p) => {
       const seen = live.find((t) => t.projection.name === p.name && t.projection.version === p.version);
@@ -121,7 +122,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
 
   const releaseReached = () => {
     if (waiters.size === 0) return;
-    const visible = visiblePosition();
+    const visible = catchUpWithCatalog();
     for (const waiter of waiters) if (waiter.position <= visible) waiter.resolve(true);
   };
 
@@ -227,7 +228,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
     appliedPosition: () => appliedPosition,
     progress: () => progress,
     waitFor: (position, timeoutMs) => {
-      if (visiblePosition() >= position) return Promise.resolve(true);
+      if (catchUpWithCatalog() >= position) return Promise.resolve(true);
       if (catalogMoved()) void reload();
       return new Promise((resolve) => {
         const waiter = {

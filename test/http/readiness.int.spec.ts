@@ -1,11 +1,16 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerReadyRoute } from '../../src/http/ready-route.js';
+import { observeStore } from '../../src/metrics/observed-store.js';
+import { serviceMetrics } from '../../src/metrics/service-metrics.js';
 import type { Service } from '../../src/server.js';
 import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
 import { createFakeEventStoreDbClient } from '../store/fake-eventstoredb-client.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { routesApp } from '../support/webhook-app.js';
 
 const delivery = (id: number) =>
   JSON.stringify({
@@ -90,6 +95,40 @@ describe('/ready tells the truth about the embedded store and the projections', 
     blocker.exec('ROLLBACK');
     expect(await readyBecomes(service, 200)).toEqual({ status: 200, reasons: [] });
   }, 30_000);
+
+  it('names each projection\'s lag as /overview does (lag_events, lag_events_exact), and answers the old names with the same values', async () => {
+    const behind = (name: string, lagEvents: number, lagExact: boolean) =>
+      ({ name, version: 1, position: 4, lagEvents, lagExact, lagSeconds: 2.5, behindWithoutProgressMs: 0, unreadableEvents: 0 });
+    const lagging = await routesApp([
+      (instance) =>
+        registerReadyRoute(instance, {
+          store: observeStore(service.store, serviceMetrics()),
+          standing: async () => E.right({ head: 130, projections: [behind('contacts', 100, false), behind('tickets', 3, true)] }),
+          stallAfterMs: 60_000,
+        }),
+    ]);
+    try {
+      const response = await lagging.inject({ method: 'GET', url: '/ready' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({
+        status: 'catching_up',
+        store: 'sqlite',
+        head_position: 130,
+        projections: [
+          { name: 'contacts', version: 1, position: 4, lag_events: 100, lag_events_exact: false, lag_seconds: 2.5, lag: 100, lag_exact: false },
+          { name: 'tickets', version: 1, position: 4, lag_events: 3, lag_events_exact: true, lag_seconds: 2.5, lag: 3, lag_exact: true },
+        ],
+      });
+    } finally {
+      await lagging.close();
+    }
+  });
+
+  it('marks the old lag names, and only those, deprecated in the OpenAPI document', async () => {
+    const doc = (await service.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const fields: Record<string, { deprecated?: boolean }> = doc.paths['/ready'].get.responses['200'].content['application/json'].schema.properties.projections.items.properties;
+    expect(Object.keys(fields).filter((name) => fields[name]?.deprecated === true)).toEqual(['lag', 'lag_exact']);
+  });
 });
 
 describe('/ready over EventStoreDB', () => {
