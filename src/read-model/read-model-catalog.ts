@@ -85,6 +85,10 @@ export const ensureReadModels = (db: ReadModelDb, projections: readonly StoredPr
   }).immediate();
 };
 
+/** The position every one of `targets` has applied: their lowest checkpoint; with none, nothing is behind. */
+export const appliedByAll = (targets: readonly ProjectionTarget[]): number =>
+  targets.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...targets.map((t) => t.position));
+
 /**
  * The live tables the running code may write: a table built by another version of its projection is left alone
  * (it keeps serving, unchanged, until the rebuild for the new version swaps in).

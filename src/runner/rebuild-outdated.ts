@@ -28,7 +28,13 @@ export type StartupRebuild = {
   readonly status: () => RebuildStatus;
 };
 
-const IDLE: RebuildStatus = { running: false, projections: [], events: 0, total: 0 };
+/** What a start-up rebuild of `outdated` shows before it has folded anything: idle when there is nothing to rebuild. */
+export const startingRebuildStatus = (outdated: readonly StoredProjection[]): RebuildStatus => ({
+  running: outdated.length > 0,
+  projections: outdated.map((p) => `${p.name} v${p.version}`),
+  events: 0,
+  total: 0,
+});
 
 /**
  * At start-up, rebuilds in the background every projection whose code version differs from the version that
@@ -45,12 +51,11 @@ export const rebuildOutdated = (deps: {
   progress?: RebuildProgressSink;
 }): StartupRebuild => {
   const outdated = outdatedProjections(deps.readModel, deps.projections);
-  if (outdated.length === 0) return { done: Promise.resolve(), stop: async () => undefined, status: () => IDLE };
+  let status = startingRebuildStatus(outdated);
+  if (outdated.length === 0) return { done: Promise.resolve(), stop: async () => undefined, status: () => status };
   const abort = new AbortController();
-  const names = outdated.map((p) => `${p.name} v${p.version}`);
-  deps.log.info({ projections: names }, 'projection version changed; rebuilding');
+  deps.log.info({ projections: status.projections }, 'projection version changed; rebuilding');
   let lastReport = 0;
-  let status: RebuildStatus = { running: true, projections: names, events: 0, total: 0 };
   const done = rebuildProjections({
     store: deps.store,
     db: deps.readModel,

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { projections } from '../../projections/registry.js';
 import type { Config } from '../config.js';
-import { ensureReadModels, liveTargets, outdatedProjections } from '../read-model/read-model-catalog.js';
+import { appliedByAll, ensureReadModels, liveTargets, outdatedProjections } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
-import type { RebuildProgressSink, RebuildStatus, StartupRebuild } from './rebuild-outdated.js';
+import { startingRebuildStatus, type RebuildProgressSink, type StartupRebuild } from './rebuild-outdated.js';
 import type { FromRunnerWorker, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
 import type { ProjectionProgress, Runner, RunnerLog } from './runner.js';
 
@@ -76,17 +76,11 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
     position: t.position,
     advancedAt: startedAt,
   }));
-  // With every projection waiting for its rebuild there is nothing live to be behind (as in runner.ts).
-  let appliedPosition = initial.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...initial.map((t) => t.position));
+  let appliedPosition = appliedByAll(initial);
 
   // What the worker's start-up rebuild will find, known here before it has reported anything.
   const outdated = outdatedProjections(readModel, projections);
-  let rebuildStatus: RebuildStatus = {
-    running: outdated.length > 0,
-    projections: outdated.map((p) => `${p.name} v${p.version}`),
-    events: 0,
-    total: 0,
-  };
+  let rebuildStatus = startingRebuildStatus(outdated);
   let rebuildEnded: () => void = () => undefined;
   const rebuildDone = outdated.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (rebuildEnded = resolve));
 
@@ -115,7 +109,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
       const seen = live.find((t) => t.projection.name === p.name && t.projection.version === p.version);
       return seen !== undefined && seen.position > p.position ? { ...p, position: seen.position, advancedAt: at } : p;
     });
-    const visible = live.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...live.map((t) => t.position));
+    const visible = appliedByAll(live);
     appliedPosition = Math.max(appliedPosition, visible);
     return visible;
   };

@@ -10,12 +10,13 @@ import type { RunnerLog } from './runner.js';
  */
 export const runnerWorkerLog = (port: Pick<MessagePort, 'postMessage'>, component?: 'rebuild'): RunnerLog => {
   const post = (message: FromRunnerWorker) => port.postMessage(message);
+  const from = component === undefined ? {} : { component };
   const at = (level: RunnerLogLevel) => (fields: object, message: string) => {
     const serialised = 'err' in fields && fields.err instanceof Error ? { ...fields, err: stdSerializers.err(fields.err) } : fields;
     try {
-      post({ kind: 'log', level, fields: serialised, message, ...(component === undefined ? {} : { component }) });
+      post({ kind: 'log', level, fields: serialised, message, ...from });
     } catch (error) {
-      post({ kind: 'log', level, fields: { fields_not_cloneable: String(error) }, message, ...(component === undefined ? {} : { component }) });
+      post({ kind: 'log', level, fields: { fields_not_cloneable: String(error) }, message, ...from });
     }
   };
   return { info: at('info'), warn: at('warn'), error: at('error') };

@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { StoredProjection } from '../../projections/projection.js';
-import { CheckpointMoved, ensureReadModels, liveTargets, type ProjectionTarget } from '../read-model/read-model-catalog.js';
+import { appliedByAll, CheckpointMoved, ensureReadModels, liveTargets, type ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import type { EventStore, Subscription } from '../store/event-store.js';
@@ -76,7 +76,7 @@ export const startRunner = (options: RunnerOptions): Runner => {
   let subscription: Subscription | undefined;
   const waiters = new Set<{ position: number; resolve: (reached: boolean) => void }>();
   // With every projection waiting for its rebuild there is nothing live to be behind.
-  const appliedPosition = () => (targets.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...targets.map((t) => t.position)));
+  const appliedPosition = () => appliedByAll(targets);
   const notify = () => {
     options.onProgress?.();
     const applied = appliedPosition();
