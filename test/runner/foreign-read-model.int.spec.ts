@@ -3,7 +3,7 @@ import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
 import { parseConfig } from '../../src/config.js';
 import { acceptDelivery } from '../../src/intake/accept-delivery.js';
@@ -19,6 +19,7 @@ import { bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
 import { createFakeEventStoreDbClient } from '../store/fake-eventstoredb-client.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { cleanupAfterEach } from '../support/cleanup-after-each.js';
 
 /**
  * The read model (DATA_DIR) and the log (EventStoreDB's volume, or events.db) can be wiped, restored or switched
@@ -54,10 +55,7 @@ describe.each([
   ['eventstoredb (client double)', () => eventStoreDbLog()],
   ['sqlite', (dir: string) => sqliteLog(dir)],
 ])('a read model whose log was wiped, on %s', (_, makeLog) => {
-  const cleanup: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  const cleanup = cleanupAfterEach();
 
   /** A read model built from the whole reference log, then the log wiped and a shorter one written. */
   const givenWipedLog = async () => {

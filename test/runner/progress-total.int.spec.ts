@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
 import { acceptDelivery } from '../../src/intake/accept-delivery.js';
 import { openReadModelDb } from '../../src/read-model/read-model-db.js';
@@ -10,6 +10,7 @@ import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
 import { createFakeEventStoreDbClient } from '../store/fake-eventstoredb-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { cleanupAfterEach } from '../support/cleanup-after-each.js';
 
 /**
  * A progress report's total is the number of events to fold, or none: EventStoreDB positions are byte offsets, and
@@ -19,10 +20,7 @@ describe.each([
   ['eventstoredb (client double: byte-offset positions)', () => eventStoreDbOverClient(createFakeEventStoreDbClient().client), undefined],
   ['sqlite', (dir: string) => openSqliteEventStore(join(dir, 'events.db')), nestedExamples.length],
 ] as const)('catch-up progress on %s', (_, open, expectedTotal) => {
-  const cleanup: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  const cleanup = cleanupAfterEach();
 
   it(`reports ${expectedTotal === undefined ? 'no total' : 'the number of events as the total'}`, async () => {
     const dir = makeTempDir('progress');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
 import { openReadModelDb } from '../../src/read-model/read-model-db.js';
 import { projectionStanding } from '../../src/runner/projection-standing.js';
@@ -10,6 +10,7 @@ import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { createFakeEventStoreDbClient } from '../store/fake-eventstoredb-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { cleanupAfterEach } from '../support/cleanup-after-each.js';
 
 /**
  * The lag /ready and /metrics report, in events and in seconds. On EventStoreDB positions are byte offsets: ten
@@ -21,10 +22,7 @@ const stores: ReadonlyArray<[string, (dir: string) => EventStore]> = [
 ];
 
 describe.each(stores)('projection lag on %s', (_, open) => {
-  const cleanup: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  const cleanup = cleanupAfterEach();
 
   const given = async (count: number) => {
     const dir = makeTempDir('lag');

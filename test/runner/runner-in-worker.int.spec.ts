@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import * as E from 'fp-ts/lib/Either.js';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { registerReadyRoute } from '../../src/http/ready-route.js';
@@ -16,6 +16,7 @@ import { wakeOnAppend } from '../../src/runner/wake-on-append.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { cleanupAfterEach } from '../support/cleanup-after-each.js';
 
 type Logged = { level: string; message: string };
 
@@ -41,10 +42,7 @@ const until = async (condition: () => boolean, what: string): Promise<void> => {
 };
 
 describe('the runner in a worker thread', () => {
-  const cleanup: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  const cleanup = cleanupAfterEach();
 
   const setUp = (entry?: URL, restartDelayMs = 500, stopTimeoutMs = 10_000) => {
     const dir = makeTempDir('runner-worker');

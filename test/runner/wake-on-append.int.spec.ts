@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { wakeOnAppend } from '../../src/runner/wake-on-append.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { cleanupAfterEach } from '../support/cleanup-after-each.js';
 
 const contactCreated = (id: number) => ({ id: randomUUID(), type: 'contact.created', data: { contact: { id } }, metadata: {} });
 
 describe('waking a reader on append', () => {
-  const cleanup: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  const cleanup = cleanupAfterEach();
 
   const embeddedStore = () => {
     const dir = makeTempDir('wake-on-append');

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventStore, EventToAppend } from '../../src/store/event-store.js';
 import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
 import { openIdIndex, type IdIndex } from '../../src/store/eventstoredb-id-index.js';
 import { createFakeEventStoreDbClient, type FakeEventStoreDbClient } from './fake-eventstoredb-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { cleanupAfterEach } from '../support/cleanup-after-each.js';
 
 /**
  * A catch-all stream (webhook-unrecognized, webhook-quarantine, webhook-ping) grows with every delivery. EventStoreDB
@@ -25,10 +26,7 @@ const right = <A>(either: E.Either<unknown, A>): A => {
 };
 
 describe('appending to a stream of 50,000 events on EventStoreDB', () => {
-  const cleanup: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  const cleanup = cleanupAfterEach();
 
   const given = async (indexed: boolean): Promise<{ fake: FakeEventStoreDbClient; store: EventStore }> => {
     const dir = makeTempDir('id-index');
