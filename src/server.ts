@@ -4,7 +4,6 @@ import type { StoredProjection } from '../projections/projection.js';
 import { projections as registeredProjections } from '../projections/registry.js';
 import { readModelPath, type Config } from './config.js';
 import { erasureQueue, type ErasureQueue } from './erasure/erasure-queue.js';
-import { forgottenContacts } from './erasure/forgotten-contacts.js';
 import { buildApp, createLogger } from './http/app.js';
 import { registerErasureRoutes } from './http/erasure-routes.js';
 import { builtConsoleDir, registerConsoleRoutes } from './http/console-route.js';
@@ -124,12 +123,10 @@ export const composeService = async (
     projections: async () => E.getOrElseW(() => ({ projections: [] }))(await standing()).projections,
     quarantineSize: async () => E.getOrElseW(() => undefined)(await quarantineSize(store)),
   });
-  const forgotten = forgottenContacts(store);
   const erasure = {
     store,
     now,
     readModel,
-    onForgotten: forgotten.add,
     applied: (position: number) => runner.waitFor(position, ERASURE_APPLY_WAIT_MS),
   };
   const erasures = erasureQueue(erasure, logger.child({ component: 'erasure' }));
@@ -140,7 +137,7 @@ export const composeService = async (
   try {
     const app = await buildApp({
       accept: eraseOnDeletion(
-        acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified, forgotten }),
+        acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified }),
         config.ERASE_ON_CONTACT_DELETED ? erasures : undefined,
       ),
       maxBodyBytes: config.MAX_BODY_BYTES,

@@ -21,5 +21,6 @@ export const liftErasure = async (
   const lift: ErasureLift = { erasure_id: last.record.erasure_id, contact_id: last.record.contact_id, reason, lifted_at: deps.now().toISOString() };
   const id = contentEventId(ERASURE_LIFTED, { erasure_id: lift.erasure_id, after: log.right.length });
   const appended = await deps.store.append(ERASURES_STREAM, [{ id, type: ERASURE_LIFTED, data: lift, metadata: {} }]);
-  return E.isLeft(appended) ? appended : E.right(lift);
+  if (E.isLeft(appended)) return appended;
+  return E.map(() => lift)(await deps.store.liftErased(key));
 };

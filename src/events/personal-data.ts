@@ -1,4 +1,4 @@
-import type { EventType } from './domain-event.js';
+import type { DomainEvent, EventType } from './domain-event.js';
 import { entityKey, type EntityId } from './entity-id.js';
 
 /** What an erased value reads as, wherever it was: in the log, in the read model, in every answer. */
@@ -59,26 +59,78 @@ export const redactEventData = (type: EventType, data: unknown): unknown => {
   );
 };
 
-const sameKey = (value: unknown, key: string): boolean =>
-  (typeof value === 'string' || typeof value === 'number') && entityKey(value as EntityId) === key;
+const idOf = (value: unknown): string | undefined =>
+  typeof value === 'string' || typeof value === 'number' ? entityKey(value as EntityId) : undefined;
+
+/** Field → the stream prefix of the entity whose id it holds. */
+const ID_FIELDS: Readonly<Record<string, string>> = { contact_id: 'contact-', booking_id: 'booking-', ticket_id: 'ticket-' };
+/** Nested object → the stream prefix of the entity it is. */
+const ENTITY_OBJECTS: Readonly<Record<string, string>> = { contact: 'contact-', booking: 'booking-', ticket: 'ticket-' };
 
 /**
- * Whether a JSON value (a delivery's body, read as far as it goes) names the contact: a `contact_id` of it anywhere,
- * a `contact` object with its id, or a contact event whose flat data is the contact.
+ * The entity streams a JSON value (a delivery's body, read as far as it goes) names: a `contact_id`, `booking_id`
+ * or `ticket_id` anywhere, a `contact`, `booking` or `ticket` object with its id, and the entity of a flat
+ * contact, booking or ticket event (its data's own id). What an erasure uses to tie a kept body to a person.
  */
-export const namesContact = (value: unknown, key: string): boolean => {
-  if (isObject(value) && typeof value['event'] === 'string' && value['event'].startsWith('contact.') && isObject(value['data'])) {
-    if (sameKey(value['data']['id'], key)) return true;
+export const streamsNamed = (value: unknown): string[] => {
+  const named = new Set<string>();
+  if (isObject(value) && typeof value['event'] === 'string' && isObject(value['data'])) {
+    const prefix = ENTITY_OBJECTS[value['event'].split('.')[0] ?? ''];
+    const id = idOf(value['data']['id']);
+    if (prefix !== undefined && id !== undefined && !isObject(value['data'][prefix.slice(0, -1)])) named.add(`${prefix}${id}`);
   }
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const next = pending.pop();
     if (Array.isArray(next)) pending.push(...next);
     else if (isObject(next)) {
-      if (sameKey(next['contact_id'], key)) return true;
-      if (isObject(next['contact']) && sameKey(next['contact']['id'], key)) return true;
+      for (const [field, prefix] of Object.entries(ID_FIELDS)) {
+        const id = idOf(next[field]);
+        if (id !== undefined) named.add(`${prefix}${id}`);
+      }
+      for (const [field, prefix] of Object.entries(ENTITY_OBJECTS)) {
+        const entity = next[field];
+        const id = isObject(entity) ? idOf(entity['id']) : undefined;
+        if (id !== undefined) named.add(`${prefix}${id}`);
+      }
       pending.push(...Object.values(next));
     }
   }
-  return false;
+  return [...named];
+};
+
+const ID_IN_TEXT = /"(contact_id|booking_id|ticket_id|id)"\s*:\s*"?(\d{1,128})\b/g;
+
+/**
+ * The entity streams a body that is not JSON may name: every number written as the value of an id field. Which
+ * entity a bare `"id"` belongs to cannot be told without the structure, so it names all three: such a body is
+ * erased with any of them, rather than kept whole beside a person it might be about.
+ */
+export const streamsNamedInText = (text: string): string[] => {
+  const named = new Set<string>();
+  for (const [, field, id] of text.matchAll(ID_IN_TEXT)) {
+    const prefix = field === undefined ? undefined : ID_FIELDS[field];
+    for (const stream of prefix === undefined ? ['contact-', 'booking-', 'ticket-'] : [prefix]) named.add(`${stream}${id ?? ''}`);
+  }
+  return [...named];
+};
+
+/** Whether a JSON value names the contact (see streamsNamed). */
+export const namesContact = (value: unknown, key: string): boolean => streamsNamed(value).includes(`contact-${key}`);
+
+/** The contacts an event is about: its own, the one it embeds, the owner it names. */
+export const contactIdsOf = (event: DomainEvent): EntityId[] => {
+  switch (event.type) {
+    case 'ping':
+      return [];
+    case 'booking.created':
+    case 'booking.updated':
+    case 'booking.cancelled':
+    case 'booking.completed':
+      return [event.data.booking.contact_id, event.data.contact?.id].filter((id): id is EntityId => id != null);
+    case 'ticket.created':
+      return [event.data.ticket.contact_id, event.data.contact?.id].filter((id): id is EntityId => id != null);
+    default:
+      return [event.data.contact.id];
+  }
 };

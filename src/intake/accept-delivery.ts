@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { ForgottenContacts } from '../erasure/forgotten-contacts.js';
 import { routeDelivery } from '../events/route-delivery.js';
 import type { EventStore } from '../store/event-store.js';
 import { appendDelivery } from './append-delivery.js';
@@ -15,8 +14,6 @@ export type IntakeDeps = {
   readonly now: () => Date;
   /** Told the fingerprint of the secret that verified each delivery. */
   readonly onVerified?: ((fingerprint: string) => void) | undefined;
-  /** Deliveries about forgotten contacts are stored redacted. */
-  readonly forgotten?: ForgottenContacts | undefined;
 };
 
 export type IncomingDelivery = {
@@ -51,8 +48,6 @@ export const acceptDelivery =
       headers: skylightHeaders(incoming.headers),
       channel: incoming.channel,
     });
-    // Redacted before it is fitted to the store: a delivery about a forgotten contact is never kept in part as received.
-    const redacted = deps.forgotten === undefined ? { routed, metadata } : await deps.forgotten.redact(routed, metadata);
-    const fitted = fitToStore(redacted.routed, redacted.metadata, incoming.body, { dataFromBody: redacted.routed === routed });
-    return appendDelivery(deps.store, fitted, redacted.metadata);
+    const fitted = fitToStore(routed, metadata, incoming.body, { dataFromBody: true });
+    return appendDelivery(deps.store, fitted, metadata);
   };

@@ -3,6 +3,7 @@ import type { RejectedDelivery, RoutedDelivery } from '../events/route-delivery.
 import { describeEventStoreError } from '../store/event-store-error.js';
 import type { AppendedEvent, EventStore, JsonObject } from '../store/event-store.js';
 import type { IntakeOutcome } from './intake-outcome.js';
+import { personalDataOf } from './personal-data-of.js';
 
 const describe = (routed: RoutedDelivery | RejectedDelivery, appended: AppendedEvent): IntakeOutcome => {
   const { record } = routed;
@@ -22,7 +23,8 @@ const describe = (routed: RoutedDelivery | RejectedDelivery, appended: AppendedE
 
 /**
  * Appends a routed delivery to its stream with the given metadata and says what became of it. The event id is
- * derived from the content, so appending the same delivery again stores nothing and reports the original.
+ * derived from the content, so appending the same delivery again stores nothing and reports the original. A delivery
+ * about a person whose erasure has begun is stored redacted: the store decides, as it commits (personalDataOf).
  */
 export const appendDelivery = async (
   store: EventStore,
@@ -30,7 +32,7 @@ export const appendDelivery = async (
   metadata: JsonObject,
 ): Promise<IntakeOutcome> => {
   const { stream, ...event } = routed.record;
-  const result = await store.append(stream, [{ ...event, metadata }], 'any');
+  const result = await store.append(stream, [{ ...event, metadata, personal: personalDataOf(routed, metadata) }], 'any');
   if (E.isLeft(result)) {
     const reason = describeEventStoreError(result.left);
     return result.left.kind === 'stream_deleted'

@@ -22,6 +22,19 @@ export type EventToAppend = {
   readonly type: string;
   readonly data: unknown;
   readonly metadata: JsonObject;
+  /** Set on deliveries: what to store instead when the event is about a person whose erasure has begun. */
+  readonly personal?: PersonalData | undefined;
+};
+
+/**
+ * Erasure at the append: `about` names the entity streams the event concerns (its own stream among them when it is an
+ * entity's). When one of them is marked erased as the append commits, the store keeps `redacted()` instead (same id)
+ * and, when its own stream is among them, marks that stream erased for the same person: its later events (a booking
+ * created after the forget, updated without naming the contact) are redacted too.
+ */
+export type PersonalData = {
+  readonly about: readonly string[];
+  readonly redacted: () => { readonly data: unknown; readonly metadata: JsonObject };
 };
 
 export type RecordedEvent = {
@@ -105,6 +118,15 @@ export type EventStore = {
    * appends redacted copies (same ids, new revisions and positions) and truncates the stream before them. Returns
    * how many events were rewritten.
    */
+  /**
+   * Erasure, first step: from now on, every event appended to these streams, or about them (PersonalData), is stored
+   * redacted, by every process and node sharing the store. `subject` names the person (a contact's key).
+   */
+  markErased(subject: string, streams: readonly string[]): Promise<Either<EventStoreError, void>>;
+  /** Lifts a person's marks: new events about them are stored as received again. */
+  liftErased(subject: string): Promise<Either<EventStoreError, void>>;
+  /** The streams marked erased for a person (those its later events created included). */
+  erasedStreams(subject: string): Promise<Either<EventStoreError, readonly string[]>>;
   rewriteEvents(stream: string, rewrites: readonly EventRewrite[]): Promise<Either<EventStoreError, number>>;
   /**
    * Makes what rewrites replaced unrecoverable from the store's files: the embedded store zeroes freed content,

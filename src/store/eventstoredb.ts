@@ -21,6 +21,7 @@ import {
   type Subscription,
 } from './event-store.js';
 import { appendDeduplicated, type AppendSettings } from './eventstoredb-append.js';
+import { ERASURE_MARKS_STREAM, erasureMarksStream } from './erasure-marks-stream.js';
 import { openIdIndex, type IdIndex } from './eventstoredb-id-index.js';
 import { rewriteByCopy } from './eventstoredb-rewrite.js';
 import {
@@ -207,13 +208,20 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
     }
   };
 
+  const appendAsIs: EventStore['append'] = (stream, events, expectedRevision = 'any') => {
+    assertOpen();
+    return oneAtATime(stream, () => answer(() => appendDeduplicated(client, { ...settings, index }, stream, events, expectedRevision)));
+  };
+  const marks = erasureMarksStream({
+    readFrom: (revision) => answer(() => readStream(ERASURE_MARKS_STREAM, { fromRevision: revision })),
+    append: (events) => appendAsIs(ERASURE_MARKS_STREAM, events),
+  });
+
   const store: EventStore = {
     kind: 'eventstoredb',
-    append: (stream, events, expectedRevision = 'any') => {
-      assertOpen();
-      return oneAtATime(stream, () =>
-        answer(() => appendDeduplicated(client, { ...settings, index }, stream, events, expectedRevision)),
-      );
+    append: async (stream, events, expectedRevision = 'any') => {
+      const stored = await marks.storedForms(stream, events);
+      return E.isLeft(stored) ? stored : appendAsIs(stream, stored.right, expectedRevision);
     },
     readStream: (stream, readOptions) => {
       assertOpen();
@@ -247,6 +255,9 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
         return E.right(undefined);
       });
     },
+    markErased: marks.mark,
+    liftErased: marks.lift,
+    erasedStreams: marks.streamsOf,
     rewriteEvents: (stream, rewrites) => {
       assertOpen();
       return oneAtATime(stream, () =>

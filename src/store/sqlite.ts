@@ -17,6 +17,7 @@ import type {
 } from './event-store.js';
 import { START } from './event-store.js';
 import { storeUnavailable, type EventStoreError, EventStoreFailure } from './event-store-error.js';
+import { sqliteErasureMarks } from './sqlite-erasure-marks.js';
 import { subscriptionOf } from './subscription-of.js';
 
 export type SqliteDurability = 'normal' | 'full';
@@ -110,6 +111,18 @@ const unavailableReason = (error: unknown): string | undefined => {
   return typeof code === 'string' && UNAVAILABLE_CODES.test(code) ? code : undefined;
 };
 
+/** An expected failure of the file (busy, full, read-only) as a value; anything else is a bug and throws. */
+const answered = <A>(closed: boolean, work: () => A): E.Either<EventStoreError, A> => {
+  if (closed) return E.left(storeUnavailable('store closed'));
+  try {
+    return E.right(work());
+  } catch (error) {
+    const reason = unavailableReason(error);
+    if (reason === undefined) throw error;
+    return E.left(storeUnavailable(reason));
+  }
+};
+
 class WrongRevision extends Error {
   constructor(readonly error: EventStoreError) {
     super('wrong expected revision');
@@ -147,6 +160,7 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
   // Freed content is zeroed, so an erasure's rewrite leaves no copy of what it replaced in the file's free space.
   db.pragma('secure_delete = ON');
   db.exec(SCHEMA);
+  const marks = sqliteErasureMarks(db);
   const pageSize = options.pageSize ?? 1000;
   const pollIntervalMs = options.pollIntervalMs ?? 100;
 
@@ -209,13 +223,14 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
       const duplicate = known[index] ?? seen.get(event.id);
       if (duplicate !== undefined) return { ...duplicate, status: 'duplicate' };
       revision += 1;
+      const stored = marks.storedForm(stream, event);
       const info = statements.insert.run({
         id: event.id,
         stream,
         revision,
         type: event.type,
-        data: JSON.stringify(event.data),
-        metadata: JSON.stringify(event.metadata),
+        data: JSON.stringify(stored.data),
+        metadata: JSON.stringify(stored.metadata),
         recordedAt,
       });
       const appended = { id: event.id, status: 'appended' as const, revision, position: Number(info.lastInsertRowid) };
@@ -249,6 +264,7 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     // decide on a stale snapshot (a deferred transaction would fail its upgrade with SQLITE_BUSY_SNAPSHOT).
     try {
       db.transaction(() => {
+        marks.beginCommit();
         for (const pending of batch) {
           try {
             outcomes.push(E.right(appendOne(pending, recordedAt)));
@@ -285,9 +301,8 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
 
   // Its own connection, so that a probe of a locked store gives up after a short wait instead of the appends' one.
   let probeDb: Database.Database | undefined;
-  const probeWrites = async (): Promise<E.Either<EventStoreError, void>> => {
-    if (closed) return E.left(storeUnavailable('store closed'));
-    try {
+  const probeWrites = async (): Promise<E.Either<EventStoreError, void>> =>
+    answered(closed, () => {
       if (probeDb === undefined) {
         probeDb = new Database(file);
         probeDb.pragma(`busy_timeout = ${PROBE_BUSY_TIMEOUT_MS}`);
@@ -295,53 +310,33 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
       probeDb
         .prepare('INSERT OR REPLACE INTO write_probe (id, probed_at, padding) VALUES (1, ?, zeroblob(?))')
         .run(new Date().toISOString(), Math.min(refusedCommitBytes, PROBE_MAX_BYTES));
-      return E.right(undefined);
-    } catch (error) {
-      const reason = unavailableReason(error);
-      if (reason === undefined) throw error;
-      return E.left(storeUnavailable(reason));
-    }
-  };
+    });
 
-  // One transaction per stream: each event is either as it was or rewritten, never half of either.
-  const rewriteEvents = async (stream: string, rewrites: readonly EventRewrite[]): Promise<E.Either<EventStoreError, number>> => {
-    if (closed) return E.left(storeUnavailable('store closed'));
-    try {
-      const changed = db.transaction(() =>
+  // One transaction per call: each event is either as it was or rewritten, never half of either.
+  const rewriteEvents = async (stream: string, rewrites: readonly EventRewrite[]): Promise<E.Either<EventStoreError, number>> =>
+    answered(closed, () =>
+      db.transaction(() =>
         rewrites.reduce(
           (sum, rewrite) =>
             sum +
             statements.rewrite.run({ stream, id: rewrite.id, data: JSON.stringify(rewrite.data), metadata: JSON.stringify(rewrite.metadata) }).changes,
           0,
         ),
-      ).immediate();
-      return E.right(changed);
-    } catch (error) {
-      const reason = unavailableReason(error);
-      if (reason === undefined) throw error;
-      return E.left(storeUnavailable(reason));
-    }
-  };
+      ).immediate(),
+    );
 
   /**
-   * secure_delete zeroes the content a rewrite freed inside pages; the truncating checkpoint moves the WAL's page
-   * images (old versions of the rewritten rows among them) into the file and empties the WAL file to 0 bytes;
-   * VACUUM rebuilds the file without free pages, and a second checkpoint truncates the WAL it went through.
+   * secure_delete = ON zeroed what a rewrite replaced, in its page and in pages it freed, as the rewrite committed;
+   * the old versions remain only as page images in the WAL, which a truncating checkpoint copies into the file and
+   * empties to 0 bytes. (No VACUUM: it held the write lock for seconds on a large log, and found nothing left.)
    */
   const purgeRewritten = async (): Promise<E.Either<EventStoreError, void>> => {
-    if (closed) return E.left(storeUnavailable('store closed'));
-    try {
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.exec('VACUUM');
-      const [checkpoint] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-      // Another connection (a reader, another process) kept the WAL from being emptied: the bytes are still there.
-      if (checkpoint !== undefined && checkpoint.busy !== 0) return E.left(storeUnavailable('SQLITE_BUSY: the WAL is in use; run the forget again'));
-      return E.right(undefined);
-    } catch (error) {
-      const reason = unavailableReason(error);
-      if (reason === undefined) throw error;
-      return E.left(storeUnavailable(reason));
-    }
+    const checkpoint = answered(closed, () => (db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0]);
+    if (E.isLeft(checkpoint)) return checkpoint;
+    // Another connection (a reader, another process) kept the WAL from being emptied: the bytes are still there.
+    return checkpoint.right !== undefined && checkpoint.right.busy !== 0
+      ? E.left(storeUnavailable('SQLITE_BUSY: the WAL is in use; run the forget again'))
+      : E.right(undefined);
   };
 
   const readAll = async function* (options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
@@ -392,13 +387,9 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
   };
 
   const guardedRead = <A>(read: () => A): A => {
-    try {
-      return read();
-    } catch (error) {
-      const reason = unavailableReason(error);
-      if (reason === undefined) throw error;
-      throw new EventStoreFailure(storeUnavailable(reason));
-    }
+    const rows = answered(false, read);
+    if (E.isLeft(rows)) throw new EventStoreFailure(rows.left);
+    return rows.right;
   };
 
   return {
@@ -410,33 +401,23 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
         queue.push({ stream, events, expected: expectedRevision, resolve });
       }),
     readStream: async (stream, { fromRevision, direction = 'forwards', limit = Number.MAX_SAFE_INTEGER } = {}) => {
-      try {
-        const rows =
-          direction === 'forwards'
-            ? statements.forwards.all(stream, fromRevision ?? 0, limit)
-            : statements.backwards.all(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, limit);
-        if (rows.length === 0 && statements.revision.get(stream)?.revision == null) {
-          return E.left({ kind: 'stream_not_found', stream });
-        }
-        return E.right(rows.map(toRecorded));
-      } catch (error) {
-        const reason = unavailableReason(error);
-        if (reason === undefined) throw error;
-        return E.left(storeUnavailable(reason));
+      const rows = answered(false, () =>
+        direction === 'forwards'
+          ? statements.forwards.all(stream, fromRevision ?? 0, limit)
+          : statements.backwards.all(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, limit),
+      );
+      if (E.isRight(rows) && rows.right.length === 0 && statements.revision.get(stream)?.revision == null) {
+        return E.left({ kind: 'stream_not_found', stream });
       }
+      return E.map((found: EventRow[]) => found.map(toRecorded))(rows);
     },
     readAll,
     subscribe,
-    headPosition: async () => {
-      try {
-        return E.right(statements.head.get()?.position ?? START);
-      } catch (error) {
-        const reason = unavailableReason(error);
-        if (reason === undefined) throw error;
-        return E.left(storeUnavailable(reason));
-      }
-    },
+    headPosition: async () => answered(false, () => statements.head.get()?.position ?? START),
     probeWrites,
+    markErased: async (subject, streams) => answered(closed, () => marks.mark(subject, streams)),
+    liftErased: async (subject) => answered(closed, () => marks.lift(subject)),
+    erasedStreams: async (subject) => answered(closed, () => marks.streamsOf(subject)),
     rewriteEvents,
     purgeRewritten,
     close: async () => {

@@ -98,6 +98,30 @@ export const describeEventStoreContract = (name: string, target: ContractTarget)
       right(await store.purgeRewritten());
     });
 
+    it('stores an event about a stream marked erased redacted, marks its own stream, and stops once the marks are lifted', async () => {
+      const person = `p${randomUUID()}`;
+      const [own, booking, other] = [newStream(), newStream('booking'), newStream()];
+      const about = (stream: string, named: readonly string[], n: string): EventToAppend => ({
+        ...event('booking.updated', { n }),
+        personal: { about: [stream, ...named], redacted: () => ({ data: { n: '[redacted]' }, metadata: { erased_by: 'intake' } }) },
+      });
+      right(await store.markErased(person, [own]));
+      right(await store.append(booking, [about(booking, [own], 'names her')]));
+      // Its own stream is marked now: a later event of the booking that does not name her is redacted too.
+      right(await store.append(booking, [about(booking, [], 'names nobody')]));
+      right(await store.append(other, [about(other, [], 'not hers')]));
+      expect(right(await store.readStream(booking)).map((e) => [e.data, e.metadata])).toEqual([
+        [{ n: '[redacted]' }, { erased_by: 'intake' }],
+        [{ n: '[redacted]' }, { erased_by: 'intake' }],
+      ]);
+      expect(right(await store.readStream(other)).map((e) => e.data)).toEqual([{ n: 'not hers' }]);
+      expect(right(await store.erasedStreams(person))).toEqual([booking, own].sort());
+      right(await store.liftErased(person));
+      right(await store.append(booking, [about(booking, [own], 'after the lift')]));
+      expect(right(await store.readStream(booking)).map((e) => e.data).at(-1)).toEqual({ n: 'after the lift' });
+      expect(right(await store.erasedStreams(person))).toEqual([]);
+    });
+
     it('gives a batch consecutive revisions and increasing positions', async () => {
       const stream = newStream();
       const result = right(await store.append(stream, [event(), event(), event()], 'no_stream'));
