@@ -4,6 +4,8 @@ import type { StoredProjection } from '../projections/projection.js';
 import { projections as registeredProjections } from '../projections/registry.js';
 import { readModelPath, type Config } from './config.js';
 import { erasureQueue, type ErasureQueue } from './erasure/erasure-queue.js';
+import { forgetJobs } from './erasure/forget-job.js';
+import { purgeAfterForgets } from './erasure/purge-after-forgets.js';
 import { buildApp, createLogger } from './http/app.js';
 import { registerErasureRoutes } from './http/erasure-routes.js';
 import { builtConsoleDir, registerConsoleRoutes } from './http/console-route.js';
@@ -97,7 +99,15 @@ export const composeService = async (
     openStore === openEventStore && projections === registeredProjections
       ? startRunnerInWorker({ config, readModel, log: runnerLog, rebuildLog, rebuildProgress, onStoreError: metrics.storeError, now })
       : undefined;
-  const runner: Runner = inWorker ?? startRunner({ store: observed.store, db: readModel, projections, log: runnerLog });
+  const runner: Runner =
+    inWorker ??
+    startRunner({
+      store: observed.store,
+      db: readModel,
+      projections,
+      log: runnerLog,
+      afterCommit: purgeAfterForgets({ store: observed.store, db: readModel, now, log: runnerLog }),
+    });
   const store = inWorker === undefined ? observed.store : wakeOnAppend(observed.store, inWorker.wake);
   // Served before its worker runs, a delivery would wait for the worker's start (seconds from sources) to be applied.
   await inWorker?.started;
@@ -129,7 +139,9 @@ export const composeService = async (
     readModel,
     applied: (position: number) => runner.waitFor(position, ERASURE_APPLY_WAIT_MS),
   };
-  const erasures = erasureQueue(erasure, logger.child({ component: 'erasure' }));
+  const erasureLog = logger.child({ component: 'erasure' });
+  const erasures = erasureQueue(erasure, erasureLog);
+  const forgets = forgetJobs({ ...erasure, onError: (error) => erasureLog.error({ err: error }, 'forget job failed') });
   const secrets = config.WEBHOOK_SECRET === undefined ? undefined : webhookSecrets(config.WEBHOOK_SECRET);
   if (secrets !== undefined) logger.info({ fingerprints: secrets.map((s) => s.fingerprint) }, 'webhook secrets accepted');
   const startedAt = now().toISOString();
@@ -160,7 +172,7 @@ export const composeService = async (
         (instance) => registerHistoryRoutes(instance, { store }),
         (instance) => registerQuarantineRoutes(instance, { store, now, jobs: quarantineRetries }),
         // Forgetting is never open to anonymous callers.
-        ...(config.API_TOKEN === undefined ? [] : [(instance: FastifyInstance) => registerErasureRoutes(instance, erasure)]),
+        ...(config.API_TOKEN === undefined ? [] : [(instance: FastifyInstance) => registerErasureRoutes(instance, { store, jobs: forgets })]),
         (instance) =>
           registerOverviewRoute(instance, {
             store,
@@ -192,6 +204,7 @@ export const composeService = async (
         await quarantineRetries.stop();
         await laterClaim?.stop();
         await erasures.drain();
+        await forgets.stop();
         await startupRebuild.stop();
         await runner.stop();
         await store.close();

@@ -13,8 +13,25 @@ export const ERASURE_LIFTED = 'erasure.lifted';
 export const ErasureLift = z.object({ erasure_id: z.string(), contact_id: EntityId, reason: z.string(), lifted_at: z.string() });
 export type ErasureLift = z.infer<typeof ErasureLift>;
 
-/** The erasures stream in order: each erasure run, and each lift. */
-export type ErasureLogEntry = { readonly kind: 'erased'; readonly record: ErasureRecord } | { readonly kind: 'lifted'; readonly record: ErasureLift };
+/** A node's runner applied a contact.forgotten and purged its read-model file (purged false: run the forget again). */
+export const ERASURE_APPLIED = 'erasure.applied';
+export const ErasureApplied = z
+  .object({
+    erasure_id: z.string(),
+    position: z.number().int().describe('of the contact.forgotten applied'),
+    node: z.string().describe('the host name of the node'),
+    read_model: z.string().describe("the node's read-model file"),
+    purged: z.boolean(),
+    applied_at: z.string(),
+  })
+  .meta({ id: 'ErasureApplied' });
+export type ErasureApplied = z.infer<typeof ErasureApplied>;
+
+/** The erasures stream in order: each erasure run, each node that applied one, and each lift. */
+export type ErasureLogEntry =
+  | { readonly kind: 'erased'; readonly record: ErasureRecord }
+  | { readonly kind: 'applied'; readonly record: ErasureApplied }
+  | { readonly kind: 'lifted'; readonly record: ErasureLift };
 
 /** What an erasure did; no personal data (the contact's id, the operator's reason, counts). */
 export const ErasureRecord = z
@@ -40,14 +57,27 @@ export const readErasureLog = async (store: EventStore, fromRevision = 0): Promi
         const record = ErasureRecord.safeParse(recorded.data);
         return record.success ? [{ kind: 'erased', record: record.data }] : [];
       }
+      if (recorded.type === ERASURE_APPLIED) {
+        const record = ErasureApplied.safeParse(recorded.data);
+        return record.success ? [{ kind: 'applied', record: record.data }] : [];
+      }
       const lift = ErasureLift.safeParse(recorded.data);
       return recorded.type === ERASURE_LIFTED && lift.success ? [{ kind: 'lifted', record: lift.data }] : [];
     }),
   );
 };
 
-/** Every erasure recorded, oldest first. */
-export const listErasures = async (store: EventStore): Promise<E.Either<EventStoreError, ErasureRecord[]>> => {
+/** An erasure run and the nodes whose runners have applied that erasure since. */
+export const ErasureListing = ErasureRecord.extend({ applied_by: z.array(ErasureApplied) }).meta({ id: 'ErasureListing' });
+export type ErasureListing = z.infer<typeof ErasureListing>;
+
+/** Every erasure recorded, oldest first, each with the nodes that applied it. */
+export const listErasures = async (store: EventStore): Promise<E.Either<EventStoreError, ErasureListing[]>> => {
   const log = await readErasureLog(store);
-  return E.map((entries: ErasureLogEntry[]) => entries.flatMap((entry) => (entry.kind === 'erased' ? [entry.record] : [])))(log);
+  return E.map((entries: ErasureLogEntry[]) => {
+    const applied = entries.flatMap((entry) => (entry.kind === 'applied' ? [entry.record] : []));
+    return entries.flatMap((entry) =>
+      entry.kind === 'erased' ? [{ ...entry.record, applied_by: applied.filter((by) => by.erasure_id === entry.record.erasure_id) }] : [],
+    );
+  })(log);
 };

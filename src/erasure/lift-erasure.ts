@@ -16,7 +16,7 @@ export const liftErasure = async (
 ): Promise<E.Either<EventStoreError, ErasureLift | undefined>> => {
   const log = await readErasureLog(deps.store);
   if (E.isLeft(log)) return log;
-  const last = log.right.filter((entry) => String(entry.record.contact_id) === key).at(-1);
+  const last = log.right.flatMap((entry) => (entry.kind !== 'applied' && String(entry.record.contact_id) === key ? [entry] : [])).at(-1);
   if (last === undefined || last.kind === 'lifted') return E.right(undefined);
   const lift: ErasureLift = { erasure_id: last.record.erasure_id, contact_id: last.record.contact_id, reason, lifted_at: deps.now().toISOString() };
   const id = contentEventId(ERASURE_LIFTED, { erasure_id: lift.erasure_id, after: log.right.length });

@@ -2,8 +2,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { eraseContact, type EraseDeps } from '../erasure/erase-contact.js';
-import { ErasureRecord, listErasures } from '../erasure/erasure-record.js';
+import { ErasureListing, listErasures } from '../erasure/erasure-record.js';
+import { ForgetJob, type ForgetJobs } from '../erasure/forget-job.js';
+import type { EventStore } from '../store/event-store.js';
 import { ForgetRequest } from '../erasure/forget-request.js';
 import { IdParams } from '../read-model/query-schemas.js';
 import { ProblemSchema } from './api-schemas.js';
@@ -12,13 +13,9 @@ import { sendStoreUnavailable } from './store-unavailable.js';
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
 
-const ForgetAnswer = z
-  .object({
-    status: z.enum(['erased', 'already_erased']),
-    erasure: ErasureRecord,
-    read_model_purged: z.boolean().describe('false: the read model had not applied the forget in time; run it again'),
-  })
-  .meta({ id: 'ForgetAnswer' });
+const ForgetJobConflict = ProblemSchema.extend({ job: ForgetJob }).meta({ id: 'ForgetJobConflict' });
+
+export type ErasureRouteDeps = { readonly store: EventStore; readonly jobs: ForgetJobs };
 
 /** The app hands bodies to routes as bytes (the webhook needs them): this one is read as JSON here. */
 const forgetRequest = (body: unknown): E.Either<string, ForgetRequest> => {
@@ -34,7 +31,7 @@ const forgetRequest = (body: unknown): E.Either<string, ForgetRequest> => {
 };
 
 /** Erasure of a contact's personal data, and the record of every erasure. Registered only with an API token. */
-export const registerErasureRoutes = (app: FastifyInstance, deps: EraseDeps): void => {
+export const registerErasureRoutes = (app: FastifyInstance, deps: ErasureRouteDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post(
@@ -42,21 +39,36 @@ export const registerErasureRoutes = (app: FastifyInstance, deps: EraseDeps): vo
     {
       schema: {
         tags: ['erasure'],
-        summary: "Erases the contact's personal data from the log, the read model and their files; idempotent",
-        description: 'Body: {"reason": "..."} (required, kept with the erasure: no personal data in it).',
+        summary: "Starts erasing the contact's personal data from the log, the read model and their files; idempotent",
+        description:
+          'Body: {"reason": "..."} (required, kept with the erasure: no personal data in it). Answers 202 with the job at once; ' +
+          'GET /erasures/job for its progress and outcome. One forget runs at a time: 409 while another runs.',
         params: IdParams,
-        response: { 200: ForgetAnswer, ...problems },
+        response: { 202: ForgetJob, 409: ForgetJobConflict, ...problems },
       },
     },
     async (request, reply) => {
       const body = forgetRequest(request.body);
       if (E.isLeft(body)) return sendProblem(reply, { status: 400, title: 'Invalid request', detail: body.left });
-      const erased = await eraseContact(deps, request.params.id, body.right.reason);
-      if (E.isLeft(erased)) return sendStoreUnavailable(reply, erased.left);
-      if (erased.right === undefined) return sendProblem(reply, { status: 404, title: 'Not found', detail: `no contact ${request.params.id}` });
-      const { status, erasure, read_model_purged } = erased.right;
-      return { status, erasure, read_model_purged };
+      const start = deps.jobs.start(request.params.id, body.right.reason);
+      reply.header('location', '/erasures/job');
+      if (!start.started) {
+        return sendProblem(reply, { status: 409, title: 'A forget is running', detail: 'GET /erasures/job for its progress', job: start.job });
+      }
+      return reply.code(202).send(start.job);
     },
+  );
+
+  api.get(
+    '/erasures/job',
+    {
+      schema: {
+        tags: ['erasure'],
+        summary: 'The forget running now, else the last one: its phase, progress and outcome',
+        response: { 200: ForgetJob, ...problems },
+      },
+    },
+    async (_request, reply) => deps.jobs.current() ?? sendProblem(reply, { status: 404, title: 'Not found', detail: 'no forget since the server started' }),
   );
 
   api.get(
@@ -64,8 +76,8 @@ export const registerErasureRoutes = (app: FastifyInstance, deps: EraseDeps): vo
     {
       schema: {
         tags: ['erasure'],
-        summary: 'Every erasure done: when, why, how many events it rewrote (no personal data)',
-        response: { 200: z.object({ items: z.array(ErasureRecord) }), ...problems },
+        summary: 'Every erasure done: when, why, how many events it rewrote, which nodes applied it (no personal data)',
+        response: { 200: z.object({ items: z.array(ErasureListing) }), ...problems },
       },
     },
     async (_request, reply) => {

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { projections } from '../../projections/registry.js';
 import { readModelPath } from '../config.js';
+import { purgeAfterForgets } from '../erasure/purge-after-forgets.js';
 import { observeStore } from '../metrics/observed-store.js';
 import { openReadModelDb } from '../read-model/read-model-db.js';
 import { openEventStore } from '../store/open-event-store.js';
@@ -29,12 +30,14 @@ const { store } = observeStore(opened, {
 const db = openReadModelDb(readModelPath(config));
 // The runner reports its first checkpoints while it starts, before `runner` is assigned: those are posted below.
 let postProgress: () => void = () => undefined;
+const log = runnerWorkerLog(port);
 const runner = startRunner({
   store,
   db,
   projections,
-  log: runnerWorkerLog(port),
+  log,
   onProgress: () => postProgress(),
+  afterCommit: purgeAfterForgets({ store, db, now: () => new Date(), log }),
 });
 postProgress = () => post({ kind: 'progress', appliedPosition: runner.appliedPosition(), progress: runner.progress() });
 postProgress();

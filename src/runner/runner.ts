@@ -3,7 +3,7 @@ import type { StoredProjection } from '../../projections/projection.js';
 import { appliedByAll, CheckpointMoved, ensureReadModels, liveTargets, type ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
-import type { EventStore, Subscription } from '../store/event-store.js';
+import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
 import { batchApplier } from './apply-batch.js';
 import { batches } from './batches.js';
 
@@ -26,6 +26,8 @@ export type RunnerOptions = {
   readonly catalogCheckMs?: number;
   /** Told each time the checkpoints moved or were reloaded (a runner in a worker thread posts its progress then). */
   readonly onProgress?: () => void;
+  /** Runs after each committed batch, before the progress is told (an erasure's purge of this node's file). */
+  readonly afterCommit?: (events: readonly RecordedEvent[]) => Promise<void>;
 };
 
 export type ProjectionProgress = {
@@ -112,6 +114,7 @@ export const startRunner = (options: RunnerOptions): Runner => {
       if (stopped) return;
       const before = targets;
       targets = writer.apply(targets, batch, now().toISOString());
+      await options.afterCommit?.(batch);
       applied(before, targets);
       notify();
       // Catching up on a long backlog must not starve the requests the same process serves.

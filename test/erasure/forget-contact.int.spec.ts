@@ -1,3 +1,4 @@
+import * as E from 'fp-ts/lib/Either.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { flatExamples, nestedExamples } from '../fixtures/reference-deliveries.j
 import { valuesFoundUnder } from '../support/data-dir-bytes.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { forgetOverHttp } from '../support/forget-over-http.js';
 
 const TOKEN = 'forget-test-token-0123456789-abcdefgh';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -46,8 +48,7 @@ describe('forgetting a contact with the embedded store', () => {
   const get = async (url: string) => service.app.inject({ method: 'GET', url, headers: auth });
   const post = (payload: unknown) =>
     service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload) });
-  const forget = (id: string, payload: unknown) =>
-    service.app.inject({ method: 'POST', url: `/contacts/${id}/forget`, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+  const forget = (id: string, payload: unknown) => forgetOverHttp(service.app, TOKEN, id, payload);
   let omarBefore: string;
   let answer: { status: string; erasure: Record<string, unknown>; read_model_purged: boolean };
 
@@ -64,8 +65,9 @@ describe('forgetting a contact with the embedded store', () => {
     writeFileSync(join(dir.path, '.skylight-fold-999999999-killed', 'bucket-0.jsonl'), '{"name":"Sarah Johnson"}\n');
     expect(valuesFoundUnder(dir.path, ERASED).length).toBeGreaterThan(0);
     const response = await forget('42', { reason: 'GDPR art. 17 request #12' });
-    expect(response.statusCode).toBe(200);
-    answer = response.json();
+    expect(response.statusCode).toBe(202);
+    expect(response.job?.state).toBe('done');
+    answer = response.job?.outcome as typeof answer;
   });
   afterAll(async () => {
     await service.close();
@@ -148,8 +150,11 @@ describe('forgetting a contact with the embedded store', () => {
 
   it('is idempotent: a second forget changes nothing and answers the erasure done', async () => {
     const again = await forget('42', { reason: 'asked twice' });
-    expect(again.json()).toMatchObject({ status: 'already_erased', erasure: { reason: 'GDPR art. 17 request #12' } });
-    expect((await get('/erasures')).json().items).toHaveLength(1);
+    expect(again.job?.outcome).toMatchObject({ status: 'already_erased', erasure: { reason: 'GDPR art. 17 request #12' } });
+    const items = (await get('/erasures')).json().items;
+    expect(items).toHaveLength(1);
+    // This node's runner applied the forget and purged its read-model file, and said so in the log.
+    expect(items[0].applied_by).toEqual([expect.objectContaining({ read_model: join(dir.path, 'read-model.db'), purged: true })]);
   });
 
   it('stores nothing for a provider retry of an old delivery (same event id)', async () => {
@@ -200,11 +205,12 @@ describe('forgetting, bad input', () => {
   const forget = (id: string, payload: string) =>
     service.app.inject({ method: 'POST', url: `/contacts/${id}/forget`, headers: { ...auth, 'content-type': 'application/json' }, payload });
 
-  it('answers 404 for an unknown contact and changes nothing', async () => {
+  it('ends the job as not_found for an unknown contact and changes nothing', async () => {
     const head = await service.store.headPosition();
-    const response = await forget('999', JSON.stringify({ reason: 'erasure request' }));
-    expect(response.statusCode).toBe(404);
+    const forgotten = await forgetOverHttp(service.app, TOKEN, '999', { reason: 'erasure request' });
+    expect(forgotten.job).toMatchObject({ state: 'not_found', outcome: null });
     expect(await service.store.headPosition()).toEqual(head);
+    expect(await service.store.erasedStreams('999')).toEqual(E.right([]));
   });
 
   it('answers 400 naming the reason when it is missing or empty', async () => {

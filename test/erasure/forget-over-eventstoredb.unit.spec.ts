@@ -5,6 +5,7 @@ import type { Service } from '../../src/server.js';
 import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
 import { nestedExamples } from '../fixtures/reference-deliveries.js';
 import { createFakeEventStoreDbClient } from '../store/fake-eventstoredb-client.js';
+import { forgetOverHttp } from '../support/forget-over-http.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -26,13 +27,8 @@ describe('forgetting a contact with EventStoreDB (client double)', () => {
     for (const delivery of nestedExamples) {
       await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(delivery) });
     }
-    const forget = await service.app.inject({
-      method: 'POST',
-      url: '/contacts/42/forget',
-      headers: auth,
-      payload: JSON.stringify({ reason: 'erasure request' }),
-    });
-    expect(forget.json()).toMatchObject({ status: 'erased', read_model_purged: true });
+    const forget = await forgetOverHttp(service.app, TOKEN, '42', { reason: 'erasure request' });
+    expect(forget.job?.outcome).toMatchObject({ status: 'erased', read_model_purged: true });
   });
   afterAll(async () => {
     await service.close();
