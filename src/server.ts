@@ -5,6 +5,7 @@ import { projections as registeredProjections } from '../projections/registry.js
 import { readModelPath, type Config } from './config.js';
 import { erasureQueue, type ErasureQueue } from './erasure/erasure-queue.js';
 import { forgetJobs } from './erasure/forget-job.js';
+import { interruptedErasures } from './erasure/interrupted-erasures.js';
 import { purgeAfterForgets } from './erasure/purge-after-forgets.js';
 import { buildApp, createLogger } from './http/app.js';
 import { registerErasureRoutes } from './http/erasure-routes.js';
@@ -141,6 +142,8 @@ export const composeService = async (
   };
   const erasureLog = logger.child({ component: 'erasure' });
   const erasures = erasureQueue(erasure, erasureLog);
+  const interrupted = await interruptedErasures(store);
+  if (E.isRight(interrupted)) for (const key of interrupted.right) erasures.enqueue(key, 'resumed as the server started: an earlier forget was interrupted');
   const forgets = forgetJobs({ ...erasure, onError: (error) => erasureLog.error({ err: error }, 'forget job failed') });
   const secrets = config.WEBHOOK_SECRET === undefined ? undefined : webhookSecrets(config.WEBHOOK_SECRET);
   if (secrets !== undefined) logger.info({ fingerprints: secrets.map((s) => s.fingerprint) }, 'webhook secrets accepted');

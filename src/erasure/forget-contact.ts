@@ -78,24 +78,24 @@ const readWhole = async (store: EventStore, stream: string): Promise<E.Either<Ev
   return E.isLeft(read) && read.left.kind === 'stream_not_found' ? E.right([]) : read;
 };
 
-/** What reading and rewriting the person's streams found. */
-type Rewritten = {
+/** What reading the person's streams found, and the rewrites they need. */
+type Found = {
   /** The id as the events carry it (42, not "42"); undefined when no event names the contact. */
   contactId: EntityId | undefined;
   /** The latest business time among the events of the streams: a forget is dated after it. */
   latest: number;
   /** The last contact.forgotten of the contact's stream, and where it is. */
   forgotten: { readonly data: ContactForgottenData; readonly position: number } | undefined;
-  /** The highest position among the events this run had to redact (0: none). */
+  /** The highest position among the events this run has to redact (0: none). */
   redactedUpTo: number;
-  counts: Record<string, number>;
+  rewrites: Map<string, EventRewrite[]>;
   values: Set<string>;
 };
 
-const rewriteStreams = async (deps: ForgetDeps, key: string, streams: readonly string[], erasureId: string): Promise<E.Either<EventStoreError, Rewritten>> => {
-  const found: Rewritten = { contactId: undefined, latest: 0, forgotten: undefined, redactedUpTo: 0, counts: {}, values: new Set() };
-  for (const [index, stream] of streams.entries()) {
-    deps.onProgress?.({ phase: 'rewriting', streams_done: index, streams_total: streams.length });
+/** Reads the person's streams and plans their rewrites (the person's events only are held in memory). */
+const readStreams = async (deps: ForgetDeps, key: string, streams: readonly string[], erasureId: string): Promise<E.Either<EventStoreError, Found>> => {
+  const found: Found = { contactId: undefined, latest: 0, forgotten: undefined, redactedUpTo: 0, rewrites: new Map(), values: new Set() };
+  for (const stream of streams) {
     const read = await readWhole(deps.store, stream);
     if (E.isLeft(read)) return read;
     const rewrites: EventRewrite[] = [];
@@ -115,15 +115,32 @@ const rewriteStreams = async (deps: ForgetDeps, key: string, streams: readonly s
       rewrites.push(marked(recorded, erasureId, redacted));
       found.redactedUpTo = Math.max(found.redactedUpTo, recorded.position);
     }
-    const done = await rewriteAll(deps.store, stream, rewrites);
-    if (E.isLeft(done)) return done;
-    if (done.right > 0) found.counts[stream] = done.right;
+    found.rewrites.set(stream, rewrites);
+    await setImmediate();
   }
   return E.right(found);
 };
 
+/** Applies the planned rewrites, stream by stream; counts them per stream. */
+const rewriteStreams = async (deps: ForgetDeps, found: Found, counts: Record<string, number>): Promise<E.Either<EventStoreError, void>> => {
+  const streams = [...found.rewrites];
+  for (const [index, [stream, rewrites]] of streams.entries()) {
+    deps.onProgress?.({ phase: 'rewriting', streams_done: index, streams_total: streams.length });
+    const done = await rewriteAll(deps.store, stream, rewrites);
+    if (E.isLeft(done)) return done;
+    if (done.right > 0) counts[stream] = done.right;
+  }
+  return E.right(undefined);
+};
+
 /** Every kept delivery (quarantine, unrecognized) that names one of the streams or holds one of the values, erased. */
-const rewriteKept = async (deps: ForgetDeps, streams: readonly string[], found: Rewritten, erasureId: string): Promise<E.Either<EventStoreError, void>> => {
+const rewriteKept = async (
+  deps: ForgetDeps,
+  streams: readonly string[],
+  found: Found,
+  erasureId: string,
+  counts: Record<string, number>,
+): Promise<E.Either<EventStoreError, void>> => {
   const named = new Set(streams);
   const personal = new Set([...found.values].filter((value) => value.length >= MIN_VALUE_LENGTH && value !== REDACTED));
   for (const stream of KEPT_STREAMS) {
@@ -136,7 +153,7 @@ const rewriteKept = async (deps: ForgetDeps, streams: readonly string[], found: 
       .map(({ recorded, data }) => marked(recorded, erasureId, data));
     const done = await rewriteAll(deps.store, stream, rewrites);
     if (E.isLeft(done)) return done;
-    if (done.right > 0) found.counts[stream] = done.right;
+    if (done.right > 0) counts[stream] = done.right;
   }
   return E.right(undefined);
 };
@@ -152,7 +169,7 @@ const recordForget = async (
   key: string,
   reason: string,
   streams: readonly string[],
-  found: Rewritten & { contactId: EntityId },
+  found: Found & { contactId: EntityId },
 ): Promise<E.Either<EventStoreError, { readonly data: ContactForgottenData; readonly position: number }>> => {
   const last = found.forgotten;
   if (last !== undefined && found.redactedUpTo < last.position) return E.right(last);
@@ -184,7 +201,7 @@ const recordForget = async (
  */
 export const forgetContact = async (deps: ForgetDeps, key: string, reason: string): Promise<E.Either<EventStoreError, ForgetOutcome | undefined>> => {
   const { store } = deps;
-  const before = await store.erasedStreams(key);
+  const before = await store.erasureMarks();
   if (E.isLeft(before)) return before;
   const own = [`contact-${key}`, `conversation-${key}`];
   const early = await store.markErased(key, own);
@@ -194,16 +211,20 @@ export const forgetContact = async (deps: ForgetDeps, key: string, reason: strin
   const all = await store.markErased(key, streams.right);
   if (E.isLeft(all)) return all;
   const erasureId = erasureIdOf(key);
-  const found = await rewriteStreams(deps, key, streams.right, erasureId);
+  const found = await readStreams(deps, key, streams.right, erasureId);
   if (E.isLeft(found)) return found;
   const { contactId } = found.right;
   if (contactId === undefined) {
     // Nothing to erase: the marks this run set would only surprise whoever sends that contact later.
-    return before.right.length === 0 ? E.map(() => undefined)(await store.liftErased(key)) : E.right(undefined);
+    return before.right[key] === undefined ? E.map(() => undefined)(await store.liftErased(key)) : E.right(undefined);
   }
+  // Recorded before the rewrites, so that a run interrupted after it is resumed with the operator's reason.
   const forget = await recordForget(deps, key, reason, streams.right, { ...found.right, contactId });
   if (E.isLeft(forget)) return forget;
-  const kept = await rewriteKept(deps, streams.right, found.right, erasureId);
+  const counts: Record<string, number> = {};
+  const rewritten = await rewriteStreams(deps, found.right, counts);
+  if (E.isLeft(rewritten)) return rewritten;
+  const kept = await rewriteKept(deps, streams.right, found.right, erasureId, counts);
   if (E.isLeft(kept)) return kept;
 
   deps.onProgress?.({ phase: 'purging' });
@@ -213,17 +234,16 @@ export const forgetContact = async (deps: ForgetDeps, key: string, reason: strin
   const previous = await listErasures(store);
   if (E.isLeft(previous)) return previous;
   const earlier = previous.right.filter((record) => record.erasure_id === erasureId);
-  const counts = found.right.counts;
-  const rewritten = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const last = earlier.at(-1);
-  if (rewritten === 0 && last !== undefined) return E.right({ status: 'already_erased', erasure: last, position: forget.right.position });
+  if (total === 0 && last !== undefined) return E.right({ status: 'already_erased', erasure: last, position: forget.right.position });
   const erasure: ErasureRecord = {
     erasure_id: erasureId,
     contact_id: contactId,
     reason: forget.right.data.reason,
     forgotten_at: String(forget.right.data.forgotten_at),
     completed_at: deps.now().toISOString(),
-    events_rewritten: rewritten,
+    events_rewritten: total,
     streams: counts,
   };
   const recordId = contentEventId(ERASURE_RECORDED, { erasure_id: erasureId, run: earlier.length });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStoreError } from './event-store-error.js';
-import type { AppendResult, EventToAppend, RecordedEvent } from './event-store.js';
+import type { AppendResult, ErasureMarks, EventToAppend, RecordedEvent } from './event-store.js';
 
 /** Where a store without transactions across streams (EventStoreDB) keeps its erasure marks: in the log itself. */
 export const ERASURE_MARKS_STREAM = 'erasure-marks';
@@ -16,6 +17,8 @@ const isMark = (data: unknown): data is MarkData =>
 export type LogAccess = {
   readonly readFrom: (revision: number) => Promise<E.Either<EventStoreError, readonly RecordedEvent[]>>;
   readonly append: (events: readonly EventToAppend[]) => Promise<E.Either<EventStoreError, AppendResult>>;
+  /** The longest an append may take (its deadline): an append that read the marks before a mark ends within it. */
+  readonly appendDeadlineMs: number;
 };
 
 export type ErasureMarksStream = {
@@ -23,14 +26,14 @@ export type ErasureMarksStream = {
   readonly storedForms: (stream: string, events: readonly EventToAppend[]) => Promise<E.Either<EventStoreError, readonly EventToAppend[]>>;
   readonly mark: (subject: string, streams: readonly string[]) => Promise<E.Either<EventStoreError, void>>;
   readonly lift: (subject: string) => Promise<E.Either<EventStoreError, void>>;
-  readonly streamsOf: (subject: string) => Promise<E.Either<EventStoreError, readonly string[]>>;
+  readonly all: () => Promise<E.Either<EventStoreError, ErasureMarks>>;
 };
 
 /**
  * Erasure marks as events of one stream, read again (from where this process last read) before every append that
- * carries personal data. Without a transaction across streams, an append that read the marks just before a forget
- * marked them can still store its event as received: the forget closes that window by looking again once the
- * appends then in flight have ended (see forget-contact.ts).
+ * carries personal data. Without a transaction across streams, an append on any node that read the marks just
+ * before a forget wrote one can still store its event as received, until its deadline. So marking resolves only
+ * once that deadline has passed: the forget's scan, which follows, then finds every such event and redacts it.
  */
 export const erasureMarksStream = (log: LogAccess): ErasureMarksStream => {
   const subjects = new Map<string, Set<string>>();
@@ -76,8 +79,12 @@ export const erasureMarksStream = (log: LogAccess): ErasureMarksStream => {
       }
       return E.right(stored);
     },
-    mark: (subject, streams) => record(MARKED, { subject, streams }),
+    mark: async (subject, streams) => {
+      const marked = await record(MARKED, { subject, streams });
+      if (E.isRight(marked)) await sleep(log.appendDeadlineMs);
+      return marked;
+    },
     lift: (subject) => record(LIFTED, { subject }),
-    streamsOf: async (subject) => E.map(() => [...(subjects.get(subject) ?? [])].sort())(await refresh()),
+    all: async () => E.map(() => Object.fromEntries([...subjects].map(([subject, streams]) => [subject, [...streams].sort()])))(await refresh()),
   };
 };

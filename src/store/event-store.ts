@@ -93,6 +93,9 @@ export type SubscribeOptions = {
 /** New data and metadata for a stored event, found by its stream and id (an erasure's rewrite). */
 export type EventRewrite = { readonly id: string; readonly data: unknown; readonly metadata: JsonObject };
 
+/** Person (subject) → the streams marked erased for them, sorted. */
+export type ErasureMarks = { readonly [subject: string]: readonly string[] };
+
 /** The event store port. Both adapters (embedded SQLite, EventStoreDB) pass the same contract suite. */
 export type EventStore = {
   readonly kind: 'sqlite' | 'eventstoredb';
@@ -125,8 +128,8 @@ export type EventStore = {
   markErased(subject: string, streams: readonly string[]): Promise<Either<EventStoreError, void>>;
   /** Lifts a person's marks: new events about them are stored as received again. */
   liftErased(subject: string): Promise<Either<EventStoreError, void>>;
-  /** The streams marked erased for a person (those its later events created included). */
-  erasedStreams(subject: string): Promise<Either<EventStoreError, readonly string[]>>;
+  /** Every person marked erased, with the streams marked for them (those their later events created included). */
+  erasureMarks(): Promise<Either<EventStoreError, ErasureMarks>>;
   rewriteEvents(stream: string, rewrites: readonly EventRewrite[]): Promise<Either<EventStoreError, number>>;
   /**
    * Makes what rewrites replaced unrecoverable from the store's files: the embedded store zeroes freed content,

@@ -215,6 +215,7 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
   const marks = erasureMarksStream({
     readFrom: (revision) => answer(() => readStream(ERASURE_MARKS_STREAM, { fromRevision: revision })),
     append: (events) => appendAsIs(ERASURE_MARKS_STREAM, events),
+    appendDeadlineMs: settings.deadlineMs,
   });
 
   const store: EventStore = {
@@ -257,7 +258,7 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
     },
     markErased: marks.mark,
     liftErased: marks.lift,
-    erasedStreams: marks.streamsOf,
+    erasureMarks: marks.all,
     rewriteEvents: (stream, rewrites) => {
       assertOpen();
       return oneAtATime(stream, () =>

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EventToAppend, JsonObject } from './event-store.js';
+import type { ErasureMarks, EventToAppend, JsonObject } from './event-store.js';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS erased_streams (stream TEXT NOT NULL, subject TEXT NOT NULL, PRIMARY KEY (stream, subject)) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS erased_streams_subject ON erased_streams (subject);`;
@@ -14,7 +14,7 @@ export type SqliteErasureMarks = {
   readonly beginCommit: () => void;
   readonly mark: (subject: string, streams: readonly string[]) => void;
   readonly lift: (subject: string) => void;
-  readonly streamsOf: (subject: string) => string[];
+  readonly all: () => ErasureMarks;
 };
 
 export const sqliteErasureMarks = (db: Database.Database): SqliteErasureMarks => {
@@ -24,7 +24,7 @@ export const sqliteErasureMarks = (db: Database.Database): SqliteErasureMarks =>
     subjectOf: db.prepare<[string], { subject: string }>('SELECT subject FROM erased_streams WHERE stream = ? LIMIT 1'),
     insert: db.prepare<[string, string]>('INSERT OR IGNORE INTO erased_streams (stream, subject) VALUES (?, ?)'),
     lift: db.prepare<[string]>('DELETE FROM erased_streams WHERE subject = ?'),
-    streamsOf: db.prepare<[string], { stream: string }>('SELECT stream FROM erased_streams WHERE subject = ? ORDER BY stream'),
+    all: db.prepare<[], { subject: string; stream: string }>('SELECT subject, stream FROM erased_streams ORDER BY subject, stream'),
   };
   let anyMarked = false;
   const subjectOf = (about: readonly string[]): string | undefined => {
@@ -49,6 +49,10 @@ export const sqliteErasureMarks = (db: Database.Database): SqliteErasureMarks =>
         for (const stream of streams) statements.insert.run(stream, subject);
       }).immediate(),
     lift: (subject) => void statements.lift.run(subject),
-    streamsOf: (subject) => statements.streamsOf.all(subject).map((row) => row.stream),
+    all: () => {
+      const marks: Record<string, string[]> = {};
+      for (const { subject, stream } of statements.all.all()) (marks[subject] ??= []).push(stream);
+      return marks;
+    },
   };
 };

@@ -417,7 +417,7 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     probeWrites,
     markErased: async (subject, streams) => answered(closed, () => marks.mark(subject, streams)),
     liftErased: async (subject) => answered(closed, () => marks.lift(subject)),
-    erasedStreams: async (subject) => answered(closed, () => marks.streamsOf(subject)),
+    erasureMarks: async () => answered(closed, marks.all),
     rewriteEvents,
     purgeRewritten,
     close: async () => {

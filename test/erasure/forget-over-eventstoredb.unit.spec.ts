@@ -23,7 +23,7 @@ describe('forgetting a contact with EventStoreDB (client double)', () => {
   const get = (url: string) => service.app.inject({ method: 'GET', url, headers: auth });
 
   beforeAll(async () => {
-    service = await serviceHarness(dir.path, { API_TOKEN: TOKEN }, projections, async () => eventStoreDbOverClient(fake.client));
+    service = await serviceHarness(dir.path, { API_TOKEN: TOKEN }, projections, async () => eventStoreDbOverClient(fake.client, { deadlineMs: 500 }));
     for (const delivery of nestedExamples) {
       await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(delivery) });
     }
