@@ -8,6 +8,7 @@ import { append } from './append.js';
 import { catchUp } from './catch-up.js';
 import { costGrowth } from './cost-growth.js';
 import { fold } from './fold.js';
+import { forgetUnderLoad } from './forget-under-load.js';
 import { intakeHttp } from './intake-http.js';
 import { liveLag } from './live-lag.js';
 import { queries } from './queries.js';
@@ -17,7 +18,7 @@ import type { Scenario, ScenarioContext } from './scenario.js';
 import { closeAllScopes, withScope } from './scope.js';
 
 /** Every scenario, in the order they run (cheap and in-process first, then the servers). */
-const scenarios: readonly Scenario[] = [fold, append, intakeHttp, liveLag, catchUp, queries, costGrowth, upgradeRebuild];
+const scenarios: readonly Scenario[] = [fold, append, intakeHttp, liveLag, catchUp, queries, costGrowth, upgradeRebuild, forgetUnderLoad];
 
 const usage = `usage: npm run bench -- [--quick] [--only ${scenarios.map((s) => s.name).join(',')}] [--runs N]`;
 
