@@ -40,7 +40,7 @@ export type ConnectionLimits = {
   /** The whole request, headers and body, must arrive within this. */
   readonly requestTimeoutMs: number;
   readonly headersTimeoutMs: number;
-  /** A socket with no traffic for this long is closed (also an idle keep-alive one). */
+  /** A socket with no traffic for this long is closed (also an idle keep-alive one, after Node's second of grace). */
   readonly connectionTimeoutMs: number;
   readonly maxConnections: number;
 };
@@ -54,6 +54,9 @@ const connectionOptions = (limits: ConnectionLimits | undefined) =>
     : {
         requestTimeout: limits.requestTimeoutMs,
         connectionTimeout: limits.connectionTimeoutMs,
+        // Node gives a socket idle between requests this timeout instead of `connectionTimeout` (Fastify's default:
+        // 72 s), and advertises it as `Keep-Alive: timeout=`: idle sockets filling `maxConnections` shut out deliveries.
+        keepAliveTimeout: limits.connectionTimeoutMs,
         http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: deadlineCheckIntervalMs(limits) },
       };
 

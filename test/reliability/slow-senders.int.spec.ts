@@ -109,6 +109,23 @@ describe('slow senders against the real socket server', () => {
     expect(requestsSeen()).toBe(0);
   });
 
+  it('closes keep-alive sockets idle for CONNECTION_TIMEOUT_MS, as it advertises, so idle sockets filling MAX_CONNECTIONS hold out deliveries no longer', async () => {
+    const { port } = await listen({ requestTimeoutMs: 60_000, headersTimeoutMs: 60_000, connectionTimeoutMs: 1_000, maxConnections: 4 });
+    const idle = await Promise.all(Array.from({ length: 4 }, () => client(port)));
+    // One request each, answered, and then nothing: what a client keeping its connections alive looks like.
+    for (const opened of idle) opened.socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await waitUntil(() => idle.every((opened) => opened.received().endsWith('{"status":"ok"}')));
+    expect(idle.map((opened) => /^keep-alive: (.*)$/im.exec(opened.received())?.[1]?.trim())).toEqual(Array(4).fill('timeout=1'));
+
+    const shutOut = await client(port);
+    shutOut.socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    expect(await shutOut.closed).toBe('closed');
+    expect(shutOut.received()).toBe('');
+
+    expect(await Promise.all(idle.map((opened) => opened.closed))).toEqual(Array(4).fill('closed'));
+    expect((await post(port, delivery(3))).status).toBe(202);
+  });
+
   it('refuses connections beyond MAX_CONNECTIONS, and takes new ones once others close', async () => {
     const { port } = await listen({ requestTimeoutMs: 60_000, headersTimeoutMs: 60_000, connectionTimeoutMs: 60_000, maxConnections: 3 });
     const held = await Promise.all(Array.from({ length: 3 }, () => client(port)));
