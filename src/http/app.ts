@@ -14,6 +14,7 @@ import { MAX_ENTITY_ID_LENGTH } from '../events/entity-id.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { NoParameters } from './api-schemas.js';
 import { refuseWithoutToken } from './api-token.js';
+import { isSafeMethod, refuseCrossSiteRequest } from './cross-site-request.js';
 import { refuseOtherHostNames } from './loopback-host.js';
 import { strictQueryValidatorCompiler } from './strict-query.js';
 import { sendProblem } from './problem.js';
@@ -148,6 +149,11 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     sendProblem(reply, { status: 404, title: 'Not found', detail: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
   app.addHook('onRequest', async (request, reply) => refuseRequest(request, reply));
+  // On each route that changes state, not on every request: reads are safe, and the webhook has its own rule.
+  app.addHook('onRoute', (route) => {
+    if (route.url === WEBHOOK_PATH || [route.method].flat().every(isSafeMethod)) return;
+    route.onRequest = [...[route.onRequest ?? []].flat(), refuseCrossSiteRequest];
+  });
 
   await app.register(swagger, {
     openapi: {
