@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
+import type { SqliteDurability } from '../src/store/sqlite.js';
 import { freePort } from '../test/support/server-process.js';
 import type { BaselineKind } from './baseline-server.js';
 import { checkoutRoot, nodeArgsFor } from './node-entry.js';
@@ -94,5 +95,5 @@ export const startBenchServer = async (scope: Scope, dataDir: string, env: Recor
 };
 
 /** A baseline intake is compared with (bench/baseline-server.ts), on a fresh directory of its own. */
-export const startBaselineServer = (scope: Scope, kind: BaselineKind): Promise<BenchProcess> =>
-  startHttpChild(scope, 'bench/baseline-server', { BASELINE: kind, DATA_DIR: scope.tempDir(kind) });
+export const startBaselineServer = (scope: Scope, kind: BaselineKind, durability: SqliteDurability): Promise<BenchProcess> =>
+  startHttpChild(scope, 'bench/baseline-server', { BASELINE: kind, DATA_DIR: scope.tempDir(kind), SQLITE_DURABILITY: durability });
