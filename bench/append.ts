@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { openSqliteEventStore } from '../src/store/sqlite.js';
+import { openSqliteEventStore, type SqliteDurability } from '../src/store/sqlite.js';
 import { repeat } from './figure.js';
 import { firstRoutedEvents, type RoutedEvent } from './routed-event.js';
 import type { Scenario } from './scenario.js';
@@ -14,8 +14,8 @@ const BATCH_CALLERS = 1000;
 const INTAKE_CALLERS = 32;
 
 /** `callers` loops, each appending its next event as soon as its previous append is committed. */
-const appendAll = async (dataDir: string, events: readonly RoutedEvent[], callers: number): Promise<number> => {
-  const store = openSqliteEventStore(join(dataDir, 'events.db'));
+const appendAll = async (dataDir: string, events: readonly RoutedEvent[], callers: number, durability: SqliteDurability): Promise<number> => {
+  const store = openSqliteEventStore(join(dataDir, 'events.db'), { durability });
   try {
     let next = 0;
     const started = performance.now();
@@ -48,8 +48,8 @@ export const append: Scenario = {
     const events = [...firstRoutedEvents(count, trafficDeliveries(Math.ceil(count * 1.3) + 100))];
     return repeat(context.runs, () =>
       withScope(async (scope) => ({
-        batched: await appendAll(scope.tempDir('append'), events, BATCH_CALLERS),
-        intake_like: await appendAll(scope.tempDir('append'), events, INTAKE_CALLERS),
+        batched: await appendAll(scope.tempDir('append'), events, BATCH_CALLERS, context.durability),
+        intake_like: await appendAll(scope.tempDir('append'), events, INTAKE_CALLERS, context.durability),
       })),
     );
   },

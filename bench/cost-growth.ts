@@ -32,7 +32,7 @@ const measureAt = (context: ScenarioContext, fixtureDir: string, size: Size): Pr
     const perRun = Math.round(INTAKE_RATE * intakeSeconds);
     // New events for contacts both logs hold: another seed of the same generator, so other content, same ids.
     const deliveries = trafficDeliveries(warmup + perRun * context.runs, TRAFFIC_SEED + 1).map(webhookRequest);
-    const server = await startBenchServer(scope, dataDir, { WEBHOOK_SECRET });
+    const server = await startBenchServer(scope, dataDir, { WEBHOOK_SECRET, SQLITE_DURABILITY: context.durability });
     await runLoad({ url: server.url, requests: gets(warmup), connections: CONNECTIONS });
     const getRuns = await repeat(context.runs, async () => {
       const get = requireSuccess('get-by-id', await runLoad({ url: server.url, requests: gets(Math.round(GET_RATE * getSeconds)), connections: CONNECTIONS, rate: GET_RATE }));

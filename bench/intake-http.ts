@@ -15,17 +15,21 @@ const failures = (result: LoadResult) => result.non2xx + result.errors;
 
 /**
  * Signed deliveries over HTTP to the real server (a child process on a fresh data dir, signature verification
- * on, default durability), warmed up with deliveries that are not measured. Each run sends new deliveries: as
+ * on, the run's durability, the naive receiver's alike), warmed up with deliveries that are not measured. Each run sends new deliveries: as
  * fast as 32 connections go, then paced at 2,000/s for latency, each after the read model has caught up. The
  * same deliveries of each run go first, as fast, to the two baselines (bench/baseline-server.ts), so that
  * drift of the machine hits a run's three figures alike; the ratios are the median of the per-run ratios.
  */
 export const intakeHttp: Scenario = {
   name: 'intake-http',
-  figures: () => [
-    { key: 'throughput', label: `intake over HTTP, signatures on, ${CONNECTIONS} connections`, unit: 'deliveries/s' },
+  figures: ({ durability }) => [
+    { key: 'throughput', label: `intake over HTTP, signatures on, ${CONNECTIONS} connections, SQLITE_DURABILITY=${durability}`, unit: 'deliveries/s' },
     { key: 'rss', label: 'intake server peak RSS under that load (VmHWM since its start)', unit: 'MB' },
-    { key: 'naive', label: `baseline: naive receiver (one SQLite INSERT per delivery), ${CONNECTIONS} connections`, unit: 'deliveries/s' },
+    {
+      key: 'naive',
+      label: `baseline: naive receiver (one SQLite INSERT per delivery, synchronous=${durability.toUpperCase()}), ${CONNECTIONS} connections`,
+      unit: 'deliveries/s',
+    },
     { key: 'do_nothing', label: `baseline: do-nothing HTTP server, ${CONNECTIONS} connections`, unit: 'deliveries/s' },
     { key: 'vs_naive', label: 'intake ÷ naive receiver (median of per-run ratios)', unit: '×', target: { atLeast: 1 } },
     { key: 'vs_do_nothing', label: 'intake ÷ do-nothing server (median of per-run ratios)', unit: '×', target: { atLeast: 0.55 } },
@@ -38,9 +42,9 @@ export const intakeHttp: Scenario = {
     const perRun = deliveries + Math.round(RATE * pacedSeconds);
     const requests = trafficDeliveries(warmup + perRun * context.runs).map(webhookRequest);
     return withScope(async (scope) => {
-      const server = await startBenchServer(scope, scope.tempDir('intake'), { WEBHOOK_SECRET });
-      const naive = await startBaselineServer(scope, 'naive-receiver');
-      const doNothing = await startBaselineServer(scope, 'do-nothing');
+      const server = await startBenchServer(scope, scope.tempDir('intake'), { WEBHOOK_SECRET, SQLITE_DURABILITY: context.durability });
+      const naive = await startBaselineServer(scope, 'naive-receiver', context.durability);
+      const doNothing = await startBaselineServer(scope, 'do-nothing', context.durability);
       const asFast = (url: string, batch: readonly LoadRequest[]) => runLoad({ url, requests: batch, connections: CONNECTIONS });
       for (const { url } of [doNothing, naive, server]) await asFast(url, requests.slice(0, warmup));
       await server.caughtUp();

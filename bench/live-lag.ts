@@ -45,7 +45,7 @@ export const liveLag: Scenario = {
     const perRun = Math.round(RATE * seconds);
     const requests = trafficDeliveries(warmup + perRun * context.runs).map(webhookRequest);
     return withScope(async (scope) => {
-      const server = await startBenchServer(scope, scope.tempDir('live-lag'), { WEBHOOK_SECRET });
+      const server = await startBenchServer(scope, scope.tempDir('live-lag'), { WEBHOOK_SECRET, SQLITE_DURABILITY: context.durability });
       await runLoad({ url: server.url, requests: requests.slice(0, warmup), connections: CONNECTIONS });
       await server.caughtUp();
       return repeat(context.runs, async (run) => {

@@ -14,22 +14,35 @@ import { liveLag } from './live-lag.js';
 import { queries } from './queries.js';
 import { renderTable, writeReport } from './report.js';
 import { upgradeRebuild } from './upgrade-rebuild.js';
+import type { SqliteDurability } from '../src/store/sqlite.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
 import { closeAllScopes, withScope } from './scope.js';
 
 /** Every scenario, in the order they run (cheap and in-process first, then the servers). */
 const scenarios: readonly Scenario[] = [fold, append, intakeHttp, liveLag, catchUp, queries, costGrowth, upgradeRebuild, forgetUnderLoad];
 
-const usage = `usage: npm run bench -- [--quick] [--only ${scenarios.map((s) => s.name).join(',')}] [--runs N]`;
+const DURABILITIES: readonly SqliteDurability[] = ['full', 'normal'];
+
+const usage = `usage: npm run bench -- [--quick] [--only ${scenarios.map((s) => s.name).join(',')}] [--runs N] [--durability ${DURABILITIES.join('|')}]`;
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, runs: { type: 'string', default: '3' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    durability: { type: 'string', default: 'full' },
+  },
 });
 const runs = Number(values.runs);
 const only = values.only?.split(',').map((name) => name.trim()) ?? scenarios.map((s) => s.name);
 const unknown = only.filter((name) => !scenarios.some((s) => s.name === name));
 if (unknown.length > 0 || !Number.isInteger(runs) || runs < 3) {
   console.error(unknown.length > 0 ? `unknown scenario: ${unknown.join(', ')}\n${usage}` : `--runs must be 3 or more\n${usage}`);
+  process.exit(2);
+}
+const durability = DURABILITIES.find((known) => known === values.durability);
+if (durability === undefined) {
+  console.error(`--durability must be one of ${DURABILITIES.join(', ')}\n${usage}`);
   process.exit(2);
 }
 
@@ -52,7 +65,7 @@ const loadBefore = loadavg()[0] ?? Number.NaN;
 const revisionBefore = revision();
 const log = (message: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}`);
 const figures: FigureResult[] = await withScope(async (fixtureScope) => {
-  const context: ScenarioContext = { quick: values.quick, runs, fixtures: fixtureCache(fixtureScope, log), log };
+  const context: ScenarioContext = { quick: values.quick, runs, durability, fixtures: fixtureCache(fixtureScope, log), log };
   const results: FigureResult[] = [];
   for (const scenario of scenarios.filter((s) => only.includes(s.name))) {
     log(`${scenario.name}: start`);
@@ -76,6 +89,7 @@ const file = writeReport(fileURLToPath(new URL('results', import.meta.url)), {
   command,
   quick: values.quick,
   runs,
+  durability,
   seconds,
   machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30) },
   revision: { before: revisionBefore, after: revision() },

@@ -58,7 +58,7 @@ export const queries: Scenario = {
           const after = Math.floor(random() * maxId * (entity === 'contact' ? 1 : 10));
           return { method: 'GET', path: random() < 0.5 ? path : `${path}&cursor=${encodeCursor(sortKeyOf(String(after)))}` };
         });
-      const server = await startBenchServer(scope, dataDir);
+      const server = await startBenchServer(scope, dataDir, { SQLITE_DURABILITY: context.durability });
       await runLoad({ url: server.url, requests: gets(2000), connections: CONNECTIONS });
       await runLoad({ url: server.url, requests: lists(300), connections: LIST_CONNECTIONS });
       return repeat(context.runs, async () => {

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SqliteDurability } from '../src/store/sqlite.js';
 import type { FigureResult, Target } from './figure.js';
 
 const formatNumber = (value: number): string => {
@@ -33,6 +34,8 @@ export type BenchReport = {
   readonly command: string;
   readonly quick: boolean;
   readonly runs: number;
+  /** `SQLITE_DURABILITY` of the stores measured. */
+  readonly durability: SqliteDurability;
   readonly seconds: number;
   readonly machine: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly memoryGb: number };
   /** `git describe --always --dirty` at the start and the end (the checkout may change while the suite runs). */

@@ -1,3 +1,4 @@
+import type { SqliteDurability } from '../src/store/sqlite.js';
 import type { FigureSpec, Measurements } from './figure.js';
 import type { Fixtures } from './fixtures.js';
 
@@ -6,6 +7,8 @@ export type ScenarioContext = {
   readonly quick: boolean;
   /** Runs per figure; each figure is their median. */
   readonly runs: number;
+  /** `SQLITE_DURABILITY` of every store measured (the naive receiver's `synchronous` alike); the service's default is full. */
+  readonly durability: SqliteDurability;
   readonly fixtures: Fixtures;
   readonly log: (message: string) => void;
 };

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import type { SqliteDurability } from '../src/store/sqlite.js';
 import { freePort } from '../test/support/server-process.js';
 import type { BaselineKind } from './baseline-server.js';
 import { checkoutRoot, nodeArgsFor } from './node-entry.js';
@@ -25,6 +27,18 @@ const statusKb = (pid: number, field: string): number => {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match === null ? Number.NaN : Number(match[1]);
 };
+
+/**
+ * Whether /health answers 200, on a connection closed afterwards: fetch's pooled one would stay open and hold one
+ * of the server's MAX_CONNECTIONS places (bench/idle-connection-flood.ts fills them all).
+ */
+const answersHealth = (url: string): Promise<boolean> =>
+  new Promise((resolve) => {
+    get(`${url}/health`, { agent: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    }).on('error', () => resolve(false));
+  });
 
 /**
  * A module of this checkout that serves HTTP on PORT, as a child process on a free port, ready once /health
@@ -56,8 +70,7 @@ const startHttpChild = async (scope: Scope, modulePath: string, env: Record<stri
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (!running()) throw new Error(`server exited with ${child.exitCode ?? child.signalCode}:\n${output}`);
-    const healthy = await fetch(`${url}/health`).then((response) => response.ok, () => false);
-    if (healthy) break;
+    if (await answersHealth(url)) break;
     if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -82,5 +95,5 @@ export const startBenchServer = async (scope: Scope, dataDir: string, env: Recor
 };
 
 /** A baseline intake is compared with (bench/baseline-server.ts), on a fresh directory of its own. */
-export const startBaselineServer = (scope: Scope, kind: BaselineKind): Promise<BenchProcess> =>
-  startHttpChild(scope, 'bench/baseline-server', { BASELINE: kind, DATA_DIR: scope.tempDir(kind) });
+export const startBaselineServer = (scope: Scope, kind: BaselineKind, durability: SqliteDurability): Promise<BenchProcess> =>
+  startHttpChild(scope, 'bench/baseline-server', { BASELINE: kind, DATA_DIR: scope.tempDir(kind), SQLITE_DURABILITY: durability });

@@ -55,14 +55,14 @@ export const upgradeRebuild: Scenario = {
     return repeat(context.runs, (run) =>
       withScope(async (scope) => {
         const idleDir = copyFixture(scope, fixture, 'upgrade-idle');
-        const idle = await startBenchServer(scope, idleDir, { WEBHOOK_SECRET });
+        const idle = await startBenchServer(scope, idleDir, { WEBHOOK_SECRET, SQLITE_DURABILITY: context.durability });
         const idleLoad = requireSuccess('intake, nothing to rebuild', await load(idle.url, 2 * run * perRun));
         await idle.stop();
 
         const upgradedDir = copyFixture(scope, fixture, 'upgrade-rebuilding');
         markEveryProjectionOutdated(upgradedDir);
         const started = performance.now();
-        const upgraded = await startBenchServer(scope, upgradedDir, { WEBHOOK_SECRET });
+        const upgraded = await startBenchServer(scope, upgradedDir, { WEBHOOK_SECRET, SQLITE_DURABILITY: context.durability });
         const during = requireSuccess('intake during the rebuild', await load(upgraded.url, (2 * run + 1) * perRun));
         const stillRunning = (await rebuildStatus(upgraded.url)).running;
         let rebuild = await rebuildStatus(upgraded.url);

@@ -62,7 +62,8 @@ export const Config = z
     READ_MODEL_DB: optionalText,
     EVENT_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
     ESDB_CONNECTION_STRING: optionalText,
-    SQLITE_DURABILITY: z.enum(['normal', 'full']).default('normal'),
+    // `normal` loses the commits since the last checkpoint to a power loss or a filesystem error: opt-in only.
+    SQLITE_DURABILITY: z.enum(['normal', 'full']).default('full'),
     /** What to do with a read model whose checkpoints are not positions of this event log (see README). */
     FOREIGN_READ_MODEL: z.enum(['rebuild', 'refuse']).default('rebuild'),
     WEBHOOK_SECRET: secretList,

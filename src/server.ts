@@ -197,7 +197,7 @@ export const composeService = async (
       startupRebuild: startupRebuild.done,
       close: async () => {
         // Node closes idle keep-alive connections once, as closing starts; one whose request finishes later would
-        // stay open until the keep-alive timeout (72 s) and hold the shutdown. So close each as it becomes idle.
+        // stay open until the keep-alive timeout (CONNECTION_TIMEOUT_MS) and hold the shutdown. So close each as it becomes idle.
         const closeIdle = setInterval(() => app.server.closeIdleConnections(), 50);
         try {
           await app.close();

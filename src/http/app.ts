@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import {
@@ -14,10 +15,12 @@ import { MAX_ENTITY_ID_LENGTH } from '../events/entity-id.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { NoParameters } from './api-schemas.js';
 import { refuseWithoutToken } from './api-token.js';
+import { answerClientError } from './client-error.js';
+import { isSafeMethod, refuseCrossSiteRequest } from './cross-site-request.js';
 import { refuseOtherHostNames } from './loopback-host.js';
 import { strictQueryValidatorCompiler } from './strict-query.js';
 import { sendProblem } from './problem.js';
-import { DOCS_CSP, registerSecurityHeaders, setBareSecurityHeaders } from './security-headers.js';
+import { apiAnswerHeaders, DOCS_CSP, registerSecurityHeaders, setBareSecurityHeaders } from './security-headers.js';
 import { registerWebhookRoute, WEBHOOK_PATH } from './webhook-route.js';
 
 export type AppDeps = {
@@ -40,7 +43,7 @@ export type ConnectionLimits = {
   /** The whole request, headers and body, must arrive within this. */
   readonly requestTimeoutMs: number;
   readonly headersTimeoutMs: number;
-  /** A socket with no traffic for this long is closed (also an idle keep-alive one). */
+  /** A socket with no traffic for this long is closed (also an idle keep-alive one, after Node's second of grace). */
   readonly connectionTimeoutMs: number;
   readonly maxConnections: number;
 };
@@ -54,6 +57,9 @@ const connectionOptions = (limits: ConnectionLimits | undefined) =>
     : {
         requestTimeout: limits.requestTimeoutMs,
         connectionTimeout: limits.connectionTimeoutMs,
+        // Node gives a socket idle between requests this timeout instead of `connectionTimeout` (Fastify's default:
+        // 72 s), and advertises it as `Keep-Alive: timeout=`: idle sockets filling `maxConnections` shut out deliveries.
+        keepAliveTimeout: limits.connectionTimeoutMs,
         http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: deadlineCheckIntervalMs(limits) },
       };
 
@@ -105,6 +111,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
         detail: tooLong ? `a path parameter is longer than ${MAX_ENTITY_ID_LENGTH} characters` : 'the URL is not valid',
       });
     },
+    clientErrorHandler: answerClientError(apiAnswerHeaders(), deps.logger),
     ...connectionOptions(deps.connections),
   });
   if (deps.connections !== undefined) app.server.maxConnections = deps.connections.maxConnections;
@@ -138,13 +145,23 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    const title = status === 413 ? 'Body too large' : status >= 500 ? 'Internal error' : 'Bad request';
+    const title = status === 413 ? 'Body too large' : status >= 500 ? 'Internal error' : status === 400 ? 'Bad request' : (STATUS_CODES[status] ?? 'Bad request');
     return sendProblem(reply, { status, title, detail: status >= 500 ? 'see the server log' : error.message });
   });
+  // A method no route has (PROPFIND, OPTIONS) is one this server does not implement for any URL (RFC 9110, 15.6.2).
+  const implementedMethods = new Set<string>();
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, { status: 404, title: 'Not found', detail: `no route ${request.method} ${request.url.split('?')[0]}` }),
+    implementedMethods.has(request.method)
+      ? sendProblem(reply, { status: 404, title: 'Not found', detail: `no route ${request.method} ${request.url.split('?')[0]}` })
+      : sendProblem(reply, { status: 501, title: 'Not implemented', detail: `no route takes ${request.method}` }),
   );
   app.addHook('onRequest', async (request, reply) => refuseRequest(request, reply));
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) implementedMethods.add(method);
+    // On each route that changes state, not on every request: reads are safe, and the webhook has its own rule.
+    if (route.url === WEBHOOK_PATH || [route.method].flat().every(isSafeMethod)) return;
+    route.onRequest = [...[route.onRequest ?? []].flat(), refuseCrossSiteRequest];
+  });
 
   await app.register(swagger, {
     openapi: {

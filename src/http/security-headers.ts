@@ -60,20 +60,26 @@ export const CONSOLE_CSP = cspFor();
  */
 const isCacheable = (url: string) => url === '/docs' || url.startsWith('/docs/static/') || url === '/console' || url.startsWith('/console/');
 
+export type HeaderValues = Record<string, string | number | string[]>;
+
 /**
  * What helmet sets, with the API's CSP. Its headers do not depend on the request, so they are taken once from a
  * response it was given: the Fastify plugin built helmet anew for every request (about 4% of intake's CPU), and
  * even built once its middleware costs 2% setting them one by one.
  */
-const helmetHeaders = (): Record<string, string | number | string[]> => {
+const helmetHeaders = (): HeaderValues => {
   const response = new ServerResponse(new IncomingMessage(new Socket()));
   helmet({ contentSecurityPolicy: { useDefaults: false, directives: { ...API_CSP } } })(response.req, response, () => undefined);
   return Object.fromEntries(Object.entries(response.getHeaders()).flatMap(([name, value]) => (value === undefined ? [] : [[name, value]])));
 };
 
+/** Every header of an API answer, for the few written to the socket by hand (a request Node could not parse). */
+export const apiAnswerHeaders = (): HeaderValues => ({ ...helmetHeaders(), 'cache-control': 'no-store' });
+
 /**
  * helmet's headers on every answer (nosniff, no framing, no referrer, ...), a CSP, and `Cache-Control: no-store`
- * on everything but the documentation's and the console's static files: answers carry contacts' names, emails and phones.
+ * on everything but the documentation's and the console's static files (an error among them included): answers carry
+ * contacts' names, emails and phones.
  */
 export const registerSecurityHeaders = (app: FastifyInstance): void => {
   const headers = helmetHeaders();
@@ -82,6 +88,6 @@ export const registerSecurityHeaders = (app: FastifyInstance): void => {
     done();
   });
   app.addHook('onSend', async (request, reply) => {
-    if (!isCacheable(request.url.split('?')[0] ?? '')) reply.header('cache-control', 'no-store');
+    if (reply.statusCode >= 400 || !isCacheable(request.url.split('?')[0] ?? '')) reply.header('cache-control', 'no-store');
   });
 };

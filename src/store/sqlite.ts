@@ -23,7 +23,11 @@ import { subscriptionOf } from './subscription-of.js';
 export type SqliteDurability = 'normal' | 'full';
 
 export type SqliteEventStoreOptions = {
-  /** `normal` (default): a commit survives a process crash; `full`: it also survives power loss (fsync per commit). */
+  /**
+   * `full` (default): a commit is fsynced before it is acknowledged, and survives power loss. `normal`: a commit
+   * survives a process crash, but those since the last checkpoint can be lost to a power loss, an OS crash or a
+   * filesystem error (WAL with synchronous=NORMAL).
+   */
   readonly durability?: SqliteDurability;
   /** How often a subscription looks for events appended by another process (same-process appends wake it at once). */
   readonly pollIntervalMs?: number;
@@ -154,7 +158,7 @@ const filterClause = (filter: EventFilter | undefined): { sql: string; params: u
 export const openSqliteEventStore = (file: string, options: SqliteEventStoreOptions = {}): EventStore => {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.pragma('busy_timeout = 2000');
   db.pragma('wal_autocheckpoint = 10000');
   // Freed content is zeroed, so an erasure's rewrite leaves no copy of what it replaced in the file's free space.

@@ -12,7 +12,7 @@ describe('configuration from the environment', () => {
           HOST: '127.0.0.1',
           DATA_DIR: './data',
           EVENT_STORE: 'sqlite',
-          SQLITE_DURABILITY: 'normal',
+          SQLITE_DURABILITY: 'full',
           MAX_BODY_BYTES: 1024 * 1024,
         }),
       ),

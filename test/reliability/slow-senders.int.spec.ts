@@ -1,26 +1,12 @@
-import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionLimits } from '../../src/http/app.js';
 import { bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
+import { rawClient, type RawClient } from '../support/raw-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { webhookHarness, type WebhookHarness } from '../support/webhook-app.js';
 
 const MB = 1024 * 1024;
 const delivery = (n: number) => bodyOf({ ...nestedExamples[0], delivery_id: `slow-${n}`, data: { contact: { id: 9000 + n, name: `Slow ${n}` } } });
-
-/** A raw client socket: what the server sent, and a promise that settles when the server closed it. */
-type RawClient = { readonly socket: Socket; readonly received: () => string; readonly closed: Promise<'closed'> };
-
-const rawClient = (port: number): Promise<RawClient> =>
-  new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
-    socket.on('error', () => undefined); // a reset by the server is what some tests wait for
-    const closed = new Promise<'closed'>((settle) => socket.once('close', () => settle('closed')));
-    socket.once('connect', () => resolve({ socket, received: () => received, closed }));
-    socket.once('error', reject);
-  });
 
 /** Headers of a delivery that declares a 1 MB body. */
 const megabyteHead = `POST /webhooks/skylight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${MB}\r\n\r\n`;
@@ -107,6 +93,23 @@ describe('slow senders against the real socket server', () => {
     }
     expect(trickling.received()).toMatch(/^HTTP\/1\.1 408/);
     expect(requestsSeen()).toBe(0);
+  });
+
+  it('closes keep-alive sockets idle for CONNECTION_TIMEOUT_MS, as it advertises, so idle sockets filling MAX_CONNECTIONS hold out deliveries no longer', async () => {
+    const { port } = await listen({ requestTimeoutMs: 60_000, headersTimeoutMs: 60_000, connectionTimeoutMs: 1_000, maxConnections: 4 });
+    const idle = await Promise.all(Array.from({ length: 4 }, () => client(port)));
+    // One request each, answered, and then nothing: what a client keeping its connections alive looks like.
+    for (const opened of idle) opened.socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await waitUntil(() => idle.every((opened) => opened.received().endsWith('{"status":"ok"}')));
+    expect(idle.map((opened) => /^keep-alive: (.*)$/im.exec(opened.received())?.[1]?.trim())).toEqual(Array(4).fill('timeout=1'));
+
+    const shutOut = await client(port);
+    shutOut.socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    expect(await shutOut.closed).toBe('closed');
+    expect(shutOut.received()).toBe('');
+
+    expect(await Promise.all(idle.map((opened) => opened.closed))).toEqual(Array(4).fill('closed'));
+    expect((await post(port, delivery(3))).status).toBe(202);
   });
 
   it('refuses connections beyond MAX_CONNECTIONS, and takes new ones once others close', async () => {

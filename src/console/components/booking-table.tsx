@@ -2,6 +2,7 @@ import type { Booking } from '../api-types';
 import { Badge, Empty } from './status';
 import { DataTable, type Columns } from './data-table';
 import { Time } from './time';
+import { Value } from './value';
 import { entityHref } from '../entity-href';
 
 const anomalies = (count: number): string => `${count} anomal${count === 1 ? 'y' : 'ies'}`;
@@ -11,7 +12,9 @@ const BOOKING_COLUMNS: Columns<Booking> = [
     header: 'Booking',
     cell: (booking) => (
       <>
-        <a href={entityHref('bookings', booking.id)}>{booking.title ?? `booking ${booking.id}`}</a>
+        <a href={entityHref('bookings', booking.id)}>
+          <Value value={booking.title ?? `booking ${booking.id}`} clip />
+        </a>
         {booking.partial && (
           <>
             {' '}

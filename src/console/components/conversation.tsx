@@ -1,6 +1,7 @@
 import type { Conversation } from '../api-types';
 import { Badge, Empty } from './status';
 import { Time } from './time';
+import { Value } from './value';
 
 /** Messages in order, inbound on the left and outbound on the right. */
 export const ConversationView = ({ conversation }: { conversation: Conversation }) => (
@@ -21,10 +22,18 @@ export const ConversationView = ({ conversation }: { conversation: Conversation 
         {conversation.messages.map((message) => (
           <li key={message.id} class={`message ${message.direction ?? 'unknown'}`}>
             <div class="message-meta">
-              {message.direction ?? 'direction unknown'} · {message.channel ?? 'channel unknown'} · <Time value={message.sent_at} />
-              {message.status !== null && ` · ${message.status}`}
+              <Value value={message.direction ?? 'direction unknown'} /> · <Value value={message.channel ?? 'channel unknown'} /> ·{' '}
+              <Time value={message.sent_at} />
+              {message.status !== null && (
+                <>
+                  {' '}
+                  · <Value value={message.status} />
+                </>
+              )}
             </div>
-            <div class="message-content">{message.content}</div>
+            <div class="message-content">
+              <Value value={message.content} />
+            </div>
           </li>
         ))}
       </ol>

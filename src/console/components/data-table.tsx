@@ -1,10 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { Empty } from './status';
+import { Value } from './value';
 
 /** One column of a DataTable: its header and how a row fills its cell. */
 export type Column<T> = {
   /** The column header; also the cell's key, so unique within a table. */
   readonly header: string;
+  /** Text (a payload's string) is shown as a `Value`, clipped; anything else as it is. */
   readonly cell: (row: T) => ComponentChildren;
   /** The class of the column's cells, e.g. `num` for right-aligned figures. */
   readonly class?: string;
@@ -23,6 +25,9 @@ type DataTableProps<T> = {
   readonly empty?: ComponentChildren;
   readonly class?: string;
 };
+
+const cellContent = (content: ComponentChildren): ComponentChildren =>
+  typeof content === 'string' && content !== '' ? <Value value={content} clip /> : content;
 
 /** A table described by its columns: a header row, and per row a row header (the first column) for screen readers. */
 export const DataTable = <T,>({ rows, columns: [first, ...rest], rowKey, rowTestId, empty, class: tableClass }: DataTableProps<T>) =>
@@ -44,11 +49,11 @@ export const DataTable = <T,>({ rows, columns: [first, ...rest], rowKey, rowTest
           {rows.map((row) => (
             <tr key={rowKey(row)} data-testid={rowTestId?.(row)}>
               <th scope="row" class={first.class} data-testid={first.testId}>
-                {first.cell(row)}
+                {cellContent(first.cell(row))}
               </th>
               {rest.map((column) => (
                 <td key={column.header} class={column.class} data-testid={column.testId}>
-                  {column.cell(row)}
+                  {cellContent(column.cell(row))}
                 </td>
               ))}
             </tr>

@@ -2,10 +2,18 @@ import type { Ticket } from '../api-types';
 import { Badge } from './status';
 import { DataTable, type Columns } from './data-table';
 import { Time } from './time';
+import { Value } from './value';
 import { entityHref } from '../entity-href';
 
 const TICKET_COLUMNS: Columns<Ticket> = [
-  { header: 'Ticket', cell: (ticket) => <a href={entityHref('tickets', ticket.id)}>{ticket.subject ?? `ticket ${ticket.id}`}</a> },
+  {
+    header: 'Ticket',
+    cell: (ticket) => (
+      <a href={entityHref('tickets', ticket.id)}>
+        <Value value={ticket.subject ?? `ticket ${ticket.id}`} clip />
+      </a>
+    ),
+  },
   { header: 'Status', cell: (ticket) => ticket.status !== null && <Badge kind={`status-${ticket.status}`}>{ticket.status}</Badge> },
   { header: 'Priority', cell: (ticket) => ticket.priority },
   { header: 'Contact', cell: (ticket) => ticket.contact_id !== null && <a href={entityHref('contacts', ticket.contact_id)}>{ticket.contact_id}</a> },

@@ -52,7 +52,9 @@ export const Timeline = ({ entries }: { entries: readonly AuditEntryView[] }) =>
               <td>
                 <Time value={entry.received_at} />
               </td>
-              <td class="mono">{entry.delivery_id}</td>
+              <td class="mono">
+                <Value value={entry.delivery_id} clip />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -6,6 +6,7 @@ import { Fields } from '../components/fields';
 import { NextPage, SelectFilter } from '../components/filter-form';
 import { RawEvents } from '../components/raw-events';
 import { Show } from '../components/status';
+import { Value } from '../components/value';
 import { fromLocalInput, toLocalInput } from '../local-time-input';
 import { useApi } from '../use-api';
 
@@ -69,7 +70,9 @@ export const BookingPage = () => {
       <Show loaded={booking}>
         {(b) => (
           <>
-            <h1>{b.title ?? `Booking ${b.id}`}</h1>
+            <h1>
+              <Value value={b.title ?? `Booking ${b.id}`} clip />
+            </h1>
             <Fields entity={b} skip={['anomalies']} />
             <section aria-labelledby="anomalies-heading">
               <h2 id="anomalies-heading">Anomalies</h2>

@@ -9,6 +9,7 @@ import { Empty, FailureBanner, Show } from '../components/status';
 import { TicketTable } from '../components/ticket-table';
 import { Time } from '../components/time';
 import { Timeline } from '../components/timeline';
+import { Value } from '../components/value';
 import { download } from '../download';
 import { fromLocalInput, toLocalInput } from '../local-time-input';
 import { useApi } from '../use-api';
@@ -26,7 +27,7 @@ const orNone = <T,>(load: Promise<T>): Promise<T | null> =>
 
 const Heading = ({ contact }: { contact: Contact }) => (
   <h1>
-    {contact.name ?? `Contact ${contact.id}`} <ContactBadges contact={contact} />
+    <Value value={contact.name ?? `Contact ${contact.id}`} clip /> <ContactBadges contact={contact} />
   </h1>
 );
 

@@ -6,6 +6,7 @@ import { FilterForm, NextPage, SelectFilter, TextFilter } from '../components/fi
 import { DataTable, type Columns } from '../components/data-table';
 import { Badge, Show } from '../components/status';
 import { Time } from '../components/time';
+import { Value } from '../components/value';
 import { useApi } from '../use-api';
 import { entityHref } from '../entity-href';
 
@@ -24,7 +25,9 @@ const CONTACT_COLUMNS: Columns<Contact> = [
     header: 'Name',
     cell: (contact) => (
       <>
-        <a href={entityHref('contacts', contact.id)}>{contact.name ?? `contact ${contact.id}`}</a>{' '}
+        <a href={entityHref('contacts', contact.id)}>
+          <Value value={contact.name ?? `contact ${contact.id}`} clip />
+        </a>{' '}
         <ContactBadges contact={contact} />
       </>
     ),

@@ -5,6 +5,7 @@ import type { QuarantineBodyView, QuarantineList, Retry, RetryAll } from '../api
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { Badge, Empty, FailureBanner, Show } from '../components/status';
 import { Time } from '../components/time';
+import { Value } from '../components/value';
 import { useApi } from '../use-api';
 
 type Item = QuarantineList['items'][number];
@@ -35,14 +36,17 @@ const Row = ({ item, onRetry }: { item: Item; onRetry: (item: Item) => void }) =
         <td>
           <Time value={item.received_at} />
         </td>
-        <td>{item.event ?? <span class="muted">unknown</span>}</td>
+        <td>{item.event === null ? <span class="muted">unknown</span> : <Value value={item.event} clip />}</td>
         <td>
-          {item.reason}
+          <Value value={item.reason} />
           {item.issues.length > 0 && (
             <ul class="issues">
               {item.issues.map((issue) => (
                 <li key={`${issue.path}:${issue.message}`}>
-                  <span class="mono">{issue.path || '/'}</span>: {issue.message}
+                  <span class="mono">
+                    <Value value={issue.path || '/'} />
+                  </span>
+                  : {issue.message}
                 </li>
               ))}
             </ul>

@@ -6,6 +6,7 @@ import { FilterForm, NextPage, TextFilter } from '../components/filter-form';
 import { RawEvents } from '../components/raw-events';
 import { Show } from '../components/status';
 import { TicketTable } from '../components/ticket-table';
+import { Value } from '../components/value';
 import { useApi } from '../use-api';
 
 export const TicketsPage = () => {
@@ -45,7 +46,9 @@ export const TicketPage = () => {
       <Show loaded={ticket}>
         {(t) => (
           <>
-            <h1>{t.subject ?? `Ticket ${t.id}`}</h1>
+            <h1>
+              <Value value={t.subject ?? `Ticket ${t.id}`} clip />
+            </h1>
             <Fields entity={t} />
           </>
         )}
