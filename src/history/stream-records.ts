@@ -30,8 +30,5 @@ export async function* streamRecords(
   }
 }
 
-/** Bytes of stored data a history answer carries at most (it ends early, with a cursor): about 8 bodies of 1 MB. */
-export const MAX_ANSWER_DATA_BYTES = 8 * 1024 * 1024;
-
 /** How much an event weighs in an answer: its data and metadata as JSON. */
 export const storedBytes = (event: RecordedEvent): number => JSON.stringify(event.data).length + JSON.stringify(event.metadata).length;
