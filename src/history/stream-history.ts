@@ -24,10 +24,11 @@ export const streamHistory = async (
   store: EventStore,
   stream: string,
   { from_revision: fromRevision = 0, limit }: HistoryRange,
+  signal?: AbortSignal,
 ): Promise<E.Either<EventStoreError, StreamHistory | undefined>> => {
   const events: RecordedEvent[] = [];
   const fill = pageFill(limit);
-  for await (const read of streamRecords(store, stream, fromRevision, Math.min(CHUNK, limit + 1))) {
+  for await (const read of streamRecords(store, stream, fromRevision, Math.min(CHUNK, limit + 1), signal)) {
     if (E.isLeft(read)) return read;
     // One event more than fits says where the next page starts.
     if (fill.full()) return E.right({ stream, events, next_from_revision: read.right.revision });
