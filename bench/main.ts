@@ -9,7 +9,9 @@ import { catchUp } from './catch-up.js';
 import { costGrowth } from './cost-growth.js';
 import { fold } from './fold.js';
 import { intakeHttp } from './intake-http.js';
+import { largeLists } from './large-lists.js';
 import { liveLag } from './live-lag.js';
+import { logReaders } from './log-readers.js';
 import { queries } from './queries.js';
 import { renderTable, writeReport } from './report.js';
 import { upgradeRebuild } from './upgrade-rebuild.js';
@@ -17,7 +19,7 @@ import type { Scenario, ScenarioContext } from './scenario.js';
 import { closeAllScopes, withScope } from './scope.js';
 
 /** Every scenario, in the order they run (cheap and in-process first, then the servers). */
-const scenarios: readonly Scenario[] = [fold, append, intakeHttp, liveLag, catchUp, queries, costGrowth, upgradeRebuild];
+const scenarios: readonly Scenario[] = [fold, append, intakeHttp, liveLag, catchUp, queries, costGrowth, upgradeRebuild, logReaders, largeLists];
 
 const usage = `usage: npm run bench -- [--quick] [--only ${scenarios.map((s) => s.name).join(',')}] [--runs N]`;
 
