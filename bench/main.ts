@@ -10,7 +10,9 @@ import { costGrowth } from './cost-growth.js';
 import { fold } from './fold.js';
 import { forgetUnderLoad } from './forget-under-load.js';
 import { intakeHttp } from './intake-http.js';
+import { largeLists } from './large-lists.js';
 import { liveLag } from './live-lag.js';
+import { logReaders } from './log-readers.js';
 import { queries } from './queries.js';
 import { renderTable, writeReport } from './report.js';
 import { upgradeRebuild } from './upgrade-rebuild.js';
@@ -19,7 +21,19 @@ import type { Scenario, ScenarioContext } from './scenario.js';
 import { closeAllScopes, withScope } from './scope.js';
 
 /** Every scenario, in the order they run (cheap and in-process first, then the servers). */
-const scenarios: readonly Scenario[] = [fold, append, intakeHttp, liveLag, catchUp, queries, costGrowth, upgradeRebuild, forgetUnderLoad];
+const scenarios: readonly Scenario[] = [
+  fold,
+  append,
+  intakeHttp,
+  liveLag,
+  catchUp,
+  queries,
+  costGrowth,
+  upgradeRebuild,
+  logReaders,
+  largeLists,
+  forgetUnderLoad,
+];
 
 const DURABILITIES: readonly SqliteDurability[] = ['full', 'normal'];
 

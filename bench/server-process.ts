@@ -12,6 +12,8 @@ export type BenchProcess = {
   readonly url: string;
   /** Resident memory now and at its peak, in MB (Linux /proc). */
   readonly memoryMb: () => { readonly rss: number; readonly peak: number };
+  /** CPU time it has used so far, user and system, all threads (Linux /proc). */
+  readonly cpuSeconds: () => number;
   readonly stop: () => Promise<void>;
 };
 
@@ -26,6 +28,16 @@ const CATCH_UP_LIMIT_MS = 600_000;
 const statusKb = (pid: number, field: string): number => {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match === null ? Number.NaN : Number(match[1]);
+};
+
+/** Clock ticks per second of /proc/<pid>/stat on Linux (USER_HZ). */
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime: fields 14 and 15 of /proc/<pid>/stat, counted after the command name in parentheses. */
+const cpuTicks = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
 };
 
 /**
@@ -75,7 +87,12 @@ const startHttpChild = async (scope: Scope, modulePath: string, env: Record<stri
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const pid = child.pid ?? Number.NaN;
-  return { url, memoryMb: () => ({ rss: statusKb(pid, 'VmRSS') / 1024, peak: statusKb(pid, 'VmHWM') / 1024 }), stop };
+  return {
+    url,
+    memoryMb: () => ({ rss: statusKb(pid, 'VmRSS') / 1024, peak: statusKb(pid, 'VmHWM') / 1024 }),
+    cpuSeconds: () => cpuTicks(pid) / TICKS_PER_SECOND,
+    stop,
+  };
 };
 
 /** The real service (src/main.ts) over `dataDir`. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BookingStatus } from '../src/events/booking.js';
 import { EntityId } from '../src/events/entity-id.js';
 import { Timestamp } from '../src/events/timestamp.js';
+import { ExtraFieldsLeftOut } from './view-row.js';
 
 /** An update or a second closing event that came after the booking was closed, and so was not applied. */
 export const BookingAnomaly = z.object({ event: z.string(), event_id: z.string(), occurred_at: Timestamp, why: z.string() });
@@ -20,6 +21,7 @@ export const BookingView = z.looseObject({
   updated_at: Timestamp.nullable(),
   cancelled_at: Timestamp.nullable(),
   completed_at: Timestamp.nullable(),
+  extra_fields_left_out: ExtraFieldsLeftOut,
   anomalies: z.array(BookingAnomaly),
   /** No booking.created seen (yet). */
   partial: z.boolean(),

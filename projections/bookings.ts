@@ -126,7 +126,7 @@ type BookingsProjection = Projection<(typeof HANDLES)[number], BookingState, Boo
 
 export const bookingsProjection: BookingsProjection = {
   name: 'bookings',
-  version: 2,
+  version: 3,
   handles: HANDLES,
   keysOf: (event) => (event.type === 'contact.forgotten' ? event.data.bookings.map(entityKey) : [entityKey(event.data.booking.id)]),
   initial: () => ({ events: [] }),

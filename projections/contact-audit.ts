@@ -26,7 +26,7 @@ type AuditedContactEvent = AuditedEvent & { readonly event: ContactEvent | Conta
 /** The contact's own stream: the provider's events, and an erasure's contact.forgotten. */
 const CONTACT_EVENTS: ReadonlySet<DomainEvent['type']> = new Set(['contact.created', 'contact.updated', 'contact.deleted', 'contact.forgotten']);
 
-const isContactEvent = (audited: AuditedEvent): audited is AuditedContactEvent => CONTACT_EVENTS.has(audited.event.type);
+export const isContactEvent = (audited: AuditedEvent): audited is AuditedContactEvent => CONTACT_EVENTS.has(audited.event.type);
 
 /** Flags computed from the fields rather than fields themselves: `deleted_at` already says what `deleted` says. */
 const FLAGS = new Set(['deleted', 'partial']);
@@ -41,27 +41,48 @@ const changesBetween = (before: ContactView | null, after: ContactView | null): 
     .map((field) => ({ field, from: valueOf(before, field), to: valueOf(after, field) }))
     .filter((change) => canonicalJson(change.from) !== canonicalJson(change.to));
 
+/** A trail being folded, one event at a time in business-time order, over the contact's state so far. */
+export type AuditFold = {
+  /** The event's entry, diffed against the state before it; undefined for an event of another kind. */
+  readonly entry: (audited: AuditedEvent) => AuditEntry | undefined;
+  /** Folds the event in without an entry: one that comes before the entries asked for. */
+  readonly skip: (audited: AuditedEvent) => void;
+};
+
 /**
- * The contact's history as field changes: its own contact.* events folded in business-time order (ties: event id,
- * the order last-writer-wins uses), each diffed against the state before it. The state is the contacts
- * projection's own, so an entry shows what that event changed in the contact as the API shows it: a deletion's
- * stale copy of a field does not override what a created/updated event set, and a late delivery takes its
- * business-time place, with the entries after it diffed against it.
+ * The state is the contacts projection's own, so an entry shows what that event changed in the contact as the API
+ * shows it: a deletion's stale copy of a field does not override what a created/updated event set, and a late
+ * delivery takes its business-time place, with the entries after it diffed against it.
  */
-export const contactAudit = (contactKey: string, events: readonly AuditedEvent[]): AuditEntry[] => {
-  const ordered = events.filter(isContactEvent).sort((a, b) => compareClocks(clockOf(a), clockOf(b)));
+export const auditFold = (contactKey: string): AuditFold => {
   const states = new Map<string, ReturnType<typeof contactsProjection.initial>>();
   const viewNow = () => contactsProjection.view(states.get(contactKey) ?? contactsProjection.initial(contactKey));
-  return ordered.map((audited) => {
-    const before = viewNow();
-    evolveEntities(contactsProjection, states, audited, (key) => key === contactKey);
-    return {
-      event: audited.event.type,
-      event_id: audited.id,
-      occurred_at: audited.event.occurred_at,
-      received_at: audited.received_at,
-      delivery_id: audited.delivery_id,
-      changes: changesBetween(before, viewNow()),
-    };
-  });
+  const foldIn = (audited: AuditedContactEvent) => evolveEntities(contactsProjection, states, audited, (key) => key === contactKey);
+  return {
+    entry: (audited) => {
+      if (!isContactEvent(audited)) return undefined;
+      const before = viewNow();
+      foldIn(audited);
+      return {
+        event: audited.event.type,
+        event_id: audited.id,
+        occurred_at: audited.event.occurred_at,
+        received_at: audited.received_at,
+        delivery_id: audited.delivery_id,
+        changes: changesBetween(before, viewNow()),
+      };
+    },
+    skip: (audited) => {
+      if (isContactEvent(audited)) foldIn(audited);
+    },
+  };
+};
+
+/**
+ * The contact's whole history as field changes: its own contact.* events folded in business-time order (ties: event
+ * id, the order last-writer-wins uses), each diffed against the state before it.
+ */
+export const contactAudit = (contactKey: string, events: readonly AuditedEvent[]): AuditEntry[] => {
+  const fold = auditFold(contactKey);
+  return [...events].sort((a, b) => compareClocks(clockOf(a), clockOf(b))).flatMap((audited) => fold.entry(audited) ?? []);
 };

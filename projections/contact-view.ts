@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EntityId } from '../src/events/entity-id.js';
 import { Timestamp } from '../src/events/timestamp.js';
+import { ExtraFieldsLeftOut } from './view-row.js';
 
 /** The contacts projection's row: its output type, and the API's Contact schema. */
 export const ContactView = z.looseObject({
@@ -15,6 +16,7 @@ export const ContactView = z.looseObject({
   created_at: Timestamp.nullable(),
   updated_at: Timestamp.nullable(),
   deleted_at: Timestamp.nullable(),
+  extra_fields_left_out: ExtraFieldsLeftOut,
   deleted: z.boolean(),
   partial: z.boolean().describe('no contact.created seen: known only from other events'),
   forgotten: z

@@ -106,7 +106,7 @@ type ContactsProjection = Projection<Handled, ContactState, ContactView>;
 
 export const contactsProjection: ContactsProjection = {
   name: 'contacts',
-  version: 2,
+  version: 3,
   handles: HANDLES,
   keysOf: ({ data: { contact } }) => (contact === undefined ? [] : [entityKey(contact.id)]),
   initial,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EntityId } from '../src/events/entity-id.js';
 import { Timestamp } from '../src/events/timestamp.js';
+import { ExtraFieldsLeftOut } from './view-row.js';
 
 /** One message of a conversation. */
 export const MessageView = z.looseObject({
@@ -10,6 +11,7 @@ export const MessageView = z.looseObject({
   content: z.string().nullable(),
   status: z.string().nullable(),
   sent_at: Timestamp,
+  extra_fields_left_out: ExtraFieldsLeftOut,
 });
 export type MessageView = z.infer<typeof MessageView>;
 

@@ -92,7 +92,7 @@ type ConversationsProjection = Projection<(typeof HANDLES)[number], Conversation
 
 export const conversationsProjection: ConversationsProjection = {
   name: 'conversations',
-  version: 2,
+  version: 3,
   handles: HANDLES,
   keysOf: (event) => [entityKey(event.data.contact.id)],
   initial: () => ({ contact: {}, messages: {} }),

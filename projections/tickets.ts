@@ -47,7 +47,7 @@ type TicketsProjection = Projection<(typeof HANDLES)[number], TicketState, Ticke
 
 export const ticketsProjection: TicketsProjection = {
   name: 'tickets',
-  version: 2,
+  version: 3,
   handles: HANDLES,
   keysOf: (event) => (event.type === 'contact.forgotten' ? event.data.tickets.map(entityKey) : [entityKey(event.data.ticket.id)]),
   initial: () => ({ fields: {} }),

@@ -1,20 +1,51 @@
+import { z } from 'zod';
+
 /**
- * Extra fields a view keeps from the payloads: names of the provider's shape (snake_case), the first ones by name.
- * Anything else a sender made up (`"SECRETKEY\nINJECT"`, thousands of keys) stays in the log, not in the view.
+ * Extra fields a view keeps from the payloads: names of the provider's shape (snake_case), the first ones by name,
+ * as many as fit in a byte budget. Anything else a sender made up (`"SECRETKEY\nINJECT"`, thousands of keys, keys
+ * holding megabytes) stays in the log, not in the view, so that a row, and a page of rows, stays small.
  */
 const EXTRA_FIELD_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 export const MAX_EXTRA_FIELDS = 32;
+/** Bytes of JSON (names and values) a row's extra fields take at most: about 1 KB each, on average. */
+export const MAX_EXTRA_FIELDS_BYTES = 32 * 1024;
+
+/** Where a row names the extra fields of the provider's shape it does not show; a payload's own such field is not shown. */
+const LEFT_OUT = 'extra_fields_left_out';
+
+export const ExtraFieldsLeftOut = z
+  .array(z.string())
+  .optional()
+  .describe(`extra fields the payloads carried that the row leaves out (past ${MAX_EXTRA_FIELDS} of them, or ${MAX_EXTRA_FIELDS_BYTES} bytes); they are in the log`);
+
+/** The extra fields kept and the names of those left out: in name order, each that still fits in count and bytes. */
+const extraFields = (names: readonly string[], values: Readonly<Record<string, unknown>>) => {
+  const kept: [string, unknown][] = [];
+  const leftOut: string[] = [];
+  let bytes = 0;
+  for (const name of names) {
+    const size = kept.length < MAX_EXTRA_FIELDS ? name.length + JSON.stringify(values[name] ?? null).length : Number.POSITIVE_INFINITY;
+    if (bytes + size <= MAX_EXTRA_FIELDS_BYTES) {
+      kept.push([name, values[name]]);
+      bytes += size;
+    } else leftOut.push(name);
+  }
+  return { kept, leftOut };
+};
 
 /**
  * A row with its documented fields first (null when unknown), then the extra fields the payloads carried in name
- * order, so that the row's layout (and its JSON) does not depend on the order the events arrived in.
+ * order, so that the row's layout (and its JSON) does not depend on the order the events arrived in; then, if some
+ * were left out, their names.
  */
-export const viewRow = (fields: readonly string[], values: Readonly<Record<string, unknown>>): Record<string, unknown> =>
-  Object.fromEntries([
+export const viewRow = (fields: readonly string[], values: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+  const names = Object.keys(values)
+    .filter((field) => !fields.includes(field) && field !== LEFT_OUT && EXTRA_FIELD_NAME.test(field))
+    .sort();
+  const { kept, leftOut } = extraFields(names, values);
+  return Object.fromEntries([
     ...fields.map((field) => [field, Object.hasOwn(values, field) ? values[field] : null]),
-    ...Object.keys(values)
-      .filter((field) => !fields.includes(field) && EXTRA_FIELD_NAME.test(field))
-      .sort()
-      .slice(0, MAX_EXTRA_FIELDS)
-      .map((field) => [field, values[field]]),
+    ...kept,
+    ...(leftOut.length === 0 ? [] : [[LEFT_OUT, leftOut]]),
   ]);
+};

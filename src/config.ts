@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
@@ -8,6 +9,12 @@ const optionalText = z
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * Reads of the log at once by default: each holds at most a page and a few events, but they share the one request
+ * thread, so more than a few per core only slows every one of them (and /health) down.
+ */
+export const defaultMaxInflightLogReads = (): number => Math.max(4, 2 * availableParallelism());
 
 /** Shorter secrets are a guess away; SkyLight's own are far longer. */
 export const MIN_WEBHOOK_SECRET_LENGTH = 16;
@@ -74,6 +81,7 @@ export const Config = z
     API_TOKEN: apiToken,
     MAX_BODY_BYTES: positiveInt(1024 * 1024),
     MAX_INFLIGHT_INTAKE: positiveInt(512),
+    MAX_INFLIGHT_LOG_READS: positiveInt(defaultMaxInflightLogReads()),
     REQUEST_TIMEOUT_MS: positiveInt(30_000),
     HEADERS_TIMEOUT_MS: positiveInt(10_000),
     CONNECTION_TIMEOUT_MS: positiveInt(10_000),

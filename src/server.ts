@@ -12,6 +12,7 @@ import { registerErasureRoutes } from './http/erasure-routes.js';
 import { builtConsoleDir, registerConsoleRoutes } from './http/console-route.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { registerHistoryRoutes } from './http/history-routes.js';
+import { logReads } from './http/log-reads.js';
 import { registerMetricsRoute } from './http/metrics-route.js';
 import { registerOverviewRoute } from './http/overview-route.js';
 import { registerQuarantineRoutes } from './http/quarantine-routes.js';
@@ -148,6 +149,7 @@ export const composeService = async (
   const secrets = config.WEBHOOK_SECRET === undefined ? undefined : webhookSecrets(config.WEBHOOK_SECRET);
   if (secrets !== undefined) logger.info({ fingerprints: secrets.map((s) => s.fingerprint) }, 'webhook secrets accepted');
   const startedAt = now().toISOString();
+  const reads = logReads(config.MAX_INFLIGHT_LOG_READS);
   const quarantineRetries = retryJobs({ store, now, onError: (error) => logger.error({ err: error }, 'quarantine retry job failed') });
   try {
     const app = await buildApp({
@@ -171,8 +173,14 @@ export const composeService = async (
         (instance) => registerReadyRoute(instance, { store: observed, standing, stallAfterMs: config.STALL_AFTER_MS, runnerFailure: inWorker?.failure }),
         (instance) => registerMetricsRoute(instance, metrics.registry),
         (instance) =>
-          registerQueryRoutes(instance, { queries: readModelQueries(readModel), runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS, store }),
-        (instance) => registerHistoryRoutes(instance, { store }),
+          registerQueryRoutes(instance, {
+            queries: readModelQueries(readModel),
+            runner,
+            minPositionWaitMs: config.MIN_POSITION_WAIT_MS,
+            store,
+            logReads: reads,
+          }),
+        (instance) => registerHistoryRoutes(instance, { store, logReads: reads }),
         (instance) => registerQuarantineRoutes(instance, { store, now, jobs: quarantineRetries }),
         // Forgetting is never open to anonymous callers.
         ...(config.API_TOKEN === undefined ? [] : [(instance: FastifyInstance) => registerErasureRoutes(instance, { store, jobs: forgets })]),

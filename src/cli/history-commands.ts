@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
+import type { AuditEntry } from '../../projections/contact-audit.js';
 import { contactAsOf } from '../history/as-of-views.js';
 import { auditCsv } from '../history/audit-csv.js';
 import { contactAuditTrail } from '../history/contact-audit-trail.js';
@@ -55,8 +56,12 @@ export const registerHistoryCommands = (program: Command, withStore: WithStore):
           process.stderr.write(`no contact ${key} in the log\n`);
           return 1;
         }
-        const { entries } = trail.right;
-        if (format === 'json') process.stdout.write(`${JSON.stringify(trail.right)}\n`);
+        const entries: AuditEntry[] = [];
+        for await (const entry of trail.right.entries) {
+          if (E.isLeft(entry)) throw new Error(describeEventStoreError(entry.left));
+          entries.push(entry.right);
+        }
+        if (format === 'json') process.stdout.write(`${JSON.stringify({ contact_id: trail.right.contact_id, entries })}\n`);
         else process.stdout.write(format === 'csv' ? auditCsv(entries, { raw }) : auditTimeline(entries, process.stdout.isTTY));
         return 0;
       }),

@@ -23,16 +23,16 @@ const absentAsOf = (what: string, id: string, result: AsOfAbsent, point: PointIn
 };
 
 /** A contact at a point in the past: 404 before anything was known, 410 with the tombstone once deleted. */
-export const replyContactAsOf = async (reply: FastifyReply, store: EventStore, id: string, point: PointInTime) => {
-  const contact = await contactAsOf(store, id, point);
+export const replyContactAsOf = async (reply: FastifyReply, store: EventStore, id: string, point: PointInTime, signal: AbortSignal) => {
+  const contact = await contactAsOf(store, id, point, signal);
   if (E.isLeft(contact)) return sendStoreUnavailable(reply, contact.left);
   if (contact.right.kind !== 'view') return sendProblem(reply, absentAsOf('contact', id, contact.right, point));
   return reply.code(contact.right.view.deleted ? 410 : 200).send(contact.right.view);
 };
 
 /** A booking at a point in the past; bookings are never deleted (cancelled and completed are states). */
-export const replyBookingAsOf = async (reply: FastifyReply, store: EventStore, id: string, point: PointInTime) => {
-  const booking = await bookingAsOf(store, id, point);
+export const replyBookingAsOf = async (reply: FastifyReply, store: EventStore, id: string, point: PointInTime, signal: AbortSignal) => {
+  const booking = await bookingAsOf(store, id, point, signal);
   if (E.isLeft(booking)) return sendStoreUnavailable(reply, booking.left);
   return booking.right.kind === 'view' ? reply.send(booking.right.view) : sendProblem(reply, absentAsOf('booking', id, booking.right, point));
 };

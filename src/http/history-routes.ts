@@ -11,10 +11,11 @@ import { streamHistory } from '../history/stream-history.js';
 import { IdParams } from '../read-model/query-schemas.js';
 import type { EventStore, RecordedEvent } from '../store/event-store.js';
 import { ContactAudit, ProblemSchema, StreamHistory } from './api-schemas.js';
+import type { LogReads } from './log-reads.js';
 import { sendProblem } from './problem.js';
 import { sendStoreUnavailable } from './store-unavailable.js';
 
-const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+const problems = { 400: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema, 503: ProblemSchema };
 
 const noStream = (stream: string) => ({ status: 404, title: 'Not found', detail: `no stream ${stream}` });
 
@@ -32,8 +33,11 @@ const nextPageUrl = (url: string, after: string): string => {
 
 const KINDS: readonly EntityKind[] = ['contact', 'booking', 'ticket'];
 
-/** Read straight from the log, not the read model: audit trails and raw stream history, also of deleted entities. */
-export const registerHistoryRoutes = (app: FastifyInstance, deps: { readonly store: EventStore }): void => {
+/**
+ * Read straight from the log, not the read model: audit trails and raw stream history, also of deleted entities. Each
+ * runs as one of the log reads, bounded in number and stopped when its client goes.
+ */
+export const registerHistoryRoutes = (app: FastifyInstance, deps: { readonly store: EventStore; readonly logReads: LogReads }): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -50,21 +54,24 @@ export const registerHistoryRoutes = (app: FastifyInstance, deps: { readonly sto
         },
       },
     },
-    async (request, reply) => {
-      const { from, to, format, raw, limit, after } = request.query;
-      const trail = await contactAuditTrail(deps.store, request.params.id, { from, to });
-      if (E.isLeft(trail)) return sendStoreUnavailable(reply, trail.left);
-      if (trail.right === undefined) return sendProblem(reply, noStream(entityStream('contact', request.params.id)));
-      const page = auditPage(trail.right.entries, { after, limit });
-      if (format === 'csv') {
-        if (page.next_after !== null) reply.header('link', `<${nextPageUrl(request.url, page.next_after)}>; rel="next"`);
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${auditFileName(request.params.id)}"`)
-          .send(auditCsv(page.entries, { raw }));
-      }
-      return { contact_id: trail.right.contact_id, ...page };
-    },
+    async (request, reply) =>
+      await deps.logReads(request, reply, async (signal) => {
+        const { from, to, format, raw, limit, after } = request.query;
+        const trail = await contactAuditTrail(deps.store, request.params.id, { from, to, after }, signal);
+        if (E.isLeft(trail)) return sendStoreUnavailable(reply, trail.left);
+        if (trail.right === undefined) return sendProblem(reply, noStream(entityStream('contact', request.params.id)));
+        const page = await auditPage(trail.right.entries, limit);
+        if (E.isLeft(page)) return sendStoreUnavailable(reply, page.left);
+        const { entries, next_after: nextAfter } = page.right;
+        if (format === 'csv') {
+          if (nextAfter !== null) reply.header('link', `<${nextPageUrl(request.url, nextAfter)}>; rel="next"`);
+          return reply
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="${auditFileName(request.params.id)}"`)
+            .send(auditCsv(entries, { raw }));
+        }
+        return { contact_id: trail.right.contact_id, ...page.right };
+      }),
   );
 
   for (const kind of KINDS) {
@@ -79,13 +86,14 @@ export const registerHistoryRoutes = (app: FastifyInstance, deps: { readonly sto
           response: { 200: StreamHistory, ...problems },
         },
       },
-      async (request, reply) => {
-        const stream = entityStream(kind, request.params.id);
-        const history = await streamHistory(deps.store, stream, request.query);
-        if (E.isLeft(history)) return sendStoreUnavailable(reply, history.left);
-        if (history.right === undefined) return sendProblem(reply, noStream(stream));
-        return { ...history.right, events: history.right.events.map(storedEvent) };
-      },
+      async (request, reply) =>
+        await deps.logReads(request, reply, async (signal) => {
+          const stream = entityStream(kind, request.params.id);
+          const history = await streamHistory(deps.store, stream, request.query, signal);
+          if (E.isLeft(history)) return sendStoreUnavailable(reply, history.left);
+          if (history.right === undefined) return sendProblem(reply, noStream(stream));
+          return { ...history.right, events: history.right.events.map(storedEvent) };
+        }),
     );
   }
 };

@@ -10,6 +10,7 @@ import type { EventStore } from '../store/event-store.js';
 import { BookingListQuery, ContactListQuery, IdParams, LookupQuery, MinPosition, TicketListQuery } from '../read-model/query-schemas.js';
 import { BookingView, ContactSummary, ContactView, ConversationView, pageOf, ProblemSchema, TicketView } from './api-schemas.js';
 import { isTimeTravel, replyBookingAsOf, replyContactAsOf } from './as-of-reply.js';
+import type { LogReads } from './log-reads.js';
 import { sendProblem } from './problem.js';
 import { awaitPosition } from './read-your-writes.js';
 
@@ -18,8 +19,9 @@ export type QueryDeps = {
   readonly runner: Runner;
   /** Longest a `min_position` query waits for the read model. */
   readonly minPositionWaitMs: number;
-  /** Time travel (`as_of`, `at_revision`) reads the entity's stream from the log. */
+  /** Time travel (`as_of`, `at_revision`) reads the entity's stream from the log, as one of the log reads. */
   readonly store: EventStore;
+  readonly logReads: LogReads;
 };
 
 /**
@@ -32,6 +34,9 @@ const sendStoredView = (reply: FastifyReply, json: string): FastifyReply =>
 const notFound = (what: string, id: string) => ({ status: 404, title: 'Not found', detail: `no ${what} ${id}` });
 
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+
+/** Time travel is a log read: beyond MAX_INFLIGHT_LOG_READS at once, 429. */
+const lookupProblems = { ...problems, 429: ProblemSchema };
 
 export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -48,11 +53,13 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
         summary: 'A contact: 410 with its tombstone once deleted; as_of / at_revision: as it was then, from the log',
         params: IdParams,
         querystring: LookupQuery,
-        response: { 200: ContactView, 410: ContactView, ...problems },
+        response: { 200: ContactView, 410: ContactView, ...lookupProblems },
       },
     },
     async (request, reply) => {
-      if (isTimeTravel(request.query)) return replyContactAsOf(reply, deps.store, request.params.id, request.query);
+      if (isTimeTravel(request.query)) {
+        return deps.logReads(request, reply, (signal) => replyContactAsOf(reply, deps.store, request.params.id, request.query, signal));
+      }
       if (!(await applied(request.query.min_position, reply))) return reply;
       const contact = queries.storedView('contacts', request.params.id);
       if (contact === undefined) return sendProblem(reply, notFound('contact', request.params.id));
@@ -124,11 +131,13 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
         summary: 'A booking; as_of / at_revision: as it was then, from the log',
         params: IdParams,
         querystring: LookupQuery,
-        response: { 200: BookingView, ...problems },
+        response: { 200: BookingView, ...lookupProblems },
       },
     },
     async (request, reply) => {
-      if (isTimeTravel(request.query)) return replyBookingAsOf(reply, deps.store, request.params.id, request.query);
+      if (isTimeTravel(request.query)) {
+        return deps.logReads(request, reply, (signal) => replyBookingAsOf(reply, deps.store, request.params.id, request.query, signal));
+      }
       if (!(await applied(request.query.min_position, reply))) return reply;
       const stored = queries.storedView('bookings', request.params.id);
       return stored === undefined ? sendProblem(reply, notFound('booking', request.params.id)) : sendStoredView(reply, stored.json);

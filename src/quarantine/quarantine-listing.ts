@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DataIssue } from '../events/event-data-error.js';
+import { pageFill } from '../read-model/page-fill.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
 import type { QuarantineListQuery } from './quarantine-query.js';
@@ -23,9 +24,6 @@ export type QuarantineItem = {
 };
 
 export type QuarantinePage = { readonly items: QuarantineItem[]; readonly next_after_revision: number | null };
-
-/** Kept bodies a page revalidates at most (the page ends early, with a cursor): about 8 bodies of 1 MB. */
-export const MAX_PAGE_BODY_BYTES = 8 * 1024 * 1024;
 
 const itemOf = async (
   storedPosition: StoredPosition,
@@ -52,7 +50,7 @@ const itemOf = async (
 
 /**
  * What quarantine holds and why, a page at a time in stream order, each with what a retry would do now. A page
- * holds at most `limit` records and ends early once it has revalidated MAX_PAGE_BODY_BYTES of kept bodies;
+ * examines at most `limit` records and ends early once it has revalidated MAX_PAGE_BYTES of kept bodies;
  * `next_after_revision` is set whenever more records follow.
  */
 export const listQuarantine = async (
@@ -61,17 +59,15 @@ export const listQuarantine = async (
 ): Promise<E.Either<EventStoreError, QuarantinePage>> => {
   const storedPosition = storedPositions(store);
   const items: QuarantineItem[] = [];
-  let examined = 0;
-  let bodyBytes = 0;
+  const fill = pageFill(limit);
   let last: number | undefined;
   for await (const read of quarantineRecords(store, afterRevision === undefined ? 0 : afterRevision + 1)) {
     if (E.isLeft(read)) return read;
-    if (examined === limit || bodyBytes >= MAX_PAGE_BODY_BYTES) return E.right({ items, next_after_revision: last ?? null });
-    examined += 1;
+    if (fill.full()) return E.right({ items, next_after_revision: last ?? null });
     last = read.right.revision;
     const quarantined = quarantinedDelivery(read.right);
+    fill.add(quarantined?.body.byteLength ?? 0);
     if (quarantined === undefined) continue;
-    bodyBytes += quarantined.body.byteLength;
     const item = await itemOf(storedPosition, quarantined);
     if (E.isLeft(item)) return item;
     items.push(item.right);

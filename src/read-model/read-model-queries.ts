@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { liveTableLookup } from './read-model-catalog.js';
 import type { ReadModelDb } from './read-model-db.js';
 import { encodeCursor, type Page } from './page.js';
+import { pageFill } from './page-fill.js';
 
 /** A SQL condition over a read-model table's columns, with its parameters. */
 export type Condition = { readonly sql: string; readonly params: readonly unknown[] };
@@ -55,16 +56,25 @@ export const readModelQueries = (db: ReadModelDb) => {
     return row?.view == null ? undefined : { json: row.view, deleted: row.deleted === 1 };
   };
 
+  /** At most `limit` rows and about MAX_PAGE_BYTES of their JSON, read one at a time; the cursor is the last row's. */
   const list = <V>(projection: string, request: ListRequest): Page<V> => {
     const conditions: Condition[] = [{ sql: 'view IS NOT NULL', params: [] }, ...request.conditions];
     if (request.after !== undefined) conditions.push({ sql: 'sort_key > ?', params: [request.after] });
     const rows = pages(
         `SELECT sort_key, view FROM ${tableOf(projection)} WHERE ${conditions.map((c) => c.sql).join(' AND ')}
          ORDER BY sort_key LIMIT ?`,
-    ).all(...conditions.flatMap((c) => c.params), request.limit + 1);
-    const items = rows.slice(0, request.limit).map((row) => JSON.parse(row.view) as V);
-    const last = rows[request.limit - 1];
-    return { items, next_cursor: rows.length > request.limit && last !== undefined ? encodeCursor(last.sort_key) : null };
+    ).iterate(...conditions.flatMap((c) => c.params), request.limit + 1);
+    const items: V[] = [];
+    const fill = pageFill(request.limit);
+    let last: string | undefined;
+    for (const row of rows) {
+      // Leaving the loop closes the statement's iterator.
+      if (fill.full()) return { items, next_cursor: last === undefined ? null : encodeCursor(last) };
+      items.push(JSON.parse(row.view) as V);
+      fill.add(row.view.length);
+      last = row.sort_key;
+    }
+    return { items, next_cursor: null };
   };
 
   const count = (projection: string, conditions: readonly Condition[], groupBy: string): Record<string, number> => {

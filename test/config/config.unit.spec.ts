@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +32,12 @@ describe('configuration from the environment', () => {
     expect(parseConfig({})).toEqual(
       E.right(expect.objectContaining({ REQUEST_TIMEOUT_MS: 30_000, HEADERS_TIMEOUT_MS: 10_000, CONNECTION_TIMEOUT_MS: 10_000, MAX_CONNECTIONS: 1024 })),
     );
+  });
+
+  it('lets twice as many log reads (audit, history, as-of) run at once as there are cores, at least 4', () => {
+    expect(parseConfig({})).toEqual(E.right(expect.objectContaining({ MAX_INFLIGHT_LOG_READS: Math.max(4, 2 * availableParallelism()) })));
+    expect(parseConfig({ MAX_INFLIGHT_LOG_READS: '1' })).toEqual(E.right(expect.objectContaining({ MAX_INFLIGHT_LOG_READS: 1 })));
+    expect(E.isLeft(parseConfig({ MAX_INFLIGHT_LOG_READS: '0' }))).toBe(true);
   });
 
   it.each(['WEBHOOK_SECRET', 'API_TOKEN'])('refuses %s set but blank (it would turn the check off), naming it', (variable) => {

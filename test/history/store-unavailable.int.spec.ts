@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerHistoryRoutes } from '../../src/http/history-routes.js';
+import { logReads } from '../../src/http/log-reads.js';
 import { registerQuarantineRoutes } from '../../src/http/quarantine-routes.js';
 import { registerReadyRoute } from '../../src/http/ready-route.js';
 import { observeStore } from '../../src/metrics/observed-store.js';
@@ -23,7 +24,7 @@ describe('history, quarantine and readiness routes while the event store is unav
   let app: FastifyInstance;
   beforeAll(async () => {
     app = await routesApp([
-      (instance) => registerHistoryRoutes(instance, { store: downStore }),
+      (instance) => registerHistoryRoutes(instance, { store: downStore, logReads: logReads(1) }),
       (instance) =>
         registerQuarantineRoutes(instance, {
           store: downStore,

@@ -3,7 +3,7 @@ import { contactsProjection } from '../../projections/contacts.js';
 import { foldViews } from '../../projections/fold.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import { storedProjection } from '../../projections/stored-projection.js';
-import { MAX_EXTRA_FIELDS } from '../../projections/view-row.js';
+import { MAX_EXTRA_FIELDS, MAX_EXTRA_FIELDS_BYTES } from '../../projections/view-row.js';
 import { flatExamples, nestedExamples } from '../fixtures/reference-deliveries.js';
 import { projectedDelivery, projectedEvent } from '../support/projected-event.js';
 
@@ -202,9 +202,28 @@ describe('contacts: the flat format', () => {
   it(`keeps only extra fields of the provider's shape (snake_case), at most ${MAX_EXTRA_FIELDS}, the first by name`, () => {
     const many = Object.fromEntries(Array.from({ length: MAX_EXTRA_FIELDS + 5 }, (_, i) => [`extra_${String(i).padStart(2, '0')}`, i]));
     const view = contact('42', updated({ id: 42, 'SECRETKEY\nINJECT': {}, toString: 'x', 'with space': 1, ...many }));
-    const extras = Object.keys(view ?? {}).filter((key) => key.startsWith('extra_'));
+    const extras = Object.keys(view ?? {}).filter((key) => /^extra_\d+$/.test(key));
     expect(extras).toEqual(Object.keys(many).slice(0, MAX_EXTRA_FIELDS));
     expect(['SECRETKEY\nINJECT', 'toString', 'with space'].filter((key) => Object.hasOwn(view ?? {}, key))).toEqual([]);
+    // Those of the provider's shape left out are named; the others are not repeated anywhere in the view.
+    expect(view?.extra_fields_left_out).toEqual(Object.keys(many).slice(MAX_EXTRA_FIELDS));
+  });
+
+  it(`keeps extra fields up to ${MAX_EXTRA_FIELDS_BYTES} bytes of JSON, those that fit in name order, and names those left out`, () => {
+    const heavy = 'x'.repeat(Math.floor(MAX_EXTRA_FIELDS_BYTES * 0.4));
+    const first = updated({ id: 42, big_a: heavy, big_c: heavy, updated_at: '2026-03-04T12:00:00Z' });
+    const second = updated({ id: 42, big_b: heavy, note_d: 'small', updated_at: '2026-03-04T12:05:00Z' });
+    const expected = { big_a: heavy, big_b: heavy, note_d: 'small', extra_fields_left_out: ['big_c'] };
+    // Whatever the order the events arrive in.
+    expect(contact('42', first, second)).toMatchObject(expected);
+    expect(contact('42', second, first)).toMatchObject(expected);
+    expect(contact('42', first, second)).not.toHaveProperty('big_c');
+  });
+
+  it('names no field left out when every extra field fits, and never shows one a payload named extra_fields_left_out', () => {
+    const view = contact('42', updated({ id: 42, source: 'api', extra_fields_left_out: ['forged'] }));
+    expect(view).toMatchObject({ source: 'api' });
+    expect(view).not.toHaveProperty('extra_fields_left_out');
   });
 });
 

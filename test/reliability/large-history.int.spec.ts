@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ANSWER_DATA_BYTES } from '../../src/history/stream-records.js';
+import { MAX_PAGE_BYTES } from '../../src/read-model/page-fill.js';
 import type { Service } from '../../src/server.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -42,7 +42,7 @@ describe(`a contact with ${UPDATES} updates of 1 MB each`, () => {
       `audit: first page ${page.entries.length} entries, ${(first.answer.body.length / MB).toFixed(1)} MB, /health answered ${first.healthAnswered} times ` +
         `(slowest ${first.slowestHealthMs.toFixed(0)} ms), RSS +${first.rssGrowthMb.toFixed(0)} MB`,
     );
-    expect(first.answer.body.length).toBeLessThan(MAX_ANSWER_DATA_BYTES + 2 * MB);
+    expect(first.answer.body.length).toBeLessThan(MAX_PAGE_BYTES + 2 * MB);
     expect(page.next_after).toBe(page.entries.at(-1)?.event_id);
     expect(first.healthAnswered).toBeGreaterThan(0);
 

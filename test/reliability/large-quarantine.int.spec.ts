@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PAGE_BODY_BYTES } from '../../src/quarantine/quarantine-listing.js';
+import { MAX_PAGE_BYTES } from '../../src/read-model/page-fill.js';
 import type { Service } from '../../src/server.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { whileHealthIsAsked } from '../support/while-health-is-asked.js';
@@ -49,8 +49,8 @@ describe(`a large quarantine (${KEPT} bodies of 1 MB)`, () => {
         `/health answered ${listed.healthAnswered} times (slowest ${listed.slowestHealthMs.toFixed(0)} ms), RSS +${listed.rssGrowthMb.toFixed(0)} MB`,
     );
     // The page stops at the byte bound (the first body beyond it still counts), with a cursor to the rest.
-    expect(pageBodyBytes).toBeGreaterThanOrEqual(MAX_PAGE_BODY_BYTES);
-    expect(pageBodyBytes - (page.items.at(-1)?.body_bytes ?? 0)).toBeLessThan(MAX_PAGE_BODY_BYTES);
+    expect(pageBodyBytes).toBeGreaterThanOrEqual(MAX_PAGE_BYTES);
+    expect(pageBodyBytes - (page.items.at(-1)?.body_bytes ?? 0)).toBeLessThan(MAX_PAGE_BYTES);
     expect(page.next_after_revision).toBe(page.items.length - 1);
     expect(listed.healthAnswered).toBeGreaterThan(0);
     // Generous: the issue saw +300 MB for the unbounded listing.
