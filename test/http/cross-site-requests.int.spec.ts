@@ -131,7 +131,7 @@ describe('state-changing routes with API_TOKEN', () => {
       headers: { host: HOST, authorization, ...legitimate['the console'] },
       payload: { reason: 'erasure request of 2026-03-05' },
     });
-    expect(response.statusCode).toBe(200);
+    expect(response.statusCode).toBe(202);
   });
 });
 
