@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nestedExamples } from '../fixtures/reference-deliveries.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { examplesAfter } from '../support/doc-examples.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 /**
@@ -13,32 +14,7 @@ import { makeTempDir } from '../support/temp-dir.js';
  * compared with the `# → …` lines shown under it. A shown answer elides volatile parts (ids, times) with `…`; what
  * is shown must appear in the real answer, piece by piece, in order.
  */
-type Example = { readonly command: string; readonly shown: string | undefined };
-
 const readme = readFileSync('README.md', 'utf8');
-
-/** The ```sh block that follows `heading`. */
-const blockAfter = (heading: string): string => {
-  const from = readme.indexOf(heading);
-  const start = readme.indexOf('```sh\n', from) + '```sh\n'.length;
-  return readme.slice(start, readme.indexOf('```', start));
-};
-
-/** Commands (a line starting with curl or npm, with the lines of its quoted body) and the answer shown under each. */
-const examplesOf = (block: string): Example[] => {
-  const examples: { command: string[]; shown: string[] }[] = [];
-  for (const line of block.split('\n')) {
-    const current = examples.at(-1);
-    if (/^(curl|npm) /.test(line)) examples.push({ command: [line], shown: [] });
-    else if (line.startsWith('# → ')) current?.shown.push(line.slice('# → '.length));
-    else if (line.startsWith('#  ') && current !== undefined && current.shown.length > 0) current.shown.push(line.slice(1));
-    else if (line.trim() !== '' && !line.startsWith('#') && current !== undefined && current.shown.length === 0) current.command.push(line);
-  }
-  return examples
-    .map(({ command, shown }) => ({ command: command.join('\n'), shown: shown.length === 0 ? undefined : shown.join('\n') }))
-    // A synopsis (`[--format table|json|csv]`, `[EVENT_ID]`) is not a command to run.
-    .filter(({ command }) => !/\s\[(--|[A-Z])/.test(command));
-};
 
 /** The shown answer's pieces between the `…`, line by line, must occur in the actual answer in that order. */
 const expectShown = (actual: string, shown: string, command: string) => {
@@ -53,8 +29,8 @@ const expectShown = (actual: string, shown: string, command: string) => {
 describe("the README's session and history examples", () => {
   const dir = makeTempDir('readme');
   let server: ServerProcess;
-  const session = examplesOf(blockAfter('## A session'));
-  const history = examplesOf(blockAfter('### Audit, time travel, raw history, quarantine'));
+  const session = examplesAfter('README.md', '## A session');
+  const history = examplesAfter('README.md', '### Audit, time travel, raw history, quarantine');
 
   const run = async (command: string) => {
     const local = command.replaceAll('localhost:3000', server.url.replace('http://', ''));
