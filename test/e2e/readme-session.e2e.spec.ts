@@ -9,8 +9,8 @@ import { examplesAfter } from '../support/doc-examples.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 /**
- * The README's own examples, run as a newcomer runs them: every `curl` and `npm run -s cli` command of "A session"
- * and of the History examples, verbatim in bash (only `localhost:3000` points at the test's server), each answer
+ * The documentation's own examples, run as a newcomer runs them: every `curl` and `npm run -s cli` command of the
+ * README's "A session" and of the examples of docs/history.md, verbatim in bash (only `localhost:3000` points at the test's server), each answer
  * compared with the `# → …` lines shown under it. A shown answer elides volatile parts (ids, times) with `…`; what
  * is shown must appear in the real answer, piece by piece, in order.
  */
@@ -26,11 +26,11 @@ const expectShown = (actual: string, shown: string, command: string) => {
   }
 };
 
-describe("the README's session and history examples", () => {
+describe("the README's session and docs/history.md's examples", () => {
   const dir = makeTempDir('readme');
   let server: ServerProcess;
   const session = examplesAfter('README.md', '## A session');
-  const history = examplesAfter('README.md', '### Audit, time travel, raw history, quarantine');
+  const history = examplesAfter('docs/history.md', '## Audit, time travel, raw history, quarantine');
 
   const run = async (command: string) => {
     const local = command.replaceAll('localhost:3000', server.url.replace('http://', ''));
@@ -55,7 +55,7 @@ describe("the README's session and history examples", () => {
     expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(nestedExamples);
   });
 
-  it('finds the commands the README shows, each with its answer', () => {
+  it('finds the commands the README and docs/history.md show, each with its answer', () => {
     expect(session.map((e) => e.command.split(/\s+/).slice(0, 5).join(' '))).toEqual([
       'curl -s -X POST localhost:3000/webhooks/skylight',
       'npm run -s cli --',
