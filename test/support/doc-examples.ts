@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
  */
 export type Example = { readonly command: string; readonly shown: string | undefined };
 
-/** The ```sh block that follows `heading` in the markdown file `file` (a path from the project root). */
-export const shBlockAfter = (file: string, heading: string): string => {
+/** The ```sh block that follows `marker` (a heading, or the words that lead to the block) in the markdown file `file`. */
+export const shBlockAfter = (file: string, marker: string): string => {
   const text = readFileSync(file, 'utf8');
-  const from = text.indexOf(heading);
-  if (from < 0) throw new Error(`${file} has no heading ${heading}`);
+  const from = text.indexOf(marker);
+  if (from < 0) throw new Error(`${file} has no ${marker}`);
   const start = text.indexOf('```sh\n', from) + '```sh\n'.length;
   return text.slice(start, text.indexOf('```', start));
 };
@@ -32,5 +32,5 @@ export const examplesOf = (block: string): Example[] => {
     .filter(({ command }) => !/\s\[(--|[A-Z])/.test(command));
 };
 
-/** The examples of the ```sh block after `heading` in `file`. */
-export const examplesAfter = (file: string, heading: string): Example[] => examplesOf(shBlockAfter(file, heading));
+/** The examples of the ```sh block after `marker` in `file` (a path from the project root). */
+export const examplesAfter = (file: string, marker: string): Example[] => examplesOf(shBlockAfter(file, marker));
