@@ -22,7 +22,7 @@ export const registerErasureCommands = (program: Command, projections: readonly 
   const contact = program.commands.find((command) => command.name() === 'contact') ?? program.command('contact');
   contact
     .command('forget')
-    .description("erase the contact's personal data from the log, the read model and their files (idempotent; see README: Personal data)")
+    .description("erase the contact's personal data from the log, the read model and their files (idempotent; see docs/personal-data.md)")
     .argument('<id>', "the contact's id")
     .requiredOption('--reason <text>', 'why (kept with the erasure: no personal data in it)')
     .option('--json', 'JSON output')
