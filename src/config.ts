@@ -71,7 +71,7 @@ export const Config = z
     ESDB_CONNECTION_STRING: optionalText,
     // `normal` loses the commits since the last checkpoint to a power loss or a filesystem error: opt-in only.
     SQLITE_DURABILITY: z.enum(['normal', 'full']).default('full'),
-    /** What to do with a read model whose checkpoints are not positions of this event log (see README). */
+    /** What to do with a read model whose checkpoints are not positions of this event log (see docs/configuration.md). */
     FOREIGN_READ_MODEL: z.enum(['rebuild', 'refuse']).default('rebuild'),
     WEBHOOK_SECRET: secretList,
     // Refused rather than ignored: whoever sets it believes stale deliveries are refused, and they are not.

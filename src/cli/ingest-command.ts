@@ -24,7 +24,7 @@ export type IngestSummary = {
 /** The order counts are printed in, whatever order the lines finished in. */
 const STATUS_ORDER: readonly IntakeStatus[] = ['appended', 'duplicate', 'quarantined', 'unrecognized', 'rejected', 'unauthorized', 'unavailable'];
 
-/** Exit codes of `ingest`, as documented in the README. */
+/** Exit codes of `ingest`, as documented in docs/cli.md. */
 export const INGEST_EXIT = { ok: 0, notStored: 1, keptAside: 3 } as const;
 
 const reasonOf = (outcome: IntakeOutcome): string | undefined => {

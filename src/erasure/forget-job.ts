@@ -59,7 +59,7 @@ export const forgetJobs = (deps: EraseDeps & { readonly onError: (error: unknown
     else if (erased.right === undefined) update(id, { state: 'not_found', finished_at });
     else {
       const { status, erasure, read_model_purged } = erased.right;
-      update(id, { state: 'done', finished_at, outcome: { status, erasure, read_model_purged } });
+      update(id, { state: 'done', finished_at, progress: null, outcome: { status, erasure, read_model_purged } });
     }
   };
 

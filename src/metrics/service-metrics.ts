@@ -29,7 +29,7 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 /**
  * Every metric the service exposes, in a registry of its own (two services in one process, as in tests, do not
- * share counts). Names start with `skylight_`; the README lists them.
+ * share counts). Names start with `skylight_`; docs/operating.md lists them.
  */
 export const serviceMetrics = () => {
   const registry = new Registry();

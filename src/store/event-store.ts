@@ -132,8 +132,9 @@ export type EventStore = {
   erasureMarks(): Promise<Either<EventStoreError, ErasureMarks>>;
   rewriteEvents(stream: string, rewrites: readonly EventRewrite[]): Promise<Either<EventStoreError, number>>;
   /**
-   * Makes what rewrites replaced unrecoverable from the store's files: the embedded store zeroes freed content,
-   * checkpoints and truncates its WAL and vacuums; EventStoreDB's bytes go at its next scavenge (see the README).
+   * Makes what rewrites replaced unrecoverable from the store's files: the embedded store (which zeroed what they
+   * replaced as they committed) checkpoints and truncates its WAL; EventStoreDB's bytes go at its next scavenge
+   * (see docs/personal-data.md).
    */
   purgeRewritten(): Promise<Either<EventStoreError, void>>;
   close(): Promise<void>;

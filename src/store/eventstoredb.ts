@@ -268,7 +268,7 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
         }),
       );
     },
-    // The server's files keep the truncated originals until a scavenge, which an operator starts (see the README).
+    // The server's files keep the truncated originals until a scavenge, which an operator starts (see docs/personal-data.md).
     purgeRewritten: async () => {
       assertOpen();
       return E.right(undefined);

@@ -30,7 +30,7 @@ import {
 const MAX_BODY_BYTES = 1024 * 1024;
 const MB = 1024 * 1024;
 
-/** The README's rule for a 400: the body is not UTF-8, not JSON, or not an object with a string "event". */
+/** The rule for a 400 (docs/webhooks.md): the body is not UTF-8, not JSON, or not an object with a string "event". */
 const envelopeOf = (body: Buffer): { event: string; data: unknown } | undefined => {
   try {
     const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
@@ -187,7 +187,7 @@ describe('the webhook intake under hostile and broken input', () => {
 
   it('stores every valid delivery in its stream: 202 appended or 200 duplicate', () => fuzz('valid', validCase, 80));
 
-  it('answers random bytes, text and JSON by the README rule, never 5xx', () => fuzz('random bodies', randomBodyCase, 120));
+  it('answers random bytes, text and JSON by the documented rule, never 5xx', () => fuzz('random bodies', randomBodyCase, 120));
 
   it('answers every truncation of a valid delivery with 400 and keeps it', () => fuzz('truncated JSON', truncatedCase, 50));
 
