@@ -35,14 +35,13 @@ import { projectionStanding } from './runner/projection-standing.js';
 import { rebuildOutdated } from './runner/rebuild-outdated.js';
 import { startRunnerInWorker } from './runner/runner-in-worker.js';
 import { startRunner, type Runner } from './runner/runner.js';
-import { wakeOnAppend } from './runner/wake-on-append.js';
 import { reportStartup } from './startup-report.js';
-import type { EventStore } from './store/event-store.js';
+import type { OpenedStore } from './store/event-store.js';
 import { openEventStore, type OpenEventStoreOptions } from './store/open-event-store.js';
 
 export type Service = {
   readonly app: FastifyInstance;
-  readonly store: EventStore;
+  readonly store: OpenedStore;
   readonly runner: Runner;
   readonly readModel: ReadModelDb;
   readonly metrics: ServiceMetrics;
@@ -56,7 +55,7 @@ export type Service = {
 export const composeService = async (
   config: Config,
   projections: readonly StoredProjection[] = registeredProjections,
-  openStore: (config: Config, options: OpenEventStoreOptions) => Promise<EventStore> = openEventStore,
+  openStore: (config: Config, options: OpenEventStoreOptions) => Promise<OpenedStore> = openEventStore,
 ): Promise<Service> => {
   if (!isLoopbackHost(config.HOST) && config.API_TOKEN === undefined) {
     throw new Error(`API_TOKEN: required with a non-loopback HOST (${config.HOST}); refusing to serve the API to anyone`);
@@ -110,7 +109,7 @@ export const composeService = async (
       log: runnerLog,
       afterCommit: purgeAfterForgets({ store: observed.store, db: readModel, now, log: runnerLog }),
     });
-  const store = inWorker === undefined ? observed.store : wakeOnAppend(observed.store, inWorker.wake);
+  const store = observed.store;
   // Served before its worker runs, a delivery would wait for the worker's start (seconds from sources) to be applied.
   await inWorker?.started;
   const laterClaim = E.isRight(claim)

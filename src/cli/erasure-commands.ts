@@ -9,12 +9,12 @@ import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { IdParams } from '../read-model/query-schemas.js';
 import { catchUp } from '../runner/catch-up.js';
 import { describeEventStoreError } from '../store/event-store-error.js';
-import type { EventStore } from '../store/event-store.js';
+import type { OpenedStore } from '../store/event-store.js';
 import { argument, parameters, type Options } from './command-parameters.js';
 import { printRecord, printRows } from './output.js';
 
 /** Runs a command over the event store and the read model and returns its exit code. */
-export type WithStores = (run: (store: EventStore, readModel: ReadModelDb) => Promise<number>) => Promise<void>;
+export type WithStores = (run: (store: OpenedStore, readModel: ReadModelDb) => Promise<number>) => Promise<void>;
 
 const ERASURE_COLUMNS = ['erasure_id', 'contact_id', 'reason', 'forgotten_at', 'completed_at', 'events_rewritten'];
 

@@ -9,7 +9,7 @@ import { readModelQueries } from '../read-model/read-model-queries.js';
 import { catchUp } from '../runner/catch-up.js';
 import { claimReadModelAtStart } from '../runner/claim-read-model.js';
 import { logLag } from '../runner/log-lag.js';
-import type { EventStore } from '../store/event-store.js';
+import type { OpenedStore } from '../store/event-store.js';
 import { describeLog } from '../store/describe-log.js';
 import { openEventStore } from '../store/open-event-store.js';
 import { registerErasureCommands } from './erasure-commands.js';
@@ -32,9 +32,9 @@ const loadConfig = (): Config => {
 };
 
 /** Opens what a command needs, runs it, closes everything, and turns failures into a message and exit code 1. */
-const withStores = async (run: (store: EventStore, readModel: ReadModelDb) => Promise<number>): Promise<void> => {
+const withStores = async (run: (store: OpenedStore, readModel: ReadModelDb) => Promise<number>): Promise<void> => {
   const config = loadConfig();
-  let store: EventStore | undefined;
+  let store: OpenedStore | undefined;
   let readModel: ReadModelDb | undefined;
   try {
     store = await openEventStore(config);

@@ -4,11 +4,11 @@ import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { catchUp } from '../runner/catch-up.js';
 import { rebuildProjections } from '../runner/rebuild.js';
 import { verifyReadModel } from '../runner/verify.js';
-import type { EventStore } from '../store/event-store.js';
+import type { OpenedStore } from '../store/event-store.js';
 import { printRows } from './output.js';
 import { progressLine } from './progress.js';
 
-export type WithStores = (run: (store: EventStore, readModel: ReadModelDb) => Promise<number>) => Promise<void>;
+export type WithStores = (run: (store: OpenedStore, readModel: ReadModelDb) => Promise<number>) => Promise<void>;
 
 const selected = (projections: readonly StoredProjection[], name: string | undefined): StoredProjection[] => {
   if (name === undefined) return [...projections];

@@ -9,7 +9,7 @@ import { contactIdsOf, REDACTED, redactEventData } from '../events/personal-data
 import { toMicros, type Timestamp } from '../events/timestamp.js';
 import { toProjectedEvent } from '../runner/to-projected-event.js';
 import type { EventStoreError } from '../store/event-store-error.js';
-import type { AppendResult, EventRewrite, EventStore, RecordedEvent } from '../store/event-store.js';
+import type { AppendResult, EventRewrite, EventStore, OpenedStore, RecordedEvent } from '../store/event-store.js';
 import { ERASURE_RECORDED, ERASURES_STREAM, listErasures, type ErasureRecord } from './erasure-record.js';
 import { erasureStreams } from './erasure-scope.js';
 import { KEPT_STREAMS, keptDeliveryNames, redactedKeptData } from './redact-kept-delivery.js';
@@ -21,7 +21,7 @@ export type ForgetProgress =
   | { readonly phase: 'purging' };
 
 export type ForgetDeps = {
-  readonly store: EventStore;
+  readonly store: OpenedStore;
   readonly now: () => Date;
   readonly onProgress?: ((progress: ForgetProgress) => void) | undefined;
 };
@@ -62,7 +62,7 @@ const marked = (recorded: RecordedEvent, erasureId: string, data: unknown): Even
 });
 
 /** Rewrites what changed, a batch per transaction, the event loop free between them; counts what was rewritten. */
-const rewriteAll = async (store: EventStore, stream: string, rewrites: readonly EventRewrite[]): Promise<E.Either<EventStoreError, number>> => {
+const rewriteAll = async (store: OpenedStore, stream: string, rewrites: readonly EventRewrite[]): Promise<E.Either<EventStoreError, number>> => {
   let total = 0;
   for (let from = 0; from < rewrites.length; from += BATCH) {
     const done = await store.rewriteEvents(stream, rewrites.slice(from, from + BATCH));

@@ -1,14 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { entityKey } from '../events/entity-id.js';
 import type { EventStoreError } from '../store/event-store-error.js';
-import type { EventStore } from '../store/event-store.js';
+import type { OpenedStore } from '../store/event-store.js';
 import { readErasureLog } from './erasure-record.js';
 
 /**
  * The contacts whose forget was interrupted (a restart, a kill): marked erased in the store, which a forget does
  * first, but with no erasure recorded as completed, which it does last. A server runs them again as it starts.
  */
-export const interruptedErasures = async (store: EventStore): Promise<E.Either<EventStoreError, string[]>> => {
+export const interruptedErasures = async (store: OpenedStore): Promise<E.Either<EventStoreError, string[]>> => {
   const marks = await store.erasureMarks();
   if (E.isLeft(marks)) return marks;
   const log = await readErasureLog(store);

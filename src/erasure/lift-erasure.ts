@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { contentEventId } from '../events/event-id.js';
 import type { EventStoreError } from '../store/event-store-error.js';
-import type { EventStore } from '../store/event-store.js';
+import type { OpenedStore } from '../store/event-store.js';
 import { ERASURE_LIFTED, ERASURES_STREAM, readErasureLog, type ErasureLift } from './erasure-record.js';
 
 /**
@@ -10,7 +10,7 @@ import { ERASURE_LIFTED, ERASURES_STREAM, readErasureLog, type ErasureLift } fro
  * Undefined: the contact was never forgotten, or its redaction is lifted already.
  */
 export const liftErasure = async (
-  deps: { readonly store: EventStore; readonly now: () => Date },
+  deps: { readonly store: OpenedStore; readonly now: () => Date },
   key: string,
   reason: string,
 ): Promise<E.Either<EventStoreError, ErasureLift | undefined>> => {

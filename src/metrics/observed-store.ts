@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describeEventStoreError, EventStoreFailure, type EventStoreError } from '../store/event-store-error.js';
-import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
+import type { OpenedStore, RecordedEvent, Subscription } from '../store/event-store.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
 export type ObservedStore = {
-  readonly store: EventStore;
+  readonly store: OpenedStore;
   /** Why the last append failed, until an append or a write probe succeeds again. */
   readonly appendFailure: () => { readonly reason: string } | undefined;
   /** A successful write probe clears the append failure: the store takes writes again. */
@@ -15,7 +15,7 @@ export type ObservedStore = {
  * The event store as the service uses it, timed and counted: append latency, errors by operation and kind, and
  * whether the last append was refused (what readiness reports).
  */
-export const observeStore = (store: EventStore, metrics: Pick<ServiceMetrics, 'storeError' | 'append'>): ObservedStore => {
+export const observeStore = (store: OpenedStore, metrics: Pick<ServiceMetrics, 'storeError' | 'append'>): ObservedStore => {
   let appendFailure: { reason: string } | undefined;
   const counted = <A>(operation: string, result: E.Either<EventStoreError, A>): E.Either<EventStoreError, A> => {
     if (E.isLeft(result)) metrics.storeError(operation, result.left.kind);
@@ -29,8 +29,9 @@ export const observeStore = (store: EventStore, metrics: Pick<ServiceMetrics, 's
       throw error;
     }
   };
-  const observed: EventStore = {
+  const observed: OpenedStore = {
     kind: store.kind,
+    eventsBetween: (from, to) => store.eventsBetween(from, to),
     append: async (stream, events, expectedRevision) => {
       const started = performance.now();
       const result = await store.append(stream, events, expectedRevision);

@@ -3,7 +3,7 @@ import { CheckpointMoved, ensureReadModels, liveTargets } from '../read-model/re
 import { EventStoreFailure } from '../store/event-store-error.js';
 import { foldLog } from './fold-log.js';
 import type { ReadModelJob } from './read-model-job.js';
-import { atLeast, eventsBetween } from './log-lag.js';
+import { atLeast } from './log-lag.js';
 import { rebuildProjections } from './rebuild.js';
 
 export type CatchUpResult = { readonly events: number; readonly position: number };
@@ -34,7 +34,7 @@ export const catchUp = async (options: ReadModelJob): Promise<CatchUpResult> => 
         targets,
         until: head.right,
         now,
-        onProgress: (done) => options.onProgress?.(done, atLeast(done, eventsBetween(store, from, head.right))),
+        onProgress: (done) => options.onProgress?.(done, atLeast(done, store.eventsBetween(from, head.right))),
       });
       return { events: rebuilt + events, position: head.right };
     } catch (error) {

@@ -41,14 +41,6 @@ export const logLag = async (
   return E.right({ events, eventsExact: events < limit, seconds });
 };
 
-/**
- * How many events lie between two positions, when the positions say: in the embedded store they are contiguous
- * row ids (a rolled-back write takes none), so the difference is the count; on EventStoreDB they are byte offsets
- * and it is unknown. Progress reports then show what was done, and no total.
- */
-export const eventsBetween = (store: Pick<EventStore, 'kind'>, from: Position, to: Position): number | undefined =>
-  store.kind === 'sqlite' ? Math.max(0, to - from) : undefined;
-
 /** A known total is never below what was done. */
 export const atLeast = (done: number, total: number | undefined): number | undefined =>
   total === undefined ? undefined : Math.max(done, total);

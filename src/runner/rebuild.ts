@@ -3,7 +3,7 @@ import { createScratchTargets, ensureReadModels, swapIn, type ProjectionTarget }
 import { EventStoreFailure } from '../store/event-store-error.js';
 import { bulkFold } from './bulk-fold.js';
 import { foldLog } from './fold-log.js';
-import { atLeast, eventsBetween } from './log-lag.js';
+import { atLeast } from './log-lag.js';
 import type { ReadModelJob } from './read-model-job.js';
 
 export type RebuildOptions = ReadModelJob & {
@@ -33,7 +33,7 @@ export const fillScratchTables = async (
     const head = await options.store.headPosition();
     if (E.isLeft(head)) throw new EventStoreFailure(head.left);
     const from = Math.min(...targets.map((t) => t.position));
-    const remaining = eventsBetween(options.store, from, head.right);
+    const remaining = options.store.eventsBetween(from, head.right);
     const job = {
       store: options.store,
       db: options.db,

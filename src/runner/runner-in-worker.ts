@@ -8,8 +8,6 @@ import type { FromRunnerWorker, RunnerWorkerData, ToRunnerWorker } from './runne
 import type { ProjectionProgress, Runner, RunnerLog } from './runner.js';
 
 export type RunnerInWorker = Runner & {
-  /** The server's thread committed appends: tell the worker, whose store cannot see them on its own connection. */
-  readonly wake: () => void;
   /** Settles once the first worker runs (it has reported its checkpoints) or has ended trying. */
   readonly started: Promise<void>;
   /** Why the runner is not running (its worker ended and is being restarted); undefined while it runs. */
@@ -214,7 +212,6 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
     rebuildEnded();
   };
 
-  let wakePending = false;
   // One stop however often it is asked for: every caller gets the same promise.
   const stop = () => (stopping ??= stopWorker());
 
@@ -238,15 +235,6 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
       });
     },
     reload,
-    // One message per group commit: every append it settled calls this within the same turn.
-    wake: () => {
-      if (wakePending) return;
-      wakePending = true;
-      queueMicrotask(() => {
-        wakePending = false;
-        send({ kind: 'wake' });
-      });
-    },
     started,
     failure: () => failure,
     stop,

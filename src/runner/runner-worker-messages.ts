@@ -7,8 +7,7 @@ export type RunnerWorkerData = { readonly config: Config };
 
 /** From the server's thread to the runner's worker. */
 export type ToRunnerWorker =
-  /** The server's thread committed appends: the worker's subscription reads them now rather than at its next poll. */
-  | { readonly kind: 'wake' }
+  /** Another process swapped tables in (a CLI rebuild): the worker's runner reads the catalog again. */
   | { readonly kind: 'reload'; readonly id: number }
   | { readonly kind: 'stop' };
 

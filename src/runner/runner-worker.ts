@@ -20,8 +20,7 @@ if (port === null) throw new Error('runner-worker runs in a worker thread');
 const { config } = workerData as RunnerWorkerData;
 const post = (message: FromRunnerWorker) => port.postMessage(message);
 
-let wake: () => void = () => undefined;
-const opened = await openEventStore(config, { wakeInput: (wakeSubscriptions) => (wake = wakeSubscriptions) });
+const opened = await openEventStore(config);
 // The worker only reads: its appends metric stays the server thread's.
 const { store } = observeStore(opened, {
   storeError: (operation, error) => post({ kind: 'store_error', operation, error }),
@@ -55,7 +54,6 @@ const startupRebuild: StartupRebuild = rebuildOutdated({
 });
 
 port.on('message', (message: ToRunnerWorker) => {
-  if (message.kind === 'wake') return wake();
   if (message.kind === 'reload') return void runner.reload().then(() => post({ kind: 'reloaded', id: message.id }));
   void (async () => {
     await startupRebuild.stop();

@@ -1,7 +1,7 @@
 import { createScratchTargets, differingViews, dropScratchTargets, type ViewDifference } from '../read-model/read-model-catalog.js';
 import { catchUp } from './catch-up.js';
 import { bulkFold } from './bulk-fold.js';
-import { atLeast, eventsBetween } from './log-lag.js';
+import { atLeast } from './log-lag.js';
 import type { ReadModelJob } from './read-model-job.js';
 
 export type ProjectionVerdict = {
@@ -34,7 +34,7 @@ export const verifyReadModel = async (options: ReadModelJob): Promise<Verificati
       targets: scratch,
       until: position,
       now,
-      onProgress: (done) => options.onProgress?.(done, atLeast(done, eventsBetween(options.store, 0, position))),
+      onProgress: (done) => options.onProgress?.(done, atLeast(done, options.store.eventsBetween(0, position))),
     });
     const verdicts = targets.map((target): ProjectionVerdict => {
       const { livePosition, count, examples } = differingViews(db, target, EXAMPLES);

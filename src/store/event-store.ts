@@ -72,7 +72,7 @@ export type ReadStreamOptions = {
 };
 
 /** Which events of the global log a reader wants. Streams are matched by prefix (`contact-`, `booking-` ...). */
-export type EventFilter = { readonly streamPrefixes?: readonly string[]; readonly eventTypes?: readonly string[] };
+export type EventFilter = { readonly streamPrefixes?: readonly string[] };
 
 export type ReadAllOptions = {
   /** Exclusive: events with a position above this one. */
@@ -93,11 +93,12 @@ export type SubscribeOptions = {
 /** New data and metadata for a stored event, found by its stream and id (an erasure's rewrite). */
 export type EventRewrite = { readonly id: string; readonly data: unknown; readonly metadata: JsonObject };
 
-/** Person (subject) → the streams marked erased for them, sorted. */
-export type ErasureMarks = { readonly [subject: string]: readonly string[] };
-
-/** The event store port. Both adapters (embedded SQLite, EventStoreDB) pass the same contract suite. */
+/**
+ * The event store port: what the service appends and reads. Both adapters (embedded SQLite, EventStoreDB) pass the
+ * same contract suite. Calls answer Either; iterations (readAll, subscribe) throw EventStoreFailure.
+ */
 export type EventStore = {
+  /** Which adapter this is, for reports (`/overview`, `status`); nothing branches on it. */
   readonly kind: 'sqlite' | 'eventstoredb';
   append(
     stream: string,
@@ -110,17 +111,27 @@ export type EventStore = {
   /** Position of the last event in the log (START when empty). */
   headPosition(): Promise<Either<EventStoreError, Position>>;
   /**
+   * How many events lie between two positions, when the positions tell without reading: the embedded store's are
+   * contiguous row ids; EventStoreDB's are byte offsets (undefined). Progress reports show a total only when known.
+   */
+  eventsBetween(from: Position, to: Position): number | undefined;
+  close(): Promise<void>;
+};
+
+/** Person (subject) → the streams marked erased for them, sorted. */
+export type ErasureMarks = { readonly [subject: string]: readonly string[] };
+
+/**
+ * What maintenance needs of a store beside the port (readiness, erasure): another client of the same adapters,
+ * with a port of its own.
+ */
+export type StoreMaintenance = {
+  /**
    * Whether the store takes writes now, checked without adding to the log (readiness asks this): the embedded store
    * commits a write beside the log as large as the last commit it refused (a group commit of several appends, so that
    * a disk with room for small writes only is not taken for recovered), EventStoreDB answers a read from its leader.
    */
   probeWrites(): Promise<Either<EventStoreError, void>>;
-  /**
-   * Erasure: replaces the data and metadata of the given events of one stream, all or none. The embedded store does
-   * it in place (id, type, revision, position and recorded time stay); EventStoreDB, where events cannot change,
-   * appends redacted copies (same ids, new revisions and positions) and truncates the stream before them. Returns
-   * how many events were rewritten.
-   */
   /**
    * Erasure, first step: from now on, every event appended to these streams, or about them (PersonalData), is stored
    * redacted, by every process and node sharing the store. `subject` names the person (a contact's key).
@@ -130,6 +141,12 @@ export type EventStore = {
   liftErased(subject: string): Promise<Either<EventStoreError, void>>;
   /** Every person marked erased, with the streams marked for them (those their later events created included). */
   erasureMarks(): Promise<Either<EventStoreError, ErasureMarks>>;
+  /**
+   * Erasure: replaces the data and metadata of the given events of one stream, all or none. The embedded store does
+   * it in place (id, type, revision, position and recorded time stay); EventStoreDB, where events cannot change,
+   * appends redacted copies (same ids, new revisions and positions) and truncates the stream before them. Returns
+   * how many events were rewritten.
+   */
   rewriteEvents(stream: string, rewrites: readonly EventRewrite[]): Promise<Either<EventStoreError, number>>;
   /**
    * Makes what rewrites replaced unrecoverable from the store's files: the embedded store (which zeroed what they
@@ -137,5 +154,7 @@ export type EventStore = {
    * (see docs/personal-data.md).
    */
   purgeRewritten(): Promise<Either<EventStoreError, void>>;
-  close(): Promise<void>;
 };
+
+/** What an adapter opens: the port and its maintenance, over one connection. */
+export type OpenedStore = EventStore & StoreMaintenance;

@@ -1,6 +1,5 @@
 import {
   START as FROM_START,
-  eventTypeFilter,
   excludeSystemEvents,
   streamNameFilter,
   type Filter,
@@ -65,19 +64,12 @@ export const isSystemEvent = (stream: string, type: string): boolean => stream.s
 
 export const matchesFilter = (filter: EventFilter | undefined, stream: string, type: string): boolean =>
   !isSystemEvent(stream, type) &&
-  (filter?.streamPrefixes === undefined || filter.streamPrefixes.some((prefix) => stream.startsWith(prefix))) &&
-  (filter?.eventTypes === undefined || filter.eventTypes.includes(type));
+  (filter?.streamPrefixes === undefined || filter.streamPrefixes.some((prefix) => stream.startsWith(prefix)));
 
-/**
- * subscribeToAll takes a single server-side filter. Stream prefixes narrow the most, event types (sent as prefixes, a
- * superset of the exact types) come next; matchesFilter then applies the whole port filter exactly on our side.
- */
+/** subscribeToAll takes a single server-side filter; matchesFilter then applies the port's filter exactly on our side. */
 export const toServerFilter = (filter: EventFilter | undefined): Filter => {
   if (filter?.streamPrefixes !== undefined && filter.streamPrefixes.length > 0) {
     return streamNameFilter({ prefixes: [...filter.streamPrefixes] });
-  }
-  if (filter?.eventTypes !== undefined && filter.eventTypes.length > 0) {
-    return eventTypeFilter({ prefixes: [...filter.eventTypes] });
   }
   return excludeSystemEvents();
 };

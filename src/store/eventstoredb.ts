@@ -14,6 +14,7 @@ import { EventStoreFailure, describeEventStoreError, type EventStoreError } from
 import {
   START,
   type EventStore,
+  type OpenedStore,
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -124,7 +125,7 @@ const collect = async <A>(items: AsyncIterable<A>): Promise<A[]> => {
 const EVERYTHING = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The EventStore port over an EventStoreDB client (real, or a test double of it). */
-export const eventStoreDbOverClient = (client: EventStoreDbClient, options: EventStoreDbOptions = {}): EventStore => {
+export const eventStoreDbOverClient = (client: EventStoreDbClient, options: EventStoreDbOptions = {}): OpenedStore => {
   const settings = settingsFrom(options);
   const availability = storeAvailability(options.onAvailability);
   const answer = answering(availability);
@@ -218,8 +219,10 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
     appendDeadlineMs: settings.deadlineMs,
   });
 
-  const store: EventStore = {
+  const store: OpenedStore = {
     kind: 'eventstoredb',
+    // Positions are byte offsets of the server's files: they count nothing.
+    eventsBetween: () => undefined,
     append: async (stream, events, expectedRevision = 'any') => {
       const stored = await marks.storedForms(stream, events);
       return E.isLeft(stored) ? stored : appendAsIs(stream, stored.right, expectedRevision);
@@ -306,7 +309,7 @@ export const appendCredentialsOf = (connectionString: string): AppendSettings['c
 export const openEventStoreDb = async (
   connectionString: string,
   options: EventStoreDbOptions = {},
-): Promise<EventStore> =>
+): Promise<OpenedStore> =>
   eventStoreDbOverClient(EventStoreDBClient.connectionString(connectionString), {
     appendCredentials: appendCredentialsOf(connectionString),
     ...options,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { prepareDataDir } from './data-dir.js';
-import type { EventStore } from './event-store.js';
+import type { OpenedStore } from './event-store.js';
 import { openSqliteEventStore } from './sqlite.js';
 import type { AvailabilityListener } from './store-availability.js';
 
@@ -12,8 +12,6 @@ export type OpenEventStoreOptions = {
    * CLI command would only start reading the log to fill it, and appends exactly without it (reading streams).
    */
   readonly idIndex?: boolean;
-  /** The embedded store's subscriptions are woken by this input too (appends made by another thread). */
-  readonly wakeInput?: (wake: () => void) => void;
 };
 
 /**
@@ -22,8 +20,8 @@ export type OpenEventStoreOptions = {
  */
 export const openEventStore = async (
   config: Pick<Config, 'EVENT_STORE' | 'ESDB_CONNECTION_STRING' | 'DATA_DIR' | 'SQLITE_DURABILITY'>,
-  { onAvailability, idIndex = false, wakeInput }: OpenEventStoreOptions = {},
-): Promise<EventStore> => {
+  { onAvailability, idIndex = false }: OpenEventStoreOptions = {},
+): Promise<OpenedStore> => {
   prepareDataDir(config.DATA_DIR);
   if (config.EVENT_STORE === 'eventstoredb') {
     if (config.ESDB_CONNECTION_STRING === undefined) throw new Error('ESDB_CONNECTION_STRING is required');
@@ -34,5 +32,5 @@ export const openEventStore = async (
       ...(onAvailability === undefined ? {} : { onAvailability }),
     });
   }
-  return openSqliteEventStore(join(config.DATA_DIR, 'events.db'), { durability: config.SQLITE_DURABILITY, wakeInput });
+  return openSqliteEventStore(join(config.DATA_DIR, 'events.db'), { durability: config.SQLITE_DURABILITY });
 };

@@ -1,10 +1,12 @@
+import { resolve } from 'node:path';
+import { BroadcastChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type {
   AppendedEvent,
   AppendResult,
   EventFilter,
-  EventStore,
+  OpenedStore,
   EventRewrite,
   EventToAppend,
   ExpectedRevision,
@@ -33,8 +35,6 @@ export type SqliteEventStoreOptions = {
   readonly pollIntervalMs?: number;
   /** Rows per page when reading the log. */
   readonly pageSize?: number;
-  /** Given the function that wakes this store's subscriptions, for appends another thread made on its own connection. */
-  readonly wakeInput?: (wake: () => void) => void;
 };
 
 type EventRow = {
@@ -134,19 +134,12 @@ class WrongRevision extends Error {
 }
 
 const filterClause = (filter: EventFilter | undefined): { sql: string; params: unknown[] } => {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
   const prefixes = filter?.streamPrefixes ?? [];
-  if (prefixes.length > 0) {
-    clauses.push(`(${prefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ')})`);
-    for (const prefix of prefixes) params.push(prefix.length, prefix);
-  }
-  const types = filter?.eventTypes ?? [];
-  if (types.length > 0) {
-    clauses.push(`type IN (${types.map(() => '?').join(', ')})`);
-    params.push(...types);
-  }
-  return { sql: clauses.map((c) => ` AND ${c}`).join(''), params };
+  if (prefixes.length === 0) return { sql: '', params: [] };
+  return {
+    sql: ` AND (${prefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ')})`,
+    params: prefixes.flatMap((prefix) => [prefix.length, prefix]),
+  };
 };
 
 /**
@@ -155,7 +148,7 @@ const filterClause = (filter: EventFilter | undefined): { sql: string; params: u
  * one append's wrong expected revision does not fail its neighbours, and every caller's promise settles only after
  * the commit that holds its events.
  */
-export const openSqliteEventStore = (file: string, options: SqliteEventStoreOptions = {}): EventStore => {
+export const openSqliteEventStore = (file: string, options: SqliteEventStoreOptions = {}): OpenedStore => {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
@@ -253,7 +246,11 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     for (const waiter of waiters) waiter();
     waiters.clear();
   };
-  options.wakeInput?.(wake);
+  // Another thread of this process with its own connection to the file (the server's intake and the runner's worker)
+  // tells of its commits on this channel; another process is found by the poll.
+  const commits = new BroadcastChannel(`skylight-events:${resolve(file)}`);
+  commits.unref();
+  commits.onmessage = wake;
 
   // How much the last commit the store refused would have written, until a commit succeeds (what a probe writes).
   let refusedCommitBytes = 0;
@@ -298,7 +295,9 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
   const flush = () => {
     const batch = queue;
     queue = [];
-    if (commit(batch, new Date().toISOString())) wake();
+    if (!commit(batch, new Date().toISOString())) return;
+    wake();
+    commits.postMessage(null);
   };
 
   let closed = false;
@@ -398,6 +397,8 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
 
   return {
     kind: 'sqlite',
+    // Row ids of one table, never reused: a rolled-back write takes none.
+    eventsBetween: (from, to) => Math.max(0, to - from),
     append: (stream, events, expectedRevision = 'any') =>
       new Promise((resolve) => {
         if (closed) return resolve(E.left(storeUnavailable('store closed')));
@@ -428,6 +429,7 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
       if (closed) return;
       if (queue.length > 0) flush();
       closed = true;
+      commits.close();
       wake();
       probeDb?.close();
       db.close();

@@ -7,7 +7,7 @@ import { openReadModelDb } from '../../src/read-model/read-model-db.js';
 import { catchUp } from '../../src/runner/catch-up.js';
 import { verifyReadModel } from '../../src/runner/verify.js';
 import type { Service } from '../../src/server.js';
-import type { EventStore } from '../../src/store/event-store.js';
+import type { OpenedStore } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { valuesFoundUnder } from '../support/data-dir-bytes.js';
 import { serviceHarness } from '../support/service-harness.js';
@@ -64,7 +64,7 @@ describe('a forget run by another process while the server takes deliveries abou
     const opened = openSqliteEventStore(join(dir.path, 'events.db'));
     let told = false;
     // Deliveries arrive at the server the moment the forget is in the log, before the erasure is recorded.
-    const store: EventStore = {
+    const store: OpenedStore = {
       ...opened,
       append: async (stream, events, expected) => {
         const appended = await opened.append(stream, events, expected);

@@ -5,7 +5,7 @@ import { forgetContact } from '../../src/erasure/forget-contact.js';
 import { liftErasure } from '../../src/erasure/lift-erasure.js';
 import { acceptDelivery } from '../../src/intake/accept-delivery.js';
 import type { IntakeOutcome } from '../../src/intake/intake-outcome.js';
-import type { EventStore } from '../../src/store/event-store.js';
+import type { OpenedStore } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { nestedExamples } from '../fixtures/reference-deliveries.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -21,8 +21,8 @@ const message = (id: number, content: string) => ({
 describe('deliveries about a forgotten contact, in another process than the forget, and the lift', () => {
   const dir = makeTempDir('lift');
   const file = () => join(dir.path, 'events.db');
-  let forgetting: EventStore;
-  let serving: EventStore;
+  let forgetting: OpenedStore;
+  let serving: OpenedStore;
   const now = () => new Date();
   const accept = (delivery: unknown) => acceptDelivery({ store: serving, now })({ body: body(delivery), headers: {}, channel: 'http' });
   const stored = async (outcome: IntakeOutcome) => {

@@ -9,7 +9,7 @@ import { observeStore } from '../../src/metrics/observed-store.js';
 import { serviceMetrics } from '../../src/metrics/service-metrics.js';
 import { retryJobs } from '../../src/quarantine/retry-job.js';
 import { storeUnavailable } from '../../src/store/event-store-error.js';
-import type { EventStore } from '../../src/store/event-store.js';
+import type { OpenedStore } from '../../src/store/event-store.js';
 import { routesApp } from '../support/webhook-app.js';
 
 /** A store whose reads all fail as a locked or unreachable one does. */
@@ -18,7 +18,7 @@ const downStore = {
   readStream: async () => E.left(storeUnavailable('database is locked')),
   headPosition: async () => E.left(storeUnavailable('database is locked')),
   probeWrites: async () => E.left(storeUnavailable('database is locked')),
-} as unknown as EventStore;
+} as unknown as OpenedStore;
 
 describe('history, quarantine and readiness routes while the event store is unavailable', () => {
   let app: FastifyInstance;

@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it, vi } from 'vitest';
 import type { Config } from '../../src/config.js';
 import type { Service } from '../../src/server.js';
-import type { EventStore, EventToAppend } from '../../src/store/event-store.js';
+import type { EventToAppend, OpenedStore } from '../../src/store/event-store.js';
 import { openEventStore, type OpenEventStoreOptions } from '../../src/store/open-event-store.js';
 import { cleanupAfterEach } from '../support/cleanup-after-each.js';
 import { serviceHarness } from '../support/service-harness.js';
@@ -34,7 +34,7 @@ const holdingReads = (passed: number) => {
   const released = new Promise<void>((resolve) => (release = resolve));
   let reads = 0;
   let held = 0;
-  const open = async (config: Config, options: OpenEventStoreOptions): Promise<EventStore> => {
+  const open = async (config: Config, options: OpenEventStoreOptions): Promise<OpenedStore> => {
     const store = await openEventStore(config, options);
     return {
       ...store,

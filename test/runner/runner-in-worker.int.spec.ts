@@ -12,8 +12,7 @@ import { serviceMetrics } from '../../src/metrics/service-metrics.js';
 import { openReadModelDb, type ReadModelDb } from '../../src/read-model/read-model-db.js';
 import { projectionStanding } from '../../src/runner/projection-standing.js';
 import { startRunnerInWorker, type RunnerInWorker } from '../../src/runner/runner-in-worker.js';
-import { wakeOnAppend } from '../../src/runner/wake-on-append.js';
-import type { EventStore } from '../../src/store/event-store.js';
+import type { OpenedStore } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { cleanupAfterEach } from '../support/cleanup-after-each.js';
@@ -48,7 +47,7 @@ describe('the runner in a worker thread', () => {
     const dir = makeTempDir('runner-worker');
     cleanup.push(dir.remove);
     const config = configFor(dir.path);
-    const store: EventStore = openSqliteEventStore(join(dir.path, 'events.db'));
+    const store: OpenedStore = openSqliteEventStore(join(dir.path, 'events.db'));
     cleanup.push(() => store.close());
     const readModel: ReadModelDb = openReadModelDb(join(dir.path, 'read-model.db'));
     cleanup.push(() => {
@@ -65,7 +64,7 @@ describe('the runner in a worker thread', () => {
       ...(entry === undefined ? {} : { entry }),
     });
     cleanup.push(() => runner.stop());
-    return { store: wakeOnAppend(store, runner.wake), readModel, runner, logged };
+    return { store, readModel, runner, logged };
   };
 
   it('knows the checkpoints before the worker has started, and each commit the worker reports', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventStore, EventToAppend, RecordedEvent } from '../../src/store/event-store.js';
+import type { EventToAppend, OpenedStore, RecordedEvent } from '../../src/store/event-store.js';
 
 /**
  * The behaviour every EventStore adapter must have. Stream names carry a per-run prefix, and every read of the
@@ -10,7 +10,7 @@ import type { EventStore, EventToAppend, RecordedEvent } from '../../src/store/e
  */
 export type ContractTarget = {
   /** Opens the store; called again after `close` to prove durability across restarts. */
-  readonly open: () => Promise<EventStore>;
+  readonly open: () => Promise<OpenedStore>;
 };
 
 const event = (type = 'contact.created', data: unknown = { n: randomUUID() }): EventToAppend => ({
@@ -37,7 +37,7 @@ const collect = async (iterable: AsyncIterable<RecordedEvent>, count: number): P
 
 export const describeEventStoreContract = (name: string, target: ContractTarget): void => {
   describe(`EventStore contract: ${name}`, () => {
-    let store: EventStore;
+    let store: OpenedStore;
     const run = `t${randomUUID().replaceAll('-', '').slice(0, 12)}`;
     let streamCounter = 0;
     const newStream = (kind = 'contact') => `${run}_${kind}-${String(++streamCounter).padStart(4, '0')}`;
@@ -215,7 +215,7 @@ export const describeEventStoreContract = (name: string, target: ContractTarget)
       );
     });
 
-    it('reads the global log in position order, after a position, filtered by stream prefix and event type', async () => {
+    it('reads the global log in position order, after a position, filtered by stream prefix', async () => {
       const contacts = newStream('contact');
       const bookings = newStream('booking');
       const start = await headBeforeTest();
@@ -235,14 +235,6 @@ export const describeEventStoreContract = (name: string, target: ContractTarget)
         after.push(recorded);
       }
       expect(after.map((e) => e.type)).toEqual(['contact.updated']);
-      const typed: RecordedEvent[] = [];
-      for await (const recorded of store.readAll({
-        fromPosition: start,
-        filter: { ...ownStreams, eventTypes: ['booking.created'] },
-      })) {
-        typed.push(recorded);
-      }
-      expect(typed.map((e) => e.stream)).toEqual([bookings]);
     });
 
     it('subscribes with catch-up then live delivery, in global order, without gaps or repeats', async () => {

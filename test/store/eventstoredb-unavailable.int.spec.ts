@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStoreFailure } from '../../src/store/event-store-error.js';
-import type { EventStore } from '../../src/store/event-store.js';
+import type { OpenedStore } from '../../src/store/event-store.js';
 import { openEventStoreDb } from '../../src/store/eventstoredb.js';
 
 /** A port nobody listens on: bind an ephemeral one, then let it go. */
@@ -29,7 +29,7 @@ const unavailable = (either: E.Either<{ kind: string }, unknown>): string =>
   E.isLeft(either) ? either.left.kind : 'right';
 
 describe('EventStoreDB adapter when no server answers', () => {
-  let store: EventStore;
+  let store: OpenedStore;
   const retries: number[] = [];
 
   beforeAll(async () => {

@@ -2,7 +2,7 @@ import { closeSync, openSync, rmSync, statSync, truncateSync, writeSync } from '
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventStore, EventToAppend } from '../../src/store/event-store.js';
+import type { OpenedStore, EventToAppend } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { noTmpfs, run } from '../support/mounts.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -36,7 +36,7 @@ const leaveRoom = (filler: string, room: number) => {
   truncateSync(filler, Math.max(0, statSync(filler).size - room));
 };
 
-const storedIds = async (store: EventStore): Promise<string[]> => {
+const storedIds = async (store: OpenedStore): Promise<string[]> => {
   const ids: string[] = [];
   for await (const event of store.readAll()) ids.push(event.id);
   return ids;
@@ -44,7 +44,7 @@ const storedIds = async (store: EventStore): Promise<string[]> => {
 
 describe.skipIf(noTmpfs !== undefined)(NEARLY_FULL, () => {
   let work: ReturnType<typeof makeTempDir>;
-  let store: EventStore | undefined;
+  let store: OpenedStore | undefined;
   let mounted = false;
 
   beforeEach(() => {

@@ -3,7 +3,7 @@ import type { StoredProjection } from '../../projections/projection.js';
 import { projections as registered } from '../../projections/registry.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { composeService, type Service } from '../../src/server.js';
-import type { EventStore } from '../../src/store/event-store.js';
+import type { OpenedStore } from '../../src/store/event-store.js';
 import { postDeliveries } from './post-deliveries.js';
 
 /** The whole service (intake, runner, queries) over a data directory, in-process, without a socket. */
@@ -11,7 +11,7 @@ export const serviceHarness = async (
   dataDir: string,
   env: Record<string, string> = {},
   projections: readonly StoredProjection[] = registered,
-  openStore?: (config: Config) => Promise<EventStore>,
+  openStore?: (config: Config) => Promise<OpenedStore>,
 ): Promise<Service> => {
   const config = parseConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
   if (E.isLeft(config)) throw new Error(config.left);
