@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { projections } from '../../projections/registry.js';
 import type { Config } from '../config.js';
-import { appliedByAll, ensureReadModels, liveTargets, outdatedProjections } from '../read-model/read-model-catalog.js';
+import { ensureReadModels, liveTargets, outdatedProjections } from '../read-model/read-model-catalog.js';
+import { appliedCheckpoints } from './applied-checkpoints.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { startingRebuildStatus, type RebuildProgressSink, type StartupRebuild } from './rebuild-outdated.js';
 import type { FromRunnerWorker, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
-import type { ProjectionProgress, Runner, RunnerLog } from './runner.js';
+import type { Runner, RunnerLog } from './runner.js';
 
 export type RunnerInWorker = Runner & {
   /** Settles once the first worker runs (it has reported its checkpoints) or has ended trying. */
@@ -64,17 +65,10 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   const entry = options.entry ?? defaultEntry;
 
-  // What the worker would report first, read here so that the checkpoints are known before it has started.
+  // The checkpoints are known before the worker has started: this thread reads them from the catalog, as it does
+  // each time the worker says it committed.
   ensureReadModels(readModel, projections, now().toISOString());
-  const startedAt = now().getTime();
-  const initial = liveTargets(readModel, projections);
-  let progress: readonly ProjectionProgress[] = initial.map((t) => ({
-    name: t.projection.name,
-    version: t.projection.version,
-    position: t.position,
-    advancedAt: startedAt,
-  }));
-  let appliedPosition = appliedByAll(initial);
+  const checkpoints = appliedCheckpoints(() => liveTargets(readModel, projections), now);
 
   // What the worker's start-up rebuild will find, known here before it has reported anything.
   const outdated = outdatedProjections(readModel, projections);
@@ -82,7 +76,6 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
   let rebuildEnded: () => void = () => undefined;
   const rebuildDone = outdated.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (rebuildEnded = resolve));
 
-  const waiters = new Set<{ position: number; resolve: (reached: boolean) => void }>();
   const reloads = new Map<number, () => void>();
   let nextReload = 0;
   let failure: string | undefined;
@@ -93,43 +86,17 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
   let markStarted: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (markStarted = resolve));
 
-  /**
-   * Reads the live tables' checkpoints in the catalog as this thread's connection sees them, moves `progress` and
-   * `appliedPosition` up to them, and returns the lowest. Both halves on purpose: a commit this thread reads before
-   * the worker's report of it arrives must not leave progress (and /ready, /metrics after a min_position query)
-   * showing less than what the query just read. A report can also run ahead of what this thread reads (one sent
-   * before the worker handled a reload), so a waiter is released on this reading only.
-   */
-  const catchUpWithCatalog = (): number => {
-    const live = liveTargets(readModel, projections);
-    const at = now().getTime();
-    progress = progress.map((p) => {
-      const seen = live.find((t) => t.projection.name === p.name && t.projection.version === p.version);
-      return seen !== undefined && seen.position > p.position ? { ...p, position: seen.position, advancedAt: at } : p;
-    });
-    const visible = appliedByAll(live);
-    appliedPosition = Math.max(appliedPosition, visible);
-    return visible;
-  };
-
-  const releaseReached = () => {
-    if (waiters.size === 0) return;
-    const visible = catchUpWithCatalog();
-    for (const waiter of waiters) if (waiter.position <= visible) waiter.resolve(true);
-  };
-
   const settleReloads = () => {
     for (const settle of reloads.values()) settle();
     reloads.clear();
   };
 
   const receive = (message: FromRunnerWorker) => {
-    if (message.kind === 'progress') {
+    if (message.kind === 'committed') {
       markStarted();
       if (failure !== undefined) log.info({}, 'runner worker running again');
       failure = undefined;
-      ({ appliedPosition, progress } = message);
-      releaseReached();
+      checkpoints.refresh();
     } else if (message.kind === 'log') {
       (message.component === 'rebuild' ? (options.rebuildLog ?? log) : log)[message.level](message.fields, message.message);
     } else if (message.kind === 'rebuild_progress') {
@@ -144,7 +111,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
     } else if (message.kind === 'reloaded') {
       reloads.get(message.id)?.();
       reloads.delete(message.id);
-      releaseReached();
+      checkpoints.refresh();
     } else {
       stopped?.();
     }
@@ -170,21 +137,6 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
 
   const send = (message: ToRunnerWorker) => worker?.postMessage(message);
 
-  /**
-   * Whether a rebuild swapped the catalog since the worker last reported: another set of live tables, or a
-   * checkpoint behind the reported one. A checkpoint ahead is most likely a commit whose report is on its way.
-   */
-  const catalogMoved = (): boolean => {
-    const live = liveTargets(readModel, projections);
-    return (
-      live.length !== progress.length ||
-      live.some((t) => {
-        const reported = progress.find((p) => p.name === t.projection.name);
-        return reported === undefined || t.position < reported.position;
-      })
-    );
-  };
-
   const reload = () =>
     new Promise<void>((resolve) => {
       if (worker === undefined) return resolve();
@@ -207,7 +159,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
       clearTimeout(deadline);
       await running.terminate();
     }
-    for (const waiter of waiters) waiter.resolve(false);
+    checkpoints.close();
     rebuildStatus = { ...rebuildStatus, running: false };
     rebuildEnded();
   };
@@ -216,24 +168,10 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
   const stop = () => (stopping ??= stopWorker());
 
   return {
-    appliedPosition: () => appliedPosition,
-    progress: () => progress,
-    waitFor: (position, timeoutMs) => {
-      if (catchUpWithCatalog() >= position) return Promise.resolve(true);
-      if (catalogMoved()) void reload();
-      return new Promise((resolve) => {
-        const waiter = {
-          position,
-          resolve: (reached: boolean) => {
-            clearTimeout(timer);
-            waiters.delete(waiter);
-            resolve(reached);
-          },
-        };
-        const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
-        waiters.add(waiter);
-      });
-    },
+    appliedPosition: checkpoints.appliedPosition,
+    progress: checkpoints.progress,
+    // The worker's runner notices a swap by another process itself (its catalog check), and says it reloaded.
+    waitFor: checkpoints.waitFor,
     reload,
     started,
     failure: () => failure,

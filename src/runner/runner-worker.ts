@@ -27,19 +27,16 @@ const { store } = observeStore(opened, {
   append: () => undefined,
 });
 const db = openReadModelDb(readModelPath(config));
-// The runner reports its first checkpoints while it starts, before `runner` is assigned: those are posted below.
-let postProgress: () => void = () => undefined;
 const log = runnerWorkerLog(port);
 const runner = startRunner({
   store,
   db,
   projections,
   log,
-  onProgress: () => postProgress(),
+  onCommitted: () => post({ kind: 'committed' }),
   afterCommit: purgeAfterForgets({ store, db, now: () => new Date(), log }),
 });
-postProgress = () => post({ kind: 'progress', appliedPosition: runner.appliedPosition(), progress: runner.progress() });
-postProgress();
+post({ kind: 'committed' });
 
 const startupRebuild: StartupRebuild = rebuildOutdated({
   store,

@@ -4,6 +4,7 @@ import { appliedByAll, CheckpointMoved, ensureReadModels, liveTargets, type Proj
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
+import { appliedCheckpoints, type ProjectionProgress } from './applied-checkpoints.js';
 import { batchApplier } from './apply-batch.js';
 import { batches } from './batches.js';
 
@@ -24,19 +25,13 @@ export type RunnerOptions = {
   readonly retryDelayMs?: number;
   /** How often the catalog is checked for a swap by another process (a CLI rebuild) while no event arrives. */
   readonly catalogCheckMs?: number;
-  /** Told each time the checkpoints moved or were reloaded (a runner in a worker thread posts its progress then). */
-  readonly onProgress?: () => void;
+  /** Told each time it committed or reloaded the checkpoints (a runner in a worker thread says so to its parent). */
+  readonly onCommitted?: () => void;
   /** Runs after each committed batch, before the progress is told (an erasure's purge of this node's file). */
   readonly afterCommit?: (events: readonly RecordedEvent[]) => Promise<void>;
 };
 
-export type ProjectionProgress = {
-  readonly name: string;
-  readonly version: number;
-  readonly position: number;
-  /** When (ms since the epoch) this runner last moved the checkpoint, or started. */
-  readonly advancedAt: number;
-};
+export type { ProjectionProgress };
 
 export type Runner = {
   /** The position every projection has applied (the lowest checkpoint). */
@@ -66,28 +61,12 @@ export const startRunner = (options: RunnerOptions): Runner => {
   const loadTargets = (): ProjectionTarget[] => liveTargets(db, projections);
 
   let targets = loadTargets();
-  const startedAt = now().getTime();
-  const advancedAt = new Map<string, number>();
-  const applied = (before: readonly ProjectionTarget[], after: readonly ProjectionTarget[]) => {
-    const at = now().getTime();
-    for (const target of after) {
-      if (before.find((b) => b.tableName === target.tableName)?.position !== target.position) advancedAt.set(target.projection.name, at);
-    }
-  };
+  const checkpoints = appliedCheckpoints(loadTargets, now);
   let stopped = false;
   let subscription: Subscription | undefined;
-  const waiters = new Set<{ position: number; resolve: (reached: boolean) => void }>();
-  // With every projection waiting for its rebuild there is nothing live to be behind.
-  const appliedPosition = () => appliedByAll(targets);
   const notify = () => {
-    options.onProgress?.();
-    const applied = appliedPosition();
-    for (const waiter of waiters) {
-      if (waiter.position <= applied) {
-        waiters.delete(waiter);
-        waiter.resolve(true);
-      }
-    }
+    options.onCommitted?.();
+    checkpoints.refresh();
   };
 
   /**
@@ -109,13 +88,11 @@ export const startRunner = (options: RunnerOptions): Runner => {
       await new Promise<void>((resolve) => (wakeIdle = resolve));
       return;
     }
-    subscription = store.subscribe({ fromPosition: appliedPosition() });
+    subscription = store.subscribe({ fromPosition: appliedByAll(targets) });
     for await (const batch of batches(subscription, maxBatch)) {
       if (stopped) return;
-      const before = targets;
       targets = writer.apply(targets, batch, now().toISOString());
       await options.afterCommit?.(batch);
-      applied(before, targets);
       notify();
       // Catching up on a long backlog must not starve the requests the same process serves.
       await setImmediate();
@@ -163,31 +140,11 @@ export const startRunner = (options: RunnerOptions): Runner => {
   watch.unref();
 
   return {
-    appliedPosition,
-    progress: () =>
-      targets.map((t) => ({
-        name: t.projection.name,
-        version: t.projection.version,
-        position: t.position,
-        advancedAt: advancedAt.get(t.projection.name) ?? startedAt,
-      })),
+    appliedPosition: checkpoints.appliedPosition,
+    progress: checkpoints.progress,
     waitFor: (position, timeoutMs) => {
       if (catalogMoved()) void reload();
-      else if (appliedPosition() >= position) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const waiter = {
-          position,
-          resolve: (reached: boolean) => {
-            clearTimeout(timer);
-            resolve(reached);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          resolve(false);
-        }, timeoutMs);
-        waiters.add(waiter);
-      });
+      return checkpoints.waitFor(position, timeoutMs);
     },
     reload,
     stop: async () => {
@@ -196,8 +153,7 @@ export const startRunner = (options: RunnerOptions): Runner => {
       wakeIdle();
       await subscription?.close();
       await loop;
-      for (const waiter of waiters) waiter.resolve(false);
-      waiters.clear();
+      checkpoints.close();
     },
   };
 };
