@@ -96,7 +96,7 @@ describe('/ready tells the truth about the embedded store and the projections', 
     expect(await readyBecomes(service, 200)).toEqual({ status: 200, reasons: [] });
   }, 30_000);
 
-  it('names each projection\'s lag as /overview does (lag_events, lag_events_exact), and answers the old names with the same values', async () => {
+  it('names each projection\'s lag as /overview does (lag_events, lag_events_exact)', async () => {
     const behind = (name: string, lagEvents: number, lagExact: boolean) =>
       ({ name, version: 1, position: 4, lagEvents, lagExact, lagSeconds: 2.5, behindWithoutProgressMs: 0, unreadableEvents: 0 });
     const lagging = await routesApp([
@@ -115,19 +115,13 @@ describe('/ready tells the truth about the embedded store and the projections', 
         store: 'sqlite',
         head_position: 130,
         projections: [
-          { name: 'contacts', version: 1, position: 4, lag_events: 100, lag_events_exact: false, lag_seconds: 2.5, lag: 100, lag_exact: false },
-          { name: 'tickets', version: 1, position: 4, lag_events: 3, lag_events_exact: true, lag_seconds: 2.5, lag: 3, lag_exact: true },
+          { name: 'contacts', version: 1, position: 4, lag_events: 100, lag_events_exact: false, lag_seconds: 2.5 },
+          { name: 'tickets', version: 1, position: 4, lag_events: 3, lag_events_exact: true, lag_seconds: 2.5 },
         ],
       });
     } finally {
       await lagging.close();
     }
-  });
-
-  it('marks the old lag names, and only those, deprecated in the OpenAPI document', async () => {
-    const doc = (await service.app.inject({ method: 'GET', url: '/docs/json' })).json();
-    const fields: Record<string, { deprecated?: boolean }> = doc.paths['/ready'].get.responses['200'].content['application/json'].schema.properties.projections.items.properties;
-    expect(Object.keys(fields).filter((name) => fields[name]?.deprecated === true)).toEqual(['lag', 'lag_exact']);
   });
 });
 
