@@ -66,7 +66,6 @@ export type DomainEvent =
   | ContactForgotten;
 
 export type ContactEvent = ContactCreated | ContactUpdated | ContactDeleted;
-export type MessageEvent = MessageReceived | MessageSent;
 export type BookingEvent = BookingCreated | BookingUpdated | BookingCancelled | BookingCompleted;
 
 /** The two documented payload formats. */
