@@ -25,7 +25,7 @@ const Readiness = z.object({
   ),
 });
 
-export type ReadyRouteDeps = {
+type ReadyRouteDeps = {
   readonly store: ObservedStore;
   readonly standing: () => Promise<E.Either<EventStoreError, LogStanding>>;
   /** A projection behind the log whose checkpoint has not moved for this long is stalled. */
