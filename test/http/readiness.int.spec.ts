@@ -8,6 +8,7 @@ import { serviceMetrics } from '../../src/metrics/service-metrics.js';
 import type { Service } from '../../src/server.js';
 import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
 import { createFakeEventStoreDbClient } from '../store/fake-eventstoredb-client.js';
+import { eventually } from '../support/eventually.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { routesApp } from '../support/webhook-app.js';
@@ -28,15 +29,12 @@ const ready = async (service: Service): Promise<Readiness> => {
   return { status: response.statusCode, reasons: body.reasons ?? [] };
 };
 
-/** Asks /ready until it answers `status` (the runner retries on its own clock); fails after 20 s. */
-const readyBecomes = async (service: Service, status: number): Promise<Readiness> => {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
+/** Asks /ready until it answers `status` (the runner retries on its own clock). */
+const readyBecomes = (service: Service, status: number): Promise<Readiness> =>
+  eventually(`/ready answers ${status}`, async () => {
     const answer = await ready(service);
-    if (answer.status === status || Date.now() > deadline) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
+    return answer.status === status ? answer : undefined;
+  });
 
 const post = (service: Service, body: string) =>
   service.app.inject({ method: 'POST', url: '/webhooks/skylight', payload: body, headers: { 'content-type': 'application/json' } });
