@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
@@ -28,12 +29,14 @@ describe('the embedded store woken from outside', () => {
     const subscription = reader.subscribe();
     cleanup.push(() => subscription.close());
     const events = subscription[Symbol.asyncIterator]();
+    // Reads the empty log and waits for a signal: its poll, a minute away, or a wake.
     const first = events.next();
-    // The subscription has read the empty log and waits for a signal.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let arrived: 'arrived' | undefined;
+    void first.then(() => (arrived = 'arrived'));
     await writer.append('contact-1', [contactCreated(1)]);
-    const arrived = await Promise.race([first, new Promise((resolve) => setTimeout(() => resolve('not yet'), 200))]);
-    expect(arrived).toBe('not yet');
+    // Once what the append set off in this process has run (a turn of the event loop), nothing has woken it.
+    await setImmediate();
+    expect(arrived).toBeUndefined();
     wake();
     const next = (await first) as IteratorResult<RecordedEvent>;
     expect(next.value?.stream).toBe('contact-1');
