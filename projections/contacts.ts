@@ -2,7 +2,6 @@ import type { Contact } from '../src/events/contact.js';
 import { EVENT_TYPES, type EventType } from '../src/events/domain-event.js';
 import { isPersonalField, redactObject } from '../src/events/personal-data.js';
 import { entityKey } from '../src/events/entity-id.js';
-import type { Timestamp } from '../src/events/timestamp.js';
 import { clockOf, covers, earliest, eraseUntil, latest, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
 import type { ContactView } from './contact-view.js';
 import { isRecord } from './is-record.js';
@@ -26,8 +25,6 @@ export type ContactState = {
   /** The latest erasure (its value: when, why, which); every personal field written up to it is erased. */
   readonly forgotten?: Register | null;
 };
-
-export type Forgotten = { readonly at: Timestamp; readonly reason: string; readonly erasure_id: string };
 
 const FIELDS = ['id', 'name', 'email', 'phone', 'type', 'status', 'blacklisted', 'tags'].concat(
   ['created_at', 'updated_at', 'deleted_at'],

@@ -14,7 +14,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
  * Reads of the log at once by default: each holds at most a page and a few events, but they share the one request
  * thread, so more than a few per core only slows every one of them (and /health) down.
  */
-export const defaultMaxInflightLogReads = (): number => Math.max(4, 2 * availableParallelism());
+const defaultMaxInflightLogReads = (): number => Math.max(4, 2 * availableParallelism());
 
 /** Shorter secrets are a guess away; SkyLight's own are far longer. */
 export const MIN_WEBHOOK_SECRET_LENGTH = 16;

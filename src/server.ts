@@ -245,7 +245,7 @@ const eraseOnDeletion =
     return outcome;
   };
 
-export type RunningServer = Service & { readonly url: string };
+type RunningServer = Service & { readonly url: string };
 
 export const startServer = async (config: Config): Promise<RunningServer> => {
   const service = await composeService(config);

@@ -14,7 +14,7 @@ import { argument, parameters, type Options } from './command-parameters.js';
 import { printRecord, printRows } from './output.js';
 
 /** Runs a command over the event store and the read model and returns its exit code. */
-export type WithStores = (run: (store: OpenedStore, readModel: ReadModelDb) => Promise<number>) => Promise<void>;
+type WithStores = (run: (store: OpenedStore, readModel: ReadModelDb) => Promise<number>) => Promise<void>;
 
 const ERASURE_COLUMNS = ['erasure_id', 'contact_id', 'reason', 'forgotten_at', 'completed_at', 'events_rewritten'];
 

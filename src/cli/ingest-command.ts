@@ -12,9 +12,9 @@ const WINDOW = 256;
 const LISTED = 1000;
 
 /** A line that did not become an event of its own: kept aside in the quarantine, or not stored at all. */
-export type NotAppended = { readonly line: number; readonly status: IntakeStatus; readonly reason: string };
+type NotAppended = { readonly line: number; readonly status: IntakeStatus; readonly reason: string };
 
-export type IngestSummary = {
+type IngestSummary = {
   readonly lines: number;
   readonly counts: Partial<Record<IntakeStatus, number>>;
   /** In line order, the first LISTED of them. */
@@ -25,7 +25,7 @@ export type IngestSummary = {
 const STATUS_ORDER: readonly IntakeStatus[] = ['appended', 'duplicate', 'quarantined', 'unrecognized', 'rejected', 'unauthorized', 'unavailable'];
 
 /** Exit codes of `ingest`, as documented in docs/cli.md. */
-export const INGEST_EXIT = { ok: 0, notStored: 1, keptAside: 3 } as const;
+const INGEST_EXIT = { ok: 0, notStored: 1, keptAside: 3 } as const;
 
 const reasonOf = (outcome: IntakeOutcome): string | undefined => {
   switch (outcome.status) {
@@ -76,7 +76,7 @@ export const ingestLines = async (
 };
 
 /** 1 when something was not stored at all (store unavailable: run the file again), 3 when something was kept aside. */
-export const ingestExitCode = (summary: IngestSummary): number => {
+const ingestExitCode = (summary: IngestSummary): number => {
   if (summary.not_appended.length === 0) return INGEST_EXIT.ok;
   const { unavailable = 0, unauthorized = 0 } = summary.counts;
   return unavailable + unauthorized > 0 ? INGEST_EXIT.notStored : INGEST_EXIT.keptAside;

@@ -1,5 +1,5 @@
 /** A one-line progress report redrawn on a terminal, and silent everywhere else (pipes, CI logs). */
-export type Progress = { tick: (done: number, total?: number) => void; finish: () => void };
+type Progress = { tick: (done: number, total?: number) => void; finish: () => void };
 
 const REDRAW_MS = 200;
 

@@ -8,7 +8,7 @@ import { argument, parameters, type Options } from './command-parameters.js';
 import { printPage, printRecord } from './output.js';
 
 /** Runs a query command against a caught-up read model and returns the exit code. */
-export type WithQueries = (run: (queries: ReadModelQueries) => number) => Promise<void>;
+type WithQueries = (run: (queries: ReadModelQueries) => number) => Promise<void>;
 
 const after = (cursor: string | undefined) => (cursor === undefined ? undefined : decodeCursor(cursor));
 
@@ -20,7 +20,7 @@ const paging = (command: Command) =>
   command.option('--limit <n>', 'rows per page (max 500)').option('--cursor <cursor>', 'next page, from the previous output').option('--json', 'JSON output');
 
 /** `contact show --as-of / --at-revision`: the contact as it was, folded from the log rather than read from the read model. */
-export type ShowContactAsOf = (id: string, options: Options) => Promise<void>;
+type ShowContactAsOf = (id: string, options: Options) => Promise<void>;
 
 export const registerQueryCommands = (program: Command, withQueries: WithQueries, showContactAsOf: ShowContactAsOf): void => {
   const contacts = program.command('contacts').description('contacts in the read model');

@@ -8,7 +8,7 @@ import type { OpenedStore } from '../store/event-store.js';
 import { printRows } from './output.js';
 import { progressLine } from './progress.js';
 
-export type WithStores = (run: (store: OpenedStore, readModel: ReadModelDb) => Promise<number>) => Promise<void>;
+type WithStores = (run: (store: OpenedStore, readModel: ReadModelDb) => Promise<number>) => Promise<void>;
 
 const selected = (projections: readonly StoredProjection[], name: string | undefined): StoredProjection[] => {
   if (name === undefined) return [...projections];

@@ -1,5 +1,5 @@
 /** What the timeline needs of an audit entry to tell whether it arrived late. */
-export type Arrival = { readonly received_at: string | null };
+type Arrival = { readonly received_at: string | null };
 
 /**
  * For entries in business-time order: true where the delivery was received after a delivery of a later change, i.e.

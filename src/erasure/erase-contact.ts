@@ -12,7 +12,7 @@ export type EraseDeps = ForgetDeps & {
   readonly applied: (position: number) => Promise<boolean>;
 };
 
-export type Erasure = ForgetOutcome & {
+type Erasure = ForgetOutcome & {
   /** The read model applied the forget and its file was purged; false: run the forget again to purge it. */
   readonly read_model_purged: boolean;
 };

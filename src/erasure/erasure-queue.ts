@@ -3,7 +3,7 @@ import { describeEventStoreError } from '../store/event-store-error.js';
 import type { EraseDeps } from './erase-contact.js';
 import { eraseContact } from './erase-contact.js';
 
-export type ErasureLog = {
+type ErasureLog = {
   info: (fields: object, message: string) => void;
   error: (fields: object, message: string) => void;
 };

@@ -28,7 +28,7 @@ export const ErasureApplied = z
 export type ErasureApplied = z.infer<typeof ErasureApplied>;
 
 /** The erasures stream in order: each erasure run, each node that applied one, and each lift. */
-export type ErasureLogEntry =
+type ErasureLogEntry =
   | { readonly kind: 'erased'; readonly record: ErasureRecord }
   | { readonly kind: 'applied'; readonly record: ErasureApplied }
   | { readonly kind: 'lifted'; readonly record: ErasureLift };

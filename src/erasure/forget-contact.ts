@@ -15,7 +15,7 @@ import { erasureStreams } from './erasure-scope.js';
 import { KEPT_STREAMS, keptDeliveryNames, redactedKeptData } from './redact-kept-delivery.js';
 
 /** Where a forget is: what a job reports while it runs. */
-export type ForgetProgress =
+type ForgetProgress =
   | { readonly phase: 'scanning'; readonly position: number }
   | { readonly phase: 'rewriting'; readonly streams_done: number; readonly streams_total: number }
   | { readonly phase: 'purging' };
@@ -35,7 +35,7 @@ const BATCH = 500;
 const MIN_VALUE_LENGTH = 4;
 
 /** One forget per contact: its id is also the erasure's id, so running the forget again finds it. */
-export const erasureIdOf = (key: string): string => contentEventId(CONTACT_FORGOTTEN, { contact: key });
+const erasureIdOf = (key: string): string => contentEventId(CONTACT_FORGOTTEN, { contact: key });
 
 /** microseconds → an ISO-8601 string with six fractional digits. */
 const isoMicros = (micros: number): string =>

@@ -5,7 +5,7 @@ import { describeEventStoreError } from '../store/event-store-error.js';
 import { eraseContact, type EraseDeps } from './erase-contact.js';
 import { ErasureRecord } from './erasure-record.js';
 
-export const ForgetProgressSchema = z.union([
+const ForgetProgressSchema = z.union([
   z.object({ phase: z.literal('scanning'), position: z.number().int().describe('the log position the scan has reached') }),
   z.object({ phase: z.literal('rewriting'), streams_done: z.number().int(), streams_total: z.number().int() }),
   z.object({ phase: z.literal('purging') }),

@@ -8,7 +8,7 @@ import { describeEventStoreError } from '../store/event-store-error.js';
 import type { EventStore, RecordedEvent } from '../store/event-store.js';
 import { ERASURE_APPLIED, ERASURES_STREAM, type ErasureApplied } from './erasure-record.js';
 
-export type PurgeDeps = {
+type PurgeDeps = {
   readonly store: EventStore;
   readonly db: ReadModelDb;
   readonly now: () => Date;

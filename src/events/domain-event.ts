@@ -37,17 +37,17 @@ type Event<T extends EventType, D> = {
   readonly occurred_at: Timestamp;
 };
 
-export type ContactCreated = Event<'contact.created', ContactEventData>;
-export type ContactUpdated = Event<'contact.updated', ContactEventData>;
-export type ContactDeleted = Event<'contact.deleted', ContactEventData>;
-export type MessageReceived = Event<'message.received', MessageEventData>;
-export type MessageSent = Event<'message.sent', MessageEventData>;
-export type BookingCreated = Event<'booking.created', BookingEventData>;
-export type BookingUpdated = Event<'booking.updated', BookingEventData>;
-export type BookingCancelled = Event<'booking.cancelled', BookingEventData>;
-export type BookingCompleted = Event<'booking.completed', BookingEventData>;
+type ContactCreated = Event<'contact.created', ContactEventData>;
+type ContactUpdated = Event<'contact.updated', ContactEventData>;
+type ContactDeleted = Event<'contact.deleted', ContactEventData>;
+type MessageReceived = Event<'message.received', MessageEventData>;
+type MessageSent = Event<'message.sent', MessageEventData>;
+type BookingCreated = Event<'booking.created', BookingEventData>;
+type BookingUpdated = Event<'booking.updated', BookingEventData>;
+type BookingCancelled = Event<'booking.cancelled', BookingEventData>;
+type BookingCompleted = Event<'booking.completed', BookingEventData>;
 export type TicketCreated = Event<'ticket.created', TicketEventData>;
-export type Ping = Event<'ping', PingEventData>;
+type Ping = Event<'ping', PingEventData>;
 export type ContactForgotten = Event<'contact.forgotten', ContactForgottenData>;
 
 /** The canonical form of a delivery, whatever format it arrived in. */
@@ -66,7 +66,6 @@ export type DomainEvent =
   | ContactForgotten;
 
 export type ContactEvent = ContactCreated | ContactUpdated | ContactDeleted;
-export type MessageEvent = MessageReceived | MessageSent;
 export type BookingEvent = BookingCreated | BookingUpdated | BookingCancelled | BookingCompleted;
 
 /** The two documented payload formats. */

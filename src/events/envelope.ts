@@ -5,7 +5,7 @@ import { Timestamp } from './timestamp.js';
  * The provider's event names (`contact.created`, `ping`): anything else is not stored as an event type of its own
  * (it would become one, unrecognized, for good), but quarantined.
  */
-export const EventName = z.string().regex(/^[a-z][a-z0-9_.]{0,99}$/, 'expected an event name of lowercase letters, digits, _ and . (at most 100)');
+const EventName = z.string().regex(/^[a-z][a-z0-9_.]{0,99}$/, 'expected an event name of lowercase letters, digits, _ and . (at most 100)');
 
 /** What every delivery shares, whatever its event. `data` is read later, by the event's own schema. */
 export const Envelope = z.looseObject({

@@ -12,7 +12,7 @@ import type { Timestamp } from './timestamp.js';
 type DataOf<T extends EventType> = Extract<DomainEvent, { type: T }>['data'];
 
 /** What the engine knows about one event name: how to read its data, where it is stored, when it happened. */
-export type EventDefinition<T extends EventType> = {
+type EventDefinition<T extends EventType> = {
   /** The key under `data` that marks the nested format (absent: the flat format). */
   readonly nestedKey: string;
   readonly nested: z.ZodType<DataOf<T>, unknown>;

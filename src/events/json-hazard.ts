@@ -2,7 +2,7 @@
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Deeper than any real payload; keeps every later recursive walk far from the stack limit. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** Far beyond any real payload (a contact has a dozen fields, a tag list a few items); every later step is linear in these. */
 export const MAX_KEYS_PER_OBJECT = 1_000;
@@ -10,7 +10,7 @@ export const MAX_ITEMS_PER_ARRAY = 10_000;
 
 export const FORBIDDEN_KEY = 'forbidden key';
 
-export type JsonHazard = { readonly path: string; readonly message: string };
+type JsonHazard = { readonly path: string; readonly message: string };
 
 /** A node still to visit; its path is spelled out only if it turns out to be the hazard. */
 type Visit = { readonly value: unknown; readonly parent: Visit | undefined; readonly key: string | number; readonly depth: number };

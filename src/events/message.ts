@@ -3,10 +3,10 @@ import { Contact } from './contact.js';
 import { EntityId } from './entity-id.js';
 import { Timestamp } from './timestamp.js';
 
-export const MessageDirection = z.enum(['inbound', 'outbound']);
-export type MessageDirection = z.infer<typeof MessageDirection>;
+const MessageDirection = z.enum(['inbound', 'outbound']);
+type MessageDirection = z.infer<typeof MessageDirection>;
 
-export const Message = z.looseObject({
+const Message = z.looseObject({
   id: EntityId,
   direction: MessageDirection.nullish(),
   channel: z.string().nullish(),
@@ -14,7 +14,7 @@ export const Message = z.looseObject({
   status: z.string().nullish(),
   sent_at: Timestamp.nullish(),
 });
-export type Message = z.infer<typeof Message>;
+type Message = z.infer<typeof Message>;
 
 /** `data` of message.received / message.sent in the nested format. */
 export const MessageEventData = z.looseObject({ message: Message, contact: Contact });

@@ -4,13 +4,13 @@ import { eventCatalogue } from './event-catalogue.js';
 import { eventDataError, singleIssue, type EventDataError } from './event-data-error.js';
 import type { Timestamp } from './timestamp.js';
 
-export type ParsedEvent = { readonly event: DomainEvent; readonly format: PayloadFormat; readonly stream: string };
+type ParsedEvent = { readonly event: DomainEvent; readonly format: PayloadFormat; readonly stream: string };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Which documented format a delivery's `data` is in: nested ones wrap the entity under its name. */
-export const payloadFormat = (type: EventType, data: unknown): PayloadFormat =>
+const payloadFormat = (type: EventType, data: unknown): PayloadFormat =>
   type === 'ping' || (isObject(data) && isObject(data[eventCatalogue[type].nestedKey])) ? 'nested' : 'flat';
 
 /**

@@ -14,7 +14,7 @@ export const QUARANTINE_STREAM = 'webhook-quarantine';
 export const QUARANTINED_EVENT_TYPE = 'delivery.quarantined';
 
 /** An event ready for the store: where it goes, its content-derived id, and the data exactly as received. */
-export type EventRecord = { readonly stream: string; readonly id: string; readonly type: string; readonly data: unknown };
+type EventRecord = { readonly stream: string; readonly id: string; readonly type: string; readonly data: unknown };
 
 /** Fields of a delivery that go into the stored event's metadata. */
 export type DeliveryFacts = {
@@ -28,7 +28,7 @@ export type RoutedDelivery =
   | { readonly outcome: 'unrecognized'; readonly record: EventRecord; readonly facts: DeliveryFacts }
   | QuarantinedDelivery;
 
-export type QuarantinedDelivery = {
+type QuarantinedDelivery = {
   readonly outcome: 'quarantined';
   readonly record: EventRecord;
   readonly facts: DeliveryFacts;

@@ -14,7 +14,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 /** A leading `'` makes a spreadsheet show the text instead of evaluating it. */
 const safeForSpreadsheets = (text: string): string => (FORMULA_START.test(text) ? `'${text}` : text);
 
-export type AuditCsvOptions = {
+type AuditCsvOptions = {
   /** Exact values, without the spreadsheet escaping: for programs that read the CSV, not for spreadsheets. */
   readonly raw?: boolean;
 };

@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../projections/contact-audit.js';
 import { pageFill } from '../read-model/page-fill.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 
-export type AuditPage = { readonly entries: AuditEntry[]; readonly next_after: string | null };
+type AuditPage = { readonly entries: AuditEntry[]; readonly next_after: string | null };
 
 /**
  * One page of a trail's entries (those after the cursor): at most `limit` of them and about MAX_PAGE_BYTES as JSON.

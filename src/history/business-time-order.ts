@@ -9,7 +9,7 @@ import { streamRecords } from './stream-records.js';
 /** Where an event is in its stream, and when it happened: all a fold in business-time order keeps of each. */
 export type EventPlace = Clock & { readonly revision: number };
 
-export type StreamPlaces = {
+type StreamPlaces = {
   /** How many records the stream holds, readable or not. */
   readonly records: number;
   /** Its first readable event, in stream order. */

@@ -9,7 +9,7 @@ import type { HistoricEvent } from './historic-events.js';
 import { readStreamIfExists } from './read-stream-if-exists.js';
 
 /** The entries come one at a time, each as the stream is read for it: a store failure ends them. */
-export type ContactAuditTrail = { readonly contact_id: EntityId; readonly entries: AsyncIterable<E.Either<EventStoreError, AuditEntry>> };
+type ContactAuditTrail = { readonly contact_id: EntityId; readonly entries: AsyncIterable<E.Either<EventStoreError, AuditEntry>> };
 
 /** Which entries: bounds on occurred_at in microseconds (both inclusive), and those after the entry with event id `after`. */
 export type AuditWindow = { readonly from?: number | undefined; readonly to?: number | undefined; readonly after?: string | undefined };

@@ -16,7 +16,7 @@ export type PointInTime = { readonly as_of?: number | undefined; readonly at_rev
  * What a lookup in the past finds: the view then, nothing known of the entity by then, or (by revision) a revision
  * its stream does not have yet, which is not the same as the latest state.
  */
-export type AsOfResult<V> = { readonly kind: 'view'; readonly view: V } | AsOfAbsent;
+type AsOfResult<V> = { readonly kind: 'view'; readonly view: V } | AsOfAbsent;
 export type AsOfAbsent = { readonly kind: 'unknown' } | { readonly kind: 'no_such_revision'; readonly lastRevision: number };
 
 const CHUNK = 16;

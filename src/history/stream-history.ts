@@ -6,13 +6,13 @@ import { pageFill } from '../read-model/page-fill.js';
 import { storedBytes, streamRecords } from './stream-records.js';
 
 /** Stored events of one stream, as stored, and where the next page starts (null: no more). */
-export type StreamHistory = {
+type StreamHistory = {
   readonly stream: string;
   readonly events: readonly RecordedEvent[];
   readonly next_from_revision: number | null;
 };
 
-export type HistoryRange = { readonly from_revision?: number | undefined; readonly limit: number };
+type HistoryRange = { readonly from_revision?: number | undefined; readonly limit: number };
 
 const CHUNK = 16;
 

@@ -38,7 +38,7 @@ export const ProblemSchema = z
   .looseObject({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string().optional() })
   .meta({ id: 'Problem' });
 
-export const FieldChange = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });
+const FieldChange = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });
 
 export const AuditEntry = z
   .object({
@@ -78,7 +78,7 @@ export const StreamHistory = z
 
 const StoredAs = z.object({ stream: z.string(), event_id: z.string(), position: z.number() });
 
-export const QuarantineItem = z
+const QuarantineItem = z
   .object({
     revision: z.number().int(),
     position: z.number(),

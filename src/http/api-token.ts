@@ -15,10 +15,10 @@ const isOpen = (path: string): boolean => OPEN_PATHS.has(path) || OPEN_PREFIXES.
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Comparing fixed-length digests keeps the check constant-time whatever the length of what was sent. */
-export const tokenMatches = (expected: string, given: string): boolean => timingSafeEqual(digest(expected), digest(given));
+const tokenMatches = (expected: string, given: string): boolean => timingSafeEqual(digest(expected), digest(given));
 
 /** The credentials of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110, 11.1). */
-export const bearerToken = (header: string | undefined): string => /^bearer +(.+)$/is.exec(header ?? '')?.[1] ?? '';
+const bearerToken = (header: string | undefined): string => /^bearer +(.+)$/is.exec(header ?? '')?.[1] ?? '';
 
 /** Answers 401 unless the request may pass without the token or carries it; undefined when it may go on. */
 export const refuseWithoutToken = (token: string) => (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => {

@@ -15,7 +15,7 @@ const problems = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema, 5
 
 const ForgetJobConflict = ProblemSchema.extend({ job: ForgetJob }).meta({ id: 'ForgetJobConflict' });
 
-export type ErasureRouteDeps = { readonly store: EventStore; readonly jobs: ForgetJobs };
+type ErasureRouteDeps = { readonly store: EventStore; readonly jobs: ForgetJobs };
 
 /** The app hands bodies to routes as bytes (the webhook needs them): this one is read as JSON here. */
 const forgetRequest = (body: unknown): E.Either<string, ForgetRequest> => {

@@ -12,7 +12,7 @@ import type { EventStore } from '../store/event-store.js';
 import { Overview, ProblemSchema } from './api-schemas.js';
 import { sendStoreUnavailable } from './store-unavailable.js';
 
-export type OverviewDeps = {
+type OverviewDeps = {
   readonly store: EventStore;
   /** Head, checkpoints and lag: the same figures as /ready and /metrics. */
   readonly standing: () => Promise<E.Either<EventStoreError, LogStanding>>;

@@ -14,7 +14,7 @@ import type { LogReads } from './log-reads.js';
 import { sendProblem } from './problem.js';
 import { awaitPosition } from './read-your-writes.js';
 
-export type QueryDeps = {
+type QueryDeps = {
   readonly queries: ReadModelQueries;
   readonly runner: Runner;
   /** Longest a `min_position` query waits for the read model. */

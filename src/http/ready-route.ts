@@ -21,14 +21,11 @@ const Readiness = z.object({
       lag_events: z.number().int().describe(`events not applied yet, counted up to ${LAG_COUNT_LIMIT}`),
       lag_events_exact: z.boolean().describe('false when there are at least `lag_events` events'),
       lag_seconds: z.number().describe('age of the oldest event not applied yet'),
-      // The names /ready used before it took /overview's: kept for the clients that read them.
-      lag: z.number().int().meta({ description: 'the same as `lag_events`; removed in the next major version', deprecated: true }),
-      lag_exact: z.boolean().meta({ description: 'the same as `lag_events_exact`; removed in the next major version', deprecated: true }),
     }),
   ),
 });
 
-export type ReadyRouteDeps = {
+type ReadyRouteDeps = {
   readonly store: ObservedStore;
   readonly standing: () => Promise<E.Either<EventStoreError, LogStanding>>;
   /** A projection behind the log whose checkpoint has not moved for this long is stalled. */
@@ -80,8 +77,6 @@ export const registerReadyRoute = (app: FastifyInstance, deps: ReadyRouteDeps): 
         lag_events: p.lagEvents,
         lag_events_exact: p.lagExact,
         lag_seconds: p.lagSeconds,
-        lag: p.lagEvents,
-        lag_exact: p.lagExact,
       }));
       return {
         status: projections.every((p) => p.lag_events === 0) ? ('ready' as const) : ('catching_up' as const),

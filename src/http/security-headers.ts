@@ -3,13 +3,13 @@ import { Socket } from 'node:net';
 import helmet from 'helmet';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
-export type CspDirectives = Readonly<Record<string, readonly string[]>>;
+type CspDirectives = Readonly<Record<string, readonly string[]>>;
 
 /**
  * The one place this service's Content-Security-Policy is written. JSON answers need nothing: `default-src 'none'`
  * and no framing. A route that serves a page extends `PAGE_CSP` with what it loads (see `cspFor`).
  */
-export const API_CSP: CspDirectives = {
+const API_CSP: CspDirectives = {
   'default-src': ["'none'"],
   'base-uri': ["'none'"],
   'form-action': ["'none'"],
@@ -17,7 +17,7 @@ export const API_CSP: CspDirectives = {
 };
 
 /** Same-origin scripts, styles and images only; no inline script, no plugins, no framing. */
-export const PAGE_CSP: CspDirectives = {
+const PAGE_CSP: CspDirectives = {
   'default-src': ["'self'"],
   'base-uri': ["'self'"],
   'form-action': ["'self'"],
@@ -36,7 +36,7 @@ const cspHeader = (directives: CspDirectives): string =>
     .join('; ');
 
 /** `PAGE_CSP` with `extra` sources added per directive, as a header value. */
-export const cspFor = (extra: CspDirectives = {}): string =>
+const cspFor = (extra: CspDirectives = {}): string =>
   cspHeader(
     Object.fromEntries(
       Object.keys({ ...PAGE_CSP, ...extra }).map((directive) => [directive, [...new Set([...(PAGE_CSP[directive] ?? []), ...(extra[directive] ?? [])])]]),

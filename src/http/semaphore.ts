@@ -1,5 +1,5 @@
 /** Places for at most `size` holders at once; one that finds none free is refused, never queued. */
-export type Semaphore = {
+type Semaphore = {
   /** A place and the function that gives it back (once, however often it is called); undefined when all are taken. */
   readonly tryAcquire: () => (() => void) | undefined;
 };

@@ -4,7 +4,7 @@ import type { IntakeOutcome } from '../intake/intake-outcome.js';
 import type { DeliveryOutcome } from '../metrics/service-metrics.js';
 import { sendProblem } from './problem.js';
 
-export type WebhookRouteOptions = {
+type WebhookRouteOptions = {
   readonly accept: (delivery: IncomingDelivery) => Promise<IntakeOutcome>;
   /** Deliveries being received or processed at once beyond which new ones are asked to come back later. */
   readonly maxInflight: number;

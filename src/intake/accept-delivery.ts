@@ -7,7 +7,7 @@ import { deliveryMetadata, skylightHeaders, type DeliveryContext, type Signature
 import type { IntakeOutcome } from './intake-outcome.js';
 import { verifySignature, type WebhookSecret } from './signature.js';
 
-export type IntakeDeps = {
+type IntakeDeps = {
   readonly store: EventStore;
   /** When set, every delivery must carry an `X-Skylight-Signature` made with one of these secrets. */
   readonly webhookSecrets?: readonly WebhookSecret[] | undefined;

@@ -41,7 +41,7 @@ const certainlyFits = (routed: RoutedDelivery | RejectedDelivery, metadata: Json
   (routed.outcome === 'event' || routed.outcome === 'unrecognized') &&
   Buffer.byteLength(routed.record.type) + MAX_REWRITTEN_GROWTH * body.byteLength + jsonBytes(metadata) <= limit;
 
-export type FitOptions = {
+type FitOptions = {
   /** The record's data is the body's own `data`, as read (then its size is bounded by the body's). */
   readonly dataFromBody?: boolean;
   readonly limit?: number;

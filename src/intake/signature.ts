@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 
-export type SignatureError = { readonly kind: 'unauthorized'; readonly reason: string };
+type SignatureError = { readonly kind: 'unauthorized'; readonly reason: string };
 
 /** One accepted secret and the short name it is known by in metadata, metrics and logs (never the secret). */
 export type WebhookSecret = { readonly secret: string; readonly fingerprint: string };

@@ -5,7 +5,7 @@ import type { ProjectionStanding } from '../runner/projection-standing.js';
 /** What became of a webhook request: an intake outcome, or one the HTTP layer decided before intake ran. */
 export type DeliveryOutcome = IntakeStatus | 'too_large' | 'throttled' | 'error';
 
-export const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = [
+const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = [
   'appended',
   'duplicate',
   'quarantined',
@@ -20,7 +20,7 @@ export const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = [
 
 
 /** What is read from the stores when scraped rather than counted as it happens. */
-export type ScrapedState = {
+type ScrapedState = {
   readonly projections: () => Promise<readonly ProjectionStanding[]>;
   readonly quarantineSize: () => Promise<number | undefined>;
 };

@@ -7,7 +7,7 @@ const HOUR_MS = 3_600_000;
 const HOURS = 24;
 const READ_PAGE = 5_000;
 
-export type HourCount = { readonly hour: string; readonly events: number };
+type HourCount = { readonly hour: string; readonly events: number };
 
 /**
  * The first log position whose next event was recorded at or after `cutoffMs`, by bisection over positions: a few

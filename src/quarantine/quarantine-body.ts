@@ -4,7 +4,7 @@ import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
 import { quarantinedDelivery } from './quarantined-delivery.js';
 
-export type QuarantineBody = {
+type QuarantineBody = {
   readonly revision: number;
   readonly event_id: string;
   /** utf8 when the bytes were valid UTF-8, base64 otherwise: the body is never decoded into something it was not. */

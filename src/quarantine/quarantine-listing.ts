@@ -9,7 +9,7 @@ import { quarantinedDelivery, type QuarantinedDelivery } from './quarantined-del
 import { retryStatus, type StoredAs } from './retry-status.js';
 import { storedPositions, type StoredPosition } from './stored-positions.js';
 
-export type QuarantineItem = {
+type QuarantineItem = {
   readonly revision: number;
   readonly position: number;
   readonly event_id: string;
@@ -23,7 +23,7 @@ export type QuarantineItem = {
   readonly stored_as: StoredAs | null;
 };
 
-export type QuarantinePage = { readonly items: QuarantineItem[]; readonly next_after_revision: number | null };
+type QuarantinePage = { readonly items: QuarantineItem[]; readonly next_after_revision: number | null };
 
 const itemOf = async (
   storedPosition: StoredPosition,

@@ -5,7 +5,7 @@ import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore, RecordedEvent } from '../store/event-store.js';
 
 /** Records read at once: each holds a body of up to MAX_BODY_BYTES, so this bounds what a walk holds in memory. */
-export const QUARANTINE_READ_CHUNK = 4;
+const QUARANTINE_READ_CHUNK = 4;
 
 /** The quarantine stream from `fromRevision` on, a few records at a time, the event loop free between them. */
 export const quarantineRecords = (store: EventStore, fromRevision: number): AsyncGenerator<E.Either<EventStoreError, RecordedEvent>, void, undefined> =>

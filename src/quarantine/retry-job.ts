@@ -4,10 +4,10 @@ import { describeEventStoreError, type EventStoreError } from '../store/event-st
 import { quarantineSize } from './quarantine-size.js';
 import { retryEveryQuarantined, type RetryDeps, type RetryOutcome } from './retry-quarantine.js';
 
-export type RetryCounts = { readonly [S in RetryOutcome['status']]: number };
+type RetryCounts = { readonly [S in RetryOutcome['status']]: number };
 
 /** A retry of all of quarantine, running in the background, as its progress is read. */
-export type RetryJob = {
+type RetryJob = {
   readonly job_id: string;
   readonly state: 'running' | 'done' | 'failed' | 'stopped';
   readonly started_at: string;

@@ -8,7 +8,7 @@ import type { StoredPosition } from './stored-positions.js';
 export type StoredAs = { readonly stream: string; readonly event_id: string; readonly position: number };
 
 /** Whether a kept delivery still fails today's validation, would pass it, or has been stored since. */
-export type RetryStatus =
+type RetryStatus =
   | { readonly status: 'still_invalid'; readonly reason: string }
   | { readonly status: 'passes_now'; readonly routed: Extract<RoutedDelivery, { outcome: 'event' }> }
   | { readonly status: 'retried'; readonly stored_as: StoredAs };

@@ -10,9 +10,6 @@ const SPILL_PREFIX = '.skylight-fold-';
 /** The directory's owner: host, process id, and when that process started (its pid may be reused, even by us). */
 const SPILL_NAME = /^\.skylight-fold-([A-Za-z0-9.-]+)_(\d+)_(\d+|unknown)-[A-Za-z0-9]+$/;
 
-/** The name earlier versions gave it: the process id only. */
-const LEGACY_SPILL_NAME = /^\.skylight-fold-(\d+)-[A-Za-z0-9]+$/;
-
 const thisHost = hostname().replaceAll(/[^A-Za-z0-9.-]/g, '-');
 
 const isRunning = (pid: number): boolean => {
@@ -45,9 +42,6 @@ const ownStart = startOf(process.pid) ?? 'unknown';
  * shared volume) are left alone: their processes cannot be seen from here.
  */
 const isStale = (name: string): boolean => {
-  const legacy = LEGACY_SPILL_NAME.exec(name);
-  // Left by an earlier version before an upgrade: stale once its process is gone, as that version judged it.
-  if (legacy !== null) return !isRunning(Number(legacy[1]));
   const owner = SPILL_NAME.exec(name);
   if (owner === null) return false;
   const [, host, pid, start] = owner;

@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/config.js';
 import { QUARANTINE_STREAM } from '../../src/events/route-delivery.js';
 import { openEventStore } from '../../src/store/open-event-store.js';
 import { describeInBrowser, launchBrowser, watchPage } from '../support/browser.js';
+import { eventually } from '../support/eventually.js';
 import { postOverHttp } from '../support/post-over-http.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { olderQuarantineRecord } from '../support/older-quarantine-record.js';
@@ -49,14 +50,12 @@ describeInBrowser('the console in a browser', () => {
   const url = (path: string) => `${server?.url ?? ''}${path}`;
   const post = (deliveries: readonly unknown[]) => postOverHttp(server?.url ?? '', deliveries);
   /** Waits until the read model has applied everything acknowledged so far (what `/ready` reports). */
-  const settle = async () => {
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      const answer = (await (await fetch(url('/ready'))).json()) as { status: string };
-      if (answer.status === 'ready') return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('the read model did not catch up');
-  };
+  const settle = () =>
+    eventually(
+      'the read model has caught up',
+      async () => (((await (await fetch(url('/ready'))).json()) as { status: string }).status === 'ready' ? true : undefined),
+      10_000,
+    );
   const openPage = async (path: string, viewport = DESKTOP): Promise<Page> => {
     context = await browser?.newContext({ viewport, timezoneId: 'UTC', locale: 'en-GB' });
     if (context === undefined) throw new Error('no browser');

@@ -9,6 +9,7 @@ import { openReadModelDb } from '../../src/read-model/read-model-db.js';
 import { catchUp } from '../../src/runner/catch-up.js';
 import { verifyReadModel } from '../../src/runner/verify.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
+import { eventually } from '../support/eventually.js';
 import { fillStore } from '../support/fill-store.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -61,17 +62,17 @@ describe('a rebuild killed with SIGKILL', () => {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
       // Kill it once it is visibly part-way: rows written to a scratch table whose checkpoint has not moved yet.
-      const deadline = Date.now() + 30_000;
-      let partway = false;
-      while (!partway && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        partway = inspect(dir.path, (db) =>
-          db
-            .prepare<[], { table_name: string }>("SELECT table_name FROM rebuilds WHERE purpose = 'rebuild' AND position = 0")
-            .all()
-            .some(({ table_name }) => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table_name}`).get()?.n !== 0),
-        );
-      }
+      const partway = await eventually(
+        'the rebuild is part-way',
+        () =>
+          inspect(dir.path, (db) =>
+            db
+              .prepare<[], { table_name: string }>("SELECT table_name FROM rebuilds WHERE purpose = 'rebuild' AND position = 0")
+              .all()
+              .some(({ table_name }) => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table_name}`).get()?.n !== 0),
+          ) || undefined,
+        30_000,
+      );
       expect(partway).toBe(true);
     } finally {
       child.kill('SIGKILL');

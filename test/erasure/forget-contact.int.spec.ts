@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
@@ -61,9 +62,11 @@ describe('forgetting a contact with the embedded store', () => {
     const head = await service.store.headPosition();
     await service.runner.waitFor(head._tag === 'Right' ? head.right : 0, 10_000);
     omarBefore = (await get('/contacts/77')).body;
-    // What a rebuild killed mid-fold leaves beside the read model: upcast events in spill files (pid not running).
-    mkdirSync(join(dir.path, '.skylight-fold-999999999-killed'));
-    writeFileSync(join(dir.path, '.skylight-fold-999999999-killed', 'bucket-0.jsonl'), '{"name":"Sarah Johnson"}\n');
+    // What a rebuild killed mid-fold leaves beside the read model: upcast events in spill files, in a folder named
+    // after this host and a process that is not running (beyond the largest pid Linux gives).
+    const killed = join(dir.path, `.skylight-fold-${hostname().replaceAll(/[^A-Za-z0-9.-]/g, '-')}_${2 ** 22 + 1}_1-killed`);
+    mkdirSync(killed);
+    writeFileSync(join(killed, 'bucket-0.jsonl'), '{"name":"Sarah Johnson"}\n');
     expect(valuesFoundUnder(dir.path, ERASED).length).toBeGreaterThan(0);
     const response = await forget('42', { reason: 'GDPR art. 17 request #12' });
     expect(response.statusCode).toBe(202);

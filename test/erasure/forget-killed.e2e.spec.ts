@@ -37,23 +37,25 @@ const rewriteStates = (dataDir: string) => {
 /** Runs a CLI forget of contact 42 and SIGKILLs it once part of the conversation is rewritten; true if it was. */
 const killPartWay = async (dataDir: string): Promise<boolean> => {
   const run = cli(dataDir, 'contact', 'forget', '42', '--reason', 'erasure request');
-  let partway = false;
   try {
-    const deadline = Date.now() + 60_000;
-    while (!partway && Date.now() < deadline && run.child.exitCode === null) {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      // Frozen while it is looked at: the state seen part-way is the state the kill leaves (on a quiet machine
-      // the rest of the rewrite would otherwise commit between the look and the kill).
-      run.child.kill('SIGSTOP');
-      const marked = rewriteStates(dataDir).filter((row) => row.marked === 1).reduce((sum, row) => sum + row.n, 0);
-      partway = marked > 0 && marked < MESSAGES;
-      if (!partway) run.child.kill('SIGCONT');
-    }
+    return await eventually(
+      'part of the conversation is rewritten',
+      () => {
+        if (run.child.exitCode !== null) return false;
+        // Frozen while it is looked at: the state seen part-way is the state the kill leaves (on a quiet machine
+        // the rest of the rewrite would otherwise commit between the look and the kill).
+        run.child.kill('SIGSTOP');
+        const marked = rewriteStates(dataDir).filter((row) => row.marked === 1).reduce((sum, row) => sum + row.n, 0);
+        if (marked > 0 && marked < MESSAGES) return true;
+        run.child.kill('SIGCONT');
+        return undefined;
+      },
+      60_000,
+    );
   } finally {
     run.child.kill('SIGKILL');
     await run.exited;
   }
-  return partway;
 };
 
 /** Six thousand messages from Sarah (42), stored as intake stores them. */

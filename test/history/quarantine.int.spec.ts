@@ -1,8 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { QUARANTINE_STREAM } from '../../src/events/route-delivery.js';
 import type { Service } from '../../src/server.js';
 import { bodyOf, type Delivery } from '../fixtures/reference-deliveries.js';
+import { eventually } from '../support/eventually.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { olderQuarantineRecord } from '../support/older-quarantine-record.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -20,20 +21,21 @@ const signedReceipt = { signature: 'verified', signature_fingerprint: '0a1b2c3d'
 
 const invalid: Delivery = { event: 'contact.created', delivery_id: 'bad-1', timestamp: '2026-03-04T12:00:00Z', data: { contact: { name: 'no id' } } };
 
+type Job = { job_id: string; state: string; total: number; retried: number; outcomes: Record<string, number>; finished_at: string | null };
+
+/** Polls the retry-all job until it is no longer running. */
+const retryAllEnded = (service: Service): Promise<Job> =>
+  eventually('the retry-all job has ended', async () => {
+    const job = (await service.app.inject({ method: 'GET', url: '/quarantine/retry-all' })).json<Job>();
+    return job.state === 'running' ? undefined : job;
+  });
+
 describe('quarantine: list and retry', () => {
-  const dir = makeTempDir('quarantine');
+  let dir: ReturnType<typeof makeTempDir>;
   let service: Service;
   const inject = (method: 'GET' | 'POST', url: string) => service.app.inject({ method, url });
   const head = async () => E.getOrElse(() => -1)(await service.store.headPosition());
-  type Job = { job_id: string; state: string; total: number; retried: number; outcomes: Record<string, number>; finished_at: string | null };
-  /** Polls the job until it is no longer running. */
-  const finished = async (): Promise<Job> => {
-    for (;;) {
-      const job = (await inject('GET', '/quarantine/retry-all')).json<Job>();
-      if (job.state !== 'running') return job;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  };
+  const finished = () => retryAllEnded(service);
   const retryAll = async (): Promise<Job> => {
     const started = await inject('POST', '/quarantine/retry-all');
     expect(started.statusCode).toBe(202);
@@ -43,7 +45,9 @@ describe('quarantine: list and retry', () => {
     return job;
   };
 
-  beforeAll(async () => {
+  // Each test starts from the same four kept deliveries, none of them retried yet.
+  beforeEach(async () => {
+    dir = makeTempDir('quarantine');
     service = await serviceHarness(dir.path);
     expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: bodyOf(invalid) })).json().status).toBe('quarantined');
     expect((await service.app.inject({ method: 'POST', url: '/webhooks/skylight', headers: { 'content-type': 'application/json' }, payload: 'not json' })).statusCode).toBe(400);
@@ -52,7 +56,7 @@ describe('quarantine: list and retry', () => {
     const appended = await service.store.append(QUARANTINE_STREAM, [olderQuarantineRecord(passesNow, signedReceipt)], 'any');
     expect(E.isRight(appended)).toBe(true);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await service.close();
     dir.remove();
   });
@@ -122,6 +126,7 @@ describe('quarantine: list and retry', () => {
   });
 
   it('reports a second retry as a duplicate and stores nothing new', async () => {
+    await retryAll();
     const before = await head();
     const job = await retryAll();
     expect(job.outcomes).toEqual({ appended: 0, duplicate: 1, still_invalid: 3, stream_deleted: 0, unavailable: 0 });
@@ -165,8 +170,7 @@ describe('quarantine when nothing was ever kept', () => {
   it('lists nothing and retries nothing', async () => {
     expect((await service.app.inject({ method: 'GET', url: '/quarantine' })).json()).toEqual({ items: [], next_after_revision: null });
     expect((await service.app.inject({ method: 'POST', url: '/quarantine/retry-all' })).json()).toMatchObject({ total: 0, retried: 0 });
-    let job = { state: 'running' };
-    while (job.state === 'running') job = (await service.app.inject({ method: 'GET', url: '/quarantine/retry-all' })).json();
+    const job = await retryAllEnded(service);
     expect(job).toMatchObject({ state: 'done', total: 0, retried: 0, outcomes: { appended: 0, duplicate: 0, still_invalid: 0, unavailable: 0 } });
   });
 });

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
+import { eventually } from '../support/eventually.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -31,15 +32,6 @@ const acceptsConnections = (port: number) =>
     });
     socket.once('error', () => resolve(false));
   });
-
-const waitUntil = async (condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return false;
-};
 
 /**
  * A delivery whose headers and first half are sent now and the rest only when asked, over a connection the client
@@ -103,9 +95,9 @@ describe('a server sent SIGTERM', () => {
     const slow = await halfSentDelivery(port, delivery(1));
     try {
       // Once its headers are in, the request is the server's: from then on a SIGTERM must not cut it off.
-      expect(await waitUntil(async () => output().includes('"url":"/webhooks/skylight"'), 5_000)).toBe(true);
+      await eventually('the server logs the request', () => (output().includes('"url":"/webhooks/skylight"') ? true : undefined), 5_000);
       server.child.kill('SIGTERM');
-      expect(await waitUntil(async () => !(await acceptsConnections(port)), 5_000), 'new connections refused').toBe(true);
+      await eventually('new connections are refused', async () => ((await acceptsConnections(port)) ? undefined : true), 5_000);
       expect(server.child.exitCode, 'still running for the request in flight').toBeNull();
       expect(await slow.finish()).toBe(202);
       // The client keeps its connection; the server closes it rather than wait for the keep-alive timeout.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PAGE_BYTES } from '../../src/read-model/page-fill.js';
 import type { Service } from '../../src/server.js';
+import { eventually } from '../support/eventually.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { whileHealthIsAsked } from '../support/while-health-is-asked.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -73,12 +74,15 @@ describe(`a large quarantine (${KEPT} bodies of 1 MB)`, () => {
     const retried = await whileHealthIsAsked(service.app, async () => {
       const started = await service.app.inject({ method: 'POST', url: '/quarantine/retry-all' });
       expect(started.statusCode).toBe(202);
-      for (;;) {
-        const job = (await service.app.inject({ method: 'GET', url: '/quarantine/retry-all' })).json<Job>();
-        progressSeen.add(job.retried);
-        if (job.state !== 'running') return job;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      return eventually(
+        'the retry-all job has ended',
+        async () => {
+          const job = (await service.app.inject({ method: 'GET', url: '/quarantine/retry-all' })).json<Job>();
+          progressSeen.add(job.retried);
+          return job.state === 'running' ? undefined : job;
+        },
+        50_000,
+      );
     });
     figures.push(
       `retry-all: ${retried.answer.retried} retried, ${progressSeen.size} distinct progress readings, ` +

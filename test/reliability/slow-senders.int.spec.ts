@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionLimits } from '../../src/http/app.js';
 import { bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
+import { eventually } from '../support/eventually.js';
 import { rawClient, type RawClient } from '../support/raw-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { webhookHarness, type WebhookHarness } from '../support/webhook-app.js';
@@ -10,10 +11,6 @@ const delivery = (n: number) => bodyOf({ ...nestedExamples[0], delivery_id: `slo
 
 /** Headers of a delivery that declares a 1 MB body. */
 const megabyteHead = `POST /webhooks/skylight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${MB}\r\n\r\n`;
-
-const waitUntil = async (condition: () => boolean | Promise<boolean>) => {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
-};
 
 describe('slow senders against the real socket server', () => {
   const dir = makeTempDir('slow');
@@ -49,7 +46,7 @@ describe('slow senders against the real socket server', () => {
     const stalled = await Promise.all(Array.from({ length: 4 }, () => client(port)));
     // Each declares 1 MB, sends 1,000 bytes, and then nothing.
     for (const stalling of stalled) stalling.socket.write(`${megabyteHead}${' '.repeat(1000)}`);
-    await waitUntil(() => requestsSeen() === 4);
+    await eventually('the server has the headers of all four', () => (requestsSeen() === 4 ? true : undefined));
 
     const refused = await post(port, delivery(1));
     expect(refused.status).toBe(429);
@@ -100,7 +97,7 @@ describe('slow senders against the real socket server', () => {
     const idle = await Promise.all(Array.from({ length: 4 }, () => client(port)));
     // One request each, answered, and then nothing: what a client keeping its connections alive looks like.
     for (const opened of idle) opened.socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-    await waitUntil(() => idle.every((opened) => opened.received().endsWith('{"status":"ok"}')));
+    await eventually('each idle client has its answer', () => (idle.every((opened) => opened.received().endsWith('{"status":"ok"}')) ? true : undefined));
     expect(idle.map((opened) => /^keep-alive: (.*)$/im.exec(opened.received())?.[1]?.trim())).toEqual(Array(4).fill('timeout=1'));
 
     const shutOut = await client(port);
@@ -117,14 +114,14 @@ describe('slow senders against the real socket server', () => {
     const held = await Promise.all(Array.from({ length: 3 }, () => client(port)));
     const connections = () =>
       new Promise<number>((resolve, reject) => harness?.app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
-    await waitUntil(async () => (await connections()) === 3);
+    await eventually('the server holds the three connections', async () => ((await connections()) === 3 ? true : undefined));
     const extra = await client(port);
     extra.socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     expect(await extra.closed).toBe('closed');
     expect(extra.received()).toBe('');
 
     held[0]?.socket.destroy();
-    await waitUntil(async () => (await connections()) === 2);
+    await eventually('the server has let the closed one go', async () => ((await connections()) === 2 ? true : undefined));
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
   });
 });

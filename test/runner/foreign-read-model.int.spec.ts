@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
@@ -17,6 +16,7 @@ import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
 import { createFakeEventStoreDbClient } from '../store/fake-eventstoredb-client.js';
+import { eventually } from '../support/eventually.js';
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { cleanupAfterEach } from '../support/cleanup-after-each.js';
@@ -168,7 +168,7 @@ describe('a server started while EventStoreDB cannot be reached, over a read mod
         const head = right(await second.store.headPosition());
         // The old checkpoints are beyond this head, so waitFor would say "reached" at once: watch them come back.
         const positions = () => new Set(second.runner.progress().map((p) => p.position));
-        for (let tries = 0; tries < 200 && !(positions().size === 1 && positions().has(head)); tries += 1) await sleep(50);
+        await eventually('every checkpoint is back at the head', () => (positions().size === 1 && positions().has(head) ? true : undefined), 10_000);
         expect(positions()).toEqual(new Set([head]));
       } finally {
         await second.close();

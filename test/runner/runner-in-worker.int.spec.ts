@@ -16,6 +16,7 @@ import type { OpenedStore } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { cleanupAfterEach } from '../support/cleanup-after-each.js';
+import { eventually } from '../support/eventually.js';
 
 type Logged = { level: string; message: string };
 
@@ -30,14 +31,6 @@ const configFor = (dir: string): Config => {
   const config = parseConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' });
   if (E.isLeft(config)) throw new Error(config.left);
   return config.right;
-};
-
-const until = async (condition: () => boolean, what: string): Promise<void> => {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 };
 
 describe('the runner in a worker thread', () => {
@@ -110,7 +103,7 @@ describe('the runner in a worker thread', () => {
 
   it('reports a worker that ended on its own, starts it again, and the new worker catches up', async () => {
     const { store, runner, logged } = setUp(new URL('./fixtures/fails-first-start-worker.ts', import.meta.url));
-    await until(() => runner.failure() !== undefined, 'the failure is reported');
+    await eventually('the failure is reported', () => runner.failure());
     expect(runner.failure()).toMatch(/^its worker thread ended \(exit code 1\)$/);
     expect(logged).toContainEqual({ level: 'error', message: 'runner worker ended; starting it again' });
     right(await store.append('contact-7', [contactCreated(7)]));
@@ -132,11 +125,11 @@ describe('the runner in a worker thread', () => {
       runnerFailure: runner.failure,
     });
     cleanup.push(() => app.close());
-    await until(() => runner.failure() !== undefined, 'the failure is reported');
+    await eventually('the failure is reported', () => runner.failure());
     const down = await app.inject({ method: 'GET', url: '/ready' });
     expect(down.statusCode).toBe(503);
     expect(down.json()).toMatchObject({ reasons: ['the runner is not running: its worker thread ended (exit code 1); restarting it'] });
-    await until(() => runner.failure() === undefined, 'the worker runs again');
+    await eventually('the worker runs again', () => (runner.failure() === undefined ? true : undefined));
     expect((await app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
   });
 });

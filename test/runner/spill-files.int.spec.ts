@@ -11,7 +11,7 @@ describe('stale spill directories', () => {
   const dir = makeTempDir('spill');
   afterAll(() => dir.remove());
 
-  it('removes those of a killed fold on this host, also when its process id came back (pid 1 in a container), and those an earlier version named by pid alone, and keeps the rest', () => {
+  it('removes those of a killed fold on this host, also when its process id came back (pid 1 in a container), and keeps the rest', () => {
     const root = join(dir.path, 'read-model');
     mkdirSync(root);
     const running = spillFiles(root, 1);
@@ -29,19 +29,13 @@ describe('stale spill directories', () => {
     const otherHost = named(`not-${host}`, 2 ** 22 + 1, start ?? '');
     const notOurs = '.skylight-fold-notes';
     mkdirSync(join(root, notOurs));
-    // Named by an earlier version (process id only): removed once that process is gone, kept while it runs.
-    const legacyDead = `.skylight-fold-${2 ** 22 + 1}-abc123`;
-    const legacyRunning = `.skylight-fold-${process.pid}-abc123`;
-    mkdirSync(join(root, legacyDead));
-    mkdirSync(join(root, legacyRunning));
 
     removeStaleSpillDirectories(root);
 
     const left = readdirSync(root);
     expect(left).not.toContain(previousLife);
     expect(left).not.toContain(deadProcess);
-    expect(left).not.toContain(legacyDead);
-    expect(left.sort()).toStrictEqual([ours, otherHost, notOurs, legacyRunning].sort());
+    expect(left.sort()).toStrictEqual([ours, otherHost, notOurs].sort());
     running.remove();
   });
 });

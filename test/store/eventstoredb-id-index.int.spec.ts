@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type { EventStore, EventToAppend } from '../../src/store/event-store.js';
 import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
 import { openIdIndex, type IdIndex } from '../../src/store/eventstoredb-id-index.js';
 import { createFakeEventStoreDbClient, type FakeEventStoreDbClient } from './fake-eventstoredb-client.js';
+import { eventually } from '../support/eventually.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { cleanupAfterEach } from '../support/cleanup-after-each.js';
 
@@ -52,13 +52,12 @@ describe('appending to a stream of 50,000 events on EventStoreDB', () => {
   };
 
   /** The index follows the log in the background; wait until an append sees it caught up. */
-  const indexCaughtUp = async (fake: FakeEventStoreDbClient, store: EventStore) => {
-    for (let tries = 0; tries < 600; tries += 1) {
-      if ((await readsOf(fake, () => store.append('webhook-unrecognized', [oldestAgain(fake)]))) <= 8) return;
-      await sleep(50);
-    }
-    throw new Error('the id index never caught up');
-  };
+  const indexCaughtUp = (fake: FakeEventStoreDbClient, store: EventStore) =>
+    eventually(
+      'the id index has caught up',
+      async () => ((await readsOf(fake, () => store.append('webhook-unrecognized', [oldestAgain(fake)]))) <= 8 ? true : undefined),
+      30_000,
+    );
 
   it('reads a bounded number of events for a new id, whatever the length, with the id index', async () => {
     const { fake, store } = await given(true);
@@ -105,7 +104,7 @@ describe('the id index of a log that was replaced', () => {
     try {
       const caughtUp = async (index: IdIndex, store: EventStore) => {
         const head = right(await store.headPosition());
-        for (let tries = 0; tries < 600 && index.watermark() < head; tries += 1) await sleep(20);
+        await eventually('the id index has reached the head', () => (index.watermark() < head ? undefined : true), 12_000);
         expect(index.watermark()).toBe(head);
       };
       const before = createFakeEventStoreDbClient();

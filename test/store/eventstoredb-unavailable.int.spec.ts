@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStoreFailure } from '../../src/store/event-store-error.js';
 import type { OpenedStore } from '../../src/store/event-store.js';
 import { openEventStoreDb } from '../../src/store/eventstoredb.js';
+import { eventually } from '../support/eventually.js';
 
 /** A port nobody listens on: bind an ephemeral one, then let it go. */
 const freePort = (): Promise<number> =>
@@ -75,7 +76,7 @@ describe('EventStoreDB adapter when no server answers', () => {
       () => (settled = true),
       () => (settled = true),
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await eventually('the subscription has tried again twice', () => (retries.length >= 2 ? true : undefined), 10_000);
     expect(settled).toBe(false);
     expect(retries.length).toBeGreaterThanOrEqual(2);
     await within(1_000, () => subscription.close());

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { eventually } from './eventually.js';
 
 /** A port nothing listens on right now (the OS picks it). */
 export const freePort = (): Promise<number> =>
@@ -37,19 +38,15 @@ export const startServerProcess = async (env: Record<string, string>): Promise<S
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`server did not become healthy:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    await eventually('the server answers /health', async () => {
+      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+      // A refused connection: not listening yet.
+      return (await fetch(`${url}/health`).then((response) => response.ok, () => false)) ? true : undefined;
+    });
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}:\n${output}`);
   }
   return { url, child, exited, output: () => output, stop };
 };

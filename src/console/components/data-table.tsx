@@ -3,7 +3,7 @@ import { Empty } from './status';
 import { Value } from './value';
 
 /** One column of a DataTable: its header and how a row fills its cell. */
-export type Column<T> = {
+type Column<T> = {
   /** The column header; also the cell's key, so unique within a table. */
   readonly header: string;
   /** Text (a payload's string) is shown as a `Value`, clipped; anything else as it is. */
