@@ -27,7 +27,7 @@ import { appendedPerHour } from './overview/appended-per-hour.js';
 import { quarantineSize } from './quarantine/quarantine-size.js';
 import { retryJobs } from './quarantine/retry-job.js';
 import { openReadModelDb, type ReadModelDb } from './read-model/read-model-db.js';
-import { readModelQueries } from './read-model/read-model-queries.js';
+import { sqliteReadModelQueries } from './read-model/sqlite/queries.js';
 import { ensureReadModels } from './read-model/read-model-catalog.js';
 import { claimOnceReachable, claimReadModel, refusal } from './runner/claim-read-model.js';
 import { describeEventStoreError } from './store/event-store-error.js';
@@ -173,7 +173,7 @@ export const composeService = async (
         (instance) => registerMetricsRoute(instance, metrics.registry),
         (instance) =>
           registerQueryRoutes(instance, {
-            queries: readModelQueries(readModel),
+            queries: sqliteReadModelQueries(readModel),
             runner,
             minPositionWaitMs: config.MIN_POSITION_WAIT_MS,
             store,

@@ -5,7 +5,7 @@ import { parseConfig, readModelPath, type Config } from '../config.js';
 import { acceptDelivery } from '../intake/accept-delivery.js';
 import { ensureReadModels, readModelEntries } from '../read-model/read-model-catalog.js';
 import { openReadModelDb, type ReadModelDb } from '../read-model/read-model-db.js';
-import { readModelQueries } from '../read-model/read-model-queries.js';
+import { sqliteReadModelQueries } from '../read-model/sqlite/queries.js';
 import { catchUp } from '../runner/catch-up.js';
 import { claimReadModelAtStart } from '../runner/claim-read-model.js';
 import { logLag } from '../runner/log-lag.js';
@@ -79,7 +79,7 @@ registerQueryCommands(program, (run) =>
   withStores(async (store, readModel) => {
     const progress = progressLine(process.stderr, 'catching up');
     await catchUp({ store, db: readModel, projections, onProgress: progress.tick });
-    return run(readModelQueries(readModel));
+    return run(sqliteReadModelQueries(readModel));
   }),
   (id, options) => withStores((store) => showContactAsOf(store, id, options)),
 );

@@ -1,16 +1,12 @@
 import type { Command } from 'commander';
 import { contactSummary } from '../read-model/contact-summary.js';
-import { bookingConditions, contactConditions, ticketConditions } from '../read-model/list-filters.js';
-import { decodeCursor } from '../read-model/page.js';
 import { BookingListQuery, ContactListQuery, IdParams, TicketListQuery } from '../read-model/query-schemas.js';
 import type { ReadModelQueries } from '../read-model/read-model-queries.js';
 import { argument, parameters, type Options } from './command-parameters.js';
 import { printPage, printRecord } from './output.js';
 
 /** Runs a query command against a caught-up read model and returns the exit code. */
-type WithQueries = (run: (queries: ReadModelQueries) => number) => Promise<void>;
-
-const after = (cursor: string | undefined) => (cursor === undefined ? undefined : decodeCursor(cursor));
+type WithQueries = (run: (queries: ReadModelQueries) => Promise<number>) => Promise<void>;
 
 const CONTACT_COLUMNS = ['id', 'name', 'email', 'phone', 'type', 'status', 'blacklisted', 'tags', 'updated_at', 'deleted_at'];
 const BOOKING_COLUMNS = ['id', 'contact_id', 'title', 'status', 'starts_at', 'ends_at', 'anomalies'];
@@ -35,9 +31,9 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
       .option('--q <text>', 'substring of name, email or phone')
       .option('--include-deleted <true|false>'),
   ).action((options: Options) =>
-    withQueries((queries) => {
+    withQueries(async (queries) => {
       const { limit, cursor, with_summary: _summary, min_position: _position, ...filters } = parameters(ContactListQuery, options);
-      const page = queries.list<Record<string, unknown>>('contacts', { conditions: contactConditions(filters), after: after(cursor), limit });
+      const page = await queries.list<'contacts', Record<string, unknown>>('contacts', filters, { cursor, limit });
       printPage(page, CONTACT_COLUMNS, options['json'] === true);
       return 0;
     }),
@@ -55,14 +51,14 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
     .action((id: string, options: Options) =>
       options['asOf'] !== undefined || options['atRevision'] !== undefined
         ? showContactAsOf(id, options)
-        : withQueries((queries) => {
+        : withQueries(async (queries) => {
             const { id: key } = argument(IdParams, 'id', id);
-            const contact = queries.view<Record<string, unknown>>('contacts', key);
+            const contact = await queries.view<Record<string, unknown>>('contacts', key);
             if (contact === undefined) {
               process.stderr.write(`no contact ${key}\n`);
               return 1;
             }
-            const summary = contactSummary(queries, key, contact['id'] as string | number);
+            const summary = await contactSummary(queries, key, contact['id'] as string | number);
             printRecord(options['json'] === true ? { ...contact, summary } : { ...contact, ...summaryFields(summary) }, options['json'] === true);
             return 0;
           }),
@@ -77,10 +73,9 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
       .option('--from <iso>', 'starts at or after')
       .option('--to <iso>', 'starts at or before'),
   ).action((options: Options) =>
-    withQueries((queries) => {
+    withQueries(async (queries) => {
       const { limit, cursor, from, to, min_position: _position, ...filters } = parameters(BookingListQuery, options);
-      const conditions = bookingConditions({ ...filters, from_us: from, to_us: to });
-      const page = queries.list<Record<string, unknown>>('bookings', { conditions, after: after(cursor), limit });
+      const page = await queries.list<'bookings', Record<string, unknown>>('bookings', { ...filters, from_us: from, to_us: to }, { cursor, limit });
       const rows = page.items.map((b) => ({ ...b, anomalies: (b['anomalies'] as unknown[]).length || '' }));
       printPage(page, BOOKING_COLUMNS, options['json'] === true, rows);
       return 0;
@@ -92,9 +87,9 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
   const tickets = program.command('tickets').description('tickets in the read model');
   paging(tickets.command('list').option('--status <status>').option('--priority <priority>').option('--contact-id <id>')).action(
     (options: Options) =>
-      withQueries((queries) => {
+      withQueries(async (queries) => {
         const { limit, cursor, min_position: _position, ...filters } = parameters(TicketListQuery, options);
-        const page = queries.list<Record<string, unknown>>('tickets', { conditions: ticketConditions(filters), after: after(cursor), limit });
+        const page = await queries.list<'tickets', Record<string, unknown>>('tickets', filters, { cursor, limit });
         printPage(page, TICKET_COLUMNS, options['json'] === true);
         return 0;
       }),
@@ -113,9 +108,9 @@ const showCommand = (program: Command, withQueries: WithQueries, { entity, proje
     .argument('<id>', `the ${entity}'s id`)
     .option('--json', 'JSON output')
     .action((id: string, options: Options) =>
-      withQueries((queries) => {
+      withQueries(async (queries) => {
         const { id: key } = argument(IdParams, 'id', id);
-        const found = queries.view<Record<string, unknown>>(projection, key);
+        const found = await queries.view<Record<string, unknown>>(projection, key);
         if (found === undefined) {
           process.stderr.write(`no ${entity} ${key}\n`);
           return 1;
@@ -125,7 +120,7 @@ const showCommand = (program: Command, withQueries: WithQueries, { entity, proje
       }),
     );
 
-const summaryFields = (summary: ReturnType<typeof contactSummary>) => ({
+const summaryFields = (summary: Awaited<ReturnType<typeof contactSummary>>) => ({
   bookings: Object.entries(summary.bookings)
     .map(([status, n]) => `${status}: ${n}`)
     .join(', '),

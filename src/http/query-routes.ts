@@ -2,8 +2,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contactSummary } from '../read-model/contact-summary.js';
-import { bookingConditions, contactConditions, ticketConditions } from '../read-model/list-filters.js';
-import { decodeCursor } from '../read-model/page.js';
 import type { ReadModelQueries } from '../read-model/read-model-queries.js';
 import type { Runner } from '../runner/runner.js';
 import type { EventStore } from '../store/event-store.js';
@@ -43,7 +41,6 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
   const { queries } = deps;
   const applied = (minPosition: number | undefined, reply: Parameters<typeof awaitPosition>[4]) =>
     awaitPosition(deps.runner, deps.store, deps.minPositionWaitMs, minPosition, reply);
-  const after = (cursor: string | undefined) => (cursor === undefined ? undefined : decodeCursor(cursor));
 
   api.get(
     '/contacts/:id',
@@ -61,7 +58,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
         return deps.logReads(request, reply, (signal) => replyContactAsOf(reply, deps.store, request.params.id, request.query, signal));
       }
       if (!(await applied(request.query.min_position, reply))) return reply;
-      const contact = queries.storedView('contacts', request.params.id);
+      const contact = await queries.storedView('contacts', request.params.id);
       if (contact === undefined) return sendProblem(reply, notFound('contact', request.params.id));
       return sendStoredView(reply.code(contact.deleted ? 410 : 200), contact.json);
     },
@@ -80,9 +77,9 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     async (request, reply) => {
       const { limit, cursor, with_summary: withSummary, min_position: minPosition, ...filters } = request.query;
       if (!(await applied(minPosition, reply))) return reply;
-      const page = queries.list<z.infer<typeof ContactView>>('contacts', { conditions: contactConditions(filters), after: after(cursor), limit });
+      const page = await queries.list<'contacts', z.infer<typeof ContactView>>('contacts', filters, { cursor, limit });
       if (withSummary !== true) return page;
-      return { ...page, items: page.items.map((c) => ({ ...c, summary: contactSummary(queries, String(c.id), c.id) })) };
+      return { ...page, items: await Promise.all(page.items.map(async (c) => ({ ...c, summary: await contactSummary(queries, String(c.id), c.id) }))) };
     },
   );
 
@@ -99,7 +96,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     },
     async (request, reply) => {
       if (!(await applied(request.query.min_position, reply))) return reply;
-      const contact = queries.view<z.infer<typeof ContactView>>('contacts', request.params.id);
+      const contact = await queries.view<z.infer<typeof ContactView>>('contacts', request.params.id);
       if (contact === undefined) return sendProblem(reply, notFound('contact', request.params.id));
       return contactSummary(queries, request.params.id, contact.id);
     },
@@ -118,7 +115,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     },
     async (request, reply) => {
       if (!(await applied(request.query.min_position, reply))) return reply;
-      const conversation = queries.view<z.infer<typeof ConversationView>>('conversations', request.params.id);
+      const conversation = await queries.view<z.infer<typeof ConversationView>>('conversations', request.params.id);
       return conversation ?? sendProblem(reply, notFound('conversation with contact', request.params.id));
     },
   );
@@ -139,7 +136,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
         return deps.logReads(request, reply, (signal) => replyBookingAsOf(reply, deps.store, request.params.id, request.query, signal));
       }
       if (!(await applied(request.query.min_position, reply))) return reply;
-      const stored = queries.storedView('bookings', request.params.id);
+      const stored = await queries.storedView('bookings', request.params.id);
       return stored === undefined ? sendProblem(reply, notFound('booking', request.params.id)) : sendStoredView(reply, stored.json);
     },
   );
@@ -157,8 +154,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     async (request, reply) => {
       const { limit, cursor, min_position: minPosition, from, to, ...filters } = request.query;
       if (!(await applied(minPosition, reply))) return reply;
-      const conditions = bookingConditions({ ...filters, from_us: from, to_us: to });
-      return queries.list<z.infer<typeof BookingView>>('bookings', { conditions, after: after(cursor), limit });
+      return queries.list<'bookings', z.infer<typeof BookingView>>('bookings', { ...filters, from_us: from, to_us: to }, { cursor, limit });
     },
   );
 
@@ -169,7 +165,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     },
     async (request, reply) => {
       if (!(await applied(request.query.min_position, reply))) return reply;
-      const stored = queries.storedView('tickets', request.params.id);
+      const stored = await queries.storedView('tickets', request.params.id);
       return stored === undefined ? sendProblem(reply, notFound('ticket', request.params.id)) : sendStoredView(reply, stored.json);
     },
   );
@@ -187,7 +183,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     async (request, reply) => {
       const { limit, cursor, min_position: minPosition, ...filters } = request.query;
       if (!(await applied(minPosition, reply))) return reply;
-      return queries.list<z.infer<typeof TicketView>>('tickets', { conditions: ticketConditions(filters), after: after(cursor), limit });
+      return queries.list<'tickets', z.infer<typeof TicketView>>('tickets', filters, { cursor, limit });
     },
   );
 };

@@ -20,16 +20,20 @@ const latest = (candidates: readonly unknown[]): Timestamp | null =>
  * What a contact list shows beside each contact, computed from the other read models at query time so it can
  * never disagree with them: bookings by status, open tickets, messages, and the time of the latest activity.
  */
-export const contactSummary = (queries: ReadModelQueries, key: string, contactId: string | number): ContactSummary => {
-  const owned = [{ sql: 'contact_id = ?', params: [key] }];
-  const contact = queries.view<Dated>('contacts', key);
-  const conversation = queries.view<{ inbound_count: number; outbound_count: number; last_message_at: Timestamp }>('conversations', key);
-  const latestBooking = queries.latest<Dated>('bookings', owned, 'updated_at_us');
-  const latestTicket = queries.latest<Dated>('tickets', owned, 'created_at_us');
+export const contactSummary = async (queries: ReadModelQueries, key: string, contactId: string | number): Promise<ContactSummary> => {
+  const owned = { contact_id: key };
+  const [contact, conversation, latestBooking, latestTicket, bookings, openTickets] = await Promise.all([
+    queries.view<Dated>('contacts', key),
+    queries.view<{ inbound_count: number; outbound_count: number; last_message_at: Timestamp }>('conversations', key),
+    queries.latest<'bookings', Dated>('bookings', owned),
+    queries.latest<'tickets', Dated>('tickets', owned),
+    queries.countByStatus('bookings', owned),
+    queries.countByStatus('tickets', { ...owned, status: 'open' }),
+  ]);
   return {
     contact_id: contactId,
-    bookings: queries.count('bookings', owned, 'status'),
-    open_tickets: queries.count('tickets', [...owned, { sql: "status = 'open'", params: [] }], 'status')['open'] ?? 0,
+    bookings,
+    open_tickets: openTickets['open'] ?? 0,
     messages: (conversation?.inbound_count ?? 0) + (conversation?.outbound_count ?? 0),
     last_activity_at: latest([contact?.['updated_at'], conversation?.last_message_at, latestBooking?.['updated_at'], latestTicket?.['created_at']]),
   };

@@ -1,9 +1,4 @@
-import { entityKey, type EntityId } from '../events/entity-id.js';
-import type { Condition } from './read-model-queries.js';
-
-const equals = (column: string, value: unknown): Condition[] => (value === undefined ? [] : [{ sql: `${column} = ?`, params: [value] }]);
-
-const likePattern = (text: string): string => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+import type { EntityId } from '../events/entity-id.js';
 
 export type ContactFilters = {
   readonly tag?: string | undefined;
@@ -15,15 +10,6 @@ export type ContactFilters = {
   readonly include_deleted?: boolean | undefined;
 };
 
-export const contactConditions = (filters: ContactFilters): Condition[] => [
-  ...equals('status', filters.status),
-  ...equals('type', filters.type),
-  ...equals('blacklisted', filters.blacklisted === undefined ? undefined : Number(filters.blacklisted)),
-  ...(filters.include_deleted === true ? [] : [{ sql: 'deleted = 0', params: [] }]),
-  ...(filters.tag === undefined ? [] : [{ sql: "EXISTS (SELECT 1 FROM json_each(view, '$.tags') WHERE value = ?)", params: [filters.tag] }]),
-  ...(filters.q === undefined ? [] : [{ sql: "search LIKE ? ESCAPE '\\'", params: [likePattern(filters.q)] }]),
-];
-
 export type BookingFilters = {
   readonly status?: string | undefined;
   readonly contact_id?: EntityId | undefined;
@@ -32,21 +18,17 @@ export type BookingFilters = {
   readonly to_us?: number | undefined;
 };
 
-export const bookingConditions = (filters: BookingFilters): Condition[] => [
-  ...equals('status', filters.status),
-  ...equals('contact_id', filters.contact_id === undefined ? undefined : entityKey(filters.contact_id)),
-  ...(filters.from_us === undefined ? [] : [{ sql: 'starts_at_us >= ?', params: [filters.from_us] }]),
-  ...(filters.to_us === undefined ? [] : [{ sql: 'starts_at_us <= ?', params: [filters.to_us] }]),
-];
-
 export type TicketFilters = {
   readonly status?: string | undefined;
   readonly priority?: string | undefined;
   readonly contact_id?: EntityId | undefined;
 };
 
-export const ticketConditions = (filters: TicketFilters): Condition[] => [
-  ...equals('status', filters.status),
-  ...equals('priority', filters.priority),
-  ...equals('contact_id', filters.contact_id === undefined ? undefined : entityKey(filters.contact_id)),
-];
+/** The filters each listed projection takes: what the API's query strings say, typed. */
+export type ListFilters = {
+  readonly contacts: ContactFilters;
+  readonly bookings: BookingFilters;
+  readonly tickets: TicketFilters;
+};
+
+export type ListedProjection = keyof ListFilters;

@@ -1,7 +1,7 @@
 import type { StoredProjection } from '../../projections/projection.js';
 import type { UnprojectableEvent } from '../runner/to-projected-event.js';
 import type { ReadModelDb } from './read-model-db.js';
-import { createProjectionTable } from './projection-table.js';
+import { createProjectionTable } from './sqlite/projection-rows.js';
 
 /**
  * The read-model catalog: which table serves each projection, which tables are being filled beside them, and how

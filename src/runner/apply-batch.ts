@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { EntityStates, ProjectedEvent } from '../../projections/projection.js';
-import { projectionTable, type ProjectionTable } from '../read-model/projection-table.js';
+import { projectionTable, type ProjectionTable } from '../read-model/sqlite/projection-rows.js';
 import { checkpointWriter, type ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import type { RecordedEvent } from '../store/event-store.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createProjectionTable, projectionTable, type ProjectionTable } from '../../src/read-model/projection-table.js';
+import { createProjectionTable, projectionTable, type ProjectionTable } from '../../src/read-model/sqlite/projection-rows.js';
 import { openReadModelDb, type ReadModelDb } from '../../src/read-model/read-model-db.js';
 import { makeTempDir } from '../support/temp-dir.js';
 

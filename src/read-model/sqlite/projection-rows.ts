@@ -1,5 +1,5 @@
-import type { ReadModelDb } from './read-model-db.js';
-import { sortKeyOf, tableSpecOf } from './table-spec.js';
+import type { ReadModelDb } from '../read-model-db.js';
+import { sortKeyOf, tableSpecOf } from './table-layout.js';
 
 /** One projection's rows in one table: states to evolve, views to serve, filter columns beside them. */
 export type ProjectionTable = {

@@ -1,5 +1,5 @@
-import { REDACTED } from '../events/personal-data.js';
-import { toMicros, type Timestamp } from '../events/timestamp.js';
+import { REDACTED } from '../../events/personal-data.js';
+import { toMicros, type Timestamp } from '../../events/timestamp.js';
 
 /** Columns a read-model table keeps beside the JSON view, so that list filters use indexes. */
 export type TableSpec = {
