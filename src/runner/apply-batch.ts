@@ -1,8 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { EntityStates, ProjectedEvent } from '../../projections/projection.js';
-import { projectionTable, type ProjectionTable } from '../read-model/sqlite/projection-rows.js';
-import { checkpointWriter, type ProjectionTarget } from '../read-model/read-model-catalog.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
+import type { ReadModelWrites } from '../read-model/read-model-writes.js';
 import type { RecordedEvent } from '../store/event-store.js';
 import { stateCache } from './state-cache.js';
 import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
@@ -54,61 +53,68 @@ export const emptyBatch = (targets: readonly ProjectionTarget[]): PendingBatch =
   );
 
 export type BatchApplier = {
-  /** Folds events into the batch's states in memory, nothing written yet. Events at or below a target's checkpoint are skipped. */
-  readonly fold: (batch: PendingBatch, events: readonly RecordedEvent[]) => PendingBatch;
   /**
-   * Writes every changed row, the events that could not be projected and every checkpoint in ONE transaction,
-   * each checkpoint by compare-and-set on the value it was folded from: a crash never double-applies or skips, and
-   * two writers never both advance one checkpoint. Returns the advanced targets; on failure nothing is written
-   * (the caller resumes from the checkpoints).
+   * Folds events into the batch's states in memory, nothing written yet; the states it needs and holds neither in the
+   * batch nor in its cache are read first, in one call per target. Events at or below a target's checkpoint are skipped.
    */
-  readonly commit: (batch: PendingBatch, now: string) => ProjectionTarget[];
+  readonly fold: (batch: PendingBatch, events: readonly RecordedEvent[]) => Promise<PendingBatch>;
+  /**
+   * Writes every changed row, the events that could not be projected and every checkpoint in ONE transaction
+   * (ReadModelWrites.commit). Returns the advanced targets; on failure nothing is written (the caller resumes from
+   * the checkpoints).
+   */
+  readonly commit: (batch: PendingBatch, now: string) => Promise<ProjectionTarget[]>;
   /** fold, then commit: what the live runner does with each batch. */
-  readonly apply: (targets: readonly ProjectionTarget[], events: readonly RecordedEvent[], now: string) => ProjectionTarget[];
+  readonly apply: (targets: readonly ProjectionTarget[], events: readonly RecordedEvent[], now: string) => Promise<ProjectionTarget[]>;
 };
+
+type Upcast = { readonly position: number; readonly projected: ProjectedEvent };
 
 /**
  * Applies log events to read-model tables. Each row is written once per commit however many of the folded events
  * touched it, so a catch-up that commits rarely writes each row rarely. States last committed are kept in a
  * bounded cache so the next fold does not read and parse back what it just wrote.
  */
-export const batchApplier = (db: ReadModelDb, cacheLimit = 5_000): BatchApplier => {
-  const tables = new Map<string, ProjectionTable>();
-  const tableFor = (target: ProjectionTarget) => {
-    let table = tables.get(target.tableName);
-    if (table === undefined) {
-      table = projectionTable(db, target.projection.name, target.tableName);
-      tables.set(target.tableName, table);
-    }
-    return table;
-  };
+export const batchApplier = (writes: ReadModelWrites, cacheLimit = 5_000): BatchApplier => {
   const cache = stateCache(cacheLimit);
-  const checkpoints = checkpointWriter(db);
 
-  const fold: BatchApplier['fold'] = (batch, events) => {
+  /** Upcast once per event, and only events some target folds; whether each target does is the fold step's to say. */
+  const upcastAll = (working: readonly WorkingTable[], events: readonly RecordedEvent[], skipped: UnprojectableEvent[]): Upcast[] => {
+    const wanted = new Set<string>(working.flatMap((t) => t.target.projection.handles));
+    return events.flatMap((recorded) => {
+      if (!wanted.has(recorded.type)) return [];
+      const result = toProjectedEvent(recorded);
+      if (E.isLeft(result)) skipped.push(result.left);
+      return E.isLeft(result) || result.right === undefined ? [] : [{ position: recorded.position, projected: result.right }];
+    });
+  };
+
+  /** The states the target's events touch that neither the batch nor the cache holds, read in one call. */
+  const loadMissing = async ({ target, states }: WorkingTable, upcast: readonly Upcast[]): Promise<ReadonlyMap<string, unknown>> => {
+    const missing = new Set<string>();
+    for (const { position, projected } of upcast) {
+      if (position <= target.position) continue;
+      for (const key of target.projection.keysOf(projected)) {
+        if (!states.has(key) && cache.get(target.tableName, key) === undefined) missing.add(key);
+      }
+    }
+    return missing.size === 0 ? new Map() : writes.loadStates(target, [...missing]);
+  };
+
+  const fold: BatchApplier['fold'] = async (batch, events) => {
     const working = use(batch);
     cache.retain(new Set(working.map((t) => t.target.tableName)));
     const skipped = [...batch.skipped];
     let held = batch.states;
-    const upcast = new Map<RecordedEvent, ProjectedEvent | undefined>();
-    // Upcast once per event, and only events some target folds; whether each target does is the fold step's to say.
-    const wanted = new Set<string>(working.flatMap((t) => t.target.projection.handles));
-    const upcastOf = (recorded: RecordedEvent): ProjectedEvent | undefined => {
-      if (!wanted.has(recorded.type)) return undefined;
-      if (upcast.has(recorded)) return upcast.get(recorded);
-      const result = toProjectedEvent(recorded);
-      if (E.isLeft(result)) skipped.push(result.left);
-      const projected = E.isLeft(result) ? undefined : result.right;
-      upcast.set(recorded, projected);
-      return projected;
-    };
-    for (const { target, states, changed } of working) {
-      const table = tableFor(target);
+    const upcast = upcastAll(working, events, skipped);
+    for (const table of working) {
+      const { target, states, changed } = table;
+      const loaded = await loadMissing(table, upcast);
       const entities: EntityStates<unknown> = {
         get: (key) => {
           const folded = states.get(key);
           if (folded !== undefined) return folded;
-          const stored = cache.get(target.tableName, key) ?? table.loadState(key);
+          const stored = cache.get(target.tableName, key) ?? loaded.get(key);
           if (stored !== undefined) {
             states.set(key, stored);
             held += 1;
@@ -121,34 +127,25 @@ export const batchApplier = (db: ReadModelDb, cacheLimit = 5_000): BatchApplier 
           changed.add(key);
         },
       };
-      for (const recorded of events) {
-        if (recorded.position <= target.position) continue;
-        const projected = upcastOf(recorded);
-        if (projected !== undefined) target.projection.evolveEntities(entities, projected);
+      for (const { position, projected } of upcast) {
+        if (position > target.position) target.projection.evolveEntities(entities, projected);
       }
     }
     const last = events[events.length - 1];
     return pendingBatch(working, { skipped, states: held, lastPosition: Math.max(batch.lastPosition, last?.position ?? 0) });
   };
 
-  const writeAll = db.transaction((batch: PendingBatch, now: string) => {
-    checkpoints.recordSkipped(batch.skipped);
-    return batch.tables.map(({ target, states, changed }) => {
-      const table = tableFor(target);
-      for (const key of changed) {
-        const state = states.get(key);
-        table.save(key, state, target.projection.view(state));
-      }
-      return checkpoints.advance(target, Math.max(target.position, batch.lastPosition), now);
-    });
-  });
-
-  const commit: BatchApplier['commit'] = (batch, now) => {
+  const commit: BatchApplier['commit'] = async (batch, now) => {
     use(batch);
+    const changed = batch.tables.map(({ target, states, changed: keys }) => ({
+      target,
+      to: batch.lastPosition,
+      rows: [...keys].map((key) => ({ key, state: states.get(key) })),
+    }));
     try {
-      const targets = writeAll(batch, now);
+      const targets = await writes.commit(changed, batch.skipped, now);
       // Only committed states enter the cache.
-      for (const { target, states, changed } of batch.tables) cache.remember(target.tableName, new Map([...changed].map((key) => [key, states.get(key)])));
+      for (const { target, states, changed: keys } of batch.tables) cache.remember(target.tableName, new Map([...keys].map((key) => [key, states.get(key)])));
       return targets;
     } catch (error) {
       cache.clear();
@@ -156,5 +153,5 @@ export const batchApplier = (db: ReadModelDb, cacheLimit = 5_000): BatchApplier 
     }
   };
 
-  return { fold, commit, apply: (targets, events, now) => commit(fold(emptyBatch(targets), events), now) };
+  return { fold, commit, apply: async (targets, events, now) => commit(await fold(emptyBatch(targets), events), now) };
 };

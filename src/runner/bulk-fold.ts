@@ -3,10 +3,10 @@ import { dirname } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
-import { projectionTable, type ProjectionTable } from '../read-model/sqlite/projection-rows.js';
-import { checkpointWriter, type ProjectionTarget } from '../read-model/read-model-catalog.js';
+import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
-import { sortKeyOf } from '../read-model/sqlite/table-layout.js';
+import type { ReadModelWrites } from '../read-model/read-model-writes.js';
+import { sqliteReadModelWrites } from '../read-model/sqlite/writes.js';
 import type { EventStore } from '../store/event-store.js';
 import { batches } from './batches.js';
 import type { FoldLogResult } from './fold-log.js';
@@ -19,8 +19,6 @@ import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.
  */
 export const DEFAULT_BULK_WORKING_SET = 40_000;
 
-/** Rows per write transaction: short, so that a live runner sharing the read-model file is never held up long. */
-const ROWS_PER_COMMIT = 5_000;
 /** More buckets than needed lets pass 2 pack them into groups that fill the working set. */
 const BUCKETS_PER_WORKING_SET = 4;
 const MAX_BUCKETS = 4_096;
@@ -145,18 +143,18 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
     spill?.close();
 
     // Pass 2: fold each group of buckets in memory and write its rows once.
-    const tables = targets.map((target) => ({ target, table: projectionTable(db, target.projection.name, target.tableName) }));
+    const writes = sqliteReadModelWrites(db);
     if (held !== undefined) {
-      const folds = tables.map((table) => ({ ...table, states: new Map<string, unknown>() }));
+      const folds = targets.map((target) => ({ target, states: new Map<string, unknown>() }));
       for (const { projected } of held) for (const { target, states } of folds) target.projection.evolveEntities(states, projected);
-      await writeRows(db, folds, options.signal);
+      await writeRows(writes, folds, options.signal);
       progress(total);
     }
     const allTouches = Math.max(1, touches.reduce((sum, count) => sum + count, 0));
     let folded = 0;
     if (spill !== undefined) {
       for (const group of groupBuckets(touches, workingSet)) {
-        const folds = tables.map((table) => ({ ...table, states: new Map<string, unknown>() }));
+        const folds = targets.map((target) => ({ target, states: new Map<string, unknown>() }));
         for (const bucket of group.buckets) {
           const holds = (key: string) => bucketOf(key, bucketCount) === bucket;
           // A bucket holds about a quarter of a working set's events: a few MB, read at once.
@@ -169,50 +167,30 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
           options.signal?.throwIfAborted();
           await setImmediate();
         }
-        await writeRows(db, folds, options.signal);
+        await writeRows(writes, folds, options.signal);
         folded += group.touches;
         progress(total * PASS_1_SHARE + (total * (1 - PASS_1_SHARE) * folded) / allTouches);
       }
     }
 
-    const advanced = commitCheckpoints(db, targets, skipped, last, options.now().toISOString());
+    // The events that could not be projected, and every checkpoint moved by compare-and-set, in one transaction.
+    const advanced = await writes.commit(
+      targets.map((target) => ({ target, rows: [], to: last })),
+      skipped,
+      options.now().toISOString(),
+    );
     return { targets: advanced, events };
   } finally {
     spill?.remove();
   }
 };
 
-/** One target's states folded in memory, and the table they go to. */
-type TargetFold = { readonly target: ProjectionTarget; readonly table: ProjectionTable; readonly states: ReadonlyMap<string, unknown> };
+/** One target's states folded in memory. */
+type TargetFold = { readonly target: ProjectionTarget; readonly states: ReadonlyMap<string, unknown> };
 
-/** A group's rows in key order (the primary and sort indexes grow at their end), a few thousand per transaction. */
-const writeRows = async (db: ReadModelDb, folds: readonly TargetFold[], signal: AbortSignal | undefined): Promise<void> => {
-  for (const { target, table, states } of folds) {
-    const rows = [...states]
-      .map(([key, state]) => ({ key, state, sortKey: sortKeyOf(key) }))
-      .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
-    const writeChunk = db.transaction((chunk: typeof rows) => {
-      for (const { key, state } of chunk) table.insert(key, state, target.projection.view(state));
-    });
-    for (let start = 0; start < rows.length; start += ROWS_PER_COMMIT) {
-      signal?.throwIfAborted();
-      writeChunk(rows.slice(start, start + ROWS_PER_COMMIT));
-      await setImmediate();
-    }
+/** A group's rows into the scratch tables, once each. */
+const writeRows = async (writes: ReadModelWrites, folds: readonly TargetFold[], signal: AbortSignal | undefined): Promise<void> => {
+  for (const { target, states } of folds) {
+    await writes.fill(target, states, signal);
   }
-};
-
-/** The events that could not be projected, and every checkpoint moved by compare-and-set, in one transaction. */
-const commitCheckpoints = (
-  db: ReadModelDb,
-  targets: readonly ProjectionTarget[],
-  skipped: readonly UnprojectableEvent[],
-  to: number,
-  now: string,
-): ProjectionTarget[] => {
-  const checkpoints = checkpointWriter(db);
-  return db.transaction(() => {
-    checkpoints.recordSkipped(skipped);
-    return targets.map((target) => checkpoints.advance(target, to, now));
-  })();
 };

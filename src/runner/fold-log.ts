@@ -2,6 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { ReadModelDb } from '../read-model/read-model-db.js';
 import type { EventStore } from '../store/event-store.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
+import { sqliteReadModelWrites } from '../read-model/sqlite/writes.js';
 import { batchApplier, emptyBatch } from './apply-batch.js';
 import { batches } from './batches.js';
 
@@ -36,7 +37,7 @@ export type FoldLogResult = { readonly targets: readonly ProjectionTarget[]; rea
  * the working set is full, and at the end: memory stays bounded whatever the length of the log.
  */
 export const foldLog = async (options: FoldLogOptions): Promise<FoldLogResult> => {
-  const writer = batchApplier(options.db);
+  const writer = batchApplier(sqliteReadModelWrites(options.db));
   const workingSet = options.workingSet ?? DEFAULT_WORKING_SET;
   let targets = options.targets;
   let events = 0;
@@ -47,10 +48,10 @@ export const foldLog = async (options: FoldLogOptions): Promise<FoldLogResult> =
   for await (const batch of batches(options.store.readAll({ fromPosition: from }), Math.min(READ_BATCH, workingSet))) {
     options.signal?.throwIfAborted();
     const inRange = batch.filter((event) => event.position <= options.until);
-    pending = writer.fold(pending, inRange);
+    pending = await writer.fold(pending, inRange);
     events += inRange.length;
     if (pending.states >= workingSet) {
-      targets = writer.commit(pending, options.now().toISOString());
+      targets = await writer.commit(pending, options.now().toISOString());
       pending = emptyBatch(targets);
     }
     options.onProgress?.(events);
@@ -58,6 +59,6 @@ export const foldLog = async (options: FoldLogOptions): Promise<FoldLogResult> =
     // A long fold must not starve the server it runs in: let pending requests through between batches.
     await setImmediate();
   }
-  if (events > 0) targets = writer.commit(pending, options.now().toISOString());
+  if (events > 0) targets = await writer.commit(pending, options.now().toISOString());
   return { targets, events };
 };

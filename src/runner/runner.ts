@@ -5,6 +5,7 @@ import type { ReadModelDb } from '../read-model/read-model-db.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
 import { appliedCheckpoints, type ProjectionProgress } from './applied-checkpoints.js';
+import { sqliteReadModelWrites } from '../read-model/sqlite/writes.js';
 import { batchApplier } from './apply-batch.js';
 import { batches } from './batches.js';
 
@@ -56,7 +57,7 @@ export const startRunner = (options: RunnerOptions): Runner => {
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const catalogCheckMs = options.catalogCheckMs ?? 500;
   ensureReadModels(db, projections, now().toISOString());
-  const writer = batchApplier(db);
+  const writer = batchApplier(sqliteReadModelWrites(db));
 
   const loadTargets = (): ProjectionTarget[] => liveTargets(db, projections);
 
@@ -91,7 +92,7 @@ export const startRunner = (options: RunnerOptions): Runner => {
     subscription = store.subscribe({ fromPosition: appliedByAll(targets) });
     for await (const batch of batches(subscription, maxBatch)) {
       if (stopped) return;
-      targets = writer.apply(targets, batch, now().toISOString());
+      targets = await writer.apply(targets, batch, now().toISOString());
       await options.afterCommit?.(batch);
       notify();
       // Catching up on a long backlog must not starve the requests the same process serves.

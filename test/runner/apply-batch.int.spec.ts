@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
 import { ensureReadModels, liveTargets } from '../../src/read-model/read-model-catalog.js';
 import { openReadModelDb } from '../../src/read-model/read-model-db.js';
+import { sqliteReadModelWrites } from '../../src/read-model/sqlite/writes.js';
 import { batchApplier, emptyBatch } from '../../src/runner/apply-batch.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -16,15 +17,15 @@ describe('a pending batch', () => {
     dir.remove();
   });
   ensureReadModels(db, projections, now);
-  const applier = batchApplier(db);
+  const applier = batchApplier(sqliteReadModelWrites(db));
 
-  it('is used once: folding into or committing a batch a fold has moved on from is a bug, and throws', () => {
+  it('is used once: folding into or committing a batch a fold has moved on from is a bug, and throws', async () => {
     const first = emptyBatch(liveTargets(db, projections));
-    const next = applier.fold(first, []);
+    const next = await applier.fold(first, []);
 
-    expect(() => applier.fold(first, [])).toThrow(/used already/);
-    expect(() => applier.commit(first, now)).toThrow(/used already/);
-    expect(applier.commit(next, now)).toHaveLength(projections.length);
-    expect(() => applier.commit(next, now)).toThrow(/used already/);
+    await expect(applier.fold(first, [])).rejects.toThrow(/used already/);
+    await expect(applier.commit(first, now)).rejects.toThrow(/used already/);
+    expect(await applier.commit(next, now)).toHaveLength(projections.length);
+    await expect(applier.commit(next, now)).rejects.toThrow(/used already/);
   });
 });

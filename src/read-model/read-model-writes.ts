@@ -1,0 +1,28 @@
+import type { UnprojectableEvent } from '../runner/to-projected-event.js';
+import type { ProjectionTarget } from './read-model-catalog.js';
+
+/** One entity's state; the adapter stores it with the row its projection's view makes of it. */
+export type StateRow = { readonly key: string; readonly state: unknown };
+
+/** What a fold changed in one target, and where its checkpoint moves. */
+export type TargetRows = { readonly target: ProjectionTarget; readonly rows: readonly StateRow[]; readonly to: number };
+
+/**
+ * The write side of the read model: what a fold needs of its tables. Asynchronous, so that a store across the network
+ * (PostgreSQL) is one more adapter, not another shape.
+ */
+export type ReadModelWrites = {
+  /** The stored states of these keys; a key with none yet is absent. */
+  readonly loadStates: (target: ProjectionTarget, keys: readonly string[]) => Promise<ReadonlyMap<string, unknown>>;
+  /**
+   * Every row, the events that could not be projected, and each target's checkpoint moved to its `to` by
+   * compare-and-set on the position the target holds, in ONE transaction: a crash never double-applies or skips, and
+   * two writers never both advance one checkpoint (CheckpointMoved, nothing written). Returns the advanced targets.
+   */
+  readonly commit: (tables: readonly TargetRows[], skipped: readonly UnprojectableEvent[], now: string) => Promise<ProjectionTarget[]>;
+  /**
+   * Rows into a table nobody reads yet (a rebuild's scratch table), known not to be there, a chunk per transaction
+   * so that a live writer sharing the store is never held up long; its checkpoint moves later, by commit.
+   */
+  readonly fill: (target: ProjectionTarget, states: ReadonlyMap<string, unknown>, signal?: AbortSignal) => Promise<void>;
+};
