@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { projections } from '../projections/registry.js';
-import { openReadModelDb } from '../src/read-model/read-model-db.js';
+import { openSqliteReadModel } from '../src/read-model/sqlite/open-sqlite-read-model.js';
 import { catchUp } from '../src/runner/catch-up.js';
 import { openSqliteEventStore } from '../src/store/sqlite.js';
 
@@ -11,11 +11,11 @@ import { openSqliteEventStore } from '../src/store/sqlite.js';
 const [dataDir] = process.argv.slice(2);
 if (dataDir === undefined) throw new Error('usage: catch-up-child DATA_DIR');
 const store = openSqliteEventStore(join(dataDir, 'events.db'));
-const db = openReadModelDb(join(dataDir, 'read-model.db'));
+const db = openSqliteReadModel(join(dataDir, 'read-model.db'));
 const started = performance.now();
-const result = await catchUp({ store, db, projections });
+const result = await catchUp({ store, readModel: db, projections });
 const seconds = (performance.now() - started) / 1000;
 await store.close();
-db.close();
+await db.close();
 // maxRSS is in kilobytes on Linux.
 process.stdout.write(JSON.stringify({ events: result.events, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }));

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { readModelEntries } from '../src/read-model/read-model-catalog.js';
+import { readModelEntries } from '../src/read-model/sqlite/catalog.js';
 
 /**
  * The contacts a get-by-id finds (200: present, not deleted), read from a data dir's read model before a server

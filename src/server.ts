@@ -26,9 +26,8 @@ import { serviceMetrics, type ServiceMetrics } from './metrics/service-metrics.j
 import { appendedPerHour } from './overview/appended-per-hour.js';
 import { quarantineSize } from './quarantine/quarantine-size.js';
 import { retryJobs } from './quarantine/retry-job.js';
-import { openReadModelDb, type ReadModelDb } from './read-model/read-model-db.js';
-import { sqliteReadModelQueries } from './read-model/sqlite/queries.js';
-import { ensureReadModels } from './read-model/read-model-catalog.js';
+import type { ReadModel } from './read-model/read-model.js';
+import { openSqliteReadModel } from './read-model/sqlite/open-sqlite-read-model.js';
 import { claimOnceReachable, claimReadModel, refusal } from './runner/claim-read-model.js';
 import { describeEventStoreError } from './store/event-store-error.js';
 import { projectionStanding } from './runner/projection-standing.js';
@@ -43,7 +42,7 @@ export type Service = {
   readonly app: FastifyInstance;
   readonly store: OpenedStore;
   readonly runner: Runner;
-  readonly readModel: ReadModelDb;
+  readonly readModel: ReadModel;
   readonly metrics: ServiceMetrics;
   /** Settles once the start-up rebuild of projections whose version changed has swapped in (at once if none). */
   readonly startupRebuild: Promise<void>;
@@ -75,18 +74,18 @@ export const composeService = async (
   };
   const observed = observeStore(await openStore(config, storeOptions), metrics);
   const readModelFile = readModelPath(config);
-  const readModel = openReadModelDb(readModelFile);
+  const readModel = openSqliteReadModel(readModelFile);
   const now = () => new Date();
   if (config.WEBHOOK_SECRET === undefined) {
     logger.warn('WEBHOOK_SECRET is not set: deliveries are accepted unsigned (JSON only); set it to verify X-Skylight-Signature');
   }
-  const claimOptions = { store: observed.store, db: readModel, policy: config.FOREIGN_READ_MODEL, now };
+  const claimOptions = { store: observed.store, readModel, policy: config.FOREIGN_READ_MODEL, now };
   const rebuiltLoudly = (reason: string) =>
     logger.error({ reason }, 'read model was not built from this event log: emptied, rebuilding it from the start');
   const claim = await claimReadModel(claimOptions);
   if (E.isRight(claim) && claim.right.kind === 'refused') {
     await observed.store.close();
-    readModel.close();
+    await readModel.close();
     throw new Error(refusal(readModelFile, claim.right.reason));
   }
   if (E.isRight(claim) && claim.right.kind === 'rebuilt') rebuiltLoudly(claim.right.reason);
@@ -98,20 +97,20 @@ export const composeService = async (
   // double, a bumped version) live in this thread's memory, so their runner runs in this thread.
   const inWorker =
     openStore === openEventStore && projections === registeredProjections
-      ? startRunnerInWorker({ config, readModel, log: runnerLog, rebuildLog, rebuildProgress, onStoreError: metrics.storeError, now })
+      ? await startRunnerInWorker({ config, readModel, log: runnerLog, rebuildLog, rebuildProgress, onStoreError: metrics.storeError, now })
       : undefined;
   const runner: Runner =
     inWorker ??
     startRunner({
       store: observed.store,
-      db: readModel,
+      readModel,
       projections,
       log: runnerLog,
-      afterCommit: purgeAfterForgets({ store: observed.store, db: readModel, now, log: runnerLog }),
+      afterCommit: purgeAfterForgets({ store: observed.store, readModel, now, log: runnerLog }),
     });
   const store = observed.store;
   // Served before its worker runs, a delivery would wait for the worker's start (seconds from sources) to be applied.
-  await inWorker?.started;
+  await runner.started;
   const laterClaim = E.isRight(claim)
     ? undefined
     : claimOnceReachable({
@@ -123,12 +122,12 @@ export const composeService = async (
             await runner.stop();
           } else if (later.kind === 'rebuilt') {
             rebuiltLoudly(later.reason);
-            ensureReadModels(readModel, projections, now().toISOString());
+            await readModel.catalog.ensure(projections, now().toISOString());
             await runner.reload();
           }
         },
       });
-  const startupRebuild = inWorker?.startupRebuild ?? rebuildOutdated({ store, readModel, runner, projections, log: rebuildLog, progress: rebuildProgress });
+  const startupRebuild = inWorker?.startupRebuild ?? (await rebuildOutdated({ store, readModel, runner, projections, log: rebuildLog, progress: rebuildProgress }));
   const standing = () => projectionStanding({ store, runner, readModel, projections, now });
   metrics.readFrom({
     projections: async () => E.getOrElseW(() => ({ projections: [] }))(await standing()).projections,
@@ -173,7 +172,7 @@ export const composeService = async (
         (instance) => registerMetricsRoute(instance, metrics.registry),
         (instance) =>
           registerQueryRoutes(instance, {
-            queries: sqliteReadModelQueries(readModel),
+            queries: readModel.queries,
             runner,
             minPositionWaitMs: config.MIN_POSITION_WAIT_MS,
             store,
@@ -218,7 +217,7 @@ export const composeService = async (
         await startupRebuild.stop();
         await runner.stop();
         await store.close();
-        readModel.close();
+        await readModel.close();
       },
     };
   } catch (error) {
@@ -226,7 +225,7 @@ export const composeService = async (
     await startupRebuild.stop();
     await runner.stop();
     await store.close();
-    readModel.close();
+    await readModel.close();
     throw error;
   }
 };

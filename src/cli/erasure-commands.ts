@@ -5,7 +5,7 @@ import { eraseContact } from '../erasure/erase-contact.js';
 import { listErasures } from '../erasure/erasure-record.js';
 import { liftErasure } from '../erasure/lift-erasure.js';
 import { ForgetRequest } from '../erasure/forget-request.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { ReadModel } from '../read-model/read-model.js';
 import { IdParams } from '../read-model/query-schemas.js';
 import { catchUp } from '../runner/catch-up.js';
 import { describeEventStoreError } from '../store/event-store-error.js';
@@ -14,7 +14,7 @@ import { argument, parameters, type Options } from './command-parameters.js';
 import { printRecord, printRows } from './output.js';
 
 /** Runs a command over the event store and the read model and returns its exit code. */
-type WithStores = (run: (store: OpenedStore, readModel: ReadModelDb) => Promise<number>) => Promise<void>;
+type WithStores = (run: (store: OpenedStore, readModel: ReadModel) => Promise<number>) => Promise<void>;
 
 const ERASURE_COLUMNS = ['erasure_id', 'contact_id', 'reason', 'forgotten_at', 'completed_at', 'events_rewritten'];
 
@@ -30,7 +30,7 @@ export const registerErasureCommands = (program: Command, projections: readonly 
       withStores(async (store, readModel) => {
         const { id: key } = argument(IdParams, 'id', id);
         const { reason } = parameters(ForgetRequest, { reason: options['reason'] });
-        const applied = async () => (await catchUp({ store, db: readModel, projections }), true);
+        const applied = async () => (await catchUp({ store, readModel, projections }), true);
         const erased = await eraseContact({ store, readModel, now: () => new Date(), applied }, key, reason);
         if (E.isLeft(erased)) throw new Error(describeEventStoreError(erased.left));
         if (erased.right === undefined) {

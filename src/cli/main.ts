@@ -3,9 +3,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { projections } from '../../projections/registry.js';
 import { parseConfig, readModelPath, type Config } from '../config.js';
 import { acceptDelivery } from '../intake/accept-delivery.js';
-import { ensureReadModels, readModelEntries } from '../read-model/read-model-catalog.js';
-import { openReadModelDb, type ReadModelDb } from '../read-model/read-model-db.js';
-import { sqliteReadModelQueries } from '../read-model/sqlite/queries.js';
+import type { ReadModel } from '../read-model/read-model.js';
+import { openSqliteReadModel } from '../read-model/sqlite/open-sqlite-read-model.js';
 import { catchUp } from '../runner/catch-up.js';
 import { claimReadModelAtStart } from '../runner/claim-read-model.js';
 import { logLag } from '../runner/log-lag.js';
@@ -32,15 +31,15 @@ const loadConfig = (): Config => {
 };
 
 /** Opens what a command needs, runs it, closes everything, and turns failures into a message and exit code 1. */
-const withStores = async (run: (store: OpenedStore, readModel: ReadModelDb) => Promise<number>): Promise<void> => {
+const withStores = async (run: (store: OpenedStore, readModel: ReadModel) => Promise<number>): Promise<void> => {
   const config = loadConfig();
   let store: OpenedStore | undefined;
-  let readModel: ReadModelDb | undefined;
+  let readModel: ReadModel | undefined;
   try {
     store = await openEventStore(config);
     const readModelFile = readModelPath(config);
-    readModel = openReadModelDb(readModelFile);
-    const claim = await claimReadModelAtStart({ store, db: readModel, policy: config.FOREIGN_READ_MODEL, now: () => new Date(), readModelFile });
+    readModel = openSqliteReadModel(readModelFile);
+    const claim = await claimReadModelAtStart({ store, readModel, policy: config.FOREIGN_READ_MODEL, now: () => new Date(), readModelFile });
     if (claim.kind === 'rebuilt') process.stderr.write(`read model was not built from this event log (${claim.reason}): emptied, rebuilding it\n`);
     process.exitCode = await run(store, readModel);
   } catch (error) {
@@ -50,7 +49,7 @@ const withStores = async (run: (store: OpenedStore, readModel: ReadModelDb) => P
     // "no contact 77" from an empty ./data the user did not mean: say which log was read.
     if (process.exitCode !== 0 && store !== undefined) process.stderr.write(`(read the ${describeLog(config)})\n`);
     await store?.close();
-    readModel?.close();
+    await readModel?.close();
   }
 };
 
@@ -78,8 +77,8 @@ program
 registerQueryCommands(program, (run) =>
   withStores(async (store, readModel) => {
     const progress = progressLine(process.stderr, 'catching up');
-    await catchUp({ store, db: readModel, projections, onProgress: progress.tick });
-    return run(sqliteReadModelQueries(readModel));
+    await catchUp({ store, readModel, projections, onProgress: progress.tick });
+    return run(readModel.queries);
   }),
   (id, options) => withStores((store) => showContactAsOf(store, id, options)),
 );
@@ -96,11 +95,11 @@ program
   .option('--json', 'JSON output')
   .action((options: { json?: boolean }) =>
     withStores(async (store, readModel) => {
-      ensureReadModels(readModel, projections, new Date().toISOString());
+      await readModel.catalog.ensure(projections, new Date().toISOString());
       const head = await store.headPosition();
       if (E.isLeft(head)) throw new Error(`event store unavailable: ${head.left.kind}`);
       const rows = [];
-      for (const entry of readModelEntries(readModel).values()) {
+      for (const entry of await readModel.catalog.entries()) {
         const lag = await logLag(store, entry.position, new Date());
         if (E.isLeft(lag)) throw new Error(`event store unavailable: ${lag.left.kind}`);
         rows.push({

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { StoredProjection } from '../../projections/projection.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { ReadModel } from '../read-model/read-model.js';
 import { catchUp } from '../runner/catch-up.js';
 import { rebuildProjections } from '../runner/rebuild.js';
 import { verifyReadModel } from '../runner/verify.js';
@@ -8,7 +8,7 @@ import type { OpenedStore } from '../store/event-store.js';
 import { printRows } from './output.js';
 import { progressLine } from './progress.js';
 
-type WithStores = (run: (store: OpenedStore, readModel: ReadModelDb) => Promise<number>) => Promise<void>;
+type WithStores = (run: (store: OpenedStore, readModel: ReadModel) => Promise<number>) => Promise<void>;
 
 const selected = (projections: readonly StoredProjection[], name: string | undefined): StoredProjection[] => {
   if (name === undefined) return [...projections];
@@ -40,14 +40,14 @@ export const registerReplayCommands = (program: Command, projections: readonly S
         const progress = progressLine(process.stderr, 'rebuilding');
         const result = await rebuildProjections({
           store,
-          db: readModel,
+          readModel,
           projections: chosen,
           onProgress: progress.tick,
           ...(options.workingSet === undefined ? {} : { workingSet: options.workingSet }),
         });
         progress.finish();
         // The swap leaves at most a few events for the live runner; apply them now in case no server runs.
-        await catchUp({ store, db: readModel, projections });
+        await catchUp({ store, readModel, projections });
         const summary = { ...result, events_per_second: rate(result.events, result.seconds) };
         process.stdout.write(
           options.json === true
@@ -65,7 +65,7 @@ export const registerReplayCommands = (program: Command, projections: readonly S
     .action((options: { json?: boolean }) =>
       withStores(async (store, readModel) => {
         const progress = progressLine(process.stderr, 'verifying');
-        const verification = await verifyReadModel({ store, db: readModel, projections, onProgress: progress.tick });
+        const verification = await verifyReadModel({ store, readModel, projections, onProgress: progress.tick });
         progress.finish();
         if (options.json === true) {
           process.stdout.write(`${JSON.stringify(verification)}\n`);

@@ -1,13 +1,11 @@
-import { dirname } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { purgeReadModel } from '../read-model/purge-read-model.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { ReadModel } from '../read-model/read-model.js';
 import { removeStaleSpillDirectories } from '../runner/spill-files.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import { forgetContact, type ForgetDeps, type ForgetOutcome } from './forget-contact.js';
 
 export type EraseDeps = ForgetDeps & {
-  readonly readModel: ReadModelDb;
+  readonly readModel: ReadModel;
   /** Resolves true once the read model has applied the log up to this position (the contact.forgotten event). */
   readonly applied: (position: number) => Promise<boolean>;
 };
@@ -23,6 +21,6 @@ export const eraseContact = async (deps: EraseDeps, key: string, reason: string)
   if (E.isLeft(forgotten) || forgotten.right === undefined) return forgotten as E.Either<EventStoreError, undefined>;
   const applied = await deps.applied(forgotten.right.position);
   // A rebuild killed mid-fold left its spill files (upcast events, personal data among them) beside the read model.
-  if (!deps.readModel.memory) removeStaleSpillDirectories(dirname(deps.readModel.name));
-  return E.right({ ...forgotten.right, read_model_purged: applied && purgeReadModel(deps.readModel) });
+  removeStaleSpillDirectories(deps.readModel.spillDir);
+  return E.right({ ...forgotten.right, read_model_purged: applied && (await deps.readModel.purge()) });
 };

@@ -2,15 +2,14 @@ import { hostname } from 'node:os';
 import * as E from 'fp-ts/lib/Either.js';
 import { CONTACT_FORGOTTEN, ContactForgottenData } from '../events/contact-forgotten.js';
 import { contentEventId } from '../events/event-id.js';
-import { purgeReadModel } from '../read-model/purge-read-model.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { ReadModel } from '../read-model/read-model.js';
 import { describeEventStoreError } from '../store/event-store-error.js';
 import type { EventStore, RecordedEvent } from '../store/event-store.js';
 import { ERASURE_APPLIED, ERASURES_STREAM, type ErasureApplied } from './erasure-record.js';
 
 type PurgeDeps = {
   readonly store: EventStore;
-  readonly db: ReadModelDb;
+  readonly readModel: ReadModel;
   readonly now: () => Date;
   readonly log: { warn: (fields: object, message: string) => void };
 };
@@ -25,7 +24,7 @@ export const purgeAfterForgets =
   async (events: readonly RecordedEvent[]): Promise<void> => {
     const forgets = events.filter((event) => event.type === CONTACT_FORGOTTEN);
     if (forgets.length === 0) return;
-    const purged = purgeReadModel(deps.db);
+    const purged = await deps.readModel.purge();
     const node = hostname();
     const records = forgets.flatMap((forget) => {
       const data = ContactForgottenData.safeParse(forget.data);
@@ -34,12 +33,12 @@ export const purgeAfterForgets =
         erasure_id: data.data.erasure_id,
         position: forget.position,
         node,
-        read_model: deps.db.name,
+        read_model: deps.readModel.location,
         purged,
         applied_at: deps.now().toISOString(),
       };
       // The same node applying the same forget again (a restart before this record) records it once.
-      const id = contentEventId(ERASURE_APPLIED, { forget: forget.id, node, read_model: deps.db.name });
+      const id = contentEventId(ERASURE_APPLIED, { forget: forget.id, node, read_model: deps.readModel.location });
       return [{ id, type: ERASURE_APPLIED, data: applied, metadata: {} }];
     });
     const recorded = await deps.store.append(ERASURES_STREAM, records);

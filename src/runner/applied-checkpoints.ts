@@ -10,7 +10,7 @@ export type ProjectionProgress = {
 
 export type AppliedCheckpoints = {
   /** Reads the checkpoints again (after a commit, told or seen), releasing every waiter they reach; the lowest. */
-  readonly refresh: () => number;
+  readonly refresh: () => Promise<number>;
   /** The position every projection has applied, as last read. */
   readonly appliedPosition: () => number;
   readonly progress: () => readonly ProjectionProgress[];
@@ -22,19 +22,23 @@ export type AppliedCheckpoints = {
 /**
  * The one place a runner's checkpoints are known and waited for: read from the catalog, the single source, whether
  * the runner commits in this thread or in a worker (which then only says that it committed). So a report can never
- * disagree with what a query of this thread reads.
+ * disagree with what a query of this thread reads. Until the first read it knows of no projection.
  */
-export const appliedCheckpoints = (readLive: () => readonly ProjectionTarget[], now: () => Date): AppliedCheckpoints => {
+export const appliedCheckpoints = (readLive: () => Promise<readonly ProjectionTarget[]>, now: () => Date): AppliedCheckpoints => {
   const startedAt = now().getTime();
-  let live = readLive();
-  const advancedAt = new Map(live.map((t) => [t.projection.name, startedAt]));
+  let live: readonly ProjectionTarget[] = [];
+  const advancedAt = new Map<string, number>();
   const waiters = new Set<{ readonly position: number; readonly resolve: (reached: boolean) => void }>();
 
-  const refresh = (): number => {
+  const refresh = async (): Promise<number> => {
+    const read = await readLive();
     const before = new Map(live.map((t) => [t.projection.name, t.position]));
-    live = readLive();
     const at = now().getTime();
-    for (const target of live) if (before.get(target.projection.name) !== target.position) advancedAt.set(target.projection.name, at);
+    for (const target of read) {
+      const previous = before.get(target.projection.name);
+      if (previous !== undefined && previous !== target.position) advancedAt.set(target.projection.name, at);
+    }
+    live = read;
     const applied = appliedByAll(live);
     for (const waiter of waiters) if (waiter.position <= applied) waiter.resolve(true);
     return applied;
@@ -50,8 +54,8 @@ export const appliedCheckpoints = (readLive: () => readonly ProjectionTarget[], 
         position: t.position,
         advancedAt: advancedAt.get(t.projection.name) ?? startedAt,
       })),
-    waitFor: (position, timeoutMs) => {
-      if (refresh() >= position) return Promise.resolve(true);
+    waitFor: async (position, timeoutMs) => {
+      if ((await refresh()) >= position) return true;
       return new Promise((resolve) => {
         const waiter = {
           position,

@@ -1,12 +1,9 @@
-import { tmpdir } from 'node:os';
-import { dirname } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { ReadModel } from '../read-model/read-model.js';
 import type { ReadModelWrites } from '../read-model/read-model-writes.js';
-import { sqliteReadModelWrites } from '../read-model/sqlite/writes.js';
 import type { EventStore } from '../store/event-store.js';
 import { batches } from './batches.js';
 import type { FoldLogResult } from './fold-log.js';
@@ -27,7 +24,7 @@ const PASS_1_SHARE = 0.4;
 
 export type BulkFoldOptions = {
   readonly store: EventStore;
-  readonly db: ReadModelDb;
+  readonly readModel: ReadModel;
   /** Scratch tables, empty and all at the same position (a fresh rebuild or verify). */
   readonly targets: readonly ProjectionTarget[];
   /** Last position to apply (inclusive). */
@@ -79,7 +76,7 @@ const groupBuckets = (touches: readonly number[], workingSet: number): BucketGro
  * nobody reads yet: scratch tables. A crash leaves a scratch table the next rebuild drops.
  */
 export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult> => {
-  const { db, targets, until } = options;
+  const { readModel, targets, until } = options;
   const from = targets[0]?.position ?? until;
   if (targets.some((t) => t.position !== from)) throw new Error('bulkFold: targets must start from one position');
   if (from >= until) return { targets, events: 0 };
@@ -89,7 +86,7 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
   const wanted = new Set<string>(targets.flatMap((t) => t.projection.handles));
   const progress = (done: number) => options.onProgress?.(Math.round(done));
 
-  const spillRoot = options.spillDir ?? (db.memory ? tmpdir() : dirname(db.name));
+  const spillRoot = options.spillDir ?? readModel.spillDir;
   // A killed fold's spill files go now, whether this one spills or not.
   removeStaleSpillDirectories(spillRoot);
   let spill: SpillFiles | undefined;
@@ -143,7 +140,7 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
     spill?.close();
 
     // Pass 2: fold each group of buckets in memory and write its rows once.
-    const writes = sqliteReadModelWrites(db);
+    const { writes } = readModel;
     if (held !== undefined) {
       const folds = targets.map((target) => ({ target, states: new Map<string, unknown>() }));
       for (const { projected } of held) for (const { target, states } of folds) target.projection.evolveEntities(states, projected);

@@ -1,11 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import {
-  forgetReadModels,
-  highestCheckpoint,
-  recordLogIdentity,
-  recordedLogIdentity,
-} from '../read-model/read-model-catalog.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { ReadModel } from '../read-model/read-model.js';
 import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
 import { logIdentityOf } from '../store/log-identity.js';
@@ -40,19 +34,20 @@ const foreignBecause = (recorded: string | undefined, current: string | undefine
  */
 export const claimReadModel = async (options: {
   readonly store: EventStore;
-  readonly db: ReadModelDb;
+  readonly readModel: ReadModel;
   readonly policy: ForeignReadModelPolicy;
   readonly now: () => Date;
 }): Promise<E.Either<EventStoreError, ReadModelClaim>> => {
-  const { store, db } = options;
+  const { store } = options;
+  const { catalog } = options.readModel;
   const identity = await logIdentityOf(store);
   if (E.isLeft(identity)) return identity;
   const head = await store.headPosition();
   if (E.isLeft(head)) return head;
-  const reason = foreignBecause(recordedLogIdentity(db), identity.right, highestCheckpoint(db), head.right);
+  const reason = foreignBecause(await catalog.logIdentity(), identity.right, await catalog.highestCheckpoint(), head.right);
   if (reason !== undefined && options.policy === 'refuse') return E.right({ kind: 'refused', reason });
-  if (reason !== undefined) forgetReadModels(db);
-  if (identity.right !== undefined) recordLogIdentity(db, identity.right, options.now().toISOString());
+  if (reason !== undefined) await catalog.forgetAll();
+  if (identity.right !== undefined) await catalog.recordLogIdentity(identity.right, options.now().toISOString());
   return E.right(reason === undefined ? { kind: 'belongs' } : { kind: 'rebuilt', reason });
 };
 

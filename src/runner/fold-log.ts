@@ -1,8 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { ReadModel } from '../read-model/read-model.js';
 import type { EventStore } from '../store/event-store.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
-import { sqliteReadModelWrites } from '../read-model/sqlite/writes.js';
 import { batchApplier, emptyBatch } from './apply-batch.js';
 import { batches } from './batches.js';
 
@@ -18,7 +17,7 @@ const READ_BATCH = 5_000;
 
 export type FoldLogOptions = {
   readonly store: EventStore;
-  readonly db: ReadModelDb;
+  readonly readModel: ReadModel;
   readonly targets: readonly ProjectionTarget[];
   /** Last position to apply (inclusive). */
   readonly until: number;
@@ -37,7 +36,7 @@ export type FoldLogResult = { readonly targets: readonly ProjectionTarget[]; rea
  * the working set is full, and at the end: memory stays bounded whatever the length of the log.
  */
 export const foldLog = async (options: FoldLogOptions): Promise<FoldLogResult> => {
-  const writer = batchApplier(sqliteReadModelWrites(options.db));
+  const writer = batchApplier(options.readModel.writes);
   const workingSet = options.workingSet ?? DEFAULT_WORKING_SET;
   let targets = options.targets;
   let events = 0;

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { StoredProjection } from '../../projections/projection.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { ReadModel } from '../read-model/read-model.js';
 import { EventStoreFailure, type EventStoreError } from '../store/event-store-error.js';
 import type { EventStore, Position } from '../store/event-store.js';
 import { logLag, type LogLag } from './log-lag.js';
@@ -40,7 +40,7 @@ export const projectionStanding = async (deps: StandingDeps): Promise<E.Either<E
 type StandingDeps = {
   store: EventStore;
   runner: Pick<Runner, 'progress'>;
-  readModel: ReadModelDb;
+  readModel: Pick<ReadModel, 'catalog'>;
   projections: readonly StoredProjection[];
   now: () => Date;
 };
@@ -49,12 +49,7 @@ const standing = async (deps: StandingDeps): Promise<E.Either<EventStoreError, L
   const head = await deps.store.headPosition();
   if (E.isLeft(head)) return head;
   const now = deps.now().getTime();
-  const skipped = new Map(
-    deps.readModel
-      .prepare<[], { type: string; events: number }>('SELECT type, COUNT(*) AS events FROM skipped_events GROUP BY type')
-      .all()
-      .map((row) => [row.type, row.events]),
-  );
+  const skipped = new Map(Object.entries(await deps.readModel.catalog.skippedByType()));
   const handles = new Map(deps.projections.map((p) => [p.name, p.handles as readonly string[]]));
   // Projections mostly share a checkpoint: each distinct one is measured once.
   const lags = new Map<Position, LogLag>();

@@ -1,11 +1,11 @@
 import type { StoredProjection } from '../../projections/projection.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { ReadModel } from '../read-model/read-model.js';
 import type { EventStore } from '../store/event-store.js';
 
 /** What every fold of the log into the read model works with: catch-up, rebuild, verify. */
 export type ReadModelJob = {
   readonly store: EventStore;
-  readonly db: ReadModelDb;
+  readonly readModel: ReadModel;
   readonly projections: readonly StoredProjection[];
   readonly now?: () => Date;
   /** `total` only when it is known (see eventsBetween). */

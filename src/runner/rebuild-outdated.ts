@@ -1,7 +1,6 @@
 import type { StoredProjection } from '../../projections/projection.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { ReadModel } from '../read-model/read-model.js';
 import type { EventStore } from '../store/event-store.js';
-import { outdatedProjections } from '../read-model/read-model-catalog.js';
 import { rebuildProjections } from './rebuild.js';
 import type { Runner, RunnerLog } from './runner.js';
 
@@ -41,16 +40,16 @@ export const startingRebuildStatus = (outdated: readonly StoredProjection[]): Re
  * built its live table; the old table keeps answering until the swap, then the runner takes the new one over.
  * The server runs it beside its runner: in the runner's worker thread (runner-worker.ts), off the request thread.
  */
-export const rebuildOutdated = (deps: {
+export const rebuildOutdated = async (deps: {
   store: EventStore;
-  readModel: ReadModelDb;
+  readModel: ReadModel;
   runner: Runner;
   projections: readonly StoredProjection[];
   log: RunnerLog;
   /** Told after `status` has changed, so that it can read the new one. */
   progress?: RebuildProgressSink;
-}): StartupRebuild => {
-  const outdated = outdatedProjections(deps.readModel, deps.projections);
+}): Promise<StartupRebuild> => {
+  const outdated = await deps.readModel.catalog.outdated(deps.projections);
   let status = startingRebuildStatus(outdated);
   if (outdated.length === 0) return { done: Promise.resolve(), stop: async () => undefined, status: () => status };
   const abort = new AbortController();
@@ -58,7 +57,7 @@ export const rebuildOutdated = (deps: {
   let lastReport = 0;
   const done = rebuildProjections({
     store: deps.store,
-    db: deps.readModel,
+    readModel: deps.readModel,
     projections: outdated,
     signal: abort.signal,
     onProgress: (events, total) => {

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { createScratchTargets, ensureReadModels, swapIn, type ProjectionTarget } from '../read-model/read-model-catalog.js';
+import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import { bulkFold } from './bulk-fold.js';
 import { foldLog } from './fold-log.js';
@@ -36,7 +36,7 @@ export const fillScratchTables = async (
     const remaining = options.store.eventsBetween(from, head.right);
     const job = {
       store: options.store,
-      db: options.db,
+      readModel: options.readModel,
       targets,
       until: head.right,
       now,
@@ -60,10 +60,11 @@ export const fillScratchTables = async (
 export const rebuildProjections = async (options: RebuildOptions): Promise<RebuildResult> => {
   const now = options.now ?? (() => new Date());
   const started = performance.now();
-  ensureReadModels(options.db, options.projections, now().toISOString());
-  const scratch = createScratchTargets(options.db, options.projections, 'rebuild', now().toISOString());
+  const { catalog } = options.readModel;
+  await catalog.ensure(options.projections, now().toISOString());
+  const scratch = await catalog.createScratch(options.projections, 'rebuild', now().toISOString());
   const { targets, events } = await fillScratchTables({ ...options, targets: scratch });
-  const live = swapIn(options.db, targets, now().toISOString());
+  const live = await catalog.swapIn(targets, now().toISOString());
   return {
     projections: live.map((t) => t.projection.name),
     events,

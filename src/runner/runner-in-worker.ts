@@ -1,9 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { projections } from '../../projections/registry.js';
 import type { Config } from '../config.js';
-import { ensureReadModels, liveTargets, outdatedProjections } from '../read-model/read-model-catalog.js';
 import { appliedCheckpoints } from './applied-checkpoints.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import type { ReadModel } from '../read-model/read-model.js';
 import { startingRebuildStatus, type RebuildProgressSink, type StartupRebuild } from './rebuild-outdated.js';
 import type { FromRunnerWorker, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
 import type { Runner, RunnerLog } from './runner.js';
@@ -19,8 +18,8 @@ export type RunnerInWorker = Runner & {
 
 export type RunnerInWorkerOptions = {
   readonly config: Config;
-  /** The server's own read-model connection: the checkpoints before the worker's first report, and the catalog. */
-  readonly readModel: ReadModelDb;
+  /** The server's own read model: the checkpoints this thread reads (the worker writes them), and the catalog. */
+  readonly readModel: ReadModel;
   readonly log: RunnerLog;
   /** Where the start-up rebuild's log records go. */
   readonly rebuildLog?: RunnerLog;
@@ -58,7 +57,7 @@ const spawn = (entry: URL, workerData: RunnerWorkerData): Worker => {
  * once this thread's own read of them has reached the position. A worker that ends
  * on its own is logged, reported by `failure` and started again; the checkpoints it committed are where it resumes.
  */
-export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWorker => {
+export const startRunnerInWorker = async (options: RunnerInWorkerOptions): Promise<RunnerInWorker> => {
   const { config, readModel, log } = options;
   const now = options.now ?? (() => new Date());
   const restartDelayMs = options.restartDelayMs ?? 1000;
@@ -67,11 +66,12 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
 
   // The checkpoints are known before the worker has started: this thread reads them from the catalog, as it does
   // each time the worker says it committed.
-  ensureReadModels(readModel, projections, now().toISOString());
-  const checkpoints = appliedCheckpoints(() => liveTargets(readModel, projections), now);
+  await readModel.catalog.ensure(projections, now().toISOString());
+  const checkpoints = appliedCheckpoints(() => readModel.catalog.liveTargets(projections), now);
+  await checkpoints.refresh();
 
   // What the worker's start-up rebuild will find, known here before it has reported anything.
-  const outdated = outdatedProjections(readModel, projections);
+  const outdated = await readModel.catalog.outdated(projections);
   let rebuildStatus = startingRebuildStatus(outdated);
   let rebuildEnded: () => void = () => undefined;
   const rebuildDone = outdated.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (rebuildEnded = resolve));
@@ -96,7 +96,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
       markStarted();
       if (failure !== undefined) log.info({}, 'runner worker running again');
       failure = undefined;
-      checkpoints.refresh();
+      void checkpoints.refresh();
     } else if (message.kind === 'log') {
       (message.component === 'rebuild' ? (options.rebuildLog ?? log) : log)[message.level](message.fields, message.message);
     } else if (message.kind === 'rebuild_progress') {
@@ -111,7 +111,7 @@ export const startRunnerInWorker = (options: RunnerInWorkerOptions): RunnerInWor
     } else if (message.kind === 'reloaded') {
       reloads.get(message.id)?.();
       reloads.delete(message.id);
-      checkpoints.refresh();
+      void checkpoints.refresh();
     } else {
       stopped?.();
     }

@@ -3,7 +3,7 @@ import { projections } from '../../projections/registry.js';
 import { readModelPath } from '../config.js';
 import { purgeAfterForgets } from '../erasure/purge-after-forgets.js';
 import { observeStore } from '../metrics/observed-store.js';
-import { openReadModelDb } from '../read-model/read-model-db.js';
+import { openSqliteReadModel } from '../read-model/sqlite/open-sqlite-read-model.js';
 import { openEventStore } from '../store/open-event-store.js';
 import { rebuildOutdated, type StartupRebuild } from './rebuild-outdated.js';
 import { runnerWorkerLog } from './runner-worker-log.js';
@@ -26,21 +26,21 @@ const { store } = observeStore(opened, {
   storeError: (operation, error) => post({ kind: 'store_error', operation, error }),
   append: () => undefined,
 });
-const db = openReadModelDb(readModelPath(config));
+const readModel = openSqliteReadModel(readModelPath(config));
 const log = runnerWorkerLog(port);
 const runner = startRunner({
   store,
-  db,
+  readModel,
   projections,
   log,
   onCommitted: () => post({ kind: 'committed' }),
-  afterCommit: purgeAfterForgets({ store, db, now: () => new Date(), log }),
+  afterCommit: purgeAfterForgets({ store, readModel, now: () => new Date(), log }),
 });
-post({ kind: 'committed' });
 
-const startupRebuild: StartupRebuild = rebuildOutdated({
+// Its progress is told once it folds, after the assignment.
+const startupRebuild: StartupRebuild = await rebuildOutdated({
   store,
-  readModel: db,
+  readModel,
   runner,
   projections,
   log: runnerWorkerLog(port, 'rebuild'),
@@ -56,7 +56,7 @@ port.on('message', (message: ToRunnerWorker) => {
     await startupRebuild.stop();
     await runner.stop();
     await store.close();
-    db.close();
+    await readModel.close();
     post({ kind: 'stopped' });
     port.close();
   })();

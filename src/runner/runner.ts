@@ -1,11 +1,10 @@
 import { setImmediate } from 'node:timers/promises';
 import type { StoredProjection } from '../../projections/projection.js';
-import { appliedByAll, CheckpointMoved, ensureReadModels, liveTargets, type ProjectionTarget } from '../read-model/read-model-catalog.js';
-import type { ReadModelDb } from '../read-model/read-model-db.js';
+import { appliedByAll, CheckpointMoved, type ProjectionTarget } from '../read-model/read-model-catalog.js';
+import type { ReadModel } from '../read-model/read-model.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
 import { appliedCheckpoints, type ProjectionProgress } from './applied-checkpoints.js';
-import { sqliteReadModelWrites } from '../read-model/sqlite/writes.js';
 import { batchApplier } from './apply-batch.js';
 import { batches } from './batches.js';
 
@@ -17,7 +16,7 @@ export type RunnerLog = {
 
 export type RunnerOptions = {
   readonly store: EventStore;
-  readonly db: ReadModelDb;
+  readonly readModel: ReadModel;
   readonly projections: readonly StoredProjection[];
   readonly log: RunnerLog;
   readonly now?: () => Date;
@@ -35,6 +34,8 @@ export type RunnerOptions = {
 export type { ProjectionProgress };
 
 export type Runner = {
+  /** Settles once the checkpoints are known (or the runner could not start: it says why, and tries again). */
+  readonly started: Promise<void>;
   /** The position every projection has applied (the lowest checkpoint). */
   readonly appliedPosition: () => number;
   readonly progress: () => readonly ProjectionProgress[];
@@ -51,31 +52,32 @@ export type Runner = {
  * swaps a table in, it reloads the checkpoints and resumes from there.
  */
 export const startRunner = (options: RunnerOptions): Runner => {
-  const { store, db, projections, log } = options;
+  const { store, readModel, projections, log } = options;
   const now = options.now ?? (() => new Date());
   const maxBatch = options.maxBatch ?? 2000;
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const catalogCheckMs = options.catalogCheckMs ?? 500;
-  ensureReadModels(db, projections, now().toISOString());
-  const writer = batchApplier(sqliteReadModelWrites(db));
+  const writer = batchApplier(readModel.writes);
 
-  const loadTargets = (): ProjectionTarget[] => liveTargets(db, projections);
+  const loadTargets = (): Promise<ProjectionTarget[]> => readModel.catalog.liveTargets(projections);
 
-  let targets = loadTargets();
+  let targets: readonly ProjectionTarget[] = [];
   const checkpoints = appliedCheckpoints(loadTargets, now);
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
   let stopped = false;
   let subscription: Subscription | undefined;
-  const notify = () => {
+  const notify = async () => {
     options.onCommitted?.();
-    checkpoints.refresh();
+    await checkpoints.refresh();
   };
 
   /**
    * Whether another writer changed the catalog since this runner last committed: a rebuild swapped a table in
    * (perhaps at a checkpoint behind this runner's), or a CLI catch-up advanced a checkpoint.
    */
-  const catalogMoved = (): boolean => {
-    const live = loadTargets();
+  const catalogMoved = async (): Promise<boolean> => {
+    const live = await loadTargets();
     return live.length !== targets.length || live.some((t, i) => t.tableName !== targets[i]?.tableName || t.position !== targets[i]?.position);
   };
 
@@ -83,8 +85,10 @@ export const startRunner = (options: RunnerOptions): Runner => {
 
   let wakeIdle: () => void = () => undefined;
   const runOnce = async () => {
-    targets = loadTargets();
-    notify();
+    await readModel.catalog.ensure(projections, now().toISOString());
+    targets = await loadTargets();
+    await notify();
+    markStarted();
     if (targets.length === 0) {
       await new Promise<void>((resolve) => (wakeIdle = resolve));
       return;
@@ -94,7 +98,7 @@ export const startRunner = (options: RunnerOptions): Runner => {
       if (stopped) return;
       targets = await writer.apply(targets, batch, now().toISOString());
       await options.afterCommit?.(batch);
-      notify();
+      await notify();
       // Catching up on a long backlog must not starve the requests the same process serves.
       await setImmediate();
     }
@@ -107,7 +111,9 @@ export const startRunner = (options: RunnerOptions): Runner => {
       } catch (error) {
         if (stopped) break;
         // A fold that met a table another process dropped in its swap fails on that table, not on the checkpoint.
-        if (error instanceof CheckpointMoved || catalogMoved()) {
+        // The read model failing, the runner says so below and starts again.
+        markStarted();
+        if (error instanceof CheckpointMoved || (await catalogMoved().catch(() => false))) {
           log.info(error instanceof CheckpointMoved ? { projection: error.projection } : {}, 'read model swapped; resuming from its checkpoint');
           continue;
         }
@@ -130,21 +136,24 @@ export const startRunner = (options: RunnerOptions): Runner => {
   // Without this a swap by another process would be noticed only when the next event arrives, and its tables'
   // checkpoint may be behind this runner's (the rebuild leaves the last events to the live runner).
   const watch = setInterval(() => {
-    try {
-      if (stopped || !catalogMoved()) return;
-    } catch {
-      return; // the read model failed: the loop meets and reports the same failure
-    }
-    log.info({}, 'read model changed by another process; resuming from its checkpoints');
-    void reload();
+    void catalogMoved().then(
+      (moved) => {
+        if (stopped || !moved) return;
+        log.info({}, 'read model changed by another process; resuming from its checkpoints');
+        void reload();
+      },
+      // The read model failed: the loop meets and reports the same failure.
+      () => undefined,
+    );
   }, catalogCheckMs);
   watch.unref();
 
   return {
+    started,
     appliedPosition: checkpoints.appliedPosition,
     progress: checkpoints.progress,
-    waitFor: (position, timeoutMs) => {
-      if (catalogMoved()) void reload();
+    waitFor: async (position, timeoutMs) => {
+      if (await catalogMoved()) void reload();
       return checkpoints.waitFor(position, timeoutMs);
     },
     reload,
@@ -154,6 +163,7 @@ export const startRunner = (options: RunnerOptions): Runner => {
       wakeIdle();
       await subscription?.close();
       await loop;
+      markStarted();
       checkpoints.close();
     },
   };

@@ -1,4 +1,4 @@
-import { createScratchTargets, differingViews, dropScratchTargets, type ViewDifference } from '../read-model/read-model-catalog.js';
+import type { ViewDifference } from '../read-model/read-model-catalog.js';
 import { catchUp } from './catch-up.js';
 import { bulkFold } from './bulk-fold.js';
 import { atLeast } from './log-lag.js';
@@ -23,31 +23,32 @@ const EXAMPLES = 10;
  * difference is a bug in a projection (or in the runner) and is reported with examples.
  */
 export const verifyReadModel = async (options: ReadModelJob): Promise<Verification> => {
-  const { db, projections } = options;
+  const { readModel, projections } = options;
   const now = options.now ?? (() => new Date());
-  const { position } = await catchUp({ store: options.store, db, projections, now });
-  const scratch = createScratchTargets(db, projections, 'verify', now().toISOString());
+  const { position } = await catchUp({ store: options.store, readModel, projections, now });
+  const scratch = await readModel.catalog.createScratch(projections, 'verify', now().toISOString());
   try {
     const { targets } = await bulkFold({
       store: options.store,
-      db,
+      readModel,
       targets: scratch,
       until: position,
       now,
       onProgress: (done) => options.onProgress?.(done, atLeast(done, options.store.eventsBetween(0, position))),
     });
-    const verdicts = targets.map((target): ProjectionVerdict => {
-      const { livePosition, count, examples } = differingViews(db, target, EXAMPLES);
-      return {
+    const verdicts: ProjectionVerdict[] = [];
+    for (const target of targets) {
+      const { livePosition, count, examples } = await readModel.catalog.differingViews(target, EXAMPLES);
+      verdicts.push({
         projection: target.projection.name,
         live_position: livePosition,
         rebuilt_position: target.position,
         differences: count,
         examples,
-      };
-    });
+      });
+    }
     return { matches: verdicts.every((v) => v.differences === 0), position, projections: verdicts };
   } finally {
-    dropScratchTargets(db, scratch);
+    await readModel.catalog.dropScratch(scratch);
   }
 };

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/store/event-store.js';
 import { projections } from '../../projections/registry.js';
-import { openReadModelDb } from '../../src/read-model/read-model-db.js';
+import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { verifyReadModel } from '../../src/runner/verify.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
@@ -67,16 +67,16 @@ describe('a server killed with SIGKILL during intake', () => {
     expect(acked.length).toBeGreaterThan(kills * 10);
 
     const store = openSqliteEventStore(join(dir.path, 'events.db'));
-    const readModel = openReadModelDb(join(dir.path, 'read-model.db'));
+    const readModel = openSqliteReadModel(join(dir.path, 'read-model.db'));
     const stored: RecordedEvent[] = [];
     let verification;
     try {
       for await (const event of store.readAll()) stored.push(event);
       // The runner was killed mid-batch too: what it had committed must equal a clean fold of the log.
-      verification = await verifyReadModel({ store, db: readModel, projections });
+      verification = await verifyReadModel({ store, readModel, projections });
     } finally {
       await store.close();
-      readModel.close();
+      await readModel.close();
     }
     const countById = new Map<string, number>();
     for (const event of stored) countById.set(event.id, (countById.get(event.id) ?? 0) + 1);

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
-import { readModelEntries } from '../../src/read-model/read-model-catalog.js';
 import { openReadModelDb } from '../../src/read-model/read-model-db.js';
+import { readModelEntries } from '../../src/read-model/sqlite/catalog.js';
+import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { catchUp } from '../../src/runner/catch-up.js';
 import { verifyReadModel } from '../../src/runner/verify.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
@@ -16,6 +17,7 @@ import { makeTempDir } from '../support/temp-dir.js';
 const cli = (dataDir: string, ...args: string[]) =>
   promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, DATA_DIR: dataDir } });
 
+/** A look at the file as a killed process left it (the SQLite adapter's own tables). */
 const inspect = <A>(dataDir: string, read: (db: ReturnType<typeof openReadModelDb>) => A): A => {
   const db = openReadModelDb(join(dataDir, 'read-model.db'));
   try {
@@ -27,12 +29,12 @@ const inspect = <A>(dataDir: string, read: (db: ReturnType<typeof openReadModelD
 
 const verify = async (dataDir: string) => {
   const store = openSqliteEventStore(join(dataDir, 'events.db'));
-  const db = openReadModelDb(join(dataDir, 'read-model.db'));
+  const db = openSqliteReadModel(join(dataDir, 'read-model.db'));
   try {
-    return await verifyReadModel({ store, db, projections });
+    return await verifyReadModel({ store, readModel: db, projections });
   } finally {
     await store.close();
-    db.close();
+    await db.close();
   }
 };
 
@@ -42,13 +44,13 @@ describe('a rebuild killed with SIGKILL', () => {
 
   beforeAll(async () => {
     const store = openSqliteEventStore(join(dir.path, 'events.db'));
-    const db = openReadModelDb(join(dir.path, 'read-model.db'));
+    const db = openSqliteReadModel(join(dir.path, 'read-model.db'));
     try {
       events = await fillStore(store, 2000);
-      await catchUp({ store, db, projections });
+      await catchUp({ store, readModel: db, projections });
     } finally {
       await store.close();
-      db.close();
+      await db.close();
     }
   });
   afterAll(() => dir.remove());

@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
 import { eraseContact } from '../../src/erasure/erase-contact.js';
-import { openReadModelDb } from '../../src/read-model/read-model-db.js';
+import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { catchUp } from '../../src/runner/catch-up.js';
 import { verifyReadModel } from '../../src/runner/verify.js';
 import type { Service } from '../../src/server.js';
@@ -75,14 +75,14 @@ describe('a forget run by another process while the server takes deliveries abou
         return appended;
       },
     };
-    const readModel = openReadModelDb(join(dir.path, 'read-model.db'));
+    const readModel = openSqliteReadModel(join(dir.path, 'read-model.db'));
     try {
-      const applied = async () => (await catchUp({ store, db: readModel, projections }), true);
+      const applied = async () => (await catchUp({ store, readModel, projections }), true);
       const erased = await eraseContact({ store, readModel, now: () => new Date(), applied }, '7002', 'erasure request #7002');
       expect(E.isRight(erased) && erased.right?.status).toBe('erased');
     } finally {
       await opened.close();
-      readModel.close();
+      await readModel.close();
     }
   };
 
@@ -126,12 +126,12 @@ describe('a forget run by another process while the server takes deliveries abou
 
   it('leaves a read model that verify finds equal to the log', async () => {
     const store = openSqliteEventStore(join(dir.path, 'events.db'));
-    const db = openReadModelDb(join(dir.path, 'read-model.db'));
+    const db = openSqliteReadModel(join(dir.path, 'read-model.db'));
     try {
-      expect((await verifyReadModel({ store, db, projections })).matches).toBe(true);
+      expect((await verifyReadModel({ store, readModel: db, projections })).matches).toBe(true);
     } finally {
       await store.close();
-      db.close();
+      await db.close();
     }
   });
 

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
-import { openReadModelDb } from '../../src/read-model/read-model-db.js';
+import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { rebuildProjections } from '../../src/runner/rebuild.js';
 import { verifyReadModel } from '../../src/runner/verify.js';
 import type { Service } from '../../src/server.js';
@@ -181,16 +181,16 @@ describe('forgetting a contact with the embedded store', () => {
 
   it('gives the same erased state after a rebuild, and verify finds no difference', async () => {
     const store = openSqliteEventStore(join(dir.path, 'events.db'));
-    const db = openReadModelDb(join(dir.path, 'read-model.db'));
+    const db = openSqliteReadModel(join(dir.path, 'read-model.db'));
     try {
-      expect((await verifyReadModel({ store, db, projections })).matches).toBe(true);
+      expect((await verifyReadModel({ store, readModel: db, projections })).matches).toBe(true);
       const before = (await get('/contacts/42')).body;
-      await rebuildProjections({ store, db, projections });
+      await rebuildProjections({ store, readModel: db, projections });
       await service.runner.reload();
       expect((await get('/contacts/42')).body).toBe(before);
     } finally {
       await store.close();
-      db.close();
+      await db.close();
     }
   });
 });

@@ -47,7 +47,7 @@ describe('forgetting a contact with EventStoreDB (client double)', () => {
     for (const url of ['/contacts/42', '/contacts/42/conversation', '/bookings/101', '/tickets/55']) {
       expect((await get(url)).body).not.toContain('Sarah');
     }
-    expect((await verifyReadModel({ store: service.store, db: service.readModel, projections })).matches).toBe(true);
+    expect((await verifyReadModel({ store: service.store, readModel: service.readModel, projections })).matches).toBe(true);
   });
 
   it('keeps a provider retry a duplicate: the copies carry the original ids', async () => {

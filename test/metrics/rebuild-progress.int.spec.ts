@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredProjection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
 import { serviceMetrics } from '../../src/metrics/service-metrics.js';
-import { openReadModelDb } from '../../src/read-model/read-model-db.js';
+import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { rebuildOutdated } from '../../src/runner/rebuild-outdated.js';
 import { startRunner } from '../../src/runner/runner.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
@@ -32,12 +32,12 @@ describe('rebuild progress in the metrics', () => {
 
       const bumped: StoredProjection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: p.version + 1 } : p));
       const store = openSqliteEventStore(join(dir.path, 'events.db'));
-      const readModel = openReadModelDb(join(dir.path, 'read-model.db'));
-      const runner = startRunner({ store, db: readModel, projections: bumped, log: silent });
+      const readModel = openSqliteReadModel(join(dir.path, 'read-model.db'));
+      const runner = startRunner({ store, readModel, projections: bumped, log: silent });
       try {
         const updates: [readonly string[], number, number | undefined][] = [];
         const ended: (readonly string[])[] = [];
-        const rebuild = rebuildOutdated({
+        const rebuild = await rebuildOutdated({
           store,
           readModel,
           runner,
@@ -54,7 +54,7 @@ describe('rebuild progress in the metrics', () => {
       } finally {
         await runner.stop();
         await store.close();
-        readModel.close();
+        await readModel.close();
       }
     } finally {
       dir.remove();

@@ -1,9 +1,7 @@
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
-import { ensureReadModels, liveTargets } from '../../src/read-model/read-model-catalog.js';
-import { openReadModelDb } from '../../src/read-model/read-model-db.js';
-import { sqliteReadModelWrites } from '../../src/read-model/sqlite/writes.js';
+import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { batchApplier, emptyBatch } from '../../src/runner/apply-batch.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -11,16 +9,16 @@ const now = '2026-03-04T12:00:00.000Z';
 
 describe('a pending batch', () => {
   const dir = makeTempDir('apply-batch');
-  const db = openReadModelDb(join(dir.path, 'read-model.db'));
-  afterAll(() => {
-    db.close();
+  const readModel = openSqliteReadModel(join(dir.path, 'read-model.db'));
+  beforeAll(() => readModel.catalog.ensure(projections, now));
+  afterAll(async () => {
+    await readModel.close();
     dir.remove();
   });
-  ensureReadModels(db, projections, now);
-  const applier = batchApplier(sqliteReadModelWrites(db));
+  const applier = batchApplier(readModel.writes);
 
   it('is used once: folding into or committing a batch a fold has moved on from is a bug, and throws', async () => {
-    const first = emptyBatch(liveTargets(db, projections));
+    const first = emptyBatch(await readModel.catalog.liveTargets(projections));
     const next = await applier.fold(first, []);
 
     await expect(applier.fold(first, [])).rejects.toThrow(/used already/);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
-import { ensureReadModels, readModelEntries } from '../../src/read-model/read-model-catalog.js';
+import { ensureReadModels, readModelEntries } from '../../src/read-model/sqlite/catalog.js';
 import { openReadModelDb, type ReadModelDb } from '../../src/read-model/read-model-db.js';
 import { makeTempDir } from '../support/temp-dir.js';
 

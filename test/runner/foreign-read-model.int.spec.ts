@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
 import { parseConfig } from '../../src/config.js';
 import { acceptDelivery } from '../../src/intake/accept-delivery.js';
-import { readModelEntries } from '../../src/read-model/read-model-catalog.js';
-import { openReadModelDb, type ReadModelDb } from '../../src/read-model/read-model-db.js';
+import type { ReadModel } from '../../src/read-model/read-model.js';
+import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { catchUp } from '../../src/runner/catch-up.js';
 import { claimReadModel } from '../../src/runner/claim-read-model.js';
 import { composeService } from '../../src/server.js';
@@ -33,7 +33,7 @@ const deliver = async (store: EventStore, deliveries: readonly unknown[]) => {
   for (const delivery of deliveries) await accept({ body: bodyOf(delivery), headers: {}, channel: 'cli' });
 };
 
-const checkpoints = (db: ReadModelDb) => [...readModelEntries(db).values()].map((entry) => entry.position);
+const checkpoints = async (readModel: ReadModel) => (await readModel.catalog.entries()).map((entry) => entry.position);
 
 const right = <A>(either: E.Either<unknown, A>): A => {
   if (E.isLeft(either)) throw new Error(`expected Right, got ${JSON.stringify(either.left)}`);
@@ -62,56 +62,52 @@ describe.each([
     const dir = makeTempDir('foreign');
     cleanup.push(dir.remove);
     const log = makeLog(dir.path);
-    const db = openReadModelDb(join(dir.path, 'read-model.db'));
-    cleanup.push(() => {
-      db.close();
-    });
+    const db = openSqliteReadModel(join(dir.path, 'read-model.db'));
+    cleanup.push(() => db.close());
     const before = log.open();
     await deliver(before, nestedExamples);
-    right(await claimReadModel({ store: before, db, policy: 'refuse', now }));
-    await catchUp({ store: before, db, projections });
+    right(await claimReadModel({ store: before, readModel: db, policy: 'refuse', now }));
+    await catchUp({ store: before, readModel: db, projections });
     await before.close();
     log.wipe();
     const after = log.open();
     cleanup.push(() => after.close());
     await deliver(after, nestedExamples.slice(1, 3));
-    return { db, store: after, oldCheckpoints: checkpoints(db) };
+    return { db, store: after, oldCheckpoints: await checkpoints(db) };
   };
 
   it('is emptied and rebuilt from the new log, which is then projected', async () => {
     const { db, store } = await givenWipedLog();
-    const claim = right(await claimReadModel({ store, db, policy: 'rebuild', now }));
+    const claim = right(await claimReadModel({ store, readModel: db, policy: 'rebuild', now }));
     expect(claim).toMatchObject({ kind: 'rebuilt', reason: expect.stringContaining('log') });
-    const result = await catchUp({ store, db, projections });
+    const result = await catchUp({ store, readModel: db, projections });
     expect(result.events).toBe(2);
     const head = right(await store.headPosition());
-    expect(new Set(checkpoints(db))).toEqual(new Set([head]));
+    expect(new Set(await checkpoints(db))).toEqual(new Set([head]));
   });
 
   it('is refused, and left untouched, when the policy says refuse', async () => {
     const { db, store, oldCheckpoints } = await givenWipedLog();
-    const claim = right(await claimReadModel({ store, db, policy: 'refuse', now }));
+    const claim = right(await claimReadModel({ store, readModel: db, policy: 'refuse', now }));
     expect(claim).toMatchObject({ kind: 'refused' });
-    expect(checkpoints(db)).toEqual(oldCheckpoints);
+    expect(await checkpoints(db)).toEqual(oldCheckpoints);
   });
 
   it('belongs, and is kept, when it is the same log', async () => {
     const dir = makeTempDir('own');
     cleanup.push(dir.remove);
     const store = makeLog(dir.path).open();
-    const db = openReadModelDb(join(dir.path, 'read-model.db'));
+    const db = openSqliteReadModel(join(dir.path, 'read-model.db'));
     cleanup.push(
-      () => {
-        db.close();
-      },
+      () => db.close(),
       () => store.close(),
     );
     await deliver(store, nestedExamples);
-    right(await claimReadModel({ store, db, policy: 'refuse', now }));
-    await catchUp({ store, db, projections });
-    const built = checkpoints(db);
-    expect(right(await claimReadModel({ store, db, policy: 'refuse', now }))).toEqual({ kind: 'belongs' });
-    expect(checkpoints(db)).toEqual(built);
+    right(await claimReadModel({ store, readModel: db, policy: 'refuse', now }));
+    await catchUp({ store, readModel: db, projections });
+    const built = await checkpoints(db);
+    expect(right(await claimReadModel({ store, readModel: db, policy: 'refuse', now }))).toEqual({ kind: 'belongs' });
+    expect(await checkpoints(db)).toEqual(built);
   });
 });
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
 import { acceptDelivery } from '../../src/intake/accept-delivery.js';
-import { openReadModelDb } from '../../src/read-model/read-model-db.js';
+import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { catchUp } from '../../src/runner/catch-up.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
@@ -25,16 +25,16 @@ describe.each([
   it(`reports ${expectedTotal === undefined ? 'no total' : 'the number of events as the total'}`, async () => {
     const dir = makeTempDir('progress');
     const store: EventStore = open(dir.path);
-    const db = openReadModelDb(join(dir.path, 'read-model.db'));
+    const db = openSqliteReadModel(join(dir.path, 'read-model.db'));
     cleanup.push(dir.remove, () => store.close(), () => void db.close());
     const accept = acceptDelivery({ store, now: () => new Date() });
     for (const delivery of nestedExamples) await accept({ body: bodyOf(delivery), headers: {}, channel: 'cli' });
     // One projection already applied makes the next catch-up fold in order (an empty read model is rebuilt in bulk).
-    await catchUp({ store, db, projections: projections.slice(0, 1) });
+    await catchUp({ store, readModel: db, projections: projections.slice(0, 1) });
     const another = { ...nestedExamples[0], data: { contact: { id: 7, name: 'N', created_at: '2026-03-04T12:00:00.000000Z' } } };
     await accept({ body: bodyOf(another), headers: {}, channel: 'cli' });
     const totals: Array<number | undefined> = [];
-    await catchUp({ store, db, projections, onProgress: (_done, total) => totals.push(total) });
+    await catchUp({ store, readModel: db, projections, onProgress: (_done, total) => totals.push(total) });
     expect(totals.length).toBeGreaterThan(0);
     expect(new Set(totals)).toEqual(new Set([expectedTotal === undefined ? undefined : expectedTotal + 1]));
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
-import { openReadModelDb } from '../../src/read-model/read-model-db.js';
+import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { projectionStanding } from '../../src/runner/projection-standing.js';
 import type { EventStore, RecordedEvent } from '../../src/store/event-store.js';
 import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
@@ -27,7 +27,7 @@ describe.each(stores)('projection lag on %s', (_, open) => {
   const given = async (count: number) => {
     const dir = makeTempDir('lag');
     const store = open(dir.path);
-    const readModel = openReadModelDb(join(dir.path, 'read-model.db'));
+    const readModel = openSqliteReadModel(join(dir.path, 'read-model.db'));
     cleanup.push(dir.remove, () => store.close(), () => void readModel.close());
     for (let i = 0; i < count; i += 1) {
       const appended = await store.append(`contact-${i}`, [{ id: randomUUID(), type: 'contact.created', data: { i }, metadata: {} }]);

@@ -9,7 +9,7 @@ import { parseConfig, type Config } from '../../src/config.js';
 import { registerReadyRoute } from '../../src/http/ready-route.js';
 import { observeStore } from '../../src/metrics/observed-store.js';
 import { serviceMetrics } from '../../src/metrics/service-metrics.js';
-import { openReadModelDb, type ReadModelDb } from '../../src/read-model/read-model-db.js';
+import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { projectionStanding } from '../../src/runner/projection-standing.js';
 import { startRunnerInWorker, type RunnerInWorker } from '../../src/runner/runner-in-worker.js';
 import type { OpenedStore } from '../../src/store/event-store.js';
@@ -36,19 +36,17 @@ const configFor = (dir: string): Config => {
 describe('the runner in a worker thread', () => {
   const cleanup = cleanupAfterEach();
 
-  const setUp = (entry?: URL, restartDelayMs = 500, stopTimeoutMs = 10_000) => {
+  const setUp = async (entry?: URL, restartDelayMs = 500, stopTimeoutMs = 10_000) => {
     const dir = makeTempDir('runner-worker');
     cleanup.push(dir.remove);
     const config = configFor(dir.path);
     const store: OpenedStore = openSqliteEventStore(join(dir.path, 'events.db'));
     cleanup.push(() => store.close());
-    const readModel: ReadModelDb = openReadModelDb(join(dir.path, 'read-model.db'));
-    cleanup.push(() => {
-      readModel.close();
-    });
+    const readModel = openSqliteReadModel(join(dir.path, 'read-model.db'));
+    cleanup.push(() => readModel.close());
     const logged: Logged[] = [];
     const logAt = (level: string) => (_fields: object, message: string) => logged.push({ level, message });
-    const runner: RunnerInWorker = startRunnerInWorker({
+    const runner: RunnerInWorker = await startRunnerInWorker({
       config,
       readModel,
       log: { info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
@@ -61,7 +59,7 @@ describe('the runner in a worker thread', () => {
   };
 
   it('knows the checkpoints before the worker has started, and each commit the worker reports', async () => {
-    const { store, runner } = setUp();
+    const { store, runner } = await setUp();
     expect(runner.progress().map((p) => [p.name, p.position])).toEqual(projections.map((p) => [p.name, 0]));
     const appended = await store.append('contact-1', [contactCreated(1), contactCreated(2)]);
     if (E.isLeft(appended)) throw new Error('append failed');
@@ -72,7 +70,7 @@ describe('the runner in a worker thread', () => {
   });
 
   it('answers waitFor false after its timeout for a position the log has not reached, and on stop', async () => {
-    const { runner } = setUp();
+    const { runner } = await setUp();
     expect(await runner.waitFor(5, 100)).toBe(false);
     const pending = runner.waitFor(5, 60_000);
     await runner.stop();
@@ -80,7 +78,7 @@ describe('the runner in a worker thread', () => {
   });
 
   it('knows the checkpoints from its own read of the catalog only: a worker that says it committed moves nothing', async () => {
-    const { store, runner } = setUp(new URL('./fixtures/commits-nothing-worker.ts', import.meta.url));
+    const { store, runner } = await setUp(new URL('./fixtures/commits-nothing-worker.ts', import.meta.url));
     await runner.started;
     right(await store.append('contact-5', [contactCreated(5)]));
     expect(runner.appliedPosition()).toBe(0);
@@ -88,21 +86,21 @@ describe('the runner in a worker thread', () => {
   });
 
   it('stops once however often stop is called, every caller seeing it settle', async () => {
-    const { runner } = setUp();
+    const { runner } = await setUp();
     await runner.started;
     const settled = Promise.all([runner.stop(), runner.stop()]).then(() => 'stopped');
     expect(await Promise.race([settled, new Promise((resolve) => setTimeout(() => resolve('still stopping'), 5_000))])).toBe('stopped');
   });
 
   it('ends a worker that does not stop at the stop deadline, settling every stop', async () => {
-    const { runner, logged } = setUp(new URL('./fixtures/never-stops-worker.ts', import.meta.url), 500, 300);
+    const { runner, logged } = await setUp(new URL('./fixtures/never-stops-worker.ts', import.meta.url), 500, 300);
     const settled = Promise.all([runner.stop(), runner.stop()]).then(() => 'stopped');
     expect(await Promise.race([settled, new Promise((resolve) => setTimeout(() => resolve('still stopping'), 5_000))])).toBe('stopped');
     expect(logged).toContainEqual({ level: 'warn', message: 'runner worker did not stop in time; ending it' });
   });
 
   it('reports a worker that ended on its own, starts it again, and the new worker catches up', async () => {
-    const { store, runner, logged } = setUp(new URL('./fixtures/fails-first-start-worker.ts', import.meta.url));
+    const { store, runner, logged } = await setUp(new URL('./fixtures/fails-first-start-worker.ts', import.meta.url));
     await eventually('the failure is reported', () => runner.failure());
     expect(runner.failure()).toMatch(/^its worker thread ended \(exit code 1\)$/);
     expect(logged).toContainEqual({ level: 'error', message: 'runner worker ended; starting it again' });
@@ -113,7 +111,7 @@ describe('the runner in a worker thread', () => {
   });
 
   it('makes /ready answer 503 while its worker is down, 200 once it runs again', async () => {
-    const { store, readModel, runner } = setUp(new URL('./fixtures/fails-first-start-worker.ts', import.meta.url), 3_000);
+    const { store, readModel, runner } = await setUp(new URL('./fixtures/fails-first-start-worker.ts', import.meta.url), 3_000);
     const app = Fastify();
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);

@@ -26,8 +26,9 @@ export const projectedHistory = async <A = undefined>(
   dataDir: string,
   deliveries: readonly unknown[],
   inspect?: (service: Service) => Promise<A>,
+  projections: readonly StoredProjection[] = registered,
 ): Promise<{ position: number; seen: A | undefined }> => {
-  const service = await serviceHarness(dataDir);
+  const service = await serviceHarness(dataDir, {}, projections);
   try {
     const position = await postDeliveries(service.app, deliveries);
     await service.runner.waitFor(position, 10_000);

@@ -3,7 +3,7 @@ import { entityKey } from '../../events/entity-id.js';
 import type { BookingFilters, ContactFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
 import { decodeCursor, encodeCursor, type Page } from '../page.js';
 import { pageFill } from '../page-fill.js';
-import { liveTableLookup } from '../read-model-catalog.js';
+import { liveTableLookup } from './catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
 import type { LatestBy, ReadModelQueries } from '../read-model-queries.js';
 

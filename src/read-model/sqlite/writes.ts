@@ -1,5 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
-import { checkpointWriter, type ProjectionTarget } from '../read-model-catalog.js';
+import type { ProjectionTarget } from '../read-model-catalog.js';
+import { checkpointWriter } from './catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
 import type { ReadModelWrites, StateRow, TargetRows } from '../read-model-writes.js';
 import { projectionTable, type ProjectionTable } from './projection-rows.js';
