@@ -3,13 +3,9 @@ import { BroadcastChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type {
-  AppendedEvent,
-  AppendResult,
   EventFilter,
   OpenedStore,
   EventRewrite,
-  EventToAppend,
-  ExpectedRevision,
   JsonObject,
   Position,
   ReadAllOptions,
@@ -20,6 +16,8 @@ import type {
 import { START } from './event-store.js';
 import { storeUnavailable, type EventStoreError, EventStoreFailure } from './event-store-error.js';
 import { sqliteErasureMarks } from './sqlite-erasure-marks.js';
+import { answered } from './sqlite-errors.js';
+import { sqliteGroupCommit } from './sqlite-group-commit.js';
 import { subscriptionOf } from './subscription-of.js';
 
 export type SqliteDurability = 'normal' | 'full';
@@ -48,13 +46,6 @@ type EventRow = {
   recorded_at: string;
 };
 
-type PendingAppend = {
-  stream: string;
-  events: readonly EventToAppend[];
-  expected: ExpectedRevision;
-  resolve: (result: E.Either<EventStoreError, AppendResult>) => void;
-};
-
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
     position    INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -74,21 +65,6 @@ const SCHEMA = `
 /** A probe waits this long for another writer's lock, then reports the store locked (it must answer quickly). */
 const PROBE_BUSY_TIMEOUT_MS = 250;
 
-/**
- * What a refused commit needed beyond its rows' JSON, per event: the pages of the table and of its two indexes that
- * an insert touches, each a new WAL frame. A probe that writes less than the commit would pass on a disk still too
- * full for it.
- */
-const PAGES_PER_EVENT_BYTES = 4 * 4096;
-/** A probe never writes more than this, so that a disk with room for ordinary commits again is seen as recovered. */
-const PROBE_MAX_BYTES = 4 * 1024 * 1024;
-
-/** About what the commit of `batch` writes to the WAL. */
-const commitBytes = (batch: readonly PendingAppend[]): number =>
-  batch
-    .flatMap((pending) => pending.events)
-    .reduce((sum, event) => sum + JSON.stringify(event.data).length + JSON.stringify(event.metadata).length + PAGES_PER_EVENT_BYTES, 0);
-
 /** Metadata (headers, delivery id: often longer than the data) is parsed on first use: the runner seldom needs it. */
 const toRecorded = (row: EventRow): RecordedEvent => {
   let metadata: JsonObject | undefined;
@@ -107,31 +83,8 @@ const toRecorded = (row: EventRow): RecordedEvent => {
   };
 };
 
-/** SQLite error codes that mean "the store cannot take writes now" rather than a bug. */
-const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR|CANTOPEN|PROTOCOL|NOMEM|CORRUPT|NOTADB)/;
-
-const unavailableReason = (error: unknown): string | undefined => {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && UNAVAILABLE_CODES.test(code) ? code : undefined;
-};
-
-/** An expected failure of the file (busy, full, read-only) as a value; anything else is a bug and throws. */
-const answered = <A>(closed: boolean, work: () => A): E.Either<EventStoreError, A> => {
-  if (closed) return E.left(storeUnavailable('store closed'));
-  try {
-    return E.right(work());
-  } catch (error) {
-    const reason = unavailableReason(error);
-    if (reason === undefined) throw error;
-    return E.left(storeUnavailable(reason));
-  }
-};
-
-class WrongRevision extends Error {
-  constructor(readonly error: EventStoreError) {
-    super('wrong expected revision');
-  }
-}
+/** A probe never writes more than this, so that a disk with room for ordinary commits again is seen as recovered. */
+const PROBE_MAX_BYTES = 4 * 1024 * 1024;
 
 const filterClause = (filter: EventFilter | undefined): { sql: string; params: unknown[] } => {
   const prefixes = filter?.streamPrefixes ?? [];
@@ -166,13 +119,6 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     revision: db.prepare<[string], { revision: number | null }>(
       'SELECT MAX(revision) AS revision FROM events WHERE stream = ?',
     ),
-    byId: db.prepare<[string, string], { revision: number; position: number }>(
-      'SELECT revision, position FROM events WHERE stream = ? AND id = ?',
-    ),
-    insert: db.prepare(
-      `INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at)
-       VALUES (@id, @stream, @revision, @type, @data, @metadata, @recordedAt)`,
-    ),
     forwards: db.prepare<[string, number, number], EventRow>(
       'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
     ),
@@ -196,48 +142,6 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     return statement.all(after, ...params, limit);
   };
 
-  // Runs inside the batch's transaction. A wrong expected revision is found before anything is written, so a
-  // failing append leaves nothing behind for its neighbours and needs no savepoint of its own.
-  const appendOne = (pending: PendingAppend, recordedAt: string): AppendResult => {
-    const { stream, events, expected } = pending;
-    let revision = statements.revision.get(stream)?.revision ?? -1;
-    const seen = new Map<string, AppendedEvent>();
-    const known = events.map((event) => {
-      const found = statements.byId.get(stream, event.id);
-      return found === undefined ? undefined : { id: event.id, status: 'duplicate' as const, ...found };
-    });
-    const fresh = known.some((k) => k === undefined);
-    const mismatch = expected === 'no_stream' ? revision !== -1 : typeof expected === 'number' && revision !== expected;
-    if (fresh && mismatch) {
-      throw new WrongRevision({
-        kind: 'wrong_expected_revision',
-        stream,
-        expected: String(expected),
-        actual: revision === -1 ? 'no_stream' : String(revision),
-      });
-    }
-    const results = events.map((event, index): AppendedEvent => {
-      const duplicate = known[index] ?? seen.get(event.id);
-      if (duplicate !== undefined) return { ...duplicate, status: 'duplicate' };
-      revision += 1;
-      const stored = marks.storedForm(stream, event);
-      const info = statements.insert.run({
-        id: event.id,
-        stream,
-        revision,
-        type: event.type,
-        data: JSON.stringify(stored.data),
-        metadata: JSON.stringify(stored.metadata),
-        recordedAt,
-      });
-      const appended = { id: event.id, status: 'appended' as const, revision, position: Number(info.lastInsertRowid) };
-      seen.set(event.id, appended);
-      return appended;
-    });
-    return { stream, revision, events: results };
-  };
-
-  let queue: PendingAppend[] = [];
   const waiters = new Set<() => void>();
   // Counts wakes, so that a subscription woken while it was not waiting (between pages) reads again at once.
   let wakes = 0;
@@ -252,53 +156,10 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
   commits.unref();
   commits.onmessage = wake;
 
-  // How much the last commit the store refused would have written, until a commit succeeds (what a probe writes).
-  let refusedCommitBytes = 0;
-
-  /**
-   * Commits `batch` in one transaction and settles its appends; true when it committed. A disk too full for the whole
-   * batch gets its halves, down to single appends, so that what fits is stored and only what does not is refused.
-   */
-  const commit = (batch: readonly PendingAppend[], recordedAt: string): boolean => {
-    const outcomes: E.Either<EventStoreError, AppendResult>[] = [];
-    // Immediate: the write lock is taken before the revisions are read, so two processes sharing the file never
-    // decide on a stale snapshot (a deferred transaction would fail its upgrade with SQLITE_BUSY_SNAPSHOT).
-    try {
-      db.transaction(() => {
-        marks.beginCommit();
-        for (const pending of batch) {
-          try {
-            outcomes.push(E.right(appendOne(pending, recordedAt)));
-          } catch (error) {
-            if (!(error instanceof WrongRevision)) throw error;
-            outcomes.push(E.left(error.error));
-          }
-        }
-      }).immediate();
-    } catch (error) {
-      const reason = unavailableReason(error);
-      if (reason === undefined) throw error;
-      if (reason.startsWith('SQLITE_FULL') && batch.length > 1) {
-        const half = Math.ceil(batch.length / 2);
-        const first = commit(batch.slice(0, half), recordedAt);
-        return commit(batch.slice(half), recordedAt) || first;
-      }
-      refusedCommitBytes = commitBytes(batch);
-      batch.forEach((pending) => pending.resolve(E.left(storeUnavailable(reason))));
-      return false;
-    }
-    refusedCommitBytes = 0;
-    batch.forEach((pending, index) => pending.resolve(outcomes[index] as E.Either<EventStoreError, AppendResult>));
-    return true;
-  };
-
-  const flush = () => {
-    const batch = queue;
-    queue = [];
-    if (!commit(batch, new Date().toISOString())) return;
+  const group = sqliteGroupCommit(db, marks, () => {
     wake();
     commits.postMessage(null);
-  };
+  });
 
   let closed = false;
 
@@ -312,7 +173,7 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
       }
       probeDb
         .prepare('INSERT OR REPLACE INTO write_probe (id, probed_at, padding) VALUES (1, ?, zeroblob(?))')
-        .run(new Date().toISOString(), Math.min(refusedCommitBytes, PROBE_MAX_BYTES));
+        .run(new Date().toISOString(), Math.min(group.refusedCommitBytes(), PROBE_MAX_BYTES));
     });
 
   // One transaction per call: each event is either as it was or rewritten, never half of either.
@@ -402,8 +263,7 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     append: (stream, events, expectedRevision = 'any') =>
       new Promise((resolve) => {
         if (closed) return resolve(E.left(storeUnavailable('store closed')));
-        if (queue.length === 0) setImmediate(flush);
-        queue.push({ stream, events, expected: expectedRevision, resolve });
+        group.enqueue({ stream, events, expected: expectedRevision, resolve });
       }),
     readStream: async (stream, { fromRevision, direction = 'forwards', limit = Number.MAX_SAFE_INTEGER } = {}) => {
       const rows = answered(false, () =>
@@ -427,7 +287,7 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
     purgeRewritten,
     close: async () => {
       if (closed) return;
-      if (queue.length > 0) flush();
+      group.flush();
       closed = true;
       commits.close();
       wake();
