@@ -82,7 +82,8 @@ export const streamsNamed = (value: unknown): string[] => {
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const next = pending.pop();
-    if (Array.isArray(next)) pending.push(...next);
+    // One at a time: a spread of a large array would exceed the number of arguments a call takes.
+    if (Array.isArray(next)) for (const item of next) pending.push(item);
     else if (isObject(next)) {
       for (const [field, prefix] of Object.entries(ID_FIELDS)) {
         const id = idOf(next[field]);
@@ -93,7 +94,7 @@ export const streamsNamed = (value: unknown): string[] => {
         const id = isObject(entity) ? idOf(entity['id']) : undefined;
         if (id !== undefined) named.add(`${prefix}${id}`);
       }
-      pending.push(...Object.values(next));
+      for (const value of Object.values(next)) pending.push(value);
     }
   }
   return [...named];

@@ -31,6 +31,6 @@ const redactedData = (routed: Routed): unknown => {
 
 /** What the store keeps of a delivery instead, when it is about a person whose erasure has begun. */
 export const personalDataOf = (routed: Routed, metadata: JsonObject): PersonalData => ({
-  about: aboutOf(routed),
+  about: () => aboutOf(routed),
   redacted: () => ({ data: redactedData(routed), metadata: { ...metadata, erased_by: 'intake' } }),
 });

@@ -66,11 +66,13 @@ export const erasureMarksStream = (log: LogAccess): ErasureMarksStream => {
       if (events.every((event) => event.personal === undefined)) return E.right(events);
       const fresh = await refresh();
       if (E.isLeft(fresh)) return fresh;
+      if (subjects.size === 0) return E.right(events);
       let subject: string | undefined;
       const stored = events.map((event) => {
-        const about = event.personal === undefined ? undefined : subjectOf(event.personal.about);
+        const named = event.personal?.about() ?? [];
+        const about = subjectOf(named);
         if (about === undefined || event.personal === undefined) return event;
-        if (event.personal.about.includes(stream)) subject = about;
+        if (named.includes(stream)) subject = about;
         return { ...event, ...event.personal.redacted() };
       });
       if (subject !== undefined && !(subjects.get(subject)?.has(stream) ?? false)) {

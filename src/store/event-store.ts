@@ -33,7 +33,8 @@ export type EventToAppend = {
  * created after the forget, updated without naming the contact) are redacted too.
  */
 export type PersonalData = {
-  readonly about: readonly string[];
+  /** Asked only when some stream is marked erased: reading a kept body for what it names costs a parse. */
+  readonly about: () => readonly string[];
   readonly redacted: () => { readonly data: unknown; readonly metadata: JsonObject };
 };
 

@@ -39,9 +39,11 @@ export const sqliteErasureMarks = (db: Database.Database): SqliteErasureMarks =>
       anyMarked = statements.any.get()?.found === 1;
     },
     storedForm: (stream, event) => {
-      const subject = anyMarked && event.personal !== undefined ? subjectOf(event.personal.about) : undefined;
-      if (subject === undefined || event.personal === undefined) return event;
-      if (event.personal.about.includes(stream)) statements.insert.run(stream, subject);
+      if (!anyMarked || event.personal === undefined) return event;
+      const about = event.personal.about();
+      const subject = subjectOf(about);
+      if (subject === undefined) return event;
+      if (about.includes(stream)) statements.insert.run(stream, subject);
       return event.personal.redacted();
     },
     mark: (subject, streams) =>

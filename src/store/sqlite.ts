@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BroadcastChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
@@ -85,6 +86,10 @@ const toRecorded = (row: EventRow): RecordedEvent => {
 
 /** A probe never writes more than this, so that a disk with room for ordinary commits again is seen as recovered. */
 const PROBE_MAX_BYTES = 4 * 1024 * 1024;
+
+/** Tries of a purge's checkpoint, a short pause apart: readers on an older snapshot finish meanwhile. */
+const PURGE_TRIES = 30;
+const PURGE_PAUSE_MS = 100;
 
 const filterClause = (filter: EventFilter | undefined): { sql: string; params: unknown[] } => {
   const prefixes = filter?.streamPrefixes ?? [];
@@ -195,12 +200,14 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
    * empties to 0 bytes. (No VACUUM: it held the write lock for seconds on a large log, and found nothing left.)
    */
   const purgeRewritten = async (): Promise<E.Either<EventStoreError, void>> => {
-    const checkpoint = answered(closed, () => (db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0]);
-    if (E.isLeft(checkpoint)) return checkpoint;
-    // Another connection (a reader, another process) kept the WAL from being emptied: the bytes are still there.
-    return checkpoint.right !== undefined && checkpoint.right.busy !== 0
-      ? E.left(storeUnavailable('SQLITE_BUSY: the WAL is in use; run the forget again'))
-      : E.right(undefined);
+    for (let attempt = 1; ; attempt++) {
+      const checkpoint = answered(closed, () => (db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0]);
+      if (E.isLeft(checkpoint)) return checkpoint;
+      if (checkpoint.right === undefined || checkpoint.right.busy === 0) return E.right(undefined);
+      // Another connection (a reader, another process) kept the WAL from being emptied: the bytes are still there.
+      if (attempt >= PURGE_TRIES) return E.left(storeUnavailable('SQLITE_BUSY: the WAL is in use; run the forget again'));
+      await sleep(PURGE_PAUSE_MS);
+    }
   };
 
   const readAll = async function* (options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {

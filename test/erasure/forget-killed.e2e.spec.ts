@@ -34,6 +34,19 @@ const rewriteStates = (dataDir: string) => {
   }
 };
 
+/**
+ * How many events of the conversation are rewritten, or undefined when the file cannot be read now: frozen in the
+ * middle of a WAL operation, the forget's process may hold a lock the look needs (SQLITE_PROTOCOL, SQLITE_BUSY).
+ */
+const lookedAt = (dataDir: string): number | undefined => {
+  try {
+    return rewriteStates(dataDir).filter((row) => row.marked === 1).reduce((sum, row) => sum + row.n, 0);
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && (error.code === 'SQLITE_PROTOCOL' || error.code === 'SQLITE_BUSY')) return undefined;
+    throw error;
+  }
+};
+
 /** Runs a CLI forget of contact 42 and SIGKILLs it once part of the conversation is rewritten; true if it was. */
 const killPartWay = async (dataDir: string): Promise<boolean> => {
   const run = cli(dataDir, 'contact', 'forget', '42', '--reason', 'erasure request');
@@ -45,8 +58,8 @@ const killPartWay = async (dataDir: string): Promise<boolean> => {
         // Frozen while it is looked at: the state seen part-way is the state the kill leaves (on a quiet machine
         // the rest of the rewrite would otherwise commit between the look and the kill).
         run.child.kill('SIGSTOP');
-        const marked = rewriteStates(dataDir).filter((row) => row.marked === 1).reduce((sum, row) => sum + row.n, 0);
-        if (marked > 0 && marked < MESSAGES) return true;
+        const marked = lookedAt(dataDir);
+        if (marked !== undefined && marked > 0 && marked < MESSAGES) return true;
         run.child.kill('SIGCONT');
         return undefined;
       },

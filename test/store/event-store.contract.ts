@@ -103,7 +103,7 @@ export const describeEventStoreContract = (name: string, target: ContractTarget)
       const [own, booking, other] = [newStream(), newStream('booking'), newStream()];
       const about = (stream: string, named: readonly string[], n: string): EventToAppend => ({
         ...event('booking.updated', { n }),
-        personal: { about: [stream, ...named], redacted: () => ({ data: { n: '[redacted]' }, metadata: { erased_by: 'intake' } }) },
+        personal: { about: () => [stream, ...named], redacted: () => ({ data: { n: '[redacted]' }, metadata: { erased_by: 'intake' } }) },
       });
       right(await store.markErased(person, [own]));
       right(await store.append(booking, [about(booking, [own], 'names her')]));
