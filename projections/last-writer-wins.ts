@@ -29,27 +29,22 @@ export const compareClocks = (a: Clock, b: Clock): number =>
   compareNumbers(a.micros, b.micros) || compareText(a.eventId, b.eventId);
 
 /**
- * A total order on writes. Two writes share a clock only when one event id carries two business times (a payload
- * without its own time falls back to the envelope's, which a retry changes); the value then decides, so that
- * the outcome never depends on which copy came first.
+ * A total order on writes: of `value` at `clock`, and of a register's. Two writes share a clock only when one event
+ * id carries two business times (a payload without its own time falls back to the envelope's, which a retry
+ * changes); the value then decides, so that the outcome never depends on which copy came first. The value is apart
+ * from its clock so that a write is compared before (and without) being made a register.
  */
-export const compareWrites = (a: Register, b: Register): number =>
-  compareClocks(a, b) || compareText(canonicalJson(a.value), canonicalJson(b.value));
+const compareWrites = (clock: Clock, value: unknown, register: Register): number =>
+  compareClocks(clock, register) || compareText(canonicalJson(value), canonicalJson(register.value));
 
 export const latest = (current: Register | null | undefined, candidate: Register): Register =>
-  current == null || compareWrites(candidate, current) > 0 ? candidate : current;
+  current == null || compareWrites(candidate, candidate.value, current) > 0 ? candidate : current;
 
 export const earliest = (current: Register | null | undefined, candidate: Register): Register =>
-  current == null || compareWrites(candidate, current) < 0 ? candidate : current;
+  current == null || compareWrites(candidate, candidate.value, current) < 0 ? candidate : current;
 
 export const registerOf = (registers: Registers, field: string): Register | undefined =>
   Object.hasOwn(registers, field) ? registers[field] : undefined;
-
-/** Whether a write at `clock` of `value` beats the register's current write (compareWrites, without allocating). */
-const beats = (clock: Clock, value: unknown, current: Register): boolean => {
-  const order = compareClocks(clock, current);
-  return order > 0 || (order === 0 && compareText(canonicalJson(value), canonicalJson(current.value)) > 0);
-};
 
 /**
  * Writes one field (absent = unchanged, null = set to null) into `written`, the registers' private copy, made on the
@@ -65,7 +60,7 @@ const writeField = (
   // Intake never stores a __proto__ key; were one read back, assigning it would replace the copy's prototype.
   if (value === undefined || field === '__proto__') return written;
   const current = registerOf(registers, field);
-  if (current !== undefined && !beats(clock, value, current)) return written;
+  if (current !== undefined && compareWrites(clock, value, current) <= 0) return written;
   const copy = written ?? { ...registers };
   copy[field] = { micros: clock.micros, eventId: clock.eventId, value };
   return copy;
