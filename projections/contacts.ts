@@ -72,16 +72,16 @@ const evolveFields: ContactsProjection['evolve'] = (state, projected) => {
       // updated_at is the business time of the latest change; a creation is the first change.
       const updated_at = contact.updated_at ?? event.occurred_at;
       const times = event.type === 'contact.created' ? { created_at: contact.created_at ?? event.occurred_at, updated_at } : { updated_at };
-      const changed = writeFields(state.changed, contact, clock, NOT_A_FIELD, times);
+      const changed = writeFields(state.changed, contact, clock, { except: NOT_A_FIELD, implied: times });
       return revise(state, { changed, created: state.created || event.type === 'contact.created' });
     }
     case 'contact.deleted':
       return revise(state, {
-        deletion: writeFields(state.deletion, contact, clock, NOT_A_FIELD),
+        deletion: writeFields(state.deletion, contact, clock, { except: NOT_A_FIELD }),
         deleted: earliest(state.deleted, { ...clock, value: event.occurred_at }),
       });
     default:
-      return revise(state, { embedded: writeFields(state.embedded, contact, clock, NOT_A_FIELD) });
+      return revise(state, { embedded: writeFields(state.embedded, contact, clock, { except: NOT_A_FIELD }) });
   }
 };
 

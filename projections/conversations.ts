@@ -61,7 +61,7 @@ const evolve: ConversationsProjection['evolve'] = (state, projected) => {
   // Erased before it is compared with what is there, so that the outcome does not depend on the order.
   const written = covers(state.forgotten, clock)
     ? writeFields(current, redactObject('message', { ...message, ...implied }) as typeof message, clock)
-    : writeFields(current, message, clock, undefined, implied);
+    : writeFields(current, message, clock, { implied });
   const contactFields = writeFields(state.contact, { id: contact.id }, clock);
   if (written === current && contactFields === state.contact) return state;
   const messages = written === current ? state.messages : { ...state.messages, [key]: written };

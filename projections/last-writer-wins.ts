@@ -66,24 +66,30 @@ const writeField = (
   return copy;
 };
 
+/** What a write takes besides the payload: a field of it not to write, and fields the event implies. */
+type WriteOptions = {
+  readonly except?: string;
+  /** Written instead of the payload's fields of the same name. */
+  readonly implied?: Readonly<Record<string, unknown>>;
+};
+
 /**
- * Writes every field the payload carries but `except`, then those of `also` (which take precedence); the same
- * object if none won. It runs for every field of every event, so it copies the registers once, and only when a field
- * wins, and it takes the payload as it is rather than a copy of it with fields removed or added.
+ * Writes every field the payload carries but `except`, then the implied ones; the same object if none won. It runs
+ * for every field of every event, so it copies the registers once, and only when a field wins, and it takes the
+ * payload as it is rather than a copy of it with fields removed or added.
  */
 export const writeFields = (
   registers: Registers,
   fields: Readonly<Record<string, unknown>>,
   clock: Clock,
-  except?: string,
-  also?: Readonly<Record<string, unknown>>,
+  { except, implied }: WriteOptions = {},
 ): Registers => {
   let written: Record<string, Register> | undefined;
   for (const field in fields) {
-    if (field === except || (also !== undefined && Object.hasOwn(also, field))) continue;
+    if (field === except || (implied !== undefined && Object.hasOwn(implied, field))) continue;
     written = writeField(registers, written, field, fields[field], clock);
   }
-  for (const field in also) written = writeField(registers, written, field, also[field], clock);
+  for (const field in implied) written = writeField(registers, written, field, implied[field], clock);
   return written ?? registers;
 };
 
