@@ -1,13 +1,12 @@
-import type { Booking } from '../src/events/booking.js';
+import { Booking } from '../src/events/booking.js';
 import { canonicalJson } from '../src/events/canonical-json.js';
 import type { BookingEvent } from '../src/events/domain-event.js';
 import { entityKey } from '../src/events/entity-id.js';
-import { redactObject } from '../src/events/personal-data.js';
 import type { Timestamp } from '../src/events/timestamp.js';
 import type { BookingAnomaly, BookingView } from './booking-view.js';
 import { isRecord } from './is-record.js';
-import { clockOf, compareClocks, compareNumbers, compareText, latest, type Register } from './last-writer-wins.js';
-import type { Projection } from './projection.js';
+import { eraseObject, withErasure, type BusinessProjection } from './erasure.js';
+import { compareNumbers, compareText, type Clock } from './last-writer-wins.js';
 import { viewRow } from './view-row.js';
 
 /** One booking event, reduced to what the view needs. */
@@ -24,11 +23,7 @@ export type BookingEntry = {
  * depends on the earliest terminal event, which a late delivery can move earlier, so the view is derived from the
  * whole set rather than accumulated.
  */
-export type BookingState = {
-  readonly events: readonly BookingEntry[];
-  /** The erasure of the booking's contact: the title, notes and unknown fields of every entry up to it are erased. */
-  readonly forgotten?: Register | null;
-};
+export type BookingState = { readonly events: readonly BookingEntry[] };
 
 const FIELDS = ['id', 'contact_id', 'title', 'status', 'starts_at', 'ends_at', 'notes'].concat(
   ['created_at', 'updated_at', 'cancelled_at', 'completed_at'],
@@ -47,29 +42,23 @@ const compareEntries = (a: BookingEntry, b: BookingEntry): number =>
   compareText(a.eventId, b.eventId) ||
   compareText(canonicalJson(a), canonicalJson(b));
 
-/** The entry as an erasure leaves it: what it said about the booking itself, without its personal data. */
-const erasedEntry = (entry: BookingEntry, until: Register | null | undefined): BookingEntry => {
-  if (until == null || compareClocks(entry, until) > 0) return entry;
-  const booking = redactObject('booking', entry.booking) as Booking;
-  return canonicalJson(booking) === canonicalJson(entry.booking) ? entry : { ...entry, booking };
-};
-
-const forget = (state: BookingState, until: Register): BookingState => {
-  const forgotten = latest(state.forgotten, until);
-  const events = state.events.map((entry) => erasedEntry(entry, forgotten));
-  const same = forgotten === state.forgotten && events.every((entry, index) => entry === state.events[index]);
-  return same ? state : { events: events.sort(compareEntries), forgotten };
-};
-
 /** One entry per event id; of two copies with different business times (envelope fallback), the later stays. */
-const evolve: BookingsProjection['evolve'] = (state, projected) => {
+const evolve: Bookings['evolve'] = (state, projected) => {
   const { id, event } = projected;
-  if (event.type === 'contact.forgotten') return forget(state, { ...clockOf(projected), value: null });
   const { type, occurred_at, data } = event;
-  const entry = erasedEntry({ eventId: id, type, micros: projected.micros, occurred_at, booking: data.booking }, state.forgotten);
+  const entry = { eventId: id, type, micros: projected.micros, occurred_at, booking: data.booking };
   const twin = state.events.find((other) => other.eventId === id);
   if (twin !== undefined && compareEntries(entry, twin) <= 0) return state;
   return { ...state, events: [...state.events.filter((other) => other !== twin), entry].sort(compareEntries) };
+};
+
+/** A booking's title, notes and unknown fields are its contact's personal data; erasing them moves no entry. */
+const erase = (state: BookingState, until: Clock): BookingState => {
+  const events = state.events.map((entry) => {
+    const booking = eraseObject(Booking, 'booking', entry.booking, entry, until);
+    return booking === entry.booking ? entry : { ...entry, booking };
+  });
+  return events.every((entry, index) => entry === state.events[index]) ? state : { ...state, events };
 };
 
 /** What one event says about the booking; a null contact_id means "not said" (the parser fills it so). */
@@ -120,17 +109,17 @@ const view = ({ events }: BookingState): BookingView | null => {
   return row as BookingView;
 };
 
-const HANDLES = ['booking.created', 'booking.updated', 'booking.cancelled', 'booking.completed', 'contact.forgotten'] as const;
+type Bookings = BusinessProjection<BookingEvent['type'], BookingState, BookingView>;
 
-type BookingsProjection = Projection<(typeof HANDLES)[number], BookingState, BookingView>;
-
-export const bookingsProjection: BookingsProjection = {
+const bookings: Bookings = {
   name: 'bookings',
-  version: 3,
-  handles: HANDLES,
-  keysOf: (event) => (event.type === 'contact.forgotten' ? event.data.bookings.map(entityKey) : [entityKey(event.data.booking.id)]),
+  version: 4,
+  handles: ['booking.created', 'booking.updated', 'booking.cancelled', 'booking.completed'],
+  keysOf: (event) => [entityKey(event.data.booking.id)],
   initial: () => ({ events: [] }),
   evolve,
   view,
   isState: (stored): stored is BookingState => isRecord(stored) && Array.isArray(stored['events']),
 };
+
+export const bookingsProjection = withErasure(bookings, { keysOf: (forget) => forget.bookings.map(entityKey), erase });

@@ -1,22 +1,8 @@
 import { entityKey, type EntityId } from '../src/events/entity-id.js';
-import { isPersonalField, redactObject } from '../src/events/personal-data.js';
-import {
-  clockOf,
-  compareNumbers,
-  covers,
-  eraseUntil,
-  latest,
-  compareText,
-  micros,
-  registerOf,
-  valuesOf,
-  writeFields,
-  type Register,
-  type Registers,
-} from './last-writer-wins.js';
+import { eraseRegisters, withErasure, type BusinessProjection } from './erasure.js';
+import { clockOf, compareNumbers, compareText, micros, registerOf, valuesOf, writeFields, type Clock, type Registers } from './last-writer-wins.js';
 import type { ConversationView, MessageView } from './conversation-view.js';
 import { isRecord } from './is-record.js';
-import type { Projection } from './projection.js';
 import { viewRow } from './view-row.js';
 
 /**
@@ -27,8 +13,6 @@ export type ConversationState = {
   /** The contact id as received, under `id`. */
   readonly contact: Registers;
   readonly messages: { readonly [messageKey: string]: Registers };
-  /** The contact's erasure: every message field it covers reads as erased. */
-  readonly forgotten?: Register | null;
 };
 
 const MESSAGE_FIELDS = ['id', 'direction', 'channel', 'content', 'status', 'sent_at'];
@@ -36,36 +20,29 @@ const MESSAGE_FIELDS = ['id', 'direction', 'channel', 'content', 'status', 'sent
 /** The event name says the direction when the payload does not. */
 const DIRECTION = { 'message.received': 'inbound', 'message.sent': 'outbound' } as const;
 
-const personal = (field: string) => isPersonalField('message', field);
-
-const forget = (state: ConversationState, until: Register): ConversationState => {
-  const forgotten = latest(state.forgotten, until);
-  let messages = state.messages;
-  for (const [key, fields] of Object.entries(state.messages)) {
-    const erased = eraseUntil(fields, personal, forgotten);
-    if (erased !== fields) messages = { ...messages, [key]: erased };
-  }
-  return forgotten === state.forgotten && messages === state.messages ? state : { ...state, messages, forgotten };
-};
-
 /** Without its own sent_at, a message is dated by its event's business time (the envelope's), like any event. */
-const evolve: ConversationsProjection['evolve'] = (state, projected) => {
+const evolve: Conversations['evolve'] = (state, projected) => {
   const { event } = projected;
   const clock = clockOf(projected);
-  if (event.type === 'contact.forgotten') return forget(state, { ...clock, value: null });
   const { message, contact } = event.data;
   const key = entityKey(message.id);
   const current = Object.hasOwn(state.messages, key) ? (state.messages[key] ?? {}) : {};
   const direction = message.direction ?? DIRECTION[event.type];
-  const implied = { direction, sent_at: message.sent_at ?? event.occurred_at };
-  // Erased before it is compared with what is there, so that the outcome does not depend on the order.
-  const written = covers(state.forgotten, clock)
-    ? writeFields(current, redactObject('message', { ...message, ...implied }) as typeof message, clock)
-    : writeFields(current, message, clock, { implied });
+  const written = writeFields(current, message, clock, { implied: { direction, sent_at: message.sent_at ?? event.occurred_at } });
   const contactFields = writeFields(state.contact, { id: contact.id }, clock);
   if (written === current && contactFields === state.contact) return state;
   const messages = written === current ? state.messages : { ...state.messages, [key]: written };
   return { ...state, contact: contactFields, messages };
+};
+
+/** What a message says is its contact's personal data (its content and unknown fields), not that it was sent. */
+const erase = (state: ConversationState, until: Clock): ConversationState => {
+  let messages = state.messages;
+  for (const [key, fields] of Object.entries(state.messages)) {
+    const erased = eraseRegisters(fields, 'message', until);
+    if (erased !== fields) messages = { ...messages, [key]: erased };
+  }
+  return messages === state.messages ? state : { ...state, messages };
 };
 
 const view = ({ contact, messages }: ConversationState): ConversationView | null => {
@@ -86,17 +63,17 @@ const view = ({ contact, messages }: ConversationState): ConversationView | null
   };
 };
 
-const HANDLES = ['message.received', 'message.sent', 'contact.forgotten'] as const;
+type Conversations = BusinessProjection<'message.received' | 'message.sent', ConversationState, ConversationView>;
 
-type ConversationsProjection = Projection<(typeof HANDLES)[number], ConversationState, ConversationView>;
-
-export const conversationsProjection: ConversationsProjection = {
+const conversations: Conversations = {
   name: 'conversations',
-  version: 3,
-  handles: HANDLES,
+  version: 4,
+  handles: ['message.received', 'message.sent'],
   keysOf: (event) => [entityKey(event.data.contact.id)],
   initial: () => ({ contact: {}, messages: {} }),
   evolve,
   view,
   isState: (stored): stored is ConversationState => isRecord(stored) && isRecord(stored['messages']),
 };
+
+export const conversationsProjection = withErasure(conversations, { keysOf: (forget) => [entityKey(forget.contact.id)], erase });

@@ -1,6 +1,5 @@
 import { canonicalJson } from '../src/events/canonical-json.js';
 import { toMicros, type Timestamp } from '../src/events/timestamp.js';
-import { redactValue } from '../src/events/personal-data.js';
 import type { ProjectedEvent } from './projection.js';
 
 /** When a write happened: business time in microseconds, then the event id to order writes of the same instant. */
@@ -95,23 +94,3 @@ export const writeFields = (
 
 export const valuesOf = (registers: Registers): Record<string, unknown> =>
   Object.fromEntries(Object.entries(registers).map(([field, register]) => [field, register.value]));
-
-/** Whether an erasure at `until` covers a write at `clock` (it happened at or before the erasure). */
-export const covers = (until: Clock | null | undefined, clock: Clock): boolean => until != null && compareClocks(clock, until) <= 0;
-
-/**
- * The registers with every personal field written at or before `until` erased (an erasure's clock): what the
- * projections do on contact.forgotten, and to every write that arrives after it, so the order does not matter. The
- * same object when nothing changed.
- */
-export const eraseUntil = (registers: Registers, isPersonal: (field: string) => boolean, until: Clock | null | undefined): Registers => {
-  if (until == null) return registers;
-  let erased: Record<string, Register> | undefined;
-  for (const [field, register] of Object.entries(registers)) {
-    const value = redactValue(register.value);
-    if (value === register.value || !isPersonal(field) || !covers(until, register)) continue;
-    erased ??= { ...registers };
-    erased[field] = { ...register, value };
-  }
-  return erased ?? registers;
-};

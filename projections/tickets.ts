@@ -1,18 +1,14 @@
 import type { TicketCreated } from '../src/events/domain-event.js';
 import { entityKey } from '../src/events/entity-id.js';
-import { isPersonalField, redactObject } from '../src/events/personal-data.js';
-import { clockOf, covers, eraseUntil, latest, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
+import { eraseRegisters, withErasure, type BusinessProjection } from './erasure.js';
+import { clockOf, valuesOf, writeFields, type Registers } from './last-writer-wins.js';
 import { isRecord } from './is-record.js';
-import type { Projection } from './projection.js';
+import { revise } from './revise.js';
 import type { TicketView } from './ticket-view.js';
 import { viewRow } from './view-row.js';
 
 /** Last writer wins per field: only ticket.created exists today, but a retry or a re-sent ticket must still converge. */
-export type TicketState = {
-  readonly fields: Registers;
-  /** The erasure of the ticket's contact: every personal field written up to it reads as erased. */
-  readonly forgotten?: Register | null;
-};
+export type TicketState = { readonly fields: Registers };
 
 const FIELDS = ['id', 'contact_id', 'subject', 'status', 'priority', 'created_at'];
 
@@ -22,36 +18,22 @@ const fieldsOf = ({ data: { ticket }, occurred_at }: TicketCreated): Record<stri
   return { ...fields, ...(contact_id === null ? {} : { contact_id }), created_at: ticket.created_at ?? occurred_at };
 };
 
-const personal = (field: string) => isPersonalField('ticket', field);
-
-const evolve: TicketsProjection['evolve'] = (state, projected) => {
-  const { event } = projected;
-  const clock = clockOf(projected);
-  if (event.type === 'contact.forgotten') {
-    const forgotten = latest(state.forgotten, { ...clock, value: null });
-    const fields = eraseUntil(state.fields, personal, forgotten);
-    return forgotten === state.forgotten && fields === state.fields ? state : { fields, forgotten };
-  }
-  const said = fieldsOf(event);
-  // Erased before it is compared with what is there, so that the outcome does not depend on the order.
-  const fields = writeFields(state.fields, covers(state.forgotten, clock) ? (redactObject('ticket', said) as typeof said) : said, clock);
-  return fields === state.fields ? state : { ...state, fields };
-};
-
 const view = ({ fields }: TicketState): TicketView | null =>
   Object.hasOwn(fields, 'id') ? (viewRow(FIELDS, valuesOf(fields)) as TicketView) : null;
 
-const HANDLES = ['ticket.created', 'contact.forgotten'] as const;
-
-type TicketsProjection = Projection<(typeof HANDLES)[number], TicketState, TicketView>;
-
-export const ticketsProjection: TicketsProjection = {
+const tickets: BusinessProjection<'ticket.created', TicketState, TicketView> = {
   name: 'tickets',
-  version: 3,
-  handles: HANDLES,
-  keysOf: (event) => (event.type === 'contact.forgotten' ? event.data.tickets.map(entityKey) : [entityKey(event.data.ticket.id)]),
+  version: 4,
+  handles: ['ticket.created'],
+  keysOf: (event) => [entityKey(event.data.ticket.id)],
   initial: () => ({ fields: {} }),
-  evolve,
+  evolve: (state, projected) => revise(state, { fields: writeFields(state.fields, fieldsOf(projected.event), clockOf(projected)) }),
   view,
   isState: (stored): stored is TicketState => isRecord(stored) && isRecord(stored['fields']),
 };
+
+/** A ticket's subject and unknown fields are its contact's personal data. */
+export const ticketsProjection = withErasure(tickets, {
+  keysOf: (forget) => forget.tickets.map(entityKey),
+  erase: (state, until) => revise(state, { fields: eraseRegisters(state.fields, 'ticket', until) }),
+});

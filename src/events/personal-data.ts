@@ -17,7 +17,7 @@ const KEPT = {
   ticket: new Set(['id', 'contact_id', 'status', 'priority', 'created_at', 'updated_at']),
 } as const;
 
-type PersonalKind = keyof typeof KEPT;
+export type PersonalKind = keyof typeof KEPT;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
