@@ -1,4 +1,4 @@
-import { Booking } from '../src/events/booking.js';
+import type { Booking } from '../src/events/booking.js';
 import { canonicalJson } from '../src/events/canonical-json.js';
 import type { BookingEvent } from '../src/events/domain-event.js';
 import { entityKey } from '../src/events/entity-id.js';
@@ -7,7 +7,7 @@ import type { BookingAnomaly, BookingView } from './booking-view.js';
 import { isRecord } from './is-record.js';
 import { eraseObject, withErasure, type BusinessProjection } from './erasure.js';
 import { compareNumbers, compareText, type Clock } from './last-writer-wins.js';
-import { viewRow } from './view-row.js';
+import { extraFields } from './view-row.js';
 
 /** One booking event, reduced to what the view needs. */
 export type BookingEntry = {
@@ -24,10 +24,6 @@ export type BookingEntry = {
  * whole set rather than accumulated.
  */
 export type BookingState = { readonly events: readonly BookingEntry[] };
-
-const FIELDS = ['id', 'contact_id', 'title', 'status', 'starts_at', 'ends_at', 'notes'].concat(
-  ['created_at', 'updated_at', 'cancelled_at', 'completed_at'],
-);
 
 const TERMINAL = { 'booking.cancelled': 'cancelled', 'booking.completed': 'completed' } as const;
 type Closing = BookingEntry & { readonly type: keyof typeof TERMINAL };
@@ -55,26 +51,30 @@ const evolve: Bookings['evolve'] = (state, projected) => {
 /** A booking's title, notes and unknown fields are its contact's personal data; erasing them moves no entry. */
 const erase = (state: BookingState, until: Clock): BookingState => {
   const events = state.events.map((entry) => {
-    const booking = eraseObject(Booking, 'booking', entry.booking, entry, until);
+    const booking = eraseObject('booking', entry.booking, entry, until);
     return booking === entry.booking ? entry : { ...entry, booking };
   });
   return events.every((entry, index) => entry === state.events[index]) ? state : { ...state, events };
 };
 
-/** What one event says about the booking; a null contact_id means "not said" (the parser fills it so). */
-const fieldsOf = ({ type, booking, occurred_at }: BookingEntry): Record<string, unknown> => {
-  const said = Object.entries(booking).filter(
-    ([field, value]) => value !== undefined && (field !== 'contact_id' || value !== null),
-  );
-  const created = type === 'booking.created' ? { created_at: booking.created_at ?? occurred_at } : {};
-  return { ...Object.fromEntries(said), ...created, updated_at: booking.updated_at ?? occurred_at };
+/** The fields an object sets: an absent or undefined one says nothing. */
+const said = <O extends object>(object: O): Partial<O> => {
+  const fields: Partial<O> = {};
+  for (const field in object) if (object[field] !== undefined) fields[field] = object[field];
+  return fields;
 };
 
-const closingFields = (closing: Closing) => {
-  const status = TERMINAL[closing.type];
-  const at = status === 'cancelled' ? 'cancelled_at' : 'completed_at';
-  return { status, [at]: closing.booking[at] ?? closing.occurred_at };
+/** What one event says about the booking; a null contact_id means "not said" (the parser fills it so). */
+const fieldsOf = ({ type, booking, occurred_at }: BookingEntry): Partial<Booking> => {
+  const { contact_id, ...fields } = said(booking);
+  const created = type === 'booking.created' ? { created_at: booking.created_at ?? occurred_at } : {};
+  return { ...fields, ...(contact_id == null ? {} : { contact_id }), ...created, updated_at: booking.updated_at ?? occurred_at };
 };
+
+const closingFields = ({ type, booking, occurred_at }: Closing): Partial<Booking> =>
+  type === 'booking.cancelled'
+    ? { status: 'cancelled', cancelled_at: booking.cancelled_at ?? occurred_at }
+    : { status: 'completed', completed_at: booking.completed_at ?? occurred_at };
 
 const anomalyOf =
   (closing: Closing) =>
@@ -91,22 +91,32 @@ const anomalyOf =
  * booking.created always applies (it describes the booking rather than changing it).
  */
 const view = ({ events }: BookingState): BookingView | null => {
-  if (events.length === 0) return null;
   const closing = events.find(isTerminal);
   // Entries are one per event id, so two distinct entries are ordered before their content is ever compared.
   const isLate = (entry: BookingEntry) =>
     closing !== undefined && entry !== closing && entry.type !== 'booking.created' && compareEntries(entry, closing) > 0;
-  const late = events.filter(isLate);
-  const values = events
-    .filter((entry) => !isLate(entry))
-    .reduce<Record<string, unknown>>((fields, entry) => ({ ...fields, ...fieldsOf(entry) }), {});
-  const row: Record<string, unknown> = {
-    ...viewRow(FIELDS, closing === undefined ? values : { ...values, ...closingFields(closing) }),
-    anomalies: closing === undefined ? [] : late.map(anomalyOf(closing)),
+  const applied = events.filter((entry) => !isLate(entry)).reduce<Partial<Booking>>((fields, entry) => ({ ...fields, ...fieldsOf(entry) }), {});
+  const values = closing === undefined ? applied : { ...applied, ...closingFields(closing) };
+  if (values.id === undefined) return null;
+  const documented = {
+    id: values.id,
+    contact_id: values.contact_id ?? null,
+    title: values.title ?? null,
+    status: values.status ?? null,
+    starts_at: values.starts_at ?? null,
+    ends_at: values.ends_at ?? null,
+    notes: values.notes ?? null,
+    created_at: values.created_at ?? null,
+    updated_at: values.updated_at ?? null,
+    cancelled_at: values.cancelled_at ?? null,
+    completed_at: values.completed_at ?? null,
+  };
+  return {
+    ...documented,
+    ...extraFields(documented, values),
+    anomalies: closing === undefined ? [] : events.filter(isLate).map(anomalyOf(closing)),
     partial: !events.some((entry) => entry.type === 'booking.created'),
   };
-  // Values come from schema-validated payloads, field by field.
-  return row as BookingView;
 };
 
 type Bookings = BusinessProjection<BookingEvent['type'], BookingState, BookingView>;

@@ -1,12 +1,13 @@
 import type { Contact } from '../src/events/contact.js';
 import { EVENT_TYPES, type EventType } from '../src/events/domain-event.js';
 import { entityKey } from '../src/events/entity-id.js';
+import type { Timestamp } from '../src/events/timestamp.js';
 import { eraseRegisters, withErasure, type BusinessProjection, type Erasable } from './erasure.js';
 import { clockOf, earliest, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
 import type { ContactView } from './contact-view.js';
 import { isRecord } from './is-record.js';
 import { revise } from './revise.js';
-import { viewRow } from './view-row.js';
+import { extraFields } from './view-row.js';
 
 /**
  * A contact's fields by source, most trusted first: its own created/updated events, what its deletion carried, the
@@ -16,16 +17,12 @@ import { viewRow } from './view-row.js';
  */
 export type ContactState = {
   readonly created: boolean;
-  readonly changed: Registers;
-  readonly deletion: Registers;
-  readonly embedded: Registers;
+  readonly changed: Registers<Contact>;
+  readonly deletion: Registers<Contact>;
+  readonly embedded: Registers<Contact>;
   /** The tombstone: the earliest deletion, its value the business time as received. Permanent. */
-  readonly deleted: Register | null;
+  readonly deleted: Register<Timestamp> | null;
 };
-
-const FIELDS = ['id', 'name', 'email', 'phone', 'type', 'status', 'blacklisted', 'tags'].concat(
-  ['created_at', 'updated_at', 'deleted_at'],
-);
 
 /** A contact's fields but this one: `deleted_at` comes from contact.deleted alone, through the tombstone. */
 const NOT_A_FIELD = 'deleted_at';
@@ -63,11 +60,22 @@ const evolve: Contacts['evolve'] = (state, projected) => {
 
 const view = (state: Erasable<ContactState>): ContactView | null => {
   const values = { ...valuesOf(state.embedded), ...valuesOf(state.deletion), ...valuesOf(state.changed) };
-  if (!Object.hasOwn(values, 'id')) return null;
-  const row = viewRow(FIELDS, { ...values, deleted_at: state.deleted?.value ?? null });
-  // Values come from schema-validated payloads, field by field.
+  if (values.id === undefined) return null;
+  const documented = {
+    id: values.id,
+    name: values.name ?? null,
+    email: values.email ?? null,
+    phone: values.phone ?? null,
+    type: values.type ?? null,
+    status: values.status ?? null,
+    blacklisted: values.blacklisted ?? null,
+    tags: values.tags ?? null,
+    created_at: values.created_at ?? null,
+    updated_at: values.updated_at ?? null,
+    deleted_at: state.deleted?.value ?? null,
+  };
   const forgotten = state.forgotten === undefined ? {} : { forgotten: state.forgotten.value };
-  return { ...row, deleted: state.deleted !== null, partial: !state.created, ...forgotten } as ContactView;
+  return { ...documented, ...extraFields(documented, values), deleted: state.deleted !== null, partial: !state.created, ...forgotten };
 };
 
 /** Every event but ping carries a contact: its own events, and the copies embedded in the others. */

@@ -1,9 +1,10 @@
 import { entityKey, type EntityId } from '../src/events/entity-id.js';
+import type { Message } from '../src/events/message.js';
 import { eraseRegisters, withErasure, type BusinessProjection } from './erasure.js';
 import { clockOf, compareNumbers, compareText, micros, registerOf, valuesOf, writeFields, type Clock, type Registers } from './last-writer-wins.js';
 import type { ConversationView, MessageView } from './conversation-view.js';
 import { isRecord } from './is-record.js';
-import { viewRow } from './view-row.js';
+import { extraFields } from './view-row.js';
 
 /**
  * A contact's messages by message id, each merged field by field (last writer wins), so a message seen twice is
@@ -11,11 +12,9 @@ import { viewRow } from './view-row.js';
  */
 export type ConversationState = {
   /** The contact id as received, under `id`. */
-  readonly contact: Registers;
-  readonly messages: { readonly [messageKey: string]: Registers };
+  readonly contact: Registers<{ readonly id: EntityId }>;
+  readonly messages: { readonly [messageKey: string]: Registers<Message> };
 };
-
-const MESSAGE_FIELDS = ['id', 'direction', 'channel', 'content', 'status', 'sent_at'];
 
 /** The event name says the direction when the payload does not. */
 const DIRECTION = { 'message.received': 'inbound', 'message.sent': 'outbound' } as const;
@@ -45,16 +44,34 @@ const erase = (state: ConversationState, until: Clock): ConversationState => {
   return messages === state.messages ? state : { ...state, messages };
 };
 
+/** A message's row; evolve always writes its id and time, without which it would have none. */
+const messageRow = (fields: Registers<Message>): MessageView | undefined => {
+  const values = valuesOf(fields);
+  if (values.id === undefined || values.sent_at == null) return undefined;
+  const documented = {
+    id: values.id,
+    direction: values.direction ?? null,
+    channel: values.channel ?? null,
+    content: values.content ?? null,
+    status: values.status ?? null,
+    sent_at: values.sent_at,
+  };
+  return { ...documented, ...extraFields(documented, values) };
+};
+
 const view = ({ contact, messages }: ConversationState): ConversationView | null => {
   const contactId = registerOf(contact, 'id');
   const rows = Object.entries(messages)
-    .map(([key, fields]) => ({ key, row: viewRow(MESSAGE_FIELDS, valuesOf(fields)) as MessageView }))
+    .flatMap(([key, fields]) => {
+      const row = messageRow(fields);
+      return row === undefined ? [] : [{ key, row }];
+    })
     .sort((a, b) => compareNumbers(micros(a.row.sent_at), micros(b.row.sent_at)) || compareText(a.key, b.key))
     .map(({ row }) => row);
   const last = rows.at(-1);
   if (contactId === undefined || last === undefined) return null;
   return {
-    contact_id: contactId.value as EntityId,
+    contact_id: contactId.value,
     messages: rows,
     inbound_count: rows.filter((row) => row.direction === 'inbound').length,
     outbound_count: rows.filter((row) => row.direction === 'outbound').length,

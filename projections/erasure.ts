@@ -1,16 +1,19 @@
-import type { z } from 'zod';
 import { canonicalJson } from '../src/events/canonical-json.js';
 import { CONTACT_FORGOTTEN, type ContactForgottenData } from '../src/events/contact-forgotten.js';
 import type { DomainEventOf, EventType } from '../src/events/domain-event.js';
-import { isPersonalField, redactObject, redactValue, type PersonalKind } from '../src/events/personal-data.js';
+import { isPersonalField, redactFields, redactValue, type PersonalKind, type PersonalObject } from '../src/events/personal-data.js';
 import { redactEvent } from '../src/events/redact-event.js';
-import { clockOf, compareClocks, latest, type Clock, type Register, type Registers } from './last-writer-wins.js';
+import type { Timestamp } from '../src/events/timestamp.js';
+import { clockOf, compareClocks, latest, type Clock, type Register, type Registers, type Written } from './last-writer-wins.js';
 import type { ProjectedEvent, Projection } from './projection.js';
 
 type Forget = typeof CONTACT_FORGOTTEN;
 
-/** A state as erasure leaves it: the projection's own, and the latest erasure that reached it (its clock and data). */
-export type Erasable<S> = S & { readonly forgotten?: Register };
+/** What an erasure says of itself: when, why, and which erasure it was. */
+type Forgetting = { readonly at: Timestamp; readonly reason: string; readonly erasure_id: string };
+
+/** A state as erasure leaves it: the projection's own, and the latest erasure that reached it. */
+export type Erasable<S> = S & { readonly forgotten?: Register<Forgetting> };
 
 /** Where a projection keeps personal data, so that an erasure reaches it. */
 type PersonalData<S> = {
@@ -28,26 +31,37 @@ export type BusinessProjection<T extends EventType, S, V> = Omit<Projection<T, S
 /** Whether an erasure at `until` covers a write at `clock` (it happened at or before the erasure). */
 const covers = (until: Clock, clock: Clock): boolean => compareClocks(clock, until) <= 0;
 
-/** The registers with each personal field (of an object of that kind) written at or before `until` erased. */
-export const eraseRegisters = (registers: Registers, kind: PersonalKind, until: Clock): Registers => {
-  let erased: Record<string, Register> | undefined;
-  for (const [field, register] of Object.entries(registers)) {
-    const value = redactValue(register.value);
-    if (value === register.value || !isPersonalField(kind, field) || !covers(until, register)) continue;
-    erased ??= { ...registers };
-    erased[field] = { ...register, value };
+/** The registers of an object of that kind with each personal field written at or before `until` erased. */
+export const eraseRegisters = <K extends PersonalKind>(
+  registers: Registers<PersonalObject<K>>,
+  kind: K,
+  until: Clock,
+): Registers<PersonalObject<K>> => {
+  let personal: Partial<PersonalObject<K>> | undefined;
+  for (const field in registers) {
+    const register = registers[field];
+    if (register === undefined || !covers(until, register) || !isPersonalField(kind, field) || redactValue(register.value) === register.value) continue;
+    personal ??= {};
+    personal[field] = register.value;
   }
-  return erased ?? registers;
+  if (personal === undefined) return registers;
+  const erased: Written<PersonalObject<K>> = { ...registers };
+  const redacted = redactFields(kind, personal);
+  for (const field in redacted) {
+    const register = registers[field];
+    const value = redacted[field];
+    if (register !== undefined && value !== undefined) erased[field] = { ...register, value };
+  }
+  return erased;
 };
 
 /**
- * An object of that kind written at `clock`, its personal fields erased if an erasure at `until` covers the write,
- * read again by its schema so that it keeps its type (erased data the schema refuses is a bug: it throws); the
- * same object if nothing changed.
+ * An object of that kind written at `clock`, its personal fields erased if an erasure at `until` covers the write;
+ * the same object if nothing changed.
  */
-export const eraseObject = <O>(schema: z.ZodType<O>, kind: PersonalKind, object: O, clock: Clock, until: Clock): O => {
+export const eraseObject = <K extends PersonalKind, O extends PersonalObject<K>>(kind: K, object: O, clock: Clock, until: Clock): O => {
   if (!covers(until, clock)) return object;
-  const erased = schema.parse(redactObject(kind, object));
+  const erased = { ...object, ...redactFields(kind, object) };
   return canonicalJson(erased) === canonicalJson(object) ? object : erased;
 };
 

@@ -6,10 +6,16 @@ import type { ProjectedEvent } from './projection.js';
 export type Clock = { readonly micros: number; readonly eventId: string };
 
 /** One field's value and the write that put it there. */
-export type Register = Clock & { readonly value: unknown };
+export type Register<V> = Clock & { readonly value: V };
 
-/** Field name → its register. Plain JSON, so it survives the runner's round trip through SQLite. */
-export type Registers = { readonly [field: string]: Register };
+/**
+ * The fields of an object of type `O` (an event's contact, ticket, message), each in its register, typed as the
+ * object's schema types it. Plain JSON, so it survives the runner's round trip through SQLite.
+ */
+export type Registers<O> = { readonly [F in keyof O]?: Register<O[F]> };
+
+/** A private copy of registers, being written. */
+export type Written<O> = { -readonly [F in keyof O]?: Register<O[F]> };
 
 /** Business time in microseconds, kept finite: states are stored as JSON, which has no NaN or Infinity. */
 export const micros = (timestamp: Timestamp): number => {
@@ -33,43 +39,43 @@ export const compareClocks = (a: Clock, b: Clock): number =>
  * changes); the value then decides, so that the outcome never depends on which copy came first. The value is apart
  * from its clock so that a write is compared before (and without) being made a register.
  */
-const compareWrites = (clock: Clock, value: unknown, register: Register): number =>
+const compareWrites = <V>(clock: Clock, value: V, register: Register<V>): number =>
   compareClocks(clock, register) || compareText(canonicalJson(value), canonicalJson(register.value));
 
-export const latest = (current: Register | null | undefined, candidate: Register): Register =>
-  current == null || compareWrites(candidate, candidate.value, current) > 0 ? candidate : current;
+export const latest = <V>(current: Register<V> | undefined, candidate: Register<V>): Register<V> =>
+  current === undefined || compareWrites(candidate, candidate.value, current) > 0 ? candidate : current;
 
-export const earliest = (current: Register | null | undefined, candidate: Register): Register =>
-  current == null || compareWrites(candidate, candidate.value, current) < 0 ? candidate : current;
+export const earliest = <V>(current: Register<V> | null, candidate: Register<V>): Register<V> =>
+  current === null || compareWrites(candidate, candidate.value, current) < 0 ? candidate : current;
 
-export const registerOf = (registers: Registers, field: string): Register | undefined =>
+export const registerOf = <O, F extends keyof O>(registers: Registers<O>, field: F): Register<O[F]> | undefined =>
   Object.hasOwn(registers, field) ? registers[field] : undefined;
 
 /**
  * Writes one field (absent = unchanged, null = set to null) into `written`, the registers' private copy, made on the
  * first field that wins; returns the copy, or undefined while none won.
  */
-const writeField = (
-  registers: Registers,
-  written: Record<string, Register> | undefined,
-  field: string,
-  value: unknown,
+const writeField = <O, F extends keyof O>(
+  registers: Registers<O>,
+  written: Written<O> | undefined,
+  field: F,
+  value: NoInfer<O[F]> | undefined,
   clock: Clock,
-): Record<string, Register> | undefined => {
+): Written<O> | undefined => {
   // Intake never stores a __proto__ key; were one read back, assigning it would replace the copy's prototype.
   if (value === undefined || field === '__proto__') return written;
   const current = registerOf(registers, field);
   if (current !== undefined && compareWrites(clock, value, current) <= 0) return written;
-  const copy = written ?? { ...registers };
+  const copy: Written<O> = written ?? { ...registers };
   copy[field] = { micros: clock.micros, eventId: clock.eventId, value };
   return copy;
 };
 
 /** What a write takes besides the payload: a field of it not to write, and fields the event implies. */
-type WriteOptions = {
-  readonly except?: string;
+type WriteOptions<O> = {
+  readonly except?: keyof O;
   /** Written instead of the payload's fields of the same name. */
-  readonly implied?: Readonly<Record<string, unknown>>;
+  readonly implied?: Partial<O>;
 };
 
 /**
@@ -77,13 +83,8 @@ type WriteOptions = {
  * for every field of every event, so it copies the registers once, and only when a field wins, and it takes the
  * payload as it is rather than a copy of it with fields removed or added.
  */
-export const writeFields = (
-  registers: Registers,
-  fields: Readonly<Record<string, unknown>>,
-  clock: Clock,
-  { except, implied }: WriteOptions = {},
-): Registers => {
-  let written: Record<string, Register> | undefined;
+export const writeFields = <O extends object>(registers: Registers<O>, fields: O, clock: Clock, { except, implied }: WriteOptions<O> = {}): Registers<O> => {
+  let written: Written<O> | undefined;
   for (const field in fields) {
     if (field === except || (implied !== undefined && Object.hasOwn(implied, field))) continue;
     written = writeField(registers, written, field, fields[field], clock);
@@ -92,5 +93,12 @@ export const writeFields = (
   return written ?? registers;
 };
 
-export const valuesOf = (registers: Registers): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(registers).map(([field, register]) => [field, register.value]));
+/** The value of each field that has one. */
+export const valuesOf = <O extends object>(registers: Registers<O>): Partial<O> => {
+  const values: Partial<O> = {};
+  for (const field in registers) {
+    const register = registers[field];
+    if (register !== undefined) values[field] = register.value;
+  }
+  return values;
+};

@@ -1,25 +1,14 @@
-import type { TicketCreated } from '../src/events/domain-event.js';
 import { entityKey } from '../src/events/entity-id.js';
+import type { Ticket } from '../src/events/ticket.js';
 import { eraseRegisters, withErasure, type BusinessProjection } from './erasure.js';
-import { clockOf, valuesOf, writeFields, type Registers } from './last-writer-wins.js';
 import { isRecord } from './is-record.js';
+import { clockOf, valuesOf, writeFields, type Registers } from './last-writer-wins.js';
 import { revise } from './revise.js';
 import type { TicketView } from './ticket-view.js';
-import { viewRow } from './view-row.js';
+import { extraFields } from './view-row.js';
 
 /** Last writer wins per field: only ticket.created exists today, but a retry or a re-sent ticket must still converge. */
-export type TicketState = { readonly fields: Registers };
-
-const FIELDS = ['id', 'contact_id', 'subject', 'status', 'priority', 'created_at'];
-
-/** A null contact_id means "not said": the parser fills it so when neither the ticket nor its contact names one. */
-const fieldsOf = ({ data: { ticket }, occurred_at }: TicketCreated): Record<string, unknown> => {
-  const { contact_id, ...fields } = ticket;
-  return { ...fields, ...(contact_id === null ? {} : { contact_id }), created_at: ticket.created_at ?? occurred_at };
-};
-
-const view = ({ fields }: TicketState): TicketView | null =>
-  Object.hasOwn(fields, 'id') ? (viewRow(FIELDS, valuesOf(fields)) as TicketView) : null;
+export type TicketState = { readonly fields: Registers<Ticket> };
 
 const tickets: BusinessProjection<'ticket.created', TicketState, TicketView> = {
   name: 'tickets',
@@ -27,8 +16,25 @@ const tickets: BusinessProjection<'ticket.created', TicketState, TicketView> = {
   handles: ['ticket.created'],
   keysOf: (event) => [entityKey(event.data.ticket.id)],
   initial: () => ({ fields: {} }),
-  evolve: (state, projected) => revise(state, { fields: writeFields(state.fields, fieldsOf(projected.event), clockOf(projected)) }),
-  view,
+  evolve: (state, projected) => {
+    const { data: { ticket }, occurred_at } = projected.event;
+    // A null contact_id means "not said": the parser fills it so when neither the ticket nor its contact names one.
+    const options = { except: ticket.contact_id === null ? 'contact_id' : undefined, implied: { created_at: ticket.created_at ?? occurred_at } };
+    return revise(state, { fields: writeFields(state.fields, ticket, clockOf(projected), options) });
+  },
+  view: ({ fields }) => {
+    const values = valuesOf(fields);
+    if (values.id === undefined) return null;
+    const documented = {
+      id: values.id,
+      contact_id: values.contact_id ?? null,
+      subject: values.subject ?? null,
+      status: values.status ?? null,
+      priority: values.priority ?? null,
+      created_at: values.created_at ?? null,
+    };
+    return { ...documented, ...extraFields(documented, values) };
+  },
   isState: (stored): stored is TicketState => isRecord(stored) && isRecord(stored['fields']),
 };
 
