@@ -78,7 +78,7 @@ const view = (state: Erasable<ContactState>): ContactView | null => {
   return { ...documented, ...extraFields(documented, values), deleted: state.deleted !== null, partial: !state.created, ...forgotten };
 };
 
-/** Every event but ping carries a contact: its own events, and the copies embedded in the others. */
+/** Every provider event but ping carries a contact: its own events, and the copies embedded in the others. */
 type Handled = Exclude<EventType, 'ping' | 'contact.forgotten'>;
 
 const HANDLES = EVENT_TYPES.filter((type): type is Handled => type !== 'ping' && type !== 'contact.forgotten');

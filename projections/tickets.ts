@@ -19,8 +19,9 @@ const tickets: BusinessProjection<'ticket.created', TicketState, TicketView> = {
   evolve: (state, projected) => {
     const { data: { ticket }, occurred_at } = projected.event;
     // A null contact_id means "not said": the parser fills it so when neither the ticket nor its contact names one.
-    const options = { except: ticket.contact_id === null ? 'contact_id' : undefined, implied: { created_at: ticket.created_at ?? occurred_at } };
-    return revise(state, { fields: writeFields(state.fields, ticket, clockOf(projected), options) });
+    const except = ticket.contact_id === null ? 'contact_id' : undefined;
+    const implied = { created_at: ticket.created_at ?? occurred_at };
+    return revise(state, { fields: writeFields(state.fields, ticket, clockOf(projected), { except, implied }) });
   },
   view: ({ fields }) => {
     const values = valuesOf(fields);
