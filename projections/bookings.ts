@@ -2,13 +2,12 @@ import type { Booking } from '../src/events/booking.js';
 import { canonicalJson } from '../src/events/canonical-json.js';
 import type { BookingEvent } from '../src/events/domain-event.js';
 import { entityKey } from '../src/events/entity-id.js';
-import { redactObject } from '../src/events/personal-data.js';
 import type { Timestamp } from '../src/events/timestamp.js';
 import type { BookingAnomaly, BookingView } from './booking-view.js';
 import { isRecord } from './is-record.js';
-import { clockOf, compareClocks, compareNumbers, compareText, latest, type Register } from './last-writer-wins.js';
-import type { Projection } from './projection.js';
-import { viewRow } from './view-row.js';
+import { eraseObject, withErasure, type BusinessProjection } from './erasure.js';
+import { compareNumbers, compareText, type Clock } from './last-writer-wins.js';
+import { extraFields } from './view-row.js';
 
 /** One booking event, reduced to what the view needs. */
 export type BookingEntry = {
@@ -24,15 +23,7 @@ export type BookingEntry = {
  * depends on the earliest terminal event, which a late delivery can move earlier, so the view is derived from the
  * whole set rather than accumulated.
  */
-export type BookingState = {
-  readonly events: readonly BookingEntry[];
-  /** The erasure of the booking's contact: the title, notes and unknown fields of every entry up to it are erased. */
-  readonly forgotten?: Register | null;
-};
-
-const FIELDS = ['id', 'contact_id', 'title', 'status', 'starts_at', 'ends_at', 'notes'].concat(
-  ['created_at', 'updated_at', 'cancelled_at', 'completed_at'],
-);
+export type BookingState = { readonly events: readonly BookingEntry[] };
 
 const TERMINAL = { 'booking.cancelled': 'cancelled', 'booking.completed': 'completed' } as const;
 type Closing = BookingEntry & { readonly type: keyof typeof TERMINAL };
@@ -47,45 +38,43 @@ const compareEntries = (a: BookingEntry, b: BookingEntry): number =>
   compareText(a.eventId, b.eventId) ||
   compareText(canonicalJson(a), canonicalJson(b));
 
-/** The entry as an erasure leaves it: what it said about the booking itself, without its personal data. */
-const erasedEntry = (entry: BookingEntry, until: Register | null | undefined): BookingEntry => {
-  if (until == null || compareClocks(entry, until) > 0) return entry;
-  const booking = redactObject('booking', entry.booking) as Booking;
-  return canonicalJson(booking) === canonicalJson(entry.booking) ? entry : { ...entry, booking };
-};
-
-const forget = (state: BookingState, until: Register): BookingState => {
-  const forgotten = latest(state.forgotten, until);
-  const events = state.events.map((entry) => erasedEntry(entry, forgotten));
-  const same = forgotten === state.forgotten && events.every((entry, index) => entry === state.events[index]);
-  return same ? state : { events: events.sort(compareEntries), forgotten };
-};
-
 /** One entry per event id; of two copies with different business times (envelope fallback), the later stays. */
-const evolve: BookingsProjection['evolve'] = (state, projected) => {
+const evolve: Bookings['evolve'] = (state, projected) => {
   const { id, event } = projected;
-  if (event.type === 'contact.forgotten') return forget(state, { ...clockOf(projected), value: null });
   const { type, occurred_at, data } = event;
-  const entry = erasedEntry({ eventId: id, type, micros: projected.micros, occurred_at, booking: data.booking }, state.forgotten);
+  const entry = { eventId: id, type, micros: projected.micros, occurred_at, booking: data.booking };
   const twin = state.events.find((other) => other.eventId === id);
   if (twin !== undefined && compareEntries(entry, twin) <= 0) return state;
   return { ...state, events: [...state.events.filter((other) => other !== twin), entry].sort(compareEntries) };
 };
 
-/** What one event says about the booking; a null contact_id means "not said" (the parser fills it so). */
-const fieldsOf = ({ type, booking, occurred_at }: BookingEntry): Record<string, unknown> => {
-  const said = Object.entries(booking).filter(
-    ([field, value]) => value !== undefined && (field !== 'contact_id' || value !== null),
-  );
-  const created = type === 'booking.created' ? { created_at: booking.created_at ?? occurred_at } : {};
-  return { ...Object.fromEntries(said), ...created, updated_at: booking.updated_at ?? occurred_at };
+/** A booking's title, notes and unknown fields are its contact's personal data; erasing them moves no entry. */
+const erase = (state: BookingState, until: Clock): BookingState => {
+  const events = state.events.map((entry) => {
+    const booking = eraseObject('booking', entry.booking, entry, until);
+    return booking === entry.booking ? entry : { ...entry, booking };
+  });
+  return events.every((entry, index) => entry === state.events[index]) ? state : { ...state, events };
 };
 
-const closingFields = (closing: Closing) => {
-  const status = TERMINAL[closing.type];
-  const at = status === 'cancelled' ? 'cancelled_at' : 'completed_at';
-  return { status, [at]: closing.booking[at] ?? closing.occurred_at };
+/** The fields an object sets: an absent or undefined one says nothing. */
+const said = <O extends object>(object: O): Partial<O> => {
+  const fields: Partial<O> = {};
+  for (const field in object) if (object[field] !== undefined) fields[field] = object[field];
+  return fields;
 };
+
+/** What one event says about the booking; a null contact_id means "not said" (the parser fills it so). */
+const fieldsOf = ({ type, booking, occurred_at }: BookingEntry): Partial<Booking> => {
+  const { contact_id, ...fields } = said(booking);
+  const created = type === 'booking.created' ? { created_at: booking.created_at ?? occurred_at } : {};
+  return { ...fields, ...(contact_id == null ? {} : { contact_id }), ...created, updated_at: booking.updated_at ?? occurred_at };
+};
+
+const closingFields = ({ type, booking, occurred_at }: Closing): Partial<Booking> =>
+  type === 'booking.cancelled'
+    ? { status: 'cancelled', cancelled_at: booking.cancelled_at ?? occurred_at }
+    : { status: 'completed', completed_at: booking.completed_at ?? occurred_at };
 
 const anomalyOf =
   (closing: Closing) =>
@@ -102,35 +91,45 @@ const anomalyOf =
  * booking.created always applies (it describes the booking rather than changing it).
  */
 const view = ({ events }: BookingState): BookingView | null => {
-  if (events.length === 0) return null;
   const closing = events.find(isTerminal);
   // Entries are one per event id, so two distinct entries are ordered before their content is ever compared.
   const isLate = (entry: BookingEntry) =>
     closing !== undefined && entry !== closing && entry.type !== 'booking.created' && compareEntries(entry, closing) > 0;
-  const late = events.filter(isLate);
-  const values = events
-    .filter((entry) => !isLate(entry))
-    .reduce<Record<string, unknown>>((fields, entry) => ({ ...fields, ...fieldsOf(entry) }), {});
-  const row: Record<string, unknown> = {
-    ...viewRow(FIELDS, closing === undefined ? values : { ...values, ...closingFields(closing) }),
-    anomalies: closing === undefined ? [] : late.map(anomalyOf(closing)),
+  const applied = events.filter((entry) => !isLate(entry)).reduce<Partial<Booking>>((fields, entry) => ({ ...fields, ...fieldsOf(entry) }), {});
+  const values = closing === undefined ? applied : { ...applied, ...closingFields(closing) };
+  if (values.id === undefined) return null;
+  const documented = {
+    id: values.id,
+    contact_id: values.contact_id ?? null,
+    title: values.title ?? null,
+    status: values.status ?? null,
+    starts_at: values.starts_at ?? null,
+    ends_at: values.ends_at ?? null,
+    notes: values.notes ?? null,
+    created_at: values.created_at ?? null,
+    updated_at: values.updated_at ?? null,
+    cancelled_at: values.cancelled_at ?? null,
+    completed_at: values.completed_at ?? null,
+  };
+  return {
+    ...documented,
+    ...extraFields(documented, values),
+    anomalies: closing === undefined ? [] : events.filter(isLate).map(anomalyOf(closing)),
     partial: !events.some((entry) => entry.type === 'booking.created'),
   };
-  // Values come from schema-validated payloads, field by field.
-  return row as BookingView;
 };
 
-const HANDLES = ['booking.created', 'booking.updated', 'booking.cancelled', 'booking.completed', 'contact.forgotten'] as const;
+type Bookings = BusinessProjection<BookingEvent['type'], BookingState, BookingView>;
 
-type BookingsProjection = Projection<(typeof HANDLES)[number], BookingState, BookingView>;
-
-export const bookingsProjection: BookingsProjection = {
+const bookings: Bookings = {
   name: 'bookings',
-  version: 3,
-  handles: HANDLES,
-  keysOf: (event) => (event.type === 'contact.forgotten' ? event.data.bookings.map(entityKey) : [entityKey(event.data.booking.id)]),
+  version: 4,
+  handles: ['booking.created', 'booking.updated', 'booking.cancelled', 'booking.completed'],
+  keysOf: (event) => [entityKey(event.data.booking.id)],
   initial: () => ({ events: [] }),
   evolve,
   view,
   isState: (stored): stored is BookingState => isRecord(stored) && Array.isArray(stored['events']),
 };
+
+export const bookingsProjection = withErasure(bookings, { keysOf: (forget) => forget.bookings.map(entityKey), erase });

@@ -1,13 +1,13 @@
 import type { Contact } from '../src/events/contact.js';
 import { EVENT_TYPES, type EventType } from '../src/events/domain-event.js';
-import { isPersonalField, redactObject } from '../src/events/personal-data.js';
 import { entityKey } from '../src/events/entity-id.js';
-import { clockOf, covers, earliest, eraseUntil, latest, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
+import type { Timestamp } from '../src/events/timestamp.js';
+import { eraseRegisters, withErasure, type BusinessProjection, type Erasable } from './erasure.js';
+import { clockOf, earliest, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
 import type { ContactView } from './contact-view.js';
 import { isRecord } from './is-record.js';
-import type { Projection } from './projection.js';
 import { revise } from './revise.js';
-import { viewRow } from './view-row.js';
+import { extraFields } from './view-row.js';
 
 /**
  * A contact's fields by source, most trusted first: its own created/updated events, what its deletion carried, the
@@ -17,91 +17,75 @@ import { viewRow } from './view-row.js';
  */
 export type ContactState = {
   readonly created: boolean;
-  readonly changed: Registers;
-  readonly deletion: Registers;
-  readonly embedded: Registers;
+  readonly changed: Registers<Contact>;
+  readonly deletion: Registers<Contact>;
+  readonly embedded: Registers<Contact>;
   /** The tombstone: the earliest deletion, its value the business time as received. Permanent. */
-  readonly deleted: Register | null;
-  /** The latest erasure (its value: when, why, which); every personal field written up to it is erased. */
-  readonly forgotten?: Register | null;
+  readonly deleted: Register<Timestamp> | null;
 };
-
-const FIELDS = ['id', 'name', 'email', 'phone', 'type', 'status', 'blacklisted', 'tags'].concat(
-  ['created_at', 'updated_at', 'deleted_at'],
-);
 
 /** A contact's fields but this one: `deleted_at` comes from contact.deleted alone, through the tombstone. */
 const NOT_A_FIELD = 'deleted_at';
 
 const initial = (): ContactState => ({ created: false, changed: {}, deletion: {}, embedded: {}, deleted: null });
 
-const personal = (field: string) => isPersonalField('contact', field);
-
-/** Whatever the order, a personal field written before the erasure reads as erased. */
-const erased = (state: ContactState): ContactState => {
-  const until = state.forgotten;
-  if (until == null) return state;
-  return revise(state, {
-    changed: eraseUntil(state.changed, personal, until),
-    deletion: eraseUntil(state.deletion, personal, until),
-    embedded: eraseUntil(state.embedded, personal, until),
-  });
-};
-
-const evolve: ContactsProjection['evolve'] = (state, projected) => erased(evolveFields(state, projected));
-
 /**
  * A contact.updated dated after the deletion is still recorded (its fields show), but nothing resurrects a
  * deleted contact: the tombstone only ever moves to an earlier deletion.
  */
-const evolveFields: ContactsProjection['evolve'] = (state, projected) => {
+const evolve: Contacts['evolve'] = (state, projected) => {
   const { event } = projected;
   const clock = clockOf(projected);
   // A booking or a ticket may come without its contact.
-  const said: Contact | undefined = event.data.contact;
-  if (said === undefined) return state;
-  // Erased before it is compared with what is there, so that the outcome does not depend on the order.
-  const contact = covers(state.forgotten, clock) ? (redactObject('contact', said) as Contact) : said;
+  const contact: Contact | undefined = event.data.contact;
+  if (contact === undefined) return state;
   switch (event.type) {
-    case 'contact.forgotten': {
-      const { forgotten_at: at, reason, erasure_id } = event.data;
-      return revise(state, { forgotten: latest(state.forgotten, { ...clock, value: { at, reason, erasure_id } }) });
-    }
     case 'contact.created':
     case 'contact.updated': {
       // updated_at is the business time of the latest change; a creation is the first change.
       const updated_at = contact.updated_at ?? event.occurred_at;
       const times = event.type === 'contact.created' ? { created_at: contact.created_at ?? event.occurred_at, updated_at } : { updated_at };
-      const changed = writeFields(state.changed, contact, clock, NOT_A_FIELD, times);
+      const changed = writeFields(state.changed, contact, clock, { except: NOT_A_FIELD, implied: times });
       return revise(state, { changed, created: state.created || event.type === 'contact.created' });
     }
     case 'contact.deleted':
       return revise(state, {
-        deletion: writeFields(state.deletion, contact, clock, NOT_A_FIELD),
+        deletion: writeFields(state.deletion, contact, clock, { except: NOT_A_FIELD }),
         deleted: earliest(state.deleted, { ...clock, value: event.occurred_at }),
       });
     default:
-      return revise(state, { embedded: writeFields(state.embedded, contact, clock, NOT_A_FIELD) });
+      return revise(state, { embedded: writeFields(state.embedded, contact, clock, { except: NOT_A_FIELD }) });
   }
 };
 
-const view = (state: ContactState): ContactView | null => {
+const view = (state: Erasable<ContactState>): ContactView | null => {
   const values = { ...valuesOf(state.embedded), ...valuesOf(state.deletion), ...valuesOf(state.changed) };
-  if (!Object.hasOwn(values, 'id')) return null;
-  const row = viewRow(FIELDS, { ...values, deleted_at: state.deleted?.value ?? null });
-  // Values come from schema-validated payloads, field by field.
-  const forgotten = state.forgotten == null ? {} : { forgotten: state.forgotten.value };
-  return { ...row, deleted: state.deleted !== null, partial: !state.created, ...forgotten } as ContactView;
+  if (values.id === undefined) return null;
+  const documented = {
+    id: values.id,
+    name: values.name ?? null,
+    email: values.email ?? null,
+    phone: values.phone ?? null,
+    type: values.type ?? null,
+    status: values.status ?? null,
+    blacklisted: values.blacklisted ?? null,
+    tags: values.tags ?? null,
+    created_at: values.created_at ?? null,
+    updated_at: values.updated_at ?? null,
+    deleted_at: state.deleted?.value ?? null,
+  };
+  const forgotten = state.forgotten === undefined ? {} : { forgotten: state.forgotten.value };
+  return { ...documented, ...extraFields(documented, values), deleted: state.deleted !== null, partial: !state.created, ...forgotten };
 };
 
-/** Every event but ping carries a contact: its own events, and the copies embedded in the others. */
-type Handled = Exclude<EventType, 'ping'>;
+/** Every provider event but ping carries a contact: its own events, and the copies embedded in the others. */
+type Handled = Exclude<EventType, 'ping' | 'contact.forgotten'>;
 
-const HANDLES = EVENT_TYPES.filter((type): type is Handled => type !== 'ping');
+const HANDLES = EVENT_TYPES.filter((type): type is Handled => type !== 'ping' && type !== 'contact.forgotten');
 
-type ContactsProjection = Projection<Handled, ContactState, ContactView>;
+type Contacts = BusinessProjection<Handled, ContactState, ContactView>;
 
-export const contactsProjection: ContactsProjection = {
+const contacts: Contacts = {
   name: 'contacts',
   version: 3,
   handles: HANDLES,
@@ -111,3 +95,14 @@ export const contactsProjection: ContactsProjection = {
   view,
   isState: (stored): stored is ContactState => isRecord(stored) && isRecord(stored['changed']),
 };
+
+/** A contact's name, email, phone and unknown fields are personal, in each of its sources. */
+export const contactsProjection = withErasure(contacts, {
+  keysOf: (forget) => [entityKey(forget.contact.id)],
+  erase: (state, until) =>
+    revise(state, {
+      changed: eraseRegisters(state.changed, 'contact', until),
+      deletion: eraseRegisters(state.deletion, 'contact', until),
+      embedded: eraseRegisters(state.embedded, 'contact', until),
+    }),
+});

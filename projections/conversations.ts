@@ -1,23 +1,10 @@
 import { entityKey, type EntityId } from '../src/events/entity-id.js';
-import { isPersonalField, redactObject } from '../src/events/personal-data.js';
-import {
-  clockOf,
-  compareNumbers,
-  covers,
-  eraseUntil,
-  latest,
-  compareText,
-  micros,
-  registerOf,
-  valuesOf,
-  writeFields,
-  type Register,
-  type Registers,
-} from './last-writer-wins.js';
+import type { Message } from '../src/events/message.js';
+import { eraseRegisters, withErasure, type BusinessProjection } from './erasure.js';
+import { clockOf, compareNumbers, compareText, micros, registerOf, valuesOf, writeFields, type Clock, type Registers } from './last-writer-wins.js';
 import type { ConversationView, MessageView } from './conversation-view.js';
 import { isRecord } from './is-record.js';
-import type { Projection } from './projection.js';
-import { viewRow } from './view-row.js';
+import { extraFields } from './view-row.js';
 
 /**
  * A contact's messages by message id, each merged field by field (last writer wins), so a message seen twice is
@@ -25,59 +12,66 @@ import { viewRow } from './view-row.js';
  */
 export type ConversationState = {
   /** The contact id as received, under `id`. */
-  readonly contact: Registers;
-  readonly messages: { readonly [messageKey: string]: Registers };
-  /** The contact's erasure: every message field it covers reads as erased. */
-  readonly forgotten?: Register | null;
+  readonly contact: Registers<{ readonly id: EntityId }>;
+  readonly messages: { readonly [messageKey: string]: Registers<Message> };
 };
-
-const MESSAGE_FIELDS = ['id', 'direction', 'channel', 'content', 'status', 'sent_at'];
 
 /** The event name says the direction when the payload does not. */
 const DIRECTION = { 'message.received': 'inbound', 'message.sent': 'outbound' } as const;
 
-const personal = (field: string) => isPersonalField('message', field);
-
-const forget = (state: ConversationState, until: Register): ConversationState => {
-  const forgotten = latest(state.forgotten, until);
-  let messages = state.messages;
-  for (const [key, fields] of Object.entries(state.messages)) {
-    const erased = eraseUntil(fields, personal, forgotten);
-    if (erased !== fields) messages = { ...messages, [key]: erased };
-  }
-  return forgotten === state.forgotten && messages === state.messages ? state : { ...state, messages, forgotten };
-};
-
 /** Without its own sent_at, a message is dated by its event's business time (the envelope's), like any event. */
-const evolve: ConversationsProjection['evolve'] = (state, projected) => {
+const evolve: Conversations['evolve'] = (state, projected) => {
   const { event } = projected;
   const clock = clockOf(projected);
-  if (event.type === 'contact.forgotten') return forget(state, { ...clock, value: null });
   const { message, contact } = event.data;
   const key = entityKey(message.id);
   const current = Object.hasOwn(state.messages, key) ? (state.messages[key] ?? {}) : {};
   const direction = message.direction ?? DIRECTION[event.type];
-  const implied = { direction, sent_at: message.sent_at ?? event.occurred_at };
-  // Erased before it is compared with what is there, so that the outcome does not depend on the order.
-  const written = covers(state.forgotten, clock)
-    ? writeFields(current, redactObject('message', { ...message, ...implied }) as typeof message, clock)
-    : writeFields(current, message, clock, undefined, implied);
+  const written = writeFields(current, message, clock, { implied: { direction, sent_at: message.sent_at ?? event.occurred_at } });
   const contactFields = writeFields(state.contact, { id: contact.id }, clock);
   if (written === current && contactFields === state.contact) return state;
   const messages = written === current ? state.messages : { ...state.messages, [key]: written };
   return { ...state, contact: contactFields, messages };
 };
 
+/** What a message says is its contact's personal data (its content and unknown fields), not that it was sent. */
+const erase = (state: ConversationState, until: Clock): ConversationState => {
+  let messages = state.messages;
+  for (const [key, fields] of Object.entries(state.messages)) {
+    const erased = eraseRegisters(fields, 'message', until);
+    if (erased !== fields) messages = { ...messages, [key]: erased };
+  }
+  return messages === state.messages ? state : { ...state, messages };
+};
+
+/** A message's row; evolve always writes its id and time, without which it would have none. */
+const messageRow = (fields: Registers<Message>): MessageView | undefined => {
+  const values = valuesOf(fields);
+  if (values.id === undefined || values.sent_at == null) return undefined;
+  const documented = {
+    id: values.id,
+    direction: values.direction ?? null,
+    channel: values.channel ?? null,
+    content: values.content ?? null,
+    status: values.status ?? null,
+    sent_at: values.sent_at,
+  };
+  return { ...documented, ...extraFields(documented, values) };
+};
+
 const view = ({ contact, messages }: ConversationState): ConversationView | null => {
   const contactId = registerOf(contact, 'id');
   const rows = Object.entries(messages)
-    .map(([key, fields]) => ({ key, row: viewRow(MESSAGE_FIELDS, valuesOf(fields)) as MessageView }))
+    .flatMap(([key, fields]) => {
+      const row = messageRow(fields);
+      return row === undefined ? [] : [{ key, row }];
+    })
     .sort((a, b) => compareNumbers(micros(a.row.sent_at), micros(b.row.sent_at)) || compareText(a.key, b.key))
     .map(({ row }) => row);
   const last = rows.at(-1);
   if (contactId === undefined || last === undefined) return null;
   return {
-    contact_id: contactId.value as EntityId,
+    contact_id: contactId.value,
     messages: rows,
     inbound_count: rows.filter((row) => row.direction === 'inbound').length,
     outbound_count: rows.filter((row) => row.direction === 'outbound').length,
@@ -86,17 +80,17 @@ const view = ({ contact, messages }: ConversationState): ConversationView | null
   };
 };
 
-const HANDLES = ['message.received', 'message.sent', 'contact.forgotten'] as const;
+type Conversations = BusinessProjection<'message.received' | 'message.sent', ConversationState, ConversationView>;
 
-type ConversationsProjection = Projection<(typeof HANDLES)[number], ConversationState, ConversationView>;
-
-export const conversationsProjection: ConversationsProjection = {
+const conversations: Conversations = {
   name: 'conversations',
-  version: 3,
-  handles: HANDLES,
+  version: 4,
+  handles: ['message.received', 'message.sent'],
   keysOf: (event) => [entityKey(event.data.contact.id)],
   initial: () => ({ contact: {}, messages: {} }),
   evolve,
   view,
   isState: (stored): stored is ConversationState => isRecord(stored) && isRecord(stored['messages']),
 };
+
+export const conversationsProjection = withErasure(conversations, { keysOf: (forget) => [entityKey(forget.contact.id)], erase });

@@ -1,16 +1,21 @@
 import { canonicalJson } from '../src/events/canonical-json.js';
 import { toMicros, type Timestamp } from '../src/events/timestamp.js';
-import { redactValue } from '../src/events/personal-data.js';
 import type { ProjectedEvent } from './projection.js';
 
 /** When a write happened: business time in microseconds, then the event id to order writes of the same instant. */
 export type Clock = { readonly micros: number; readonly eventId: string };
 
 /** One field's value and the write that put it there. */
-export type Register = Clock & { readonly value: unknown };
+export type Register<V> = Clock & { readonly value: V };
 
-/** Field name → its register. Plain JSON, so it survives the runner's round trip through SQLite. */
-export type Registers = { readonly [field: string]: Register };
+/**
+ * The fields of an object of type `O` (an event's contact, ticket, message), each in its register, typed as the
+ * object's schema types it. Plain JSON, so it survives the runner's round trip through SQLite.
+ */
+export type Registers<O> = { readonly [F in keyof O]?: Register<O[F]> };
+
+/** A private copy of registers, being written. */
+export type Written<O> = { -readonly [F in keyof O]?: Register<O[F]> };
 
 /** Business time in microseconds, kept finite: states are stored as JSON, which has no NaN or Infinity. */
 export const micros = (timestamp: Timestamp): number => {
@@ -29,88 +34,71 @@ export const compareClocks = (a: Clock, b: Clock): number =>
   compareNumbers(a.micros, b.micros) || compareText(a.eventId, b.eventId);
 
 /**
- * A total order on writes. Two writes share a clock only when one event id carries two business times (a payload
- * without its own time falls back to the envelope's, which a retry changes); the value then decides, so that
- * the outcome never depends on which copy came first.
+ * A total order on writes: of `value` at `clock`, and of a register's. Two writes share a clock only when one event
+ * id carries two business times (a payload without its own time falls back to the envelope's, which a retry
+ * changes); the value then decides, so that the outcome never depends on which copy came first. The value is apart
+ * from its clock so that a write is compared before (and without) being made a register.
  */
-export const compareWrites = (a: Register, b: Register): number =>
-  compareClocks(a, b) || compareText(canonicalJson(a.value), canonicalJson(b.value));
+const compareWrites = <V>(clock: Clock, value: V, register: Register<V>): number =>
+  compareClocks(clock, register) || compareText(canonicalJson(value), canonicalJson(register.value));
 
-export const latest = (current: Register | null | undefined, candidate: Register): Register =>
-  current == null || compareWrites(candidate, current) > 0 ? candidate : current;
+export const latest = <V>(current: Register<V> | undefined, candidate: Register<V>): Register<V> =>
+  current === undefined || compareWrites(candidate, candidate.value, current) > 0 ? candidate : current;
 
-export const earliest = (current: Register | null | undefined, candidate: Register): Register =>
-  current == null || compareWrites(candidate, current) < 0 ? candidate : current;
+export const earliest = <V>(current: Register<V> | null, candidate: Register<V>): Register<V> =>
+  current === null || compareWrites(candidate, candidate.value, current) < 0 ? candidate : current;
 
-export const registerOf = (registers: Registers, field: string): Register | undefined =>
+export const registerOf = <O, F extends keyof O>(registers: Registers<O>, field: F): Register<O[F]> | undefined =>
   Object.hasOwn(registers, field) ? registers[field] : undefined;
-
-/** Whether a write at `clock` of `value` beats the register's current write (compareWrites, without allocating). */
-const beats = (clock: Clock, value: unknown, current: Register): boolean => {
-  const order = compareClocks(clock, current);
-  return order > 0 || (order === 0 && compareText(canonicalJson(value), canonicalJson(current.value)) > 0);
-};
 
 /**
  * Writes one field (absent = unchanged, null = set to null) into `written`, the registers' private copy, made on the
  * first field that wins; returns the copy, or undefined while none won.
  */
-const writeField = (
-  registers: Registers,
-  written: Record<string, Register> | undefined,
-  field: string,
-  value: unknown,
+const writeField = <O, F extends keyof O>(
+  registers: Registers<O>,
+  written: Written<O> | undefined,
+  field: F,
+  value: NoInfer<O[F]> | undefined,
   clock: Clock,
-): Record<string, Register> | undefined => {
+): Written<O> | undefined => {
   // Intake never stores a __proto__ key; were one read back, assigning it would replace the copy's prototype.
   if (value === undefined || field === '__proto__') return written;
   const current = registerOf(registers, field);
-  if (current !== undefined && !beats(clock, value, current)) return written;
-  const copy = written ?? { ...registers };
+  if (current !== undefined && compareWrites(clock, value, current) <= 0) return written;
+  const copy: Written<O> = written ?? { ...registers };
   copy[field] = { micros: clock.micros, eventId: clock.eventId, value };
   return copy;
 };
 
+/** What a write takes besides the payload: a field of it not to write, and fields the event implies. */
+type WriteOptions<O> = {
+  readonly except?: keyof O;
+  /** Written instead of the payload's fields of the same name. */
+  readonly implied?: Partial<O>;
+};
+
 /**
- * Writes every field the payload carries but `except`, then those of `also` (which take precedence); the same
- * object if none won. It runs for every field of every event, so it copies the registers once, and only when a field
- * wins, and it takes the payload as it is rather than a copy of it with fields removed or added.
+ * Writes every field the payload carries but `except`, then the implied ones; the same object if none won. It runs
+ * for every field of every event, so it copies the registers once, and only when a field wins, and it takes the
+ * payload as it is rather than a copy of it with fields removed or added.
  */
-export const writeFields = (
-  registers: Registers,
-  fields: Readonly<Record<string, unknown>>,
-  clock: Clock,
-  except?: string,
-  also?: Readonly<Record<string, unknown>>,
-): Registers => {
-  let written: Record<string, Register> | undefined;
+export const writeFields = <O extends object>(registers: Registers<O>, fields: O, clock: Clock, { except, implied }: WriteOptions<O> = {}): Registers<O> => {
+  let written: Written<O> | undefined;
   for (const field in fields) {
-    if (field === except || (also !== undefined && Object.hasOwn(also, field))) continue;
+    if (field === except || (implied !== undefined && Object.hasOwn(implied, field))) continue;
     written = writeField(registers, written, field, fields[field], clock);
   }
-  for (const field in also) written = writeField(registers, written, field, also[field], clock);
+  for (const field in implied) written = writeField(registers, written, field, implied[field], clock);
   return written ?? registers;
 };
 
-export const valuesOf = (registers: Registers): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(registers).map(([field, register]) => [field, register.value]));
-
-/** Whether an erasure at `until` covers a write at `clock` (it happened at or before the erasure). */
-export const covers = (until: Clock | null | undefined, clock: Clock): boolean => until != null && compareClocks(clock, until) <= 0;
-
-/**
- * The registers with every personal field written at or before `until` erased (an erasure's clock): what the
- * projections do on contact.forgotten, and to every write that arrives after it, so the order does not matter. The
- * same object when nothing changed.
- */
-export const eraseUntil = (registers: Registers, isPersonal: (field: string) => boolean, until: Clock | null | undefined): Registers => {
-  if (until == null) return registers;
-  let erased: Record<string, Register> | undefined;
-  for (const [field, register] of Object.entries(registers)) {
-    const value = redactValue(register.value);
-    if (value === register.value || !isPersonal(field) || !covers(until, register)) continue;
-    erased ??= { ...registers };
-    erased[field] = { ...register, value };
+/** The value of each field that has one. */
+export const valuesOf = <O extends object>(registers: Registers<O>): Partial<O> => {
+  const values: Partial<O> = {};
+  for (const field in registers) {
+    const register = registers[field];
+    if (register !== undefined) values[field] = register.value;
   }
-  return erased ?? registers;
+  return values;
 };

@@ -1,9 +1,4 @@
-import type { DomainEvent, EventType } from '../src/events/domain-event.js';
-
-type EventsByType = { readonly [E in DomainEvent as E['type']]: E };
-
-/** The domain events of the given types: what a projection that handles them receives. */
-export type DomainEventOf<T extends EventType> = EventsByType[T];
+import type { DomainEventOf, EventType } from '../src/events/domain-event.js';
 
 /** An event as a projection sees it: the canonical domain event and its store id (the deterministic tie-break). */
 export type ProjectedEvent<T extends EventType = EventType> = {

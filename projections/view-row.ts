@@ -19,7 +19,7 @@ export const ExtraFieldsLeftOut = z
   .describe(`extra fields the payloads carried that the row leaves out (past ${MAX_EXTRA_FIELDS} of them, or ${MAX_EXTRA_FIELDS_BYTES} bytes); they are in the log`);
 
 /** The extra fields kept and the names of those left out: in name order, each that still fits in count and bytes. */
-const extraFields = (names: readonly string[], values: Readonly<Record<string, unknown>>) => {
+const keptFields = (names: readonly string[], values: Readonly<Record<string, unknown>>) => {
   const kept: [string, unknown][] = [];
   const leftOut: string[] = [];
   let bytes = 0;
@@ -33,19 +33,19 @@ const extraFields = (names: readonly string[], values: Readonly<Record<string, u
   return { kept, leftOut };
 };
 
+/** What a row shows of the payloads beyond its documented fields. */
+type ExtraFields = { readonly [field: string]: unknown; readonly extra_fields_left_out?: string[] };
+
 /**
- * A row with its documented fields first (null when unknown), then the extra fields the payloads carried in name
- * order, so that the row's layout (and its JSON) does not depend on the order the events arrived in; then, if some
- * were left out, their names.
+ * The fields the payloads carried beyond the row's documented ones, in name order, so that the row's layout (and
+ * its JSON) does not depend on the order the events arrived in; then, if some were left out, their names. A row
+ * spreads them after its documented fields.
  */
-export const viewRow = (fields: readonly string[], values: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+export const extraFields = (documented: object, values: Readonly<Record<string, unknown>>): ExtraFields => {
   const names = Object.keys(values)
-    .filter((field) => !fields.includes(field) && field !== LEFT_OUT && EXTRA_FIELD_NAME.test(field))
+    .filter((field) => !Object.hasOwn(documented, field) && field !== LEFT_OUT && EXTRA_FIELD_NAME.test(field))
     .sort();
-  const { kept, leftOut } = extraFields(names, values);
-  return Object.fromEntries([
-    ...fields.map((field) => [field, Object.hasOwn(values, field) ? values[field] : null]),
-    ...kept,
-    ...(leftOut.length === 0 ? [] : [[LEFT_OUT, leftOut]]),
-  ]);
+  const { kept, leftOut } = keptFields(names, values);
+  const extras = Object.fromEntries(kept);
+  return leftOut.length === 0 ? extras : { ...extras, [LEFT_OUT]: leftOut };
 };

@@ -27,46 +27,50 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 export const isEventType = (name: string): name is EventType => (EVENT_TYPES as readonly string[]).includes(name);
 
-/** Only these are accepted from a webhook: nobody outside can send an engine event. */
-export const isProviderEventType = (name: string): name is EventType => (PROVIDER_EVENT_TYPES as readonly string[]).includes(name);
+type ProviderEventType = (typeof PROVIDER_EVENT_TYPES)[number];
 
-type Event<T extends EventType, D> = {
-  readonly type: T;
-  readonly data: D;
-  /** Business time: when it happened at the provider, taken from the payload, else the envelope. */
-  readonly occurred_at: Timestamp;
+/** Only these are accepted from a webhook: nobody outside can send an engine event. */
+export const isProviderEventType = (name: string): name is ProviderEventType => (PROVIDER_EVENT_TYPES as readonly string[]).includes(name);
+
+/** Each event's `data` in its canonical (nested) form, whatever format it arrived in. */
+type EventData = {
+  readonly 'contact.created': ContactEventData;
+  readonly 'contact.updated': ContactEventData;
+  readonly 'contact.deleted': ContactEventData;
+  readonly 'message.received': MessageEventData;
+  readonly 'message.sent': MessageEventData;
+  readonly 'booking.created': BookingEventData;
+  readonly 'booking.updated': BookingEventData;
+  readonly 'booking.cancelled': BookingEventData;
+  readonly 'booking.completed': BookingEventData;
+  readonly 'ticket.created': TicketEventData;
+  readonly ping: PingEventData;
+  readonly 'contact.forgotten': ContactForgottenData;
 };
 
-type ContactCreated = Event<'contact.created', ContactEventData>;
-type ContactUpdated = Event<'contact.updated', ContactEventData>;
-type ContactDeleted = Event<'contact.deleted', ContactEventData>;
-type MessageReceived = Event<'message.received', MessageEventData>;
-type MessageSent = Event<'message.sent', MessageEventData>;
-type BookingCreated = Event<'booking.created', BookingEventData>;
-type BookingUpdated = Event<'booking.updated', BookingEventData>;
-type BookingCancelled = Event<'booking.cancelled', BookingEventData>;
-type BookingCompleted = Event<'booking.completed', BookingEventData>;
-export type TicketCreated = Event<'ticket.created', TicketEventData>;
-type Ping = Event<'ping', PingEventData>;
-export type ContactForgotten = Event<'contact.forgotten', ContactForgottenData>;
+/** The `data` of the event of that name. */
+export type DataOf<T extends EventType> = EventData[T];
+
+/**
+ * The events of the given names (a union for several). Mapped over the names themselves, so that code generic in
+ * `T` indexes it to one event of name `T` and data `DataOf<T>`, and can build one from its name and data.
+ */
+export type DomainEventOf<T extends EventType> = {
+  readonly [N in T]: {
+    readonly type: N;
+    readonly data: DataOf<N>;
+    /** Business time: when it happened at the provider, taken from the payload, else the envelope. */
+    readonly occurred_at: Timestamp;
+  };
+}[T];
 
 /** The canonical form of a delivery, whatever format it arrived in. */
-export type DomainEvent =
-  | ContactCreated
-  | ContactUpdated
-  | ContactDeleted
-  | MessageReceived
-  | MessageSent
-  | BookingCreated
-  | BookingUpdated
-  | BookingCancelled
-  | BookingCompleted
-  | TicketCreated
-  | Ping
-  | ContactForgotten;
+export type DomainEvent = DomainEventOf<EventType>;
 
-export type ContactEvent = ContactCreated | ContactUpdated | ContactDeleted;
-export type BookingEvent = BookingCreated | BookingUpdated | BookingCancelled | BookingCompleted;
+export type ContactEvent = DomainEventOf<'contact.created' | 'contact.updated' | 'contact.deleted'>;
+export type BookingEvent = DomainEventOf<'booking.created' | 'booking.updated' | 'booking.cancelled' | 'booking.completed'>;
+export type TicketCreated = DomainEventOf<'ticket.created'>;
+export type ContactForgotten = DomainEventOf<'contact.forgotten'>;
 
 /** The two documented payload formats. */
 export type PayloadFormat = 'nested' | 'flat';

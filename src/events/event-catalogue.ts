@@ -2,14 +2,12 @@ import type { z } from 'zod';
 import { BookingEventData, FlatBookingEventData } from './booking.js';
 import { ContactEventData, FlatContactEventData } from './contact.js';
 import { ContactForgottenData } from './contact-forgotten.js';
-import type { DomainEvent, EventType } from './domain-event.js';
+import type { DataOf, EventType } from './domain-event.js';
 import { entityKey } from './entity-id.js';
 import { flatMessageEventData, MessageEventData } from './message.js';
 import { PingEventData } from './ping.js';
 import { FlatTicketEventData, TicketEventData } from './ticket.js';
 import type { Timestamp } from './timestamp.js';
-
-type DataOf<T extends EventType> = Extract<DomainEvent, { type: T }>['data'];
 
 /** What the engine knows about one event name: how to read its data, where it is stored, when it happened. */
 type EventDefinition<T extends EventType> = {

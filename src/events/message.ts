@@ -6,7 +6,7 @@ import { Timestamp } from './timestamp.js';
 const MessageDirection = z.enum(['inbound', 'outbound']);
 type MessageDirection = z.infer<typeof MessageDirection>;
 
-const Message = z.looseObject({
+export const Message = z.looseObject({
   id: EntityId,
   direction: MessageDirection.nullish(),
   channel: z.string().nullish(),
@@ -14,7 +14,7 @@ const Message = z.looseObject({
   status: z.string().nullish(),
   sent_at: Timestamp.nullish(),
 });
-type Message = z.infer<typeof Message>;
+export type Message = z.infer<typeof Message>;
 
 /** `data` of message.received / message.sent in the nested format. */
 export const MessageEventData = z.looseObject({ message: Message, contact: Contact });

@@ -1,10 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { DomainEvent, EventType, PayloadFormat } from './domain-event.js';
+import type { DomainEventOf, EventType, PayloadFormat } from './domain-event.js';
 import { eventCatalogue } from './event-catalogue.js';
 import { eventDataError, singleIssue, type EventDataError } from './event-data-error.js';
 import type { Timestamp } from './timestamp.js';
-
-type ParsedEvent = { readonly event: DomainEvent; readonly format: PayloadFormat; readonly stream: string };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -13,17 +11,20 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const payloadFormat = (type: EventType, data: unknown): PayloadFormat =>
   type === 'ping' || (isObject(data) && isObject(data[eventCatalogue[type].nestedKey])) ? 'nested' : 'flat';
 
+type ParsedEvent<T extends EventType> = { readonly event: DomainEventOf<T>; readonly format: PayloadFormat; readonly stream: string };
+
 /**
  * Reads the `data` of a known event in either format into the canonical domain event. Pure: used at intake to
  * validate, and on every read (as an upcaster) over the payload stored exactly as it was received. The envelope's
  * time is asked for only when the payload carries no business time of its own (on read, it costs a metadata parse).
+ * Generic in the name, so that the definition read is that event's own and the event built is of that name.
  */
-export const parseEvent = (
-  type: EventType,
+export const parseEvent = <T extends EventType>(
+  type: T,
   data: unknown,
   envelopeTimestamp: () => Timestamp,
-): E.Either<EventDataError, ParsedEvent> => {
-  const definition = eventCatalogue[type] as (typeof eventCatalogue)['contact.created'];
+): E.Either<EventDataError, ParsedEvent<T>> => {
+  const definition = eventCatalogue[type];
   const format = payloadFormat(type, data);
   const result = (format === 'nested' ? definition.nested : definition.flat).safeParse(data);
   if (!result.success) {
@@ -35,6 +36,5 @@ export const parseEvent = (
     return E.left(eventDataError('data', result.error));
   }
   const occurredAt = definition.businessTime(result.data) ?? envelopeTimestamp();
-  const event = { type, data: result.data, occurred_at: occurredAt } as DomainEvent;
-  return E.right({ event, format, stream: definition.stream(result.data) });
+  return E.right({ event: { type, data: result.data, occurred_at: occurredAt }, format, stream: definition.stream(result.data) });
 };

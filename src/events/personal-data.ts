@@ -1,5 +1,10 @@
+import type { z } from 'zod';
+import { Booking } from './booking.js';
+import { Contact } from './contact.js';
 import type { DomainEvent, EventType } from './domain-event.js';
 import { entityKey, type EntityId } from './entity-id.js';
+import { Message } from './message.js';
+import { Ticket } from './ticket.js';
 
 /** What an erased value reads as, wherever it was: in the log, in the read model, in every answer. */
 export const REDACTED = '[redacted]';
@@ -17,7 +22,7 @@ const KEPT = {
   ticket: new Set(['id', 'contact_id', 'status', 'priority', 'created_at', 'updated_at']),
 } as const;
 
-type PersonalKind = keyof typeof KEPT;
+export type PersonalKind = keyof typeof KEPT;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -29,10 +34,34 @@ export const redactValue = (value: unknown): unknown => (value === null || value
 export const isPersonalField = (kind: PersonalKind, field: string): boolean => !KEPT[kind].has(field);
 
 /** The object with every personal field erased; absent fields stay absent, so a redacted update still says nothing. */
-export const redactObject = (kind: PersonalKind, value: unknown): unknown =>
+const redactObject = (kind: PersonalKind, value: unknown): unknown =>
   isObject(value)
     ? Object.fromEntries(Object.entries(value).map(([field, v]) => [field, isPersonalField(kind, field) ? redactValue(v) : v]))
     : value;
+
+/** An object of that kind, as the schemas read it. */
+export type PersonalObject<K extends PersonalKind> = {
+  readonly contact: Contact;
+  readonly message: Message;
+  readonly booking: Booking;
+  readonly ticket: Ticket;
+}[K];
+
+/** Some fields of each kind of object, read by its schema: what erased fields are read again by. */
+const FIELDS_OF: { readonly [K in PersonalKind]: z.ZodType<Partial<PersonalObject<K>>> } = {
+  contact: Contact.partial(),
+  message: Message.partial(),
+  booking: Booking.partial(),
+  ticket: Ticket.partial(),
+};
+
+/**
+ * Fields of an object of that kind with the personal ones erased, read again by the kind's schema, so that they
+ * keep its types (a personal field is text, or not one the schema names). Data the schema refuses once erased is
+ * a bug: it throws.
+ */
+export const redactFields = <K extends PersonalKind>(kind: K, fields: Partial<PersonalObject<K>>): Partial<PersonalObject<K>> =>
+  FIELDS_OF[kind].parse(redactObject(kind, fields));
 
 const NESTED_KEY: Readonly<Record<string, PersonalKind>> = { contact: 'contact', message: 'message', booking: 'booking', ticket: 'ticket' };
 

@@ -4,7 +4,7 @@ import { EntityId } from './entity-id.js';
 import { ownerId } from './owner-id.js';
 import { Timestamp } from './timestamp.js';
 
-const Ticket = z.looseObject({
+export const Ticket = z.looseObject({
   id: EntityId,
   contact_id: EntityId.nullish(),
   subject: z.string().nullish(),
@@ -13,7 +13,7 @@ const Ticket = z.looseObject({
   created_at: Timestamp.nullish(),
   updated_at: Timestamp.nullish(),
 });
-type Ticket = z.infer<typeof Ticket>;
+export type Ticket = z.infer<typeof Ticket>;
 
 /** `data` of ticket.created in the nested format. */
 export const TicketEventData = z

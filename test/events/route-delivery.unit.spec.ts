@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
+import { isEventType } from '../../src/events/domain-event.js';
 import { contentEventId, pingEventId, quarantineEventId } from '../../src/events/event-id.js';
 import { MAX_ITEMS_PER_ARRAY, MAX_KEYS_PER_OBJECT } from '../../src/events/json-hazard.js';
 import { parseEvent } from '../../src/events/parse-event.js';
@@ -185,7 +186,8 @@ describe('routing a delivery', () => {
 
 describe('normalizing stored data (the upcaster)', () => {
   const normalize = (delivery: (typeof allExamples)[number]) => {
-    const parsed = parseEvent(delivery.event as never, delivery.data, () => delivery.timestamp);
+    if (!isEventType(delivery.event)) throw new Error(`unknown event ${delivery.event}`);
+    const parsed = parseEvent(delivery.event, delivery.data, () => delivery.timestamp);
     if (E.isLeft(parsed)) throw new Error(parsed.left.reason);
     return parsed.right;
   };
