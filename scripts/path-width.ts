@@ -18,10 +18,10 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { SourceMap } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freePort } from '../test/support/server-process.js';
 
 type Options = { readonly json: boolean; readonly deliveries: number; readonly warmUp: number; readonly gapMs: number; readonly deadlineS: number };
 
@@ -225,16 +225,6 @@ const padTo = async (http: Client, first: ReadonlyMap<string, number>, gapMs: nu
 
 // ---------------------------------------------------------------------------------------------------------------
 // One run of the built server under NODE_V8_COVERAGE.
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
 
 const STOP_GRACE_MS = 20_000;
 

@@ -1,23 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStoreFailure } from '../../src/store/event-store-error.js';
 import type { OpenedStore } from '../../src/store/event-store.js';
 import { openEventStoreDb } from '../../src/store/eventstoredb.js';
 import { eventually } from '../support/eventually.js';
-
-/** A port nobody listens on: bind an ephemeral one, then let it go. */
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort } from '../support/server-process.js';
 
 const within = async <A>(ms: number, work: () => Promise<A>): Promise<A> => {
   const started = Date.now();
