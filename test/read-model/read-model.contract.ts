@@ -1,0 +1,158 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoredProjection } from '../../projections/projection.js';
+import { projections } from '../../projections/registry.js';
+import { foldEvents } from '../../projections/fold.js';
+import { CheckpointMoved, type ProjectionTarget } from '../../src/read-model/read-model-catalog.js';
+import type { ReadModel } from '../../src/read-model/read-model.js';
+import { allExamples } from '../fixtures/reference-deliveries.js';
+import { projectedDelivery } from '../support/projected-event.js';
+
+/** What every ReadModel adapter must do. Each test opens a read model of its own and closes it. */
+export type ReadModelTarget = { readonly open: () => Promise<ReadModel> };
+
+const now = '2026-03-05T00:00:00.000Z';
+const events = allExamples.map(projectedDelivery);
+
+const named = (name: string): StoredProjection => {
+  const projection = projections.find((p) => p.name === name);
+  if (projection === undefined) throw new Error(`no projection ${name}`);
+  return projection;
+};
+
+/** The states the reference examples fold to, per projection, as rows to commit. */
+const rowsOf = (projection: StoredProjection) => [...foldEvents(projection, events)].map(([key, state]) => ({ key, state }));
+
+export const describeReadModelContract = (name: string, target: ReadModelTarget): void => {
+  describe(`ReadModel contract: ${name}`, () => {
+    let readModel: ReadModel;
+    const live = async (projection: string): Promise<ProjectionTarget> => {
+      const found = (await readModel.catalog.liveTargets(projections)).find((t) => t.projection.name === projection);
+      if (found === undefined) throw new Error(`no live table for ${projection}`);
+      return found;
+    };
+    /** Commits every projection's rows of the reference examples at position 10. */
+    const project = async () =>
+      readModel.writes.commit(
+        (await readModel.catalog.liveTargets(projections)).map((t) => ({ target: t, rows: rowsOf(t.projection), to: 10 })),
+        [{ position: 3, eventId: 'e-3', type: 'contact.updated', reason: 'data.contact.id: invalid' }],
+        now,
+      );
+
+    beforeEach(async () => {
+      readModel = await target.open();
+      await readModel.catalog.ensure(projections, now);
+    });
+    afterEach(async () => {
+      await readModel.close();
+    });
+
+    it('starts every projection empty at position 0, once, however often it is ensured', async () => {
+      await readModel.catalog.ensure(projections, now);
+      const entries = await readModel.catalog.entries();
+      expect(entries.map((e) => [e.name, e.version, e.position]).sort()).toEqual(projections.map((p) => [p.name, p.version, 0]).sort());
+      expect(await readModel.catalog.outdated(projections)).toEqual([]);
+      expect(await readModel.catalog.highestCheckpoint()).toBe(0);
+    });
+
+    it('commits rows, skipped events and checkpoints together, and serves the views', async () => {
+      const advanced = await project();
+      expect(advanced.map((t) => t.position)).toEqual(projections.map(() => 10));
+      expect(await readModel.catalog.highestCheckpoint()).toBe(10);
+      expect(await readModel.catalog.skippedByType()).toEqual({ 'contact.updated': 1 });
+      const contact = await readModel.queries.view<{ id: number; name: string }>('contacts', '42');
+      expect(contact).toMatchObject({ id: 42, name: 'Sarah M. Johnson' });
+      const stored = await readModel.queries.storedView('contacts', '42');
+      expect(stored?.deleted).toBe(true);
+      expect(JSON.parse(stored?.json ?? 'null')).toEqual(contact);
+      expect(await readModel.queries.view('contacts', '404')).toBeUndefined();
+      const states = await readModel.writes.loadStates(await live('contacts'), ['42', '404']);
+      expect([...states.keys()]).toEqual(['42']);
+    });
+
+    it('moves a checkpoint only from where its target says it is (compare-and-set), writing nothing otherwise', async () => {
+      const stale = await live('contacts');
+      await project();
+      const attempt = readModel.writes.commit([{ target: stale, rows: [{ key: '999', state: rowsOf(named('contacts'))[0]?.state }], to: 20 }], [], now);
+      await expect(attempt).rejects.toBeInstanceOf(CheckpointMoved);
+      expect(await readModel.queries.view('contacts', '999')).toBeUndefined();
+      expect((await live('contacts')).position).toBe(10);
+    });
+
+    it('lists with typed filters, a page at a time, the cursor reaching every row once in key order', async () => {
+      await project();
+      const all = await readModel.queries.list('contacts', { include_deleted: true }, { limit: 500 });
+      expect(all.next_cursor).toBeNull();
+      const ids = (all.items as { id: number }[]).map((c) => c.id);
+      expect(ids.length).toBeGreaterThan(1);
+      const paged: number[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await readModel.queries.list('contacts', { include_deleted: true }, { limit: 1, cursor });
+        paged.push(...(page.items as { id: number }[]).map((c) => c.id));
+        if (page.next_cursor === null) break;
+        cursor = page.next_cursor;
+      }
+      expect(paged).toEqual(ids);
+      expect((await readModel.queries.list('contacts', {}, { limit: 500 })).items).not.toContainEqual(expect.objectContaining({ id: 42 }));
+      expect((await readModel.queries.list('contacts', { include_deleted: true, tag: 'vip' }, { limit: 500 })).items).toMatchObject([{ id: 42 }]);
+      expect((await readModel.queries.list('contacts', { include_deleted: true, q: 'SARAH' }, { limit: 500 })).items).toMatchObject([{ id: 42 }]);
+      const cancelled = await readModel.queries.list('bookings', { status: 'cancelled', contact_id: 42 }, { limit: 500 });
+      expect(cancelled.items).toMatchObject([{ id: 101, status: 'cancelled' }]);
+      expect((await readModel.queries.list('tickets', { priority: 'normal' }, { limit: 500 })).items).toMatchObject([{ id: 55 }]);
+    });
+
+    it('counts by status and finds the latest of a contact', async () => {
+      await project();
+      expect(await readModel.queries.countByStatus('bookings', { contact_id: 42 })).toEqual({ cancelled: 1, completed: 1 });
+      expect(await readModel.queries.latest('tickets', { contact_id: 42 })).toMatchObject({ id: 55 });
+      expect(await readModel.queries.latest('bookings', { contact_id: 404 })).toBeUndefined();
+    });
+
+    it('fills scratch tables beside the live ones, compares them, and swaps them in whole', async () => {
+      await project();
+      const scratch = await readModel.catalog.createScratch(projections, 'rebuild', now);
+      for (const table of scratch) await readModel.writes.fill(table, new Map(rowsOf(table.projection).map((row) => [row.key, row.state])));
+      const filled = await readModel.writes.commit(scratch.map((t) => ({ target: t, rows: [], to: 10 })), [], now);
+      for (const table of filled) expect((await readModel.catalog.differingViews(table, 3)).count).toBe(0);
+      // Until the swap, the live tables serve.
+      const before = (await readModel.catalog.entries()).map((e) => e.table_name);
+      const swapped = await readModel.catalog.swapIn(filled, now);
+      expect(swapped.every((t) => t.kind === 'live')).toBe(true);
+      const after = (await readModel.catalog.entries()).map((e) => e.table_name);
+      expect(after.some((table) => before.includes(table))).toBe(false);
+      expect(await readModel.queries.view('contacts', '42')).toMatchObject({ id: 42 });
+    });
+
+    it('reports the views a scratch table differs in from the live one', async () => {
+      await project();
+      const [scratch] = await readModel.catalog.createScratch([named('contacts')], 'verify', now);
+      if (scratch === undefined) throw new Error('a scratch table must be made');
+      await readModel.writes.fill(scratch, new Map(rowsOf(named('contacts')).filter((row) => row.key !== '42').map((row) => [row.key, row.state])));
+      const differing = await readModel.catalog.differingViews(scratch, 3);
+      expect(differing).toMatchObject({ livePosition: 10, count: 1, examples: [{ key: '42', rebuilt: null }] });
+      await readModel.catalog.dropScratch([scratch]);
+    });
+
+    it('needs a rebuild for a projection whose version changed, and leaves its live table to the rebuild', async () => {
+      const bumped = projections.map((p) => (p.name === 'bookings' ? { ...p, version: p.version + 1 } : p));
+      expect((await readModel.catalog.outdated(bumped)).map((p) => p.name)).toEqual(['bookings']);
+      expect((await readModel.catalog.liveTargets(bumped)).map((t) => t.projection.name)).not.toContain('bookings');
+    });
+
+    it('records which log it was built from, and forgets everything when told', async () => {
+      expect(await readModel.catalog.logIdentity()).toBeUndefined();
+      await readModel.catalog.recordLogIdentity('log-1', now);
+      expect(await readModel.catalog.logIdentity()).toBe('log-1');
+      await project();
+      await readModel.catalog.forgetAll();
+      expect(await readModel.catalog.logIdentity()).toBeUndefined();
+      expect(await readModel.catalog.entries()).toEqual([]);
+      expect(await readModel.catalog.skippedByType()).toEqual({});
+    });
+
+    it('purges (after an erasure) and says so', async () => {
+      await project();
+      expect(await readModel.purge()).toBe(true);
+    });
+  });
+};
