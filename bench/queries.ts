@@ -1,5 +1,5 @@
 import { encodeCursor } from '../src/read-model/page.js';
-import { sortKeyOf } from '../src/read-model/sqlite/table-layout.js';
+import { sortKeyOf } from '../src/read-model/sort-key.js';
 import { seededRandom } from '../test/support/skylight-traffic.js';
 import { repeat } from './figure.js';
 import { copyFixture } from './fixtures.js';

@@ -25,6 +25,7 @@ const rowsOf = (projection: StoredProjection) => [...foldEvents(projection, even
 export const describeReadModelContract = (name: string, target: ReadModelTarget): void => {
   describe(`ReadModel contract: ${name}`, () => {
     let readModel: ReadModel;
+    let opened: ReadModel | undefined;
     const live = async (projection: string): Promise<ProjectionTarget> => {
       const found = (await readModel.catalog.liveTargets(projections)).find((t) => t.projection.name === projection);
       if (found === undefined) throw new Error(`no live table for ${projection}`);
@@ -40,10 +41,12 @@ export const describeReadModelContract = (name: string, target: ReadModelTarget)
 
     beforeEach(async () => {
       readModel = await target.open();
+      opened = readModel;
       await readModel.catalog.ensure(projections, now);
     });
     afterEach(async () => {
-      await readModel.close();
+      await opened?.close();
+      opened = undefined;
     });
 
     it('starts every projection empty at position 0, once, however often it is ensured', async () => {

@@ -1,5 +1,6 @@
 import type { ReadModelDb } from '../read-model-db.js';
-import { sortKeyOf, tableSpecOf } from './table-layout.js';
+import { sortKeyOf } from '../sort-key.js';
+import { tableSpecOf } from './table-layout.js';
 
 /** One projection's rows in one table: states to evolve, views to serve, filter columns beside them. */
 export type ProjectionTable = {

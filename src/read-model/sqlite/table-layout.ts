@@ -55,6 +55,3 @@ const noColumns: TableSpec = { columns: {}, indexes: [], extract: () => ({}) };
 export const tableSpecs: Readonly<Record<string, TableSpec>> = { contacts, bookings, tickets };
 
 export const tableSpecOf = (name: string): TableSpec => tableSpecs[name] ?? noColumns;
-
-/** Orders numeric ids numerically and the rest after them, as text. */
-export const sortKeyOf = (key: string): string => (/^\d{1,19}$/.test(key) ? key.padStart(19, '0') : `~${key}`);

@@ -4,7 +4,7 @@ import { checkpointWriter } from './catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
 import type { ReadModelWrites, StateRow, TargetRows } from '../read-model-writes.js';
 import { projectionTable, type ProjectionTable } from './projection-rows.js';
-import { sortKeyOf } from './table-layout.js';
+import { sortKeyOf } from '../sort-key.js';
 
 /** Rows per transaction of a fill: short, so that a live runner sharing the read-model file is never held up long. */
 const ROWS_PER_FILL = 5_000;

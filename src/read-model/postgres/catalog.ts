@@ -1,0 +1,173 @@
+import type { StoredProjection } from '../../../projections/projection.js';
+import { CheckpointMoved, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose } from '../read-model-catalog.js';
+import { inTransaction, type Client, type Sql } from './connection.js';
+import { createTableSql, safeName } from './table-layout.js';
+
+const generationPrefix = (projection: StoredProjection) => `rm_${projection.name}_v${projection.version}_g`;
+
+/** The catalog's own tables, created once per schema. */
+export const catalogSchemaSql = (schema: string): string[] => {
+  const s = safeName(schema);
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${s}`,
+    `CREATE TABLE IF NOT EXISTS ${s}.read_models (name text PRIMARY KEY, version integer NOT NULL, table_name text NOT NULL, position bigint NOT NULL, updated_at text NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s}.rebuilds (table_name text PRIMARY KEY, name text NOT NULL, version integer NOT NULL, purpose text NOT NULL, position bigint NOT NULL, updated_at text NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s}.log_identity (id integer PRIMARY KEY CHECK (id = 1), identity text NOT NULL, recorded_at text NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s}.skipped_events (position bigint PRIMARY KEY, event_id text NOT NULL, type text NOT NULL, reason text NOT NULL)`,
+  ];
+};
+
+/** Schema changes of several nodes at once are taken one at a time (CREATE … IF NOT EXISTS races otherwise). */
+const lockSchema = (client: Client, schema: string) => client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`skylight-schema:${schema}`]);
+
+const nextGeneration = async (client: Client, schema: string, projection: StoredProjection): Promise<number> => {
+  const prefix = generationPrefix(projection);
+  const { rows } = await client.query<{ table_name: string }>(
+    'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND left(table_name, length($2)) = $2',
+    [schema, prefix],
+  );
+  return Math.max(0, ...rows.map((row) => Number(row.table_name.slice(prefix.length))).filter(Number.isInteger)) + 1;
+};
+
+export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCatalog => {
+  const s = safeName(schema);
+  const entries = async (client: Sql | Client = sql): Promise<ReadModelEntry[]> =>
+    (await client.query<ReadModelEntry>(`SELECT name, version, table_name, position, updated_at FROM ${s}.read_models ORDER BY name`)).rows;
+  const dropTable = (client: Client, table: string) => client.query(`DROP TABLE IF EXISTS ${s}.${safeName(table)}`);
+
+  return {
+    ensure: (projections, now) =>
+      inTransaction(sql, async (client) => {
+        await lockSchema(client, schema);
+        const existing = new Set((await entries(client)).map((e) => e.name));
+        for (const projection of projections) {
+          if (existing.has(projection.name)) continue;
+          const table = safeName(`${generationPrefix(projection)}0`);
+          for (const statement of createTableSql(schema, projection.name, table)) await client.query(statement);
+          await client.query(`INSERT INTO ${s}.read_models (name, version, table_name, position, updated_at) VALUES ($1, $2, $3, 0, $4)`, [
+            projection.name,
+            projection.version,
+            table,
+            now,
+          ]);
+        }
+      }),
+    entries: () => entries(),
+    liveTargets: async (projections) => {
+      const byName = new Map((await entries()).map((e) => [e.name, e]));
+      return projections.flatMap((projection): ProjectionTarget[] => {
+        const entry = byName.get(projection.name);
+        return entry === undefined || entry.version !== projection.version ? [] : [{ projection, tableName: entry.table_name, position: entry.position, kind: 'live' }];
+      });
+    },
+    outdated: async (projections) => {
+      const byName = new Map((await entries()).map((e) => [e.name, e]));
+      return projections.filter((p) => byName.has(p.name) && byName.get(p.name)?.version !== p.version);
+    },
+    createScratch: (projections, purpose: ScratchPurpose, now) =>
+      inTransaction(sql, async (client) => {
+        await lockSchema(client, schema);
+        const names = projections.map((p) => p.name);
+        const { rows: leftovers } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.rebuilds WHERE purpose = $1 AND name = ANY($2)`, [
+          purpose,
+          names,
+        ]);
+        for (const { table_name: table } of leftovers) {
+          await client.query(`DELETE FROM ${s}.rebuilds WHERE table_name = $1`, [table]);
+          await dropTable(client, table);
+        }
+        const targets: ProjectionTarget[] = [];
+        for (const projection of projections) {
+          const table = safeName(
+            purpose === 'verify' ? `rm_${projection.name}_v${projection.version}_verify` : `${generationPrefix(projection)}${await nextGeneration(client, schema, projection)}`,
+          );
+          for (const statement of createTableSql(schema, projection.name, table)) await client.query(statement);
+          await client.query(`INSERT INTO ${s}.rebuilds (table_name, name, version, purpose, position, updated_at) VALUES ($1, $2, $3, $4, 0, $5)`, [
+            table,
+            projection.name,
+            projection.version,
+            purpose,
+            now,
+          ]);
+          targets.push({ projection, tableName: table, position: 0, kind: 'scratch' });
+        }
+        return targets;
+      }),
+    dropScratch: (targets) =>
+      inTransaction(sql, async (client) => {
+        for (const target of targets.filter((t) => t.kind === 'scratch')) {
+          await client.query(`DELETE FROM ${s}.rebuilds WHERE table_name = $1`, [target.tableName]);
+          await dropTable(client, target.tableName);
+        }
+      }),
+    swapIn: (targets, now) =>
+      inTransaction(sql, async (client) => {
+        await lockSchema(client, schema);
+        const swapped: ProjectionTarget[] = [];
+        for (const target of targets) {
+          const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.read_models WHERE name = $1`, [target.projection.name]);
+          await client.query(
+            `INSERT INTO ${s}.read_models (name, version, table_name, position, updated_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (name) DO UPDATE SET version = excluded.version, table_name = excluded.table_name, position = excluded.position, updated_at = excluded.updated_at`,
+            [target.projection.name, target.projection.version, target.tableName, target.position, now],
+          );
+          await client.query(`DELETE FROM ${s}.rebuilds WHERE table_name = $1`, [target.tableName]);
+          const old = rows[0]?.table_name;
+          if (old !== undefined && old !== target.tableName) await dropTable(client, old);
+          swapped.push({ ...target, kind: 'live' });
+        }
+        return swapped;
+      }),
+    differingViews: async (scratch, examples) => {
+      const entry = (await entries()).find((e) => e.name === scratch.projection.name);
+      const live = safeName(entry?.table_name ?? scratch.tableName);
+      const { rows } = await sql.query<{ key: string; live: string | null; rebuilt: string | null }>(
+        `SELECT coalesce(l.key, r.key) AS key, l.view AS live, r.view AS rebuilt
+         FROM ${s}.${live} l FULL OUTER JOIN ${s}.${safeName(scratch.tableName)} r ON l.key = r.key
+         WHERE l.view IS DISTINCT FROM r.view ORDER BY coalesce(l.sort_key, r.sort_key)`,
+      );
+      return {
+        livePosition: entry?.position ?? 0,
+        count: rows.length,
+        examples: rows.slice(0, examples).map((row) => ({
+          key: row.key,
+          live: row.live === null ? null : JSON.parse(row.live),
+          rebuilt: row.rebuilt === null ? null : JSON.parse(row.rebuilt),
+        })),
+      };
+    },
+    logIdentity: async () => (await sql.query<{ identity: string }>(`SELECT identity FROM ${s}.log_identity`)).rows[0]?.identity,
+    recordLogIdentity: async (identity, now) => {
+      await sql.query(
+        `INSERT INTO ${s}.log_identity (id, identity, recorded_at) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET identity = excluded.identity, recorded_at = excluded.recorded_at`,
+        [identity, now],
+      );
+    },
+    highestCheckpoint: async () =>
+      (await sql.query<{ position: number | null }>(`SELECT max(position) AS position FROM (SELECT position FROM ${s}.read_models UNION ALL SELECT position FROM ${s}.rebuilds) p`))
+        .rows[0]?.position ?? 0,
+    forgetAll: () =>
+      inTransaction(sql, async (client) => {
+        await lockSchema(client, schema);
+        const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.read_models UNION SELECT table_name FROM ${s}.rebuilds`);
+        for (const { table_name: table } of rows) await dropTable(client, table);
+        await client.query(`DELETE FROM ${s}.read_models; DELETE FROM ${s}.rebuilds; DELETE FROM ${s}.skipped_events; DELETE FROM ${s}.log_identity`);
+      }),
+    skippedByType: async () =>
+      Object.fromEntries(
+        (await sql.query<{ type: string; events: number }>(`SELECT type, count(*)::int AS events FROM ${s}.skipped_events GROUP BY type`)).rows.map((r) => [r.type, r.events]),
+      ),
+  };
+};
+
+/** Moves a checkpoint by compare-and-set on the position the target holds, inside the caller's transaction. */
+export const advanceCheckpoint = async (client: Client, schema: string, target: ProjectionTarget, to: number, now: string): Promise<ProjectionTarget> => {
+  if (to === target.position) return target;
+  const table = target.kind === 'live' ? 'read_models' : 'rebuilds';
+  const { rowCount } = await client.query(
+    `UPDATE ${safeName(schema)}.${table} SET position = $1, updated_at = $2 WHERE name = $3 AND table_name = $4 AND position = $5`,
+    [to, now, target.projection.name, target.tableName, target.position],
+  );
+  if (rowCount !== 1) throw new CheckpointMoved(target.projection.name);
+  return { ...target, position: to };
+};

@@ -1,0 +1,37 @@
+import pg from 'pg';
+
+export type Sql = pg.Pool;
+export type Client = pg.PoolClient;
+
+/** bigint (int8) as a JS number: positions and microseconds stay below 2^53. */
+const INT8 = 20;
+const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) };
+
+export const openPool = (url: string): Sql => new pg.Pool({ connectionString: url, types: types as pg.CustomTypesConfig, max: 8 });
+
+/** Runs `work` in one transaction on one connection of the pool; rolls back on any error. */
+export const inTransaction = async <A>(sql: Sql, work: (client: Client) => Promise<A>): Promise<A> => {
+  const client = await sql.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+};
+
+/** The address without its password, for logs, errors and erasure records. */
+export const withoutPassword = (url: string): string => {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return 'postgres (unparsable address)';
+  }
+};
