@@ -67,6 +67,13 @@ export const Config = z
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).default('./data'),
     READ_MODEL_DB: optionalText,
+    /** The read model in PostgreSQL (`postgres://…`) rather than the embedded file. */
+    READ_MODEL_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// address')
+      .optional()
+      .transform((value) => (value === '' ? undefined : value)),
+    READ_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL name').default('skylight'),
     EVENT_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
     ESDB_CONNECTION_STRING: optionalText,
     // `normal` loses the commits since the last checkpoint to a power loss or a filesystem error: opt-in only.

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance } from 'fastify';
 import type { StoredProjection } from '../projections/projection.js';
 import { projections as registeredProjections } from '../projections/registry.js';
-import { readModelPath, type Config } from './config.js';
+import type { Config } from './config.js';
 import { erasureQueue, type ErasureQueue } from './erasure/erasure-queue.js';
 import { forgetJobs } from './erasure/forget-job.js';
 import { interruptedErasures } from './erasure/interrupted-erasures.js';
@@ -27,7 +27,7 @@ import { appendedPerHour } from './overview/appended-per-hour.js';
 import { quarantineSize } from './quarantine/quarantine-size.js';
 import { retryJobs } from './quarantine/retry-job.js';
 import type { ReadModel } from './read-model/read-model.js';
-import { openSqliteReadModel } from './read-model/sqlite/open-sqlite-read-model.js';
+import { openReadModel } from './read-model/open-read-model.js';
 import { claimOnceReachable, claimReadModel, refusal } from './runner/claim-read-model.js';
 import { describeEventStoreError } from './store/event-store-error.js';
 import { projectionStanding } from './runner/projection-standing.js';
@@ -73,8 +73,7 @@ export const composeService = async (
         : storeLog.error({ reason: change.reason }, 'event store unavailable'),
   };
   const observed = observeStore(await openStore(config, storeOptions), metrics);
-  const readModelFile = readModelPath(config);
-  const readModel = openSqliteReadModel(readModelFile);
+  const readModel = await openReadModel(config);
   const now = () => new Date();
   if (config.WEBHOOK_SECRET === undefined) {
     logger.warn('WEBHOOK_SECRET is not set: deliveries are accepted unsigned (JSON only); set it to verify X-Skylight-Signature');
@@ -86,7 +85,7 @@ export const composeService = async (
   if (E.isRight(claim) && claim.right.kind === 'refused') {
     await observed.store.close();
     await readModel.close();
-    throw new Error(refusal(readModelFile, claim.right.reason));
+    throw new Error(refusal(readModel.location, claim.right.reason));
   }
   if (E.isRight(claim) && claim.right.kind === 'rebuilt') rebuiltLoudly(claim.right.reason);
   if (E.isLeft(claim)) logger.warn({ reason: describeEventStoreError(claim.left) }, 'cannot check yet that the read model belongs to the event store; will once it answers');
@@ -118,7 +117,7 @@ export const composeService = async (
         retryMs: 1_000,
         decided: async (later) => {
           if (later.kind === 'refused') {
-            logger.error({ reason: later.reason }, refusal(readModelFile, later.reason));
+            logger.error({ reason: later.reason }, refusal(readModel.location, later.reason));
             await runner.stop();
           } else if (later.kind === 'rebuilt') {
             rebuiltLoudly(later.reason);

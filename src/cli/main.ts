@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { projections } from '../../projections/registry.js';
-import { parseConfig, readModelPath, type Config } from '../config.js';
+import { parseConfig, type Config } from '../config.js';
 import { acceptDelivery } from '../intake/accept-delivery.js';
 import type { ReadModel } from '../read-model/read-model.js';
-import { openSqliteReadModel } from '../read-model/sqlite/open-sqlite-read-model.js';
+import { openReadModel } from '../read-model/open-read-model.js';
 import { catchUp } from '../runner/catch-up.js';
 import { claimReadModelAtStart } from '../runner/claim-read-model.js';
 import { logLag } from '../runner/log-lag.js';
@@ -37,9 +37,8 @@ const withStores = async (run: (store: OpenedStore, readModel: ReadModel) => Pro
   let readModel: ReadModel | undefined;
   try {
     store = await openEventStore(config);
-    const readModelFile = readModelPath(config);
-    readModel = openSqliteReadModel(readModelFile);
-    const claim = await claimReadModelAtStart({ store, readModel, policy: config.FOREIGN_READ_MODEL, now: () => new Date(), readModelFile });
+    readModel = await openReadModel(config);
+    const claim = await claimReadModelAtStart({ store, readModel, policy: config.FOREIGN_READ_MODEL, now: () => new Date(), readModelFile: readModel.location });
     if (claim.kind === 'rebuilt') process.stderr.write(`read model was not built from this event log (${claim.reason}): emptied, rebuilding it\n`);
     process.exitCode = await run(store, readModel);
   } catch (error) {

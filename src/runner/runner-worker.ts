@@ -1,9 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { projections } from '../../projections/registry.js';
-import { readModelPath } from '../config.js';
 import { purgeAfterForgets } from '../erasure/purge-after-forgets.js';
 import { observeStore } from '../metrics/observed-store.js';
-import { openSqliteReadModel } from '../read-model/sqlite/open-sqlite-read-model.js';
+import { openReadModel } from '../read-model/open-read-model.js';
 import { openEventStore } from '../store/open-event-store.js';
 import { rebuildOutdated, type StartupRebuild } from './rebuild-outdated.js';
 import { runnerWorkerLog } from './runner-worker-log.js';
@@ -26,7 +25,7 @@ const { store } = observeStore(opened, {
   storeError: (operation, error) => post({ kind: 'store_error', operation, error }),
   append: () => undefined,
 });
-const readModel = openSqliteReadModel(readModelPath(config));
+const readModel = await openReadModel(config);
 const log = runnerWorkerLog(port);
 const runner = startRunner({
   store,
