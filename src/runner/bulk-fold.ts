@@ -2,11 +2,9 @@ import { setImmediate } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
-import type { ReadModel } from '../read-model/read-model.js';
 import type { ReadModelWrites } from '../read-model/read-model-writes.js';
-import type { EventStore } from '../store/event-store.js';
 import { batches } from './batches.js';
-import type { FoldLogResult } from './fold-log.js';
+import type { FoldJob, FoldResult } from './fold-job.js';
 import { removeStaleSpillDirectories, spillFiles, type SpillFiles } from './spill-files.js';
 import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
 
@@ -21,22 +19,6 @@ const BUCKETS_PER_WORKING_SET = 4;
 const MAX_BUCKETS = 4_096;
 /** Share of the work pass 1 (reading and spilling) takes, for progress reports. */
 const PASS_1_SHARE = 0.4;
-
-export type BulkFoldOptions = {
-  readonly store: EventStore;
-  readonly readModel: ReadModel;
-  /** Scratch tables, empty and all at the same position (a fresh rebuild or verify). */
-  readonly targets: readonly ProjectionTarget[];
-  /** Last position to apply (inclusive). */
-  readonly until: number;
-  readonly now: () => Date;
-  readonly workingSet?: number;
-  /** Events done so far, pass 1 and pass 2 weighted by their share of the time. */
-  readonly onProgress?: (done: number) => void;
-  readonly signal?: AbortSignal;
-  /** Where the spill files go (default: beside the read model's file). */
-  readonly spillDir?: string;
-};
 
 /** FNV-1a: a fast, stable spread of keys over buckets. */
 const bucketOf = (key: string, buckets: number): number => {
@@ -72,10 +54,12 @@ const groupBuckets = (touches: readonly number[], workingSet: number): BucketGro
  * of the key); pass 2 folds a group of buckets at a time, all of that group's states in memory, and writes its rows
  * once, in key order. The reducers converge in any order, so the result is the in-order fold's.
  *
+ * Progress counts pass 1 and pass 2 weighted by their share of the time.
+ *
  * Rows are written before the checkpoints move (those move once, at the end), which is sound only for tables
  * nobody reads yet: scratch tables. A crash leaves a scratch table the next rebuild drops.
  */
-export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult> => {
+export const bulkFold = async (options: FoldJob): Promise<FoldResult> => {
   const { readModel, targets, until } = options;
   const from = targets[0]?.position ?? until;
   if (targets.some((t) => t.position !== from)) throw new Error('bulkFold: targets must start from one position');
@@ -86,7 +70,7 @@ export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult>
   const wanted = new Set<string>(targets.flatMap((t) => t.projection.handles));
   const progress = (done: number) => options.onProgress?.(Math.round(done));
 
-  const spillRoot = options.spillDir ?? readModel.spillDir;
+  const spillRoot = readModel.spillDir;
   // A killed fold's spill files go now, whether this one spills or not.
   removeStaleSpillDirectories(spillRoot);
   let spill: SpillFiles | undefined;

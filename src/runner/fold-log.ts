@@ -1,9 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
-import type { ReadModel } from '../read-model/read-model.js';
-import type { EventStore } from '../store/event-store.js';
-import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import { batchApplier, emptyBatch } from './apply-batch.js';
 import { batches } from './batches.js';
+import type { FoldJob, FoldResult } from './fold-job.js';
 
 /**
  * Entity states a long fold holds in memory before it commits them. Each commit writes every state it holds once,
@@ -15,27 +13,11 @@ export const DEFAULT_WORKING_SET = 20_000;
 /** Events read from the log at a time; a small working set reads less at a time, so that it commits as often as it says. */
 const READ_BATCH = 5_000;
 
-export type FoldLogOptions = {
-  readonly store: EventStore;
-  readonly readModel: ReadModel;
-  readonly targets: readonly ProjectionTarget[];
-  /** Last position to apply (inclusive). */
-  readonly until: number;
-  readonly now: () => Date;
-  /** Entity states folded before a commit (DEFAULT_WORKING_SET). */
-  readonly workingSet?: number;
-  readonly onProgress?: (done: number) => void;
-  /** Stops between batches (the server shutting down during a start-up rebuild); what was not committed is dropped. */
-  readonly signal?: AbortSignal;
-};
-
-export type FoldLogResult = { readonly targets: readonly ProjectionTarget[]; readonly events: number };
-
 /**
  * Streams the log from the lowest checkpoint of `targets` up to `until`, folds it in memory and commits whenever
  * the working set is full, and at the end: memory stays bounded whatever the length of the log.
  */
-export const foldLog = async (options: FoldLogOptions): Promise<FoldLogResult> => {
+export const foldLog = async (options: FoldJob): Promise<FoldResult> => {
   const writer = batchApplier(options.readModel.writes);
   const workingSet = options.workingSet ?? DEFAULT_WORKING_SET;
   let targets = options.targets;
