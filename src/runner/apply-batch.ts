@@ -1,8 +1,7 @@
-import type { EntityStates } from '../../projections/projection.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelWrites } from '../read-model/read-model-writes.js';
 import type { RecordedEvent } from '../store/event-store.js';
-import { foldIntoTarget, unfolded, upcastEvents, type PositionedEvent } from './fold-events.js';
+import { foldIntoTargets, pastCheckpoint, upcastEvents, type PositionedEvent, type TargetStates } from './fold-events.js';
 import { stateCache } from './state-cache.js';
 import type { UnprojectableEvent } from './to-projected-event.js';
 
@@ -79,8 +78,9 @@ export const batchApplier = (writes: ReadModelWrites, cacheLimit = 5_000): Batch
   /** The states the target's events touch that neither the batch nor the cache holds, read in one call. */
   const loadMissing = async ({ target, states }: WorkingTable, upcast: readonly PositionedEvent[]): Promise<ReadonlyMap<string, unknown>> => {
     const missing = new Set<string>();
-    for (const { projected } of unfolded(target, upcast)) {
-      for (const key of target.projection.keysOf(projected)) {
+    for (const event of upcast) {
+      if (!pastCheckpoint(target, event)) continue;
+      for (const key of target.projection.keysOf(event.projected)) {
         if (!states.has(key) && cache.get(target.tableName, key) === undefined) missing.add(key);
       }
     }
@@ -93,28 +93,32 @@ export const batchApplier = (writes: ReadModelWrites, cacheLimit = 5_000): Batch
     const skipped = [...batch.skipped];
     let held = batch.states;
     const upcast = upcastEvents(working.map((t) => t.target), events, skipped);
+    const folds: TargetStates[] = [];
     for (const table of working) {
       const { target, states, changed } = table;
       const loaded = await loadMissing(table, upcast);
-      const entities: EntityStates<unknown> = {
-        get: (key) => {
-          const folded = states.get(key);
-          if (folded !== undefined) return folded;
-          const stored = cache.get(target.tableName, key) ?? loaded.get(key);
-          if (stored !== undefined) {
-            states.set(key, stored);
-            held += 1;
-          }
-          return stored;
+      folds.push({
+        target,
+        states: {
+          get: (key) => {
+            const folded = states.get(key);
+            if (folded !== undefined) return folded;
+            const stored = cache.get(target.tableName, key) ?? loaded.get(key);
+            if (stored !== undefined) {
+              states.set(key, stored);
+              held += 1;
+            }
+            return stored;
+          },
+          set: (key, state) => {
+            if (!states.has(key)) held += 1;
+            states.set(key, state);
+            changed.add(key);
+          },
         },
-        set: (key, state) => {
-          if (!states.has(key)) held += 1;
-          states.set(key, state);
-          changed.add(key);
-        },
-      };
-      foldIntoTarget(target, entities, upcast);
+      });
     }
+    foldIntoTargets(folds, upcast);
     const last = events[events.length - 1];
     return pendingBatch(working, { skipped, states: held, lastPosition: Math.max(batch.lastPosition, last?.position ?? 0) });
   };

@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelWrites } from '../read-model/read-model-writes.js';
-import { foldIntoTarget, upcastEvents, type PositionedEvent } from './fold-events.js';
+import { foldIntoTargets, upcastEvents, type PositionedEvent } from './fold-events.js';
 import { logUpTo, type FoldJob, type FoldResult } from './fold-job.js';
 import { removeStaleSpillDirectories, spillFiles, type SpillFiles } from './spill-files.js';
 import type { UnprojectableEvent } from './to-projected-event.js';
@@ -120,7 +120,7 @@ const foldSpilled = async (
         .read(bucket)
         .split('\n')
         .flatMap((line) => (line === '' ? [] : [JSON.parse(line) as PositionedEvent]));
-      for (const { target, states } of folds) foldIntoTarget(target, states, events, holds);
+      foldIntoTargets(folds, events, holds);
       job.signal?.throwIfAborted();
       await setImmediate();
     }
@@ -160,7 +160,7 @@ export const bulkFold = async (job: FoldJob): Promise<FoldResult> => {
     spill?.close();
     if (read.held !== undefined) {
       const folds = freshFolds(targets);
-      for (const { target, states } of folds) foldIntoTarget(target, states, read.held);
+      foldIntoTargets(folds, read.held);
       await writeRows(readModel.writes, folds, job.signal);
       progress(total);
     }

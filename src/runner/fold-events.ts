@@ -9,7 +9,7 @@ export type PositionedEvent = { readonly position: number; readonly projected: P
 
 /**
  * The loop every fold of the log (live, catch-up, rebuild, verify) takes events through: upcastEvents, then
- * foldIntoTarget per target; between the two a fold loads, holds or spills what it needs.
+ * foldIntoTargets; between the two a fold loads, holds or spills what it needs.
  *
  * Upcasts once each, for every target, the events some target handles; those the projections cannot read go to
  * `skipped`, which the fold commits with its checkpoints.
@@ -30,19 +30,20 @@ export const upcastEvents = (
   return upcast;
 };
 
-/** The events past the target's checkpoint: those it has not folded yet. */
-export const unfolded = (target: ProjectionTarget, events: readonly PositionedEvent[]): readonly PositionedEvent[] =>
-  events.filter(({ position }) => position > target.position);
+/** Whether the target has yet to fold the event: it lies past the target's checkpoint. */
+export const pastCheckpoint = (target: ProjectionTarget, event: PositionedEvent): boolean => event.position > target.position;
+
+/** One target, and where its fold keeps the entities' states. */
+export type TargetStates = { readonly target: ProjectionTarget; readonly states: EntityStates<unknown> };
 
 /**
- * Folds the events past the target's checkpoint into its states, in the order given, through the one fold step.
- * `holds` narrows the keys to those this fold owns (a bulk fold's bucket).
+ * Folds each event, in the order given, into the states of every target it lies past the checkpoint of, through the
+ * one fold step. `holds` narrows the keys to those this fold owns (a bulk fold's bucket).
  */
-export const foldIntoTarget = (
-  target: ProjectionTarget,
-  states: EntityStates<unknown>,
-  events: readonly PositionedEvent[],
-  holds?: (key: string) => boolean,
-): void => {
-  for (const { projected } of unfolded(target, events)) target.projection.evolveEntities(states, projected, holds);
+export const foldIntoTargets = (folds: readonly TargetStates[], events: readonly PositionedEvent[], holds?: (key: string) => boolean): void => {
+  for (const event of events) {
+    for (const { target, states } of folds) {
+      if (pastCheckpoint(target, event)) target.projection.evolveEntities(states, event.projected, holds);
+    }
+  }
 };

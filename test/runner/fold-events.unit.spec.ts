@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { foldEvents } from '../../projections/fold.js';
 import { projections } from '../../projections/registry.js';
 import type { ProjectionTarget } from '../../src/read-model/read-model-catalog.js';
-import { foldIntoTarget, upcastEvents, type PositionedEvent } from '../../src/runner/fold-events.js';
+import { foldIntoTargets, upcastEvents, type PositionedEvent } from '../../src/runner/fold-events.js';
 import type { UnprojectableEvent } from '../../src/runner/to-projected-event.js';
 import type { RecordedEvent } from '../../src/store/event-store.js';
 import { anyDelivery, deliveryHistory, forgetDelivery, type Delivery } from '../support/event-arbitraries.js';
@@ -28,31 +28,30 @@ const targetsAt = (position: number): ProjectionTarget[] =>
 
 const sorted = (states: ReadonlyMap<string, unknown>) => Object.fromEntries([...states].sort(([a], [b]) => (a < b ? -1 : 1)));
 
+const freshStates = (targets: readonly ProjectionTarget[]) => targets.map((target) => ({ target, states: new Map<string, unknown>() }));
+
 /** What the live fold and foldLog do: every event, in log order, into one set of states per target. */
-const inOrder = (targets: readonly ProjectionTarget[], events: readonly PositionedEvent[]) =>
-  targets.map((target) => {
-    const states = new Map<string, unknown>();
-    foldIntoTarget(target, states, events);
-    return sorted(states);
-  });
+const inOrder = (targets: readonly ProjectionTarget[], events: readonly PositionedEvent[]) => {
+  const folds = freshStates(targets);
+  foldIntoTargets(folds, events);
+  return folds.map(({ states }) => sorted(states));
+};
 
 /** What bulkFold does: the events through JSON (its spill files), each bucket of keys folded on its own. */
 const byBuckets = (targets: readonly ProjectionTarget[], events: readonly PositionedEvent[], bucketOf: (key: string) => number) => {
   const spilled = JSON.parse(JSON.stringify(events)) as PositionedEvent[];
-  return targets.map((target) => {
-    const states = new Map<string, unknown>();
-    for (let bucket = 0; bucket < BUCKETS; bucket++) {
-      const own = new Map<string, unknown>();
-      foldIntoTarget(target, own, spilled, (key) => bucketOf(key) === bucket);
-      for (const [key, state] of own) states.set(key, state);
-    }
-    return sorted(states);
-  });
+  const merged = freshStates(targets);
+  for (let bucket = 0; bucket < BUCKETS; bucket++) {
+    const folds = freshStates(targets);
+    foldIntoTargets(folds, spilled, (key) => bucketOf(key) === bucket);
+    folds.forEach(({ states }, index) => states.forEach((state, key) => merged[index]?.states.set(key, state)));
+  }
+  return merged.map(({ states }) => sorted(states));
 };
 
 const logs = deliveryHistory(fc.oneof({ arbitrary: anyDelivery, weight: 6 }, { arbitrary: forgetDelivery, weight: 1 }), 30).map(recorded);
 
-describe('the fold loop (upcastEvents, then foldIntoTarget)', () => {
+describe('the fold loop (upcastEvents, then foldIntoTargets)', () => {
   it('gives the in-order fold whatever buckets the keys are folded in: bulk equals in order', () => {
     fc.assert(
       fc.property(logs, fc.func(fc.integer({ min: 0, max: BUCKETS - 1 })), (log, bucketOf) => {
