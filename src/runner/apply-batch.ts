@@ -1,10 +1,9 @@
-import * as E from 'fp-ts/lib/Either.js';
-import type { EntityStates, ProjectedEvent } from '../../projections/projection.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelWrites } from '../read-model/read-model-writes.js';
 import type { RecordedEvent } from '../store/event-store.js';
+import { foldIntoTargets, pastCheckpoint, upcastEvents, type PositionedEvent, type TargetStates } from './fold-events.js';
 import { stateCache } from './state-cache.js';
-import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
+import type { UnprojectableEvent } from './to-projected-event.js';
 
 /** One target's entities folded since the last commit, and which of them changed. */
 export type PendingTable = {
@@ -68,8 +67,6 @@ export type BatchApplier = {
   readonly apply: (targets: readonly ProjectionTarget[], events: readonly RecordedEvent[], now: string) => Promise<ProjectionTarget[]>;
 };
 
-type Upcast = { readonly position: number; readonly projected: ProjectedEvent };
-
 /**
  * Applies log events to read-model tables. Each row is written once per commit however many of the folded events
  * touched it, so a catch-up that commits rarely writes each row rarely. States last committed are kept in a
@@ -78,23 +75,12 @@ type Upcast = { readonly position: number; readonly projected: ProjectedEvent };
 export const batchApplier = (writes: ReadModelWrites, cacheLimit = 5_000): BatchApplier => {
   const cache = stateCache(cacheLimit);
 
-  /** Upcast once per event, and only events some target folds; whether each target does is the fold step's to say. */
-  const upcastAll = (working: readonly WorkingTable[], events: readonly RecordedEvent[], skipped: UnprojectableEvent[]): Upcast[] => {
-    const wanted = new Set<string>(working.flatMap((t) => t.target.projection.handles));
-    return events.flatMap((recorded) => {
-      if (!wanted.has(recorded.type)) return [];
-      const result = toProjectedEvent(recorded);
-      if (E.isLeft(result)) skipped.push(result.left);
-      return E.isLeft(result) || result.right === undefined ? [] : [{ position: recorded.position, projected: result.right }];
-    });
-  };
-
   /** The states the target's events touch that neither the batch nor the cache holds, read in one call. */
-  const loadMissing = async ({ target, states }: WorkingTable, upcast: readonly Upcast[]): Promise<ReadonlyMap<string, unknown>> => {
+  const loadMissing = async ({ target, states }: WorkingTable, upcast: readonly PositionedEvent[]): Promise<ReadonlyMap<string, unknown>> => {
     const missing = new Set<string>();
-    for (const { position, projected } of upcast) {
-      if (position <= target.position) continue;
-      for (const key of target.projection.keysOf(projected)) {
+    for (const event of upcast) {
+      if (!pastCheckpoint(target, event)) continue;
+      for (const key of target.projection.keysOf(event.projected)) {
         if (!states.has(key) && cache.get(target.tableName, key) === undefined) missing.add(key);
       }
     }
@@ -106,31 +92,33 @@ export const batchApplier = (writes: ReadModelWrites, cacheLimit = 5_000): Batch
     cache.retain(new Set(working.map((t) => t.target.tableName)));
     const skipped = [...batch.skipped];
     let held = batch.states;
-    const upcast = upcastAll(working, events, skipped);
+    const upcast = upcastEvents(working.map((t) => t.target), events, skipped);
+    const folds: TargetStates[] = [];
     for (const table of working) {
       const { target, states, changed } = table;
       const loaded = await loadMissing(table, upcast);
-      const entities: EntityStates<unknown> = {
-        get: (key) => {
-          const folded = states.get(key);
-          if (folded !== undefined) return folded;
-          const stored = cache.get(target.tableName, key) ?? loaded.get(key);
-          if (stored !== undefined) {
-            states.set(key, stored);
-            held += 1;
-          }
-          return stored;
+      folds.push({
+        target,
+        states: {
+          get: (key) => {
+            const folded = states.get(key);
+            if (folded !== undefined) return folded;
+            const stored = cache.get(target.tableName, key) ?? loaded.get(key);
+            if (stored !== undefined) {
+              states.set(key, stored);
+              held += 1;
+            }
+            return stored;
+          },
+          set: (key, state) => {
+            if (!states.has(key)) held += 1;
+            states.set(key, state);
+            changed.add(key);
+          },
         },
-        set: (key, state) => {
-          if (!states.has(key)) held += 1;
-          states.set(key, state);
-          changed.add(key);
-        },
-      };
-      for (const { position, projected } of upcast) {
-        if (position > target.position) target.projection.evolveEntities(entities, projected);
-      }
+      });
     }
+    foldIntoTargets(folds, upcast);
     const last = events[events.length - 1];
     return pendingBatch(working, { skipped, states: held, lastPosition: Math.max(batch.lastPosition, last?.position ?? 0) });
   };

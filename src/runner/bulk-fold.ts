@@ -1,14 +1,10 @@
 import { setImmediate } from 'node:timers/promises';
-import * as E from 'fp-ts/lib/Either.js';
-import type { ProjectedEvent } from '../../projections/projection.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
-import type { ReadModel } from '../read-model/read-model.js';
 import type { ReadModelWrites } from '../read-model/read-model-writes.js';
-import type { EventStore } from '../store/event-store.js';
-import { batches } from './batches.js';
-import type { FoldLogResult } from './fold-log.js';
+import { foldIntoTargets, upcastEvents, type PositionedEvent } from './fold-events.js';
+import { logUpTo, type FoldJob, type FoldResult } from './fold-job.js';
 import { removeStaleSpillDirectories, spillFiles, type SpillFiles } from './spill-files.js';
-import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
+import type { UnprojectableEvent } from './to-projected-event.js';
 
 /**
  * Default `workingSet`: how many entity touches (events times the entities each touches, a bound on the states) a
@@ -21,22 +17,6 @@ const BUCKETS_PER_WORKING_SET = 4;
 const MAX_BUCKETS = 4_096;
 /** Share of the work pass 1 (reading and spilling) takes, for progress reports. */
 const PASS_1_SHARE = 0.4;
-
-export type BulkFoldOptions = {
-  readonly store: EventStore;
-  readonly readModel: ReadModel;
-  /** Scratch tables, empty and all at the same position (a fresh rebuild or verify). */
-  readonly targets: readonly ProjectionTarget[];
-  /** Last position to apply (inclusive). */
-  readonly until: number;
-  readonly now: () => Date;
-  readonly workingSet?: number;
-  /** Events done so far, pass 1 and pass 2 weighted by their share of the time. */
-  readonly onProgress?: (done: number) => void;
-  readonly signal?: AbortSignal;
-  /** Where the spill files go (default: beside the read model's file). */
-  readonly spillDir?: string;
-};
 
 /** FNV-1a: a fast, stable spread of keys over buckets. */
 const bucketOf = (key: string, buckets: number): number => {
@@ -64,126 +44,145 @@ const groupBuckets = (touches: readonly number[], workingSet: number): BucketGro
   return groups;
 };
 
+/** How pass 1 lays the events out for pass 2, and how much pass 2 may hold at once. */
+type Layout = { readonly from: number; readonly buckets: number; readonly workingSet: number };
+
+/** What pass 1 read: the events held in memory (undefined once spilled), the entity touches per bucket, the skipped. */
+type ReadLog = {
+  readonly held: readonly PositionedEvent[] | undefined;
+  readonly touches: readonly number[];
+  readonly skipped: readonly UnprojectableEvent[];
+  readonly events: number;
+  readonly last: number;
+};
+
+/**
+ * Pass 1: reads the log once, upcasts each event and spills it to the buckets of the entities it touches. While the
+ * events read so far fit the working set they are only held: a log that fits is folded in memory, neither written
+ * out nor parsed back.
+ */
+const readLog = async (job: FoldJob, layout: Layout, openSpill: () => SpillFiles, progress: (done: number) => void): Promise<ReadLog> => {
+  let held: { readonly event: PositionedEvent; readonly buckets: ReadonlySet<number> }[] | undefined = [];
+  let heldTouches = 0;
+  const touches = new Array<number>(layout.buckets).fill(0);
+  const skipped: UnprojectableEvent[] = [];
+  let events = 0;
+  let last = layout.from;
+  const spillTo = (files: SpillFiles, event: PositionedEvent, buckets: ReadonlySet<number>) => {
+    const line = `${JSON.stringify(event)}\n`;
+    for (const bucket of buckets) files.write(bucket, line);
+  };
+  for await (const batch of logUpTo(job, layout.from)) {
+    events += batch.length;
+    last = batch.at(-1)?.position ?? last;
+    for (const event of upcastEvents(job.targets, batch, skipped)) {
+      const buckets = new Set<number>();
+      for (const { projection } of job.targets) {
+        for (const key of projection.keysOf(event.projected)) {
+          const bucket = bucketOf(key, layout.buckets);
+          touches[bucket] = (touches[bucket] ?? 0) + 1;
+          heldTouches += 1;
+          buckets.add(bucket);
+        }
+      }
+      if (buckets.size === 0) continue;
+      if (held !== undefined && heldTouches <= layout.workingSet) {
+        held.push({ event, buckets });
+        continue;
+      }
+      const spill = openSpill();
+      for (const earlier of held ?? []) spillTo(spill, earlier.event, earlier.buckets);
+      held = undefined;
+      spillTo(spill, event, buckets);
+    }
+    progress(events * PASS_1_SHARE);
+  }
+  return { held: held?.map(({ event }) => event), touches, skipped, events, last };
+};
+
+/** Pass 2 of spilled events: each group of buckets folded in memory, its rows written once. */
+const foldSpilled = async (
+  job: FoldJob,
+  layout: Layout,
+  spill: SpillFiles,
+  touches: readonly number[],
+  progress: (folded: number, of: number) => void,
+): Promise<void> => {
+  const allTouches = Math.max(1, touches.reduce((sum, count) => sum + count, 0));
+  let folded = 0;
+  for (const group of groupBuckets(touches, layout.workingSet)) {
+    const folds = freshFolds(job.targets);
+    for (const bucket of group.buckets) {
+      // An event is spilled to each bucket of its keys; each key is folded in its own bucket.
+      const holds = (key: string) => bucketOf(key, layout.buckets) === bucket;
+      // A bucket holds about a quarter of a working set's events: a few MB, read at once.
+      const events = spill
+        .read(bucket)
+        .split('\n')
+        .flatMap((line) => (line === '' ? [] : [JSON.parse(line) as PositionedEvent]));
+      foldIntoTargets(folds, events, holds);
+      job.signal?.throwIfAborted();
+      await setImmediate();
+    }
+    await writeRows(job.readModel.writes, folds, job.signal);
+    folded += group.touches;
+    progress(folded, allTouches);
+  }
+};
+
 /**
  * Folds the log into fresh tables writing each row once, with memory bounded by the working set however the log
  * is ordered. Arrival order is arbitrary, so an entity's events are spread over the whole log; folding the log in
- * order would keep every state in memory, or write each row again and again. Instead:
- * pass 1 reads the log once, upcasts each event and spills it to the buckets of the entities it touches (by a hash
- * of the key); pass 2 folds a group of buckets at a time, all of that group's states in memory, and writes its rows
- * once, in key order. The reducers converge in any order, so the result is the in-order fold's.
+ * order would keep every state in memory, or write each row again and again. Instead pass 1 (readLog) spills each
+ * event to the buckets of the entities it touches (by a hash of the key), and pass 2 folds a group of buckets at a
+ * time, all of that group's states in memory, and writes its rows once. Each entity's events are folded in log
+ * order, through the loop the in-order fold takes (fold-events.ts), so the result is the in-order fold's. Progress
+ * counts pass 1 and pass 2 weighted by their share of the time.
  *
  * Rows are written before the checkpoints move (those move once, at the end), which is sound only for tables
  * nobody reads yet: scratch tables. A crash leaves a scratch table the next rebuild drops.
  */
-export const bulkFold = async (options: BulkFoldOptions): Promise<FoldLogResult> => {
-  const { readModel, targets, until } = options;
+export const bulkFold = async (job: FoldJob): Promise<FoldResult> => {
+  const { readModel, targets, until } = job;
   const from = targets[0]?.position ?? until;
   if (targets.some((t) => t.position !== from)) throw new Error('bulkFold: targets must start from one position');
   if (from >= until) return { targets, events: 0 };
-  const workingSet = options.workingSet ?? DEFAULT_BULK_WORKING_SET;
+  const workingSet = job.workingSet ?? DEFAULT_BULK_WORKING_SET;
   const total = until - from;
-  const bucketCount = Math.min(MAX_BUCKETS, Math.max(1, Math.ceil((total * BUCKETS_PER_WORKING_SET) / workingSet)));
-  const wanted = new Set<string>(targets.flatMap((t) => t.projection.handles));
-  const progress = (done: number) => options.onProgress?.(Math.round(done));
+  const layout = { from, workingSet, buckets: Math.min(MAX_BUCKETS, Math.max(1, Math.ceil((total * BUCKETS_PER_WORKING_SET) / workingSet))) };
+  const progress = (done: number) => job.onProgress?.(Math.round(done));
 
-  const spillRoot = options.spillDir ?? readModel.spillDir;
   // A killed fold's spill files go now, whether this one spills or not.
-  removeStaleSpillDirectories(spillRoot);
+  removeStaleSpillDirectories(readModel.spillDir);
   let spill: SpillFiles | undefined;
   try {
-    // Pass 1: read, upcast, spill. While the events read so far fit the working set they are only held: a log
-    // that fits is folded in memory, neither written out nor parsed back.
-    let held: { readonly projected: ProjectedEvent; readonly buckets: ReadonlySet<number> }[] | undefined = [];
-    let heldTouches = 0;
-    const spillTo = (files: SpillFiles, projected: ProjectedEvent, buckets: ReadonlySet<number>) => {
-      const line = `${JSON.stringify(projected)}\n`;
-      for (const bucket of buckets) files.write(bucket, line);
-    };
-    const touches = new Array<number>(bucketCount).fill(0);
-    const skipped: UnprojectableEvent[] = [];
-    let events = 0;
-    let last = from;
-    reading: for await (const batch of batches(options.store.readAll({ fromPosition: from }), 5_000)) {
-      options.signal?.throwIfAborted();
-      for (const recorded of batch) {
-        if (recorded.position > until) break reading;
-        events += 1;
-        last = recorded.position;
-        if (!wanted.has(recorded.type)) continue;
-        const upcast = toProjectedEvent(recorded);
-        if (E.isLeft(upcast)) skipped.push(upcast.left);
-        if (E.isLeft(upcast) || upcast.right === undefined) continue;
-        const projected = upcast.right;
-        const buckets = new Set<number>();
-        for (const { projection } of targets) {
-          for (const key of projection.keysOf(projected)) {
-            const bucket = bucketOf(key, bucketCount);
-            touches[bucket] = (touches[bucket] ?? 0) + 1;
-            heldTouches += 1;
-            buckets.add(bucket);
-          }
-        }
-        if (buckets.size === 0) continue;
-        if (held !== undefined && heldTouches <= workingSet) {
-          held.push({ projected, buckets });
-          continue;
-        }
-        spill ??= spillFiles(spillRoot, bucketCount);
-        for (const event of held ?? []) spillTo(spill, event.projected, event.buckets);
-        held = undefined;
-        spillTo(spill, projected, buckets);
-      }
-      progress(events * PASS_1_SHARE);
-      // A rebuild runs beside the server it belongs to: let pending requests through.
-      await setImmediate();
-    }
+    const read = await readLog(job, layout, () => (spill ??= spillFiles(readModel.spillDir, layout.buckets)), progress);
     spill?.close();
-
-    // Pass 2: fold each group of buckets in memory and write its rows once.
-    const { writes } = readModel;
-    if (held !== undefined) {
-      const folds = targets.map((target) => ({ target, states: new Map<string, unknown>() }));
-      for (const { projected } of held) for (const { target, states } of folds) target.projection.evolveEntities(states, projected);
-      await writeRows(writes, folds, options.signal);
+    if (read.held !== undefined) {
+      const folds = freshFolds(targets);
+      foldIntoTargets(folds, read.held);
+      await writeRows(readModel.writes, folds, job.signal);
       progress(total);
     }
-    const allTouches = Math.max(1, touches.reduce((sum, count) => sum + count, 0));
-    let folded = 0;
     if (spill !== undefined) {
-      for (const group of groupBuckets(touches, workingSet)) {
-        const folds = targets.map((target) => ({ target, states: new Map<string, unknown>() }));
-        for (const bucket of group.buckets) {
-          const holds = (key: string) => bucketOf(key, bucketCount) === bucket;
-          // A bucket holds about a quarter of a working set's events: a few MB, read at once.
-          for (const line of spill.read(bucket).split('\n')) {
-            if (line === '') continue;
-            const projected = JSON.parse(line) as ProjectedEvent;
-            // An event is spilled to each bucket of its keys; each key is folded in its own bucket.
-            for (const { target, states } of folds) target.projection.evolveEntities(states, projected, holds);
-          }
-          options.signal?.throwIfAborted();
-          await setImmediate();
-        }
-        await writeRows(writes, folds, options.signal);
-        folded += group.touches;
-        progress(total * PASS_1_SHARE + (total * (1 - PASS_1_SHARE) * folded) / allTouches);
-      }
+      await foldSpilled(job, layout, spill, read.touches, (folded, of) => progress(total * PASS_1_SHARE + (total * (1 - PASS_1_SHARE) * folded) / of));
     }
-
     // The events that could not be projected, and every checkpoint moved by compare-and-set, in one transaction.
-    const advanced = await writes.commit(
-      targets.map((target) => ({ target, rows: [], to: last })),
-      skipped,
-      options.now().toISOString(),
+    const advanced = await readModel.writes.commit(
+      targets.map((target) => ({ target, rows: [], to: read.last })),
+      read.skipped,
+      job.now().toISOString(),
     );
-    return { targets: advanced, events };
+    return { targets: advanced, events: read.events };
   } finally {
     spill?.remove();
   }
 };
 
 /** One target's states folded in memory. */
-type TargetFold = { readonly target: ProjectionTarget; readonly states: ReadonlyMap<string, unknown> };
+type TargetFold = { readonly target: ProjectionTarget; readonly states: Map<string, unknown> };
+
+const freshFolds = (targets: readonly ProjectionTarget[]): TargetFold[] => targets.map((target) => ({ target, states: new Map() }));
 
 /** A group's rows into the scratch tables, once each. */
 const writeRows = async (writes: ReadModelWrites, folds: readonly TargetFold[], signal: AbortSignal | undefined): Promise<void> => {

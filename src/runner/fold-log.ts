@@ -1,9 +1,5 @@
-import { setImmediate } from 'node:timers/promises';
-import type { ReadModel } from '../read-model/read-model.js';
-import type { EventStore } from '../store/event-store.js';
-import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import { batchApplier, emptyBatch } from './apply-batch.js';
-import { batches } from './batches.js';
+import { LOG_BATCH, logUpTo, type FoldJob, type FoldResult } from './fold-job.js';
 
 /**
  * Entity states a long fold holds in memory before it commits them. Each commit writes every state it holds once,
@@ -12,52 +8,29 @@ import { batches } from './batches.js';
  */
 export const DEFAULT_WORKING_SET = 20_000;
 
-/** Events read from the log at a time; a small working set reads less at a time, so that it commits as often as it says. */
-const READ_BATCH = 5_000;
-
-export type FoldLogOptions = {
-  readonly store: EventStore;
-  readonly readModel: ReadModel;
-  readonly targets: readonly ProjectionTarget[];
-  /** Last position to apply (inclusive). */
-  readonly until: number;
-  readonly now: () => Date;
-  /** Entity states folded before a commit (DEFAULT_WORKING_SET). */
-  readonly workingSet?: number;
-  readonly onProgress?: (done: number) => void;
-  /** Stops between batches (the server shutting down during a start-up rebuild); what was not committed is dropped. */
-  readonly signal?: AbortSignal;
-};
-
-export type FoldLogResult = { readonly targets: readonly ProjectionTarget[]; readonly events: number };
-
 /**
  * Streams the log from the lowest checkpoint of `targets` up to `until`, folds it in memory and commits whenever
  * the working set is full, and at the end: memory stays bounded whatever the length of the log.
  */
-export const foldLog = async (options: FoldLogOptions): Promise<FoldLogResult> => {
-  const writer = batchApplier(options.readModel.writes);
-  const workingSet = options.workingSet ?? DEFAULT_WORKING_SET;
-  let targets = options.targets;
+export const foldLog = async (job: FoldJob): Promise<FoldResult> => {
+  const writer = batchApplier(job.readModel.writes);
+  const workingSet = job.workingSet ?? DEFAULT_WORKING_SET;
+  let targets = job.targets;
   let events = 0;
   if (targets.length === 0) return { targets, events };
   const from = Math.min(...targets.map((t) => t.position));
-  if (from >= options.until) return { targets, events };
+  if (from >= job.until) return { targets, events };
   let pending = emptyBatch(targets);
-  for await (const batch of batches(options.store.readAll({ fromPosition: from }), Math.min(READ_BATCH, workingSet))) {
-    options.signal?.throwIfAborted();
-    const inRange = batch.filter((event) => event.position <= options.until);
-    pending = await writer.fold(pending, inRange);
-    events += inRange.length;
+  // A small working set reads less at a time, so that it commits as often as it says.
+  for await (const batch of logUpTo(job, from, Math.min(LOG_BATCH, workingSet))) {
+    pending = await writer.fold(pending, batch);
+    events += batch.length;
     if (pending.states >= workingSet) {
-      targets = await writer.commit(pending, options.now().toISOString());
+      targets = await writer.commit(pending, job.now().toISOString());
       pending = emptyBatch(targets);
     }
-    options.onProgress?.(events);
-    if (inRange.length < batch.length) break;
-    // A long fold must not starve the server it runs in: let pending requests through between batches.
-    await setImmediate();
+    job.onProgress?.(events);
   }
-  if (events > 0) targets = await writer.commit(pending, options.now().toISOString());
+  if (events > 0) targets = await writer.commit(pending, job.now().toISOString());
   return { targets, events };
 };

@@ -2,15 +2,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import { bulkFold } from './bulk-fold.js';
+import type { FoldJob } from './fold-job.js';
 import { foldLog } from './fold-log.js';
 import { atLeast } from './log-lag.js';
 import type { ReadModelJob } from './read-model-job.js';
 
-export type RebuildOptions = ReadModelJob & {
-  readonly signal?: AbortSignal;
-  /** Entity states held in memory between commits (see foldLog). */
-  readonly workingSet?: number;
-};
+export type RebuildOptions = ReadModelJob & Pick<FoldJob, 'signal' | 'workingSet'>;
 
 export type RebuildResult = {
   readonly projections: readonly string[];
@@ -34,7 +31,7 @@ export const fillScratchTables = async (
     if (E.isLeft(head)) throw new EventStoreFailure(head.left);
     const from = Math.min(...targets.map((t) => t.position));
     const remaining = options.store.eventsBetween(from, head.right);
-    const job = {
+    const job: FoldJob = {
       store: options.store,
       readModel: options.readModel,
       targets,

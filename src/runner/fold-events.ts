@@ -1,0 +1,49 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { EntityStates, ProjectedEvent } from '../../projections/projection.js';
+import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
+import type { RecordedEvent } from '../store/event-store.js';
+import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
+
+/** An event as the projections take it, and its position: what a target's checkpoint is compared with. */
+export type PositionedEvent = { readonly position: number; readonly projected: ProjectedEvent };
+
+/**
+ * The loop every fold of the log (live, catch-up, rebuild, verify) takes events through: upcastEvents, then
+ * foldIntoTargets; between the two a fold loads, holds or spills what it needs.
+ *
+ * Upcasts once each, for every target, the events some target handles; those the projections cannot read go to
+ * `skipped`, which the fold commits with its checkpoints.
+ */
+export const upcastEvents = (
+  targets: readonly ProjectionTarget[],
+  events: readonly RecordedEvent[],
+  skipped: UnprojectableEvent[],
+): PositionedEvent[] => {
+  const wanted = new Set<string>(targets.flatMap((t) => t.projection.handles));
+  const upcast: PositionedEvent[] = [];
+  for (const recorded of events) {
+    if (!wanted.has(recorded.type)) continue;
+    const result = toProjectedEvent(recorded);
+    if (E.isLeft(result)) skipped.push(result.left);
+    else if (result.right !== undefined) upcast.push({ position: recorded.position, projected: result.right });
+  }
+  return upcast;
+};
+
+/** Whether the target has yet to fold the event: it lies past the target's checkpoint. */
+export const pastCheckpoint = (target: ProjectionTarget, event: PositionedEvent): boolean => event.position > target.position;
+
+/** One target, and where its fold keeps the entities' states. */
+export type TargetStates = { readonly target: ProjectionTarget; readonly states: EntityStates<unknown> };
+
+/**
+ * Folds each event, in the order given, into the states of every target it lies past the checkpoint of, through the
+ * one fold step. `holds` narrows the keys to those this fold owns (a bulk fold's bucket).
+ */
+export const foldIntoTargets = (folds: readonly TargetStates[], events: readonly PositionedEvent[], holds?: (key: string) => boolean): void => {
+  for (const event of events) {
+    for (const { target, states } of folds) {
+      if (pastCheckpoint(target, event)) target.projection.evolveEntities(states, event.projected, holds);
+    }
+  }
+};
