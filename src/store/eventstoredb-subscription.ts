@@ -91,3 +91,24 @@ export const subscribeResiliently = (
     if (current !== undefined) stop(current);
   });
 };
+
+/** The subscriptions an adapter has open, each let go as it closes, so that closing the adapter closes the rest. */
+export const openSubscriptions = () => {
+  const open = new Set<Subscription>();
+  return {
+    add: (subscription: Subscription): Subscription => {
+      open.add(subscription);
+      return {
+        [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
+        close: async () => {
+          open.delete(subscription);
+          await subscription.close();
+        },
+      };
+    },
+    closeAll: async (): Promise<void> => {
+      await Promise.all([...open].map((subscription) => subscription.close()));
+      open.clear();
+    },
+  };
+};
