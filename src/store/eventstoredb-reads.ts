@@ -12,7 +12,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventStoreError } from './event-store-error.js';
 import { START, type Position, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent } from './event-store.js';
 import { readWithDeadline, type EventStoreDbClient } from './eventstoredb-client.js';
-import { isSystemEvent, matchesFilter, requirePosition, toReadPosition, toRecordedEvent } from './eventstoredb-records.js';
+import { isSystemEvent, recordedAfter, requirePosition, toReadPosition, toRecordedEvent } from './eventstoredb-records.js';
 
 const collect = async <A>(items: AsyncIterable<A>): Promise<A[]> => {
   const out: A[] = [];
@@ -66,9 +66,8 @@ export async function* readAll(
   const read = client.readAll({ direction: FORWARDS, fromPosition: toReadPosition(fromPosition), maxCount: EVERYTHING });
   try {
     for await (const { event } of readWithDeadline(read, deadlineMs)) {
-      if (event === undefined || !matchesFilter(filter, event.streamId, event.type)) continue;
-      const recorded = toRecordedEvent(event);
-      if (recorded.position <= fromPosition) continue;
+      const recorded = recordedAfter(event, filter, fromPosition);
+      if (recorded === undefined) continue;
       yield recorded;
       remaining -= 1;
       if (remaining <= 0) return;
