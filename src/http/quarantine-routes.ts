@@ -13,13 +13,21 @@ import { sendStoreUnavailable } from './store-unavailable.js';
 
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
 
+type QuarantineRouteDeps = RetryDeps & { readonly jobs: RetryJobs };
+
 /**
  * Inspection and replay of what intake set aside. Retrying all of it is a background job, read for its progress:
  * one request walking a large quarantine would hold memory and the client for as long as it takes. The retry of
  * one delivery takes its parameter in the query string:
  * the app hands every request body to routes as raw bytes (the webhook needs them), so there is no JSON body here.
  */
-export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps & { readonly jobs: RetryJobs }): void => {
+export const registerQuarantineRoutes = (app: FastifyInstance, deps: QuarantineRouteDeps): void => {
+  registerQuarantineReads(app, deps);
+  registerRetryRoutes(app, deps);
+};
+
+/** What intake kept: the list, and one delivery's bytes. */
+const registerQuarantineReads = (app: FastifyInstance, deps: QuarantineRouteDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -55,6 +63,11 @@ export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps &
       return body.right ?? sendProblem(reply, { status: 404, title: 'Not found', detail: `no quarantine revision ${request.params.revision}` });
     },
   );
+};
+
+/** Retries: of one delivery, at once; of all of them, as a background job read for its progress. */
+const registerRetryRoutes = (app: FastifyInstance, deps: QuarantineRouteDeps): void => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post(
     '/quarantine/retry',

@@ -36,13 +36,11 @@ const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
 /** Time travel is a log read: beyond MAX_INFLIGHT_LOG_READS at once, 429. */
 const lookupProblems = { ...problems, 429: ProblemSchema };
 
-export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void => {
-  const api = app.withTypeProvider<ZodTypeProvider>();
-  const { queries } = deps;
-  const applied = (minPosition: number | undefined, reply: Parameters<typeof awaitPosition>[4]) =>
-    awaitPosition(deps.runner, deps.store, deps.minPositionWaitMs, minPosition, reply);
+/** What the query routes share: the deps, and the wait for a `min_position` a query names. */
+type QueryRouteDeps = QueryDeps & { readonly applied: (minPosition: number | undefined, reply: FastifyReply) => Promise<boolean> };
 
-  api.get(
+const registerContactLookup = (app: FastifyInstance, { queries, store, logReads, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/contacts/:id',
     {
       schema: {
@@ -55,7 +53,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     },
     async (request, reply) => {
       if (isTimeTravel(request.query)) {
-        return deps.logReads(request, reply, (signal) => replyContactAsOf(reply, deps.store, request.params.id, request.query, signal));
+        return logReads(request, reply, (signal) => replyContactAsOf(reply, store, request.params.id, request.query, signal));
       }
       if (!(await applied(request.query.min_position, reply))) return reply;
       const contact = await queries.storedView('contacts', request.params.id);
@@ -63,8 +61,10 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
       return sendStoredView(reply.code(contact.deleted ? 410 : 200), contact.json);
     },
   );
+};
 
-  api.get(
+const registerContactList = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/contacts',
     {
       schema: {
@@ -82,8 +82,10 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
       return { ...page, items: await Promise.all(page.items.map(async (c) => ({ ...c, summary: await contactSummary(queries, String(c.id), c.id) }))) };
     },
   );
+};
 
-  api.get(
+const registerContactSummary = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/contacts/:id/summary',
     {
       schema: {
@@ -101,8 +103,10 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
       return contactSummary(queries, request.params.id, contact.id);
     },
   );
+};
 
-  api.get(
+const registerContactConversation = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/contacts/:id/conversation',
     {
       schema: {
@@ -119,8 +123,10 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
       return conversation ?? sendProblem(reply, notFound('conversation with contact', request.params.id));
     },
   );
+};
 
-  api.get(
+const registerBookingLookup = (app: FastifyInstance, { queries, store, logReads, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/bookings/:id',
     {
       schema: {
@@ -133,15 +139,17 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     },
     async (request, reply) => {
       if (isTimeTravel(request.query)) {
-        return deps.logReads(request, reply, (signal) => replyBookingAsOf(reply, deps.store, request.params.id, request.query, signal));
+        return logReads(request, reply, (signal) => replyBookingAsOf(reply, store, request.params.id, request.query, signal));
       }
       if (!(await applied(request.query.min_position, reply))) return reply;
       const stored = await queries.storedView('bookings', request.params.id);
       return stored === undefined ? sendProblem(reply, notFound('booking', request.params.id)) : sendStoredView(reply, stored.json);
     },
   );
+};
 
-  api.get(
+const registerBookingList = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/bookings',
     {
       schema: {
@@ -157,8 +165,10 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
       return queries.list<'bookings', z.infer<typeof BookingView>>('bookings', { ...filters, from_us: from, to_us: to }, { cursor, limit });
     },
   );
+};
 
-  api.get(
+const registerTicketLookup = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/tickets/:id',
     {
       schema: { tags: ['tickets'], summary: 'A ticket', params: IdParams, querystring: MinPosition, response: { 200: TicketView, ...problems } },
@@ -169,8 +179,10 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
       return stored === undefined ? sendProblem(reply, notFound('ticket', request.params.id)) : sendStoredView(reply, stored.json);
     },
   );
+};
 
-  api.get(
+const registerTicketList = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/tickets',
     {
       schema: {
@@ -188,3 +200,17 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
   );
 };
 
+export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void => {
+  const routeDeps: QueryRouteDeps = {
+    ...deps,
+    applied: (minPosition, reply) => awaitPosition(deps.runner, deps.store, deps.minPositionWaitMs, minPosition, reply),
+  };
+  registerContactLookup(app, routeDeps);
+  registerContactList(app, routeDeps);
+  registerContactSummary(app, routeDeps);
+  registerContactConversation(app, routeDeps);
+  registerBookingLookup(app, routeDeps);
+  registerBookingList(app, routeDeps);
+  registerTicketLookup(app, routeDeps);
+  registerTicketList(app, routeDeps);
+};
