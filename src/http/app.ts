@@ -19,7 +19,7 @@ import { answerClientError } from './client-error.js';
 import { isSafeMethod, refuseCrossSiteRequest } from './cross-site-request.js';
 import { refuseOtherHostNames } from './loopback-host.js';
 import { strictQueryValidatorCompiler } from './strict-query.js';
-import { sendProblem } from './problem.js';
+import { notFound, sendProblem } from './problem.js';
 import { apiAnswerHeaders, DOCS_CSP, registerSecurityHeaders, setBareSecurityHeaders } from './security-headers.js';
 import { registerWebhookRoute, WEBHOOK_PATH } from './webhook-route.js';
 
@@ -147,7 +147,7 @@ const answerErrorsAsProblems = (app: FastifyInstance): void => {
   const implementedMethods = new Set<string>();
   app.setNotFoundHandler((request, reply) =>
     implementedMethods.has(request.method)
-      ? sendProblem(reply, { status: 404, title: 'Not found', detail: `no route ${request.method} ${request.url.split('?')[0]}` })
+      ? sendProblem(reply, notFound(`no route ${request.method} ${request.url.split('?')[0]}`))
       : sendProblem(reply, { status: 501, title: 'Not implemented', detail: `no route takes ${request.method}` }),
   );
   app.addHook('onRoute', (route) => {

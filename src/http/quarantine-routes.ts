@@ -8,7 +8,7 @@ import { QuarantineListQuery } from '../quarantine/quarantine-query.js';
 import type { RetryJobs } from '../quarantine/retry-job.js';
 import { retryQuarantined, type RetryDeps } from '../quarantine/retry-quarantine.js';
 import { NoParameters, ProblemSchema, QuarantineBody, QuarantinePage, RetryJob, RetryJobConflict, RetryOutcome } from './api-schemas.js';
-import { sendProblem } from './problem.js';
+import { notFound, sendProblem } from './problem.js';
 import { sendStoreUnavailable } from './store-unavailable.js';
 
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
@@ -60,7 +60,7 @@ const registerQuarantineReads = (app: FastifyInstance, deps: QuarantineRouteDeps
     async (request, reply) => {
       const body = await quarantineBody(deps.store, request.params.revision);
       if (E.isLeft(body)) return sendStoreUnavailable(reply, body.left);
-      return body.right ?? sendProblem(reply, { status: 404, title: 'Not found', detail: `no quarantine revision ${request.params.revision}` });
+      return body.right ?? sendProblem(reply, notFound(`no quarantine revision ${request.params.revision}`));
     },
   );
 };
@@ -83,7 +83,7 @@ const registerRetryRoutes = (app: FastifyInstance, deps: QuarantineRouteDeps): v
       const { event_id: eventId } = request.query;
       const outcome = await retryQuarantined(deps, eventId);
       if (E.isLeft(outcome)) return sendStoreUnavailable(reply, outcome.left);
-      if (outcome.right === undefined) return sendProblem(reply, { status: 404, title: 'Not found', detail: `no quarantined delivery ${eventId}` });
+      if (outcome.right === undefined) return sendProblem(reply, notFound(`no quarantined delivery ${eventId}`));
       return { outcomes: [outcome.right] };
     },
   );
@@ -121,7 +121,7 @@ const registerRetryRoutes = (app: FastifyInstance, deps: QuarantineRouteDeps): v
     },
     async (_request, reply) => {
       const job = deps.jobs.current();
-      return job ?? sendProblem(reply, { status: 404, title: 'Not found', detail: 'no retry-all job since the server started' });
+      return job ?? sendProblem(reply, notFound('no retry-all job since the server started'));
     },
   );
 };

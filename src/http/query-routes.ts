@@ -9,7 +9,7 @@ import { BookingListQuery, ContactListQuery, IdParams, LookupQuery, MinPosition,
 import { BookingView, ContactSummary, ContactView, ConversationView, pageOf, ProblemSchema, TicketView } from './api-schemas.js';
 import { isTimeTravel, replyBookingAsOf, replyContactAsOf } from './as-of-reply.js';
 import type { LogReads } from './log-reads.js';
-import { sendProblem } from './problem.js';
+import { notFound, sendProblem } from './problem.js';
 import { awaitPosition } from './read-your-writes.js';
 
 type QueryDeps = {
@@ -28,8 +28,6 @@ type QueryDeps = {
  */
 const sendStoredView = (reply: FastifyReply, json: string): FastifyReply =>
   reply.type('application/json; charset=utf-8').serializer((payload) => payload as string).send(json);
-
-const notFound = (what: string, id: string) => ({ status: 404, title: 'Not found', detail: `no ${what} ${id}` });
 
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
 
@@ -57,7 +55,7 @@ const registerContactLookup = (app: FastifyInstance, { queries, store, logReads,
       }
       if (!(await applied(request.query.min_position, reply))) return reply;
       const contact = await queries.storedView('contacts', request.params.id);
-      if (contact === undefined) return sendProblem(reply, notFound('contact', request.params.id));
+      if (contact === undefined) return sendProblem(reply, notFound(`no contact ${request.params.id}`));
       return sendStoredView(reply.code(contact.deleted ? 410 : 200), contact.json);
     },
   );
@@ -99,7 +97,7 @@ const registerContactSummary = (app: FastifyInstance, { queries, applied }: Quer
     async (request, reply) => {
       if (!(await applied(request.query.min_position, reply))) return reply;
       const contact = await queries.view<z.infer<typeof ContactView>>('contacts', request.params.id);
-      if (contact === undefined) return sendProblem(reply, notFound('contact', request.params.id));
+      if (contact === undefined) return sendProblem(reply, notFound(`no contact ${request.params.id}`));
       return contactSummary(queries, request.params.id, contact.id);
     },
   );
@@ -120,7 +118,7 @@ const registerContactConversation = (app: FastifyInstance, { queries, applied }:
     async (request, reply) => {
       if (!(await applied(request.query.min_position, reply))) return reply;
       const conversation = await queries.view<z.infer<typeof ConversationView>>('conversations', request.params.id);
-      return conversation ?? sendProblem(reply, notFound('conversation with contact', request.params.id));
+      return conversation ?? sendProblem(reply, notFound(`no conversation with contact ${request.params.id}`));
     },
   );
 };
@@ -143,7 +141,7 @@ const registerBookingLookup = (app: FastifyInstance, { queries, store, logReads,
       }
       if (!(await applied(request.query.min_position, reply))) return reply;
       const stored = await queries.storedView('bookings', request.params.id);
-      return stored === undefined ? sendProblem(reply, notFound('booking', request.params.id)) : sendStoredView(reply, stored.json);
+      return stored === undefined ? sendProblem(reply, notFound(`no booking ${request.params.id}`)) : sendStoredView(reply, stored.json);
     },
   );
 };
@@ -176,7 +174,7 @@ const registerTicketLookup = (app: FastifyInstance, { queries, applied }: QueryR
     async (request, reply) => {
       if (!(await applied(request.query.min_position, reply))) return reply;
       const stored = await queries.storedView('tickets', request.params.id);
-      return stored === undefined ? sendProblem(reply, notFound('ticket', request.params.id)) : sendStoredView(reply, stored.json);
+      return stored === undefined ? sendProblem(reply, notFound(`no ticket ${request.params.id}`)) : sendStoredView(reply, stored.json);
     },
   );
 };
