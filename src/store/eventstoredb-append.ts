@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BACKWARDS,
   END,
@@ -236,8 +237,6 @@ const placesOf = async (
   });
 };
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 const appendOnce = async (
   client: EventStoreDbClient,
   settings: AppendSettings,
@@ -258,7 +257,7 @@ const appendOnce = async (
     if (!satisfies(expected, end)) return E.left(wrongExpectedRevision(stream, expected, end));
     const written = await write(client, settings, stream, plan.fresh, end);
     if (written === 'conflict') {
-      if (expected === 'any') await pause(10 * attempt + Math.random() * 20);
+      if (expected === 'any') await sleep(10 * attempt + Math.random() * 20);
       continue;
     }
     const places = await placesOf(client, settings, stream, plan.fresh, end);

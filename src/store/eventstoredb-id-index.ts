@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, Position, StreamRevision } from './event-store.js';
@@ -30,8 +31,6 @@ const SCHEMA = `
 
 /** Index rows written per transaction while catching up. */
 const FLUSH_EVERY = 1_000;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type IndexRow = [stream: string, id: string, revision: StreamRevision, position: Position];
 
@@ -94,7 +93,7 @@ export const openIdIndex = (file: string, store: EventStore, retryMs = 1_000): I
         const identity = await logIdentityOf(store);
         const head = await store.headPosition();
         if (E.isLeft(identity) || identity.right === undefined || E.isLeft(head)) {
-          await pause(retryMs);
+          await sleep(retryMs);
           continue;
         }
         trusted = index.adopt(identity.right, head.right);
@@ -114,7 +113,7 @@ export const openIdIndex = (file: string, store: EventStore, retryMs = 1_000): I
       } catch {
         // Anything the subscription throws (the store is gone, or closing): start again from the watermark.
         if (closed) return;
-        await pause(retryMs);
+        await sleep(retryMs);
       }
     }
   };
