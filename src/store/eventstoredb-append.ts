@@ -14,7 +14,7 @@ import {
   type RecordedEvent as StoredEvent,
 } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventStoreError } from './event-store-error.js';
+import { wrongExpectedRevision, type EventStoreError } from './event-store-error.js';
 import type {
   AppendResult,
   AppendedEvent,
@@ -97,13 +97,6 @@ export const appendedEvents = (
 
 export const satisfies = (expected: ExpectedRevision, end: StreamEnd): boolean =>
   expected === 'any' || (expected === NO_STREAM ? end === NO_STREAM : end !== NO_STREAM && BigInt(expected) === end);
-
-const wrongExpectedRevision = (stream: string, expected: ExpectedRevision, end: StreamEnd): EventStoreError => ({
-  kind: 'wrong_expected_revision',
-  stream,
-  expected: String(expected),
-  actual: String(end),
-});
 
 const foundOf = (event: StoredEvent): Found => ({
   revision: Number(event.revision),

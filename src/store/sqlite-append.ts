@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventStoreError } from './event-store-error.js';
+import { wrongExpectedRevision, type EventStoreError } from './event-store-error.js';
 import type { AppendedEvent, AppendResult, EventToAppend, ExpectedRevision } from './event-store.js';
 import type { SqliteErasureMarks } from './sqlite-erasure-marks.js';
 
@@ -40,12 +40,7 @@ const appendOne = (statements: Statements, marks: SqliteErasureMarks, request: A
   const fresh = known.some((k) => k === undefined);
   const mismatch = expected === 'no_stream' ? revision !== -1 : typeof expected === 'number' && revision !== expected;
   if (fresh && mismatch) {
-    throw new WrongRevision({
-      kind: 'wrong_expected_revision',
-      stream,
-      expected: String(expected),
-      actual: revision === -1 ? 'no_stream' : String(revision),
-    });
+    throw new WrongRevision(wrongExpectedRevision(stream, expected, revision === -1 ? 'no_stream' : revision));
   }
   const results = events.map((event, index): AppendedEvent => {
     const duplicate = known[index] ?? seen.get(event.id);
