@@ -3,6 +3,7 @@ import { ApiError, getJson, withQuery } from '../api';
 import type { Audit, Booking, Contact, Conversation, Page, Summary, Ticket } from '../api-types';
 import { BookingTable } from '../components/booking-table';
 import { ConversationView } from '../components/conversation';
+import { Crumbs } from '../components/crumbs';
 import { Fields } from '../components/fields';
 import { RawEvents } from '../components/raw-events';
 import { Empty, FailureBanner, Show } from '../components/status';
@@ -73,12 +74,6 @@ const AsOf = ({ id, asOf }: { id: string; asOf: string | undefined }) => {
   );
 };
 
-const Crumbs = ({ id }: { id: string }) => (
-  <p class="crumbs">
-    <a href="/console/contacts">Contacts</a> / {id}
-  </p>
-);
-
 const ContactFields = ({ contact }: { contact: Contact }) => (
   <>
     <Heading contact={contact} />
@@ -133,7 +128,7 @@ export const ContactPage = () => {
     // Unknown here means unknown to the log too (the read model holds every contact ever seen): no sections.
     return (
       <main id="content">
-        <Crumbs id={id} />
+        <Crumbs list="Contacts" href="/console/contacts" id={id} />
         <h1>Contact {id}</h1>
         <FailureBanner failure={contact.failure} />
       </main>
@@ -141,7 +136,7 @@ export const ContactPage = () => {
   }
   return (
     <main id="content">
-      <Crumbs id={id} />
+      <Crumbs list="Contacts" href="/console/contacts" id={id} />
       <Show loaded={contact}>{(c) => <ContactFields contact={c} />}</Show>
       <Show loaded={summary}>{(s) => <SummaryList summary={s} />}</Show>
       <nav class="sections" aria-label="Sections">
