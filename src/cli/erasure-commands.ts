@@ -20,6 +20,14 @@ const ERASURE_COLUMNS = ['erasure_id', 'contact_id', 'reason', 'forgotten_at', '
 
 export const registerErasureCommands = (program: Command, projections: readonly StoredProjection[], withStores: WithStores): void => {
   const contact = program.commands.find((command) => command.name() === 'contact') ?? program.command('contact');
+  registerForgetCommand(contact, projections, withStores);
+  const erasures = program.command('erasures').description('erasures done: when, why, how many events they rewrote (no personal data)');
+  registerLiftCommand(erasures, withStores);
+  registerListCommand(erasures, withStores);
+};
+
+/** `contact forget ID --reason`. */
+const registerForgetCommand = (contact: Command, projections: readonly StoredProjection[], withStores: WithStores): void => {
   contact
     .command('forget')
     .description("erase the contact's personal data from the log, the read model and their files (idempotent; see docs/personal-data.md)")
@@ -43,9 +51,10 @@ export const registerErasureCommands = (program: Command, projections: readonly 
         return 0;
       }),
     );
+};
 
-  const erasures = program.command('erasures').description('erasures done: when, why, how many events they rewrote (no personal data)');
-
+/** `erasures lift ID --reason`. */
+const registerLiftCommand = (erasures: Command, withStores: WithStores): void => {
   erasures
     .command('lift')
     .description('store new deliveries about a forgotten contact as received again (what was erased stays erased)')
@@ -65,7 +74,10 @@ export const registerErasureCommands = (program: Command, projections: readonly 
         return 0;
       }),
     );
+};
 
+/** `erasures list`. */
+const registerListCommand = (erasures: Command, withStores: WithStores): void => {
   erasures
     .command('list')
     .option('--json', 'JSON output')

@@ -19,6 +19,30 @@ const paging = (command: Command) =>
 type ShowContactAsOf = (id: string, options: Options) => Promise<void>;
 
 export const registerQueryCommands = (program: Command, withQueries: WithQueries, showContactAsOf: ShowContactAsOf): void => {
+  registerContactCommands(program, withQueries, showContactAsOf);
+  registerBookingCommands(program, withQueries);
+  registerTicketCommands(program, withQueries);
+};
+
+/** One entity from the read model, handed to `print`; exit code 1 and a line on stderr when there is none. */
+const showOne = async (
+  queries: ReadModelQueries,
+  { entity, projection }: { entity: string; projection: string },
+  id: string,
+  print: (found: Record<string, unknown>, key: string) => Promise<void> | void,
+): Promise<number> => {
+  const { id: key } = argument(IdParams, 'id', id);
+  const found = await queries.view<Record<string, unknown>>(projection, key);
+  if (found === undefined) {
+    process.stderr.write(`no ${entity} ${key}\n`);
+    return 1;
+  }
+  await print(found, key);
+  return 0;
+};
+
+/** `contacts list`, and `contact show` with the contact's summary, or as it was (from the log). */
+const registerContactCommands = (program: Command, withQueries: WithQueries, showContactAsOf: ShowContactAsOf): void => {
   const contacts = program.command('contacts').description('contacts in the read model');
   paging(
     contacts
@@ -51,19 +75,16 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
     .action((id: string, options: Options) =>
       options['asOf'] !== undefined || options['atRevision'] !== undefined
         ? showContactAsOf(id, options)
-        : withQueries(async (queries) => {
-            const { id: key } = argument(IdParams, 'id', id);
-            const contact = await queries.view<Record<string, unknown>>('contacts', key);
-            if (contact === undefined) {
-              process.stderr.write(`no contact ${key}\n`);
-              return 1;
-            }
-            const summary = await contactSummary(queries, key, contact['id'] as string | number);
-            printRecord(options['json'] === true ? { ...contact, summary } : { ...contact, ...summaryFields(summary) }, options['json'] === true);
-            return 0;
-          }),
+        : withQueries((queries) =>
+            showOne(queries, { entity: 'contact', projection: 'contacts' }, id, async (contact, key) => {
+              const summary = await contactSummary(queries, key, contact['id'] as string | number);
+              printRecord(options['json'] === true ? { ...contact, summary } : { ...contact, ...summaryFields(summary) }, options['json'] === true);
+            }),
+          ),
     );
+};
 
+const registerBookingCommands = (program: Command, withQueries: WithQueries): void => {
   const bookings = program.command('bookings').description('bookings in the read model');
   paging(
     bookings
@@ -83,7 +104,9 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
   );
 
   showCommand(program, withQueries, { entity: 'booking', projection: 'bookings' });
+};
 
+const registerTicketCommands = (program: Command, withQueries: WithQueries): void => {
   const tickets = program.command('tickets').description('tickets in the read model');
   paging(tickets.command('list').option('--status <status>').option('--priority <priority>').option('--contact-id <id>')).action(
     (options: Options) =>
@@ -99,26 +122,15 @@ export const registerQueryCommands = (program: Command, withQueries: WithQueries
 };
 
 /** `booking show ID`, `ticket show ID`: one entity from the read model. */
-const showCommand = (program: Command, withQueries: WithQueries, { entity, projection }: { entity: string; projection: string }) =>
+const showCommand = (program: Command, withQueries: WithQueries, shown: { entity: string; projection: string }) =>
   program
-    .command(entity)
-    .description(`one ${entity}`)
+    .command(shown.entity)
+    .description(`one ${shown.entity}`)
     .command('show')
-    .description(`the ${entity} in the read model`)
-    .argument('<id>', `the ${entity}'s id`)
+    .description(`the ${shown.entity} in the read model`)
+    .argument('<id>', `the ${shown.entity}'s id`)
     .option('--json', 'JSON output')
-    .action((id: string, options: Options) =>
-      withQueries(async (queries) => {
-        const { id: key } = argument(IdParams, 'id', id);
-        const found = await queries.view<Record<string, unknown>>(projection, key);
-        if (found === undefined) {
-          process.stderr.write(`no ${entity} ${key}\n`);
-          return 1;
-        }
-        printRecord(found, options['json'] === true);
-        return 0;
-      }),
-    );
+    .action((id: string, options: Options) => withQueries((queries) => showOne(queries, shown, id, (found) => printRecord(found, options['json'] === true))));
 
 const summaryFields = (summary: Awaited<ReturnType<typeof contactSummary>>) => ({
   bookings: Object.entries(summary.bookings)

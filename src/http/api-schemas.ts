@@ -5,6 +5,7 @@ import { ConversationView as ConversationViewRow } from '../../projections/conve
 import { TicketView as TicketViewRow } from '../../projections/ticket-view.js';
 import { EntityId } from '../events/entity-id.js';
 import { Timestamp } from '../events/timestamp.js';
+import { LAG_COUNT_LIMIT } from '../runner/log-lag.js';
 
 /**
  * Response schemas of the HTTP API: validation, types and the OpenAPI document come from these. The views are the
@@ -120,20 +121,21 @@ export const QuarantineBody = z
 
 const outcomeCount = z.number().int().nonnegative();
 
+/** A projection's checkpoint and lag, as /ready and /overview give them. */
+export const ProjectionLag = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  position: z.number().describe('checkpoint: the last log position applied'),
+  lag_events: z.number().int().describe(`events in the log after the checkpoint, counted up to ${LAG_COUNT_LIMIT}`),
+  lag_events_exact: z.boolean().describe('false: at least lag_events (counting stops there)'),
+  lag_seconds: z.number().describe('age of the oldest event not yet applied; 0 when caught up'),
+});
+
 export const Overview = z
   .object({
     store: z.enum(['sqlite', 'eventstoredb']),
     head_position: z.number(),
-    projections: z.array(
-      z.object({
-        name: z.string(),
-        version: z.number().int(),
-        position: z.number().describe('checkpoint: the last log position applied'),
-        lag_events: z.number().int().describe('events in the log after the checkpoint'),
-        lag_events_exact: z.boolean().describe('false: at least lag_events (counting stops there)'),
-        lag_seconds: z.number().describe('age of the oldest event not yet applied; 0 when caught up'),
-      }),
-    ),
+    projections: z.array(ProjectionLag),
     rebuild: z.object({
       running: z.boolean(),
       projections: z.array(z.string()),

@@ -19,7 +19,7 @@ import { answerClientError } from './client-error.js';
 import { isSafeMethod, refuseCrossSiteRequest } from './cross-site-request.js';
 import { refuseOtherHostNames } from './loopback-host.js';
 import { strictQueryValidatorCompiler } from './strict-query.js';
-import { sendProblem } from './problem.js';
+import { notFound, sendProblem } from './problem.js';
 import { apiAnswerHeaders, DOCS_CSP, registerSecurityHeaders, setBareSecurityHeaders } from './security-headers.js';
 import { registerWebhookRoute, WEBHOOK_PATH } from './webhook-route.js';
 
@@ -90,10 +90,11 @@ const validationDetail = (error: FastifyError): string =>
         .join('; ')
     : error.message;
 
-export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
-  // Without a token, loopback host names are the protection (the signed webhook is safe from anywhere).
-  const refuseRequest =
-    deps.apiToken === undefined ? refuseOtherHostNames(new Set(deps.signedDeliveries ? [WEBHOOK_PATH] : [])) : refuseWithoutToken(deps.apiToken);
+/** Answers a request this server refuses (wrong host name, missing token) and returns the reply; undefined lets it through. */
+type RequestRefusal = ReturnType<typeof refuseWithoutToken>;
+
+/** The Fastify instance with the limits of `deps`; a URL the router cannot read is refused or answered as a problem. */
+const createFastify = (deps: AppDeps, refuseRequest: RequestRefusal): FastifyInstance => {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.maxBodyBytes,
@@ -115,9 +116,11 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     ...connectionOptions(deps.connections),
   });
   if (deps.connections !== undefined) app.server.maxConnections = deps.connections.maxConnections;
-  // First, so that every answer (also a 401, 421 or 503 from the hooks below) carries the headers.
-  registerSecurityHeaders(app);
-  // While shutting down, a request that still arrives on an open connection is told when to come back.
+  return app;
+};
+
+/** While shutting down, a request that still arrives on an open connection is told when to come back. */
+const answerWhileClosing = (app: FastifyInstance): void => {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -127,18 +130,10 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     reply.header('retry-after', '5').header('connection', 'close');
     return sendProblem(reply, { status: 503, title: 'Shutting down', detail: 'retry later' });
   });
-  const { metrics } = deps;
-  if (metrics !== undefined) {
-    app.addHook('onResponse', async (request, reply) => {
-      metrics.httpRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode);
-    });
-  }
-  app.setValidatorCompiler(strictQueryValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  // The webhook must see the raw bytes (the signature covers them), whatever Content-Type the sender claims.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+};
 
+/** Every error as problem+json: a request that fails validation, a route's error, a route or method that does not exist. */
+const answerErrorsAsProblems = (app: FastifyInstance): void => {
   app.setErrorHandler<FastifyError>((error, request, reply) => {
     if (error.validation !== undefined) {
       return sendProblem(reply, { status: 400, title: 'Invalid request', detail: validationDetail(error) });
@@ -152,17 +147,16 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   const implementedMethods = new Set<string>();
   app.setNotFoundHandler((request, reply) =>
     implementedMethods.has(request.method)
-      ? sendProblem(reply, { status: 404, title: 'Not found', detail: `no route ${request.method} ${request.url.split('?')[0]}` })
+      ? sendProblem(reply, notFound(`no route ${request.method} ${request.url.split('?')[0]}`))
       : sendProblem(reply, { status: 501, title: 'Not implemented', detail: `no route takes ${request.method}` }),
   );
-  app.addHook('onRequest', async (request, reply) => refuseRequest(request, reply));
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) implementedMethods.add(method);
-    // On each route that changes state, not on every request: reads are safe, and the webhook has its own rule.
-    if (route.url === WEBHOOK_PATH || [route.method].flat().every(isSafeMethod)) return;
-    route.onRequest = [...[route.onRequest ?? []].flat(), refuseCrossSiteRequest];
   });
+};
 
+/** The OpenAPI document, from the routes' schemas, and its UI at /docs. */
+const registerDocs = async (app: FastifyInstance, apiToken: string | undefined): Promise<void> => {
   await app.register(swagger, {
     openapi: {
       info: {
@@ -170,13 +164,42 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
         description: 'SkyLight Chat webhooks as an event log, projected into contacts, bookings, tickets and conversations.',
         version: '1',
       },
-      components: deps.apiToken === undefined ? {} : { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: deps.apiToken === undefined ? [] : [{ bearer: [] }],
+      components: apiToken === undefined ? {} : { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: apiToken === undefined ? [] : [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
+};
+
+export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
+  // Without a token, loopback host names are the protection (the signed webhook is safe from anywhere).
+  const refuseRequest =
+    deps.apiToken === undefined ? refuseOtherHostNames(new Set(deps.signedDeliveries ? [WEBHOOK_PATH] : [])) : refuseWithoutToken(deps.apiToken);
+  const app = createFastify(deps, refuseRequest);
+  // First, so that every answer (also a 401, 421 or 503 from the hooks below) carries the headers.
+  registerSecurityHeaders(app);
+  answerWhileClosing(app);
+  const { metrics } = deps;
+  if (metrics !== undefined) {
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.httpRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode);
+    });
+  }
+  app.setValidatorCompiler(strictQueryValidatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // The webhook must see the raw bytes (the signature covers them), whatever Content-Type the sender claims.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  answerErrorsAsProblems(app);
+  app.addHook('onRequest', async (request, reply) => refuseRequest(request, reply));
+  // On each route that changes state, not on every request: reads are safe, and the webhook has its own rule.
+  app.addHook('onRoute', (route) => {
+    if (route.url === WEBHOOK_PATH || [route.method].flat().every(isSafeMethod)) return;
+    route.onRequest = [...[route.onRequest ?? []].flat(), refuseCrossSiteRequest];
+  });
+  await registerDocs(app, deps.apiToken);
 
   app.get('/health', { schema: { tags: ['operations'], summary: 'Liveness', querystring: NoParameters } }, async () => ({ status: 'ok' }));
   registerWebhookRoute(app, {

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { bookingAsOf, contactAsOf } from '../history/as-of-views.js';
 import type { AsOfAbsent, PointInTime } from '../history/entity-as-of.js';
 import type { EventStore } from '../store/event-store.js';
-import { sendProblem, type Problem } from './problem.js';
+import { notFound, sendProblem, type Problem } from './problem.js';
 import { sendStoreUnavailable } from './store-unavailable.js';
 
 /** True when the lookup asks for the past (`as_of` or `at_revision`) rather than the read model's present. */
@@ -19,7 +19,7 @@ const absentAsOf = (what: string, id: string, result: AsOfAbsent, point: PointIn
       last_revision: result.lastRevision,
     };
   }
-  return { status: 404, title: 'Not found', detail: `no ${what} ${id} at that point` };
+  return notFound(`no ${what} ${id} at that point`);
 };
 
 /** A contact at a point in the past: 404 before anything was known, 410 with the tombstone once deleted. */

@@ -8,7 +8,7 @@ import type { EventStore } from '../store/event-store.js';
 import { ForgetRequest } from '../erasure/forget-request.js';
 import { IdParams } from '../read-model/query-schemas.js';
 import { ProblemSchema } from './api-schemas.js';
-import { sendProblem } from './problem.js';
+import { notFound, sendProblem } from './problem.js';
 import { sendStoreUnavailable } from './store-unavailable.js';
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
@@ -68,7 +68,7 @@ export const registerErasureRoutes = (app: FastifyInstance, deps: ErasureRouteDe
         response: { 200: ForgetJob, ...problems },
       },
     },
-    async (_request, reply) => deps.jobs.current() ?? sendProblem(reply, { status: 404, title: 'Not found', detail: 'no forget since the server started' }),
+    async (_request, reply) => deps.jobs.current() ?? sendProblem(reply, notFound('no forget since the server started')),
   );
 
   api.get(

@@ -12,12 +12,11 @@ import { IdParams } from '../read-model/query-schemas.js';
 import type { EventStore, RecordedEvent } from '../store/event-store.js';
 import { ContactAudit, ProblemSchema, StreamHistory } from './api-schemas.js';
 import type { LogReads } from './log-reads.js';
-import { sendProblem } from './problem.js';
+import { notFound, sendProblem } from './problem.js';
 import { sendStoreUnavailable } from './store-unavailable.js';
 
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema, 503: ProblemSchema };
 
-const noStream = (stream: string) => ({ status: 404, title: 'Not found', detail: `no stream ${stream}` });
 
 const storedEvent = ({ recordedAt, ...event }: RecordedEvent) => ({ ...event, recorded_at: recordedAt });
 
@@ -59,7 +58,7 @@ export const registerHistoryRoutes = (app: FastifyInstance, deps: { readonly sto
         const { from, to, format, raw, limit, after } = request.query;
         const trail = await contactAuditTrail(deps.store, request.params.id, { from, to, after }, signal);
         if (E.isLeft(trail)) return sendStoreUnavailable(reply, trail.left);
-        if (trail.right === undefined) return sendProblem(reply, noStream(entityStream('contact', request.params.id)));
+        if (trail.right === undefined) return sendProblem(reply, notFound(`no stream ${entityStream('contact', request.params.id)}`));
         const page = await auditPage(trail.right.entries, limit);
         if (E.isLeft(page)) return sendStoreUnavailable(reply, page.left);
         const { entries, next_after: nextAfter } = page.right;
@@ -91,7 +90,7 @@ export const registerHistoryRoutes = (app: FastifyInstance, deps: { readonly sto
           const stream = entityStream(kind, request.params.id);
           const history = await streamHistory(deps.store, stream, request.query, signal);
           if (E.isLeft(history)) return sendStoreUnavailable(reply, history.left);
-          if (history.right === undefined) return sendProblem(reply, noStream(stream));
+          if (history.right === undefined) return sendProblem(reply, notFound(`no stream ${stream}`));
           return { ...history.right, events: history.right.events.map(storedEvent) };
         }),
     );

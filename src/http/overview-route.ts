@@ -10,6 +10,7 @@ import type { RebuildStatus } from '../runner/rebuild-outdated.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
 import { Overview, ProblemSchema } from './api-schemas.js';
+import { projectionLag } from './projection-lag.js';
 import { sendStoreUnavailable } from './store-unavailable.js';
 
 type OverviewDeps = {
@@ -46,14 +47,7 @@ export const registerOverviewRoute = (app: FastifyInstance, deps: OverviewDeps):
       return {
         store: deps.store.kind,
         head_position: standing.right.head,
-        projections: standing.right.projections.map((p) => ({
-          name: p.name,
-          version: p.version,
-          position: p.position,
-          lag_events: p.lagEvents,
-          lag_events_exact: p.lagExact,
-          lag_seconds: p.lagSeconds,
-        })),
+        projections: standing.right.projections.map(projectionLag),
         rebuild: { ...rebuild, projections: [...rebuild.projections] },
         appended_per_hour: perHour.right,
         deliveries: { since: deps.deliveries.since, by_outcome: await deps.deliveries.byOutcome() },

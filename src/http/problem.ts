@@ -9,5 +9,8 @@ export type Problem = {
   readonly [extension: string]: unknown;
 };
 
+/** The 404 of what this service does not have; `detail` says what was asked for. */
+export const notFound = (detail: string): Problem => ({ status: 404, title: 'Not found', detail });
+
 export const sendProblem = (reply: FastifyReply, problem: Problem): FastifyReply =>
   reply.code(problem.status).type('application/problem+json').send({ type: 'about:blank', ...problem });

@@ -8,10 +8,12 @@ import { QuarantineListQuery } from '../quarantine/quarantine-query.js';
 import type { RetryJobs } from '../quarantine/retry-job.js';
 import { retryQuarantined, type RetryDeps } from '../quarantine/retry-quarantine.js';
 import { NoParameters, ProblemSchema, QuarantineBody, QuarantinePage, RetryJob, RetryJobConflict, RetryOutcome } from './api-schemas.js';
-import { sendProblem } from './problem.js';
+import { notFound, sendProblem } from './problem.js';
 import { sendStoreUnavailable } from './store-unavailable.js';
 
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+
+type QuarantineRouteDeps = RetryDeps & { readonly jobs: RetryJobs };
 
 /**
  * Inspection and replay of what intake set aside. Retrying all of it is a background job, read for its progress:
@@ -19,7 +21,13 @@ const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
  * one delivery takes its parameter in the query string:
  * the app hands every request body to routes as raw bytes (the webhook needs them), so there is no JSON body here.
  */
-export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps & { readonly jobs: RetryJobs }): void => {
+export const registerQuarantineRoutes = (app: FastifyInstance, deps: QuarantineRouteDeps): void => {
+  registerQuarantineReads(app, deps);
+  registerRetryRoutes(app, deps);
+};
+
+/** What intake kept: the list, and one delivery's bytes. */
+const registerQuarantineReads = (app: FastifyInstance, deps: QuarantineRouteDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -52,9 +60,14 @@ export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps &
     async (request, reply) => {
       const body = await quarantineBody(deps.store, request.params.revision);
       if (E.isLeft(body)) return sendStoreUnavailable(reply, body.left);
-      return body.right ?? sendProblem(reply, { status: 404, title: 'Not found', detail: `no quarantine revision ${request.params.revision}` });
+      return body.right ?? sendProblem(reply, notFound(`no quarantine revision ${request.params.revision}`));
     },
   );
+};
+
+/** Retries: of one delivery, at once; of all of them, as a background job read for its progress. */
+const registerRetryRoutes = (app: FastifyInstance, deps: QuarantineRouteDeps): void => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post(
     '/quarantine/retry',
@@ -70,7 +83,7 @@ export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps &
       const { event_id: eventId } = request.query;
       const outcome = await retryQuarantined(deps, eventId);
       if (E.isLeft(outcome)) return sendStoreUnavailable(reply, outcome.left);
-      if (outcome.right === undefined) return sendProblem(reply, { status: 404, title: 'Not found', detail: `no quarantined delivery ${eventId}` });
+      if (outcome.right === undefined) return sendProblem(reply, notFound(`no quarantined delivery ${eventId}`));
       return { outcomes: [outcome.right] };
     },
   );
@@ -108,7 +121,7 @@ export const registerQuarantineRoutes = (app: FastifyInstance, deps: RetryDeps &
     },
     async (_request, reply) => {
       const job = deps.jobs.current();
-      return job ?? sendProblem(reply, { status: 404, title: 'Not found', detail: 'no retry-all job since the server started' });
+      return job ?? sendProblem(reply, notFound('no retry-all job since the server started'));
     },
   );
 };

@@ -9,7 +9,7 @@ import { BookingListQuery, ContactListQuery, IdParams, LookupQuery, MinPosition,
 import { BookingView, ContactSummary, ContactView, ConversationView, pageOf, ProblemSchema, TicketView } from './api-schemas.js';
 import { isTimeTravel, replyBookingAsOf, replyContactAsOf } from './as-of-reply.js';
 import type { LogReads } from './log-reads.js';
-import { sendProblem } from './problem.js';
+import { notFound, sendProblem } from './problem.js';
 import { awaitPosition } from './read-your-writes.js';
 
 type QueryDeps = {
@@ -29,20 +29,16 @@ type QueryDeps = {
 const sendStoredView = (reply: FastifyReply, json: string): FastifyReply =>
   reply.type('application/json; charset=utf-8').serializer((payload) => payload as string).send(json);
 
-const notFound = (what: string, id: string) => ({ status: 404, title: 'Not found', detail: `no ${what} ${id}` });
-
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
 
 /** Time travel is a log read: beyond MAX_INFLIGHT_LOG_READS at once, 429. */
 const lookupProblems = { ...problems, 429: ProblemSchema };
 
-export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void => {
-  const api = app.withTypeProvider<ZodTypeProvider>();
-  const { queries } = deps;
-  const applied = (minPosition: number | undefined, reply: Parameters<typeof awaitPosition>[4]) =>
-    awaitPosition(deps.runner, deps.store, deps.minPositionWaitMs, minPosition, reply);
+/** What the query routes share: the deps, and the wait for a `min_position` a query names. */
+type QueryRouteDeps = QueryDeps & { readonly applied: (minPosition: number | undefined, reply: FastifyReply) => Promise<boolean> };
 
-  api.get(
+const registerContactLookup = (app: FastifyInstance, { queries, store, logReads, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/contacts/:id',
     {
       schema: {
@@ -55,16 +51,18 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     },
     async (request, reply) => {
       if (isTimeTravel(request.query)) {
-        return deps.logReads(request, reply, (signal) => replyContactAsOf(reply, deps.store, request.params.id, request.query, signal));
+        return logReads(request, reply, (signal) => replyContactAsOf(reply, store, request.params.id, request.query, signal));
       }
       if (!(await applied(request.query.min_position, reply))) return reply;
       const contact = await queries.storedView('contacts', request.params.id);
-      if (contact === undefined) return sendProblem(reply, notFound('contact', request.params.id));
+      if (contact === undefined) return sendProblem(reply, notFound(`no contact ${request.params.id}`));
       return sendStoredView(reply.code(contact.deleted ? 410 : 200), contact.json);
     },
   );
+};
 
-  api.get(
+const registerContactList = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/contacts',
     {
       schema: {
@@ -82,8 +80,10 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
       return { ...page, items: await Promise.all(page.items.map(async (c) => ({ ...c, summary: await contactSummary(queries, String(c.id), c.id) }))) };
     },
   );
+};
 
-  api.get(
+const registerContactSummary = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/contacts/:id/summary',
     {
       schema: {
@@ -97,12 +97,14 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     async (request, reply) => {
       if (!(await applied(request.query.min_position, reply))) return reply;
       const contact = await queries.view<z.infer<typeof ContactView>>('contacts', request.params.id);
-      if (contact === undefined) return sendProblem(reply, notFound('contact', request.params.id));
+      if (contact === undefined) return sendProblem(reply, notFound(`no contact ${request.params.id}`));
       return contactSummary(queries, request.params.id, contact.id);
     },
   );
+};
 
-  api.get(
+const registerContactConversation = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/contacts/:id/conversation',
     {
       schema: {
@@ -116,11 +118,13 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     async (request, reply) => {
       if (!(await applied(request.query.min_position, reply))) return reply;
       const conversation = await queries.view<z.infer<typeof ConversationView>>('conversations', request.params.id);
-      return conversation ?? sendProblem(reply, notFound('conversation with contact', request.params.id));
+      return conversation ?? sendProblem(reply, notFound(`no conversation with contact ${request.params.id}`));
     },
   );
+};
 
-  api.get(
+const registerBookingLookup = (app: FastifyInstance, { queries, store, logReads, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/bookings/:id',
     {
       schema: {
@@ -133,15 +137,17 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     },
     async (request, reply) => {
       if (isTimeTravel(request.query)) {
-        return deps.logReads(request, reply, (signal) => replyBookingAsOf(reply, deps.store, request.params.id, request.query, signal));
+        return logReads(request, reply, (signal) => replyBookingAsOf(reply, store, request.params.id, request.query, signal));
       }
       if (!(await applied(request.query.min_position, reply))) return reply;
       const stored = await queries.storedView('bookings', request.params.id);
-      return stored === undefined ? sendProblem(reply, notFound('booking', request.params.id)) : sendStoredView(reply, stored.json);
+      return stored === undefined ? sendProblem(reply, notFound(`no booking ${request.params.id}`)) : sendStoredView(reply, stored.json);
     },
   );
+};
 
-  api.get(
+const registerBookingList = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/bookings',
     {
       schema: {
@@ -157,8 +163,10 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
       return queries.list<'bookings', z.infer<typeof BookingView>>('bookings', { ...filters, from_us: from, to_us: to }, { cursor, limit });
     },
   );
+};
 
-  api.get(
+const registerTicketLookup = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/tickets/:id',
     {
       schema: { tags: ['tickets'], summary: 'A ticket', params: IdParams, querystring: MinPosition, response: { 200: TicketView, ...problems } },
@@ -166,11 +174,13 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
     async (request, reply) => {
       if (!(await applied(request.query.min_position, reply))) return reply;
       const stored = await queries.storedView('tickets', request.params.id);
-      return stored === undefined ? sendProblem(reply, notFound('ticket', request.params.id)) : sendStoredView(reply, stored.json);
+      return stored === undefined ? sendProblem(reply, notFound(`no ticket ${request.params.id}`)) : sendStoredView(reply, stored.json);
     },
   );
+};
 
-  api.get(
+const registerTicketList = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/tickets',
     {
       schema: {
@@ -188,3 +198,17 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
   );
 };
 
+export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void => {
+  const routeDeps: QueryRouteDeps = {
+    ...deps,
+    applied: (minPosition, reply) => awaitPosition(deps.runner, deps.store, deps.minPositionWaitMs, minPosition, reply),
+  };
+  registerContactLookup(app, routeDeps);
+  registerContactList(app, routeDeps);
+  registerContactSummary(app, routeDeps);
+  registerContactConversation(app, routeDeps);
+  registerBookingLookup(app, routeDeps);
+  registerBookingList(app, routeDeps);
+  registerTicketLookup(app, routeDeps);
+  registerTicketList(app, routeDeps);
+};

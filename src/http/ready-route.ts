@@ -3,26 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ObservedStore } from '../metrics/observed-store.js';
-import { LAG_COUNT_LIMIT } from '../runner/log-lag.js';
 import type { LogStanding } from '../runner/projection-standing.js';
 import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
-import { NoParameters, ProblemSchema } from './api-schemas.js';
+import { NoParameters, ProblemSchema, ProjectionLag } from './api-schemas.js';
+import { projectionLag } from './projection-lag.js';
 import { sendProblem } from './problem.js';
 
 const Readiness = z.object({
   status: z.enum(['ready', 'catching_up']),
   store: z.enum(['sqlite', 'eventstoredb']),
   head_position: z.number(),
-  projections: z.array(
-    z.object({
-      name: z.string(),
-      version: z.number().int(),
-      position: z.number(),
-      lag_events: z.number().int().describe(`events not applied yet, counted up to ${LAG_COUNT_LIMIT}`),
-      lag_events_exact: z.boolean().describe('false when there are at least `lag_events` events'),
-      lag_seconds: z.number().describe('age of the oldest event not applied yet'),
-    }),
-  ),
+  projections: z.array(ProjectionLag),
 });
 
 type ReadyRouteDeps = {
@@ -70,14 +61,7 @@ export const registerReadyRoute = (app: FastifyInstance, deps: ReadyRouteDeps): 
         reply.header('retry-after', '5');
         return sendProblem(reply, { status: 503, title: 'Not ready', detail: reasons.join('; '), reasons });
       }
-      const projections = standing.right.projections.map((p) => ({
-        name: p.name,
-        version: p.version,
-        position: p.position,
-        lag_events: p.lagEvents,
-        lag_events_exact: p.lagExact,
-        lag_seconds: p.lagSeconds,
-      }));
+      const projections = standing.right.projections.map(projectionLag);
       return {
         status: projections.every((p) => p.lag_events === 0) ? ('ready' as const) : ('catching_up' as const),
         store: deps.store.store.kind,

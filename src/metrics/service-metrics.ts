@@ -18,7 +18,6 @@ const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = [
   'error',
 ];
 
-
 /** What is read from the stores when scraped rather than counted as it happens. */
 type ScrapedState = {
   readonly projections: () => Promise<readonly ProjectionStanding[]>;
@@ -27,75 +26,40 @@ type ScrapedState = {
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/**
- * Every metric the service exposes, in a registry of its own (two services in one process, as in tests, do not
- * share counts). Names start with `skylight_`; docs/operating.md lists them.
- */
-export const serviceMetrics = () => {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'skylight_' });
-  const registers = [registry];
+/** A counter or gauge in `registry`, by its labels. */
+const counter = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]) =>
+  new Counter({ name, help, labelNames, registers: [registry] });
+const gauge = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]) =>
+  new Gauge({ name, help, labelNames, registers: [registry] });
+const latency = (registry: Registry, name: string, help: string) => new Histogram({ name, help, buckets: LATENCY_BUCKETS, registers: [registry] });
 
-  const deliveries = new Counter({
-    name: 'skylight_deliveries_total',
-    help: 'Webhook deliveries by what became of them',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
+/** What is counted as it happens. */
+const countedMetrics = (registry: Registry) => {
+  const deliveries = counter(registry, 'skylight_deliveries_total', 'Webhook deliveries by what became of them', ['outcome']);
   for (const outcome of DELIVERY_OUTCOMES) deliveries.inc({ outcome }, 0);
-  const intakeDuration = new Histogram({
-    name: 'skylight_intake_duration_seconds',
-    help: 'Time from receiving a webhook request to answering it',
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const appendDuration = new Histogram({
-    name: 'skylight_store_append_duration_seconds',
-    help: 'Time the event store took to append (durably) and answer',
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const storeErrors = new Counter({
-    name: 'skylight_store_errors_total',
-    help: 'Event store operations that failed, by operation and error kind',
-    labelNames: ['operation', 'kind'] as const,
-    registers,
-  });
-  const signatures = new Counter({
-    name: 'skylight_signature_verifications_total',
-    help: 'Deliveries verified, by the fingerprint of the WEBHOOK_SECRET entry that matched',
-    labelNames: ['fingerprint'] as const,
-    registers,
-  });
-  const httpRequests = new Counter({
-    name: 'skylight_http_requests_total',
-    help: 'HTTP requests by route (as declared, e.g. /contacts/:id), method and status',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers,
-  });
-  const rebuildDone = new Gauge({
-    name: 'skylight_rebuild_events_done',
-    help: 'Events folded so far by the rebuild that is running, per projection (absent when none runs)',
-    labelNames: ['projection'] as const,
-    registers,
-  });
-  const rebuildTotal = new Gauge({
-    name: 'skylight_rebuild_events_planned',
-    help: 'Events the running rebuild has to fold in all, per projection (absent when none runs)',
-    labelNames: ['projection'] as const,
-    registers,
-  });
+  return {
+    deliveries,
+    intakeDuration: latency(registry, 'skylight_intake_duration_seconds', 'Time from receiving a webhook request to answering it'),
+    appendDuration: latency(registry, 'skylight_store_append_duration_seconds', 'Time the event store took to append (durably) and answer'),
+    storeErrors: counter(registry, 'skylight_store_errors_total', 'Event store operations that failed, by operation and error kind', ['operation', 'kind']),
+    signatures: counter(registry, 'skylight_signature_verifications_total', 'Deliveries verified, by the fingerprint of the WEBHOOK_SECRET entry that matched', ['fingerprint']),
+    httpRequests: counter(registry, 'skylight_http_requests_total', 'HTTP requests by route (as declared, e.g. /contacts/:id), method and status', ['route', 'method', 'status']),
+    rebuildDone: gauge(registry, 'skylight_rebuild_events_done', 'Events folded so far by the rebuild that is running, per projection (absent when none runs)', ['projection']),
+    rebuildTotal: gauge(registry, 'skylight_rebuild_events_planned', 'Events the running rebuild has to fold in all, per projection (absent when none runs)', ['projection']),
+  };
+};
 
-  let scraped: ScrapedState | undefined;
+/** What is read from the stores when scraped, once `scraped` gives where from. */
+const scrapedMetrics = (registry: Registry, scraped: () => ScrapedState | undefined): void => {
   const projectionGauge = (name: string, help: string, value: (standing: ProjectionStanding) => number) =>
     new Gauge({
       name,
       help,
       labelNames: ['projection'] as const,
-      registers,
+      registers: [registry],
       async collect() {
         this.reset();
-        for (const standing of (await scraped?.projections()) ?? []) this.set({ projection: standing.name }, value(standing));
+        for (const standing of (await scraped()?.projections()) ?? []) this.set({ projection: standing.name }, value(standing));
       },
     });
   projectionGauge('skylight_projection_checkpoint_position', 'Log position up to which the projection has applied events', (s) => s.position);
@@ -105,13 +69,25 @@ export const serviceMetrics = () => {
   new Gauge({
     name: 'skylight_quarantine_deliveries',
     help: 'Deliveries kept in the quarantine stream (retried ones included)',
-    registers,
+    registers: [registry],
     async collect() {
-      const size = await scraped?.quarantineSize();
+      const size = await scraped()?.quarantineSize();
       if (size === undefined) this.reset();
       else this.set(size);
     },
   });
+};
+
+/**
+ * Every metric the service exposes, in a registry of its own (two services in one process, as in tests, do not
+ * share counts). Names start with `skylight_`; docs/operating.md lists them.
+ */
+export const serviceMetrics = () => {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'skylight_' });
+  const { deliveries, intakeDuration, appendDuration, storeErrors, signatures, httpRequests, rebuildDone, rebuildTotal } = countedMetrics(registry);
+  let scraped: ScrapedState | undefined;
+  scrapedMetrics(registry, () => scraped);
 
   return {
     registry,

@@ -31,4 +31,12 @@ export const describeEventStoreError = (error: EventStoreError): string => {
   }
 };
 
+/** The stream's last revision (`actual`, or 'no_stream' when it has none) is not the one an append expected. */
+export const wrongExpectedRevision = (stream: string, expected: string | number, actual: string | number | bigint): EventStoreError => ({
+  kind: 'wrong_expected_revision',
+  stream,
+  expected: String(expected),
+  actual: String(actual),
+});
+
 export const storeUnavailable = (reason: string): EventStoreError => ({ kind: 'store_unavailable', reason });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BACKWARDS,
   END,
@@ -10,9 +11,10 @@ import {
   jsonEvent,
   type Credentials,
   type JSONType,
+  type RecordedEvent as StoredEvent,
 } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventStoreError } from './event-store-error.js';
+import { wrongExpectedRevision, type EventStoreError } from './event-store-error.js';
 import type {
   AppendResult,
   AppendedEvent,
@@ -52,6 +54,12 @@ type Slot =
 
 export type AppendPlan = { readonly fresh: readonly EventToAppend[]; readonly slots: readonly Slot[] };
 
+/** What every write of the adapter sends: its deadline, and the credentials that choose the unary Append call. */
+export const writeOptions = ({ deadlineMs, credentials }: Pick<AppendSettings, 'deadlineMs' | 'credentials'>) => ({
+  deadline: deadlineMs,
+  ...(credentials === undefined ? {} : { credentials }),
+});
+
 /** UUIDs compare case-insensitively; the server reports them in lower case. */
 const idKey = (id: string): string => id.toLowerCase();
 
@@ -90,11 +98,10 @@ export const appendedEvents = (
 export const satisfies = (expected: ExpectedRevision, end: StreamEnd): boolean =>
   expected === 'any' || (expected === NO_STREAM ? end === NO_STREAM : end !== NO_STREAM && BigInt(expected) === end);
 
-const wrongExpectedRevision = (stream: string, expected: ExpectedRevision, end: StreamEnd): EventStoreError => ({
-  kind: 'wrong_expected_revision',
-  stream,
-  expected: String(expected),
-  actual: String(end),
+const foundOf = (event: StoredEvent): Found => ({
+  revision: Number(event.revision),
+  position: requirePosition(event.position, event.id),
+  metadata: JSON.stringify(event.metadata),
 });
 
 /** The stream's event at `revision` with the id asked for, as found; undefined when it holds another there. */
@@ -107,12 +114,7 @@ const eventAt = async (
 ): Promise<Found | undefined> => {
   const read = client.readStream(stream, { direction: FORWARDS, fromRevision: revision, maxCount: 1 });
   for await (const { event } of readWithDeadline(read, settings.deadlineMs)) {
-    if (event === undefined || idKey(event.id) !== id) return undefined;
-    return {
-      revision: Number(event.revision),
-      position: requirePosition(event.position, event.id),
-      metadata: JSON.stringify(event.metadata),
-    };
+    return event === undefined || idKey(event.id) !== id ? undefined : foundOf(event);
   }
   return undefined;
 };
@@ -153,12 +155,9 @@ const readStreamState = async (
         count += 1;
         if (end === NO_STREAM) end = event.revision;
         oldest = event.revision;
-        const position = requirePosition(event.position, event.id);
-        if (position <= watermark) return await fromIndex();
+        if (requirePosition(event.position, event.id) <= watermark) return await fromIndex();
         const key = idKey(event.id);
-        if (wanted.has(key)) {
-          stored.set(key, { revision: Number(event.revision), position, metadata: JSON.stringify(event.metadata) });
-        }
+        if (wanted.has(key)) stored.set(key, foundOf(event));
       }
       if (stored.size === wanted.size || count < settings.pageSize || oldest === undefined || oldest === 0n) {
         return { end, stored };
@@ -185,11 +184,7 @@ const write = async (
   const data = fresh.map(({ id, type, data, metadata }) => jsonEvent({ id, type, data: data as JSONType, metadata }));
   try {
     const result = await withDeadline(
-      client.appendToStream(stream, data, {
-        expectedRevision: end,
-        deadline: settings.deadlineMs,
-        ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
-      }),
+      client.appendToStream(stream, data, { expectedRevision: end, ...writeOptions(settings) }),
       settings.deadlineMs,
       'append',
     );
@@ -224,12 +219,8 @@ const placesOf = async (
   const first = end === NO_STREAM ? 0n : end + 1n;
   const [only] = fresh;
   if (fresh.length === 1 && only !== undefined) {
-    const read = client.readStream(stream, { direction: FORWARDS, fromRevision: first, maxCount: 1 });
-    for await (const { event } of readWithDeadline(read, settings.deadlineMs)) {
-      if (event === undefined || idKey(event.id) !== idKey(only.id)) continue;
-      const found = { revision: Number(event.revision), position: requirePosition(event.position, event.id) };
-      return [{ ...found, ours: isOurs({ ...found, metadata: JSON.stringify(event.metadata) }, only) }];
-    }
+    const found = await eventAt(client, settings, stream, first, idKey(only.id));
+    if (found !== undefined) return [{ revision: found.revision, position: found.position, ours: isOurs(found, only) }];
   }
   const { stored } = await readStreamState(client, settings, stream, new Set(fresh.map((event) => idKey(event.id))));
   return fresh.map((event) => {
@@ -237,34 +228,6 @@ const placesOf = async (
     if (place === undefined) throw new Error(`event ${event.id} was appended but is not in ${stream}`);
     return { revision: place.revision, position: place.position, ours: isOurs(place, event) };
   });
-};
-
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * The port's append on EventStoreDB: ids already in the stream are reported with their original revision and
- * position, the rest is appended at the revision just read (never ANY, whose deduplication is best effort). A lost
- * race re-reads: for 'any' it tries again (bounded, with a short jittered pause); for an explicit revision the re-read
- * either finds every event stored (idempotent success) or reports the mismatch. Callers serialize appends per stream
- * in-process, so races here come from other processes.
- */
-export const appendDeduplicated = async (
-  client: EventStoreDbClient,
-  settings: AppendSettings,
-  stream: string,
-  events: readonly EventToAppend[],
-  expected: ExpectedRevision,
-): Promise<E.Either<EventStoreError, AppendResult>> => {
-  try {
-    return await appendOnce(client, settings, stream, events, expected);
-  } catch (error) {
-    // A tombstoned stream fails the read before the append and the append itself alike.
-    if (error instanceof StreamDeletedError) return E.left({ kind: 'stream_deleted', stream });
-    if (error instanceof MaxAppendSizeExceededError) {
-      return E.left({ kind: 'event_too_large', stream, limit: error.maxAppendSize });
-    }
-    throw error;
-  }
 };
 
 const appendOnce = async (
@@ -287,7 +250,7 @@ const appendOnce = async (
     if (!satisfies(expected, end)) return E.left(wrongExpectedRevision(stream, expected, end));
     const written = await write(client, settings, stream, plan.fresh, end);
     if (written === 'conflict') {
-      if (expected === 'any') await pause(10 * attempt + Math.random() * 20);
+      if (expected === 'any') await sleep(10 * attempt + Math.random() * 20);
       continue;
     }
     const places = await placesOf(client, settings, stream, plan.fresh, end);
@@ -295,3 +258,21 @@ const appendOnce = async (
   }
   return E.left(wrongExpectedRevision(stream, expected, end));
 };
+
+/** What the server refused of an append to `stream` that the caller is expected to handle; anything else is rethrown. */
+const refused = (stream: string, error: unknown): E.Either<EventStoreError, never> => {
+  // A tombstoned stream fails the read before the append and the append itself alike.
+  if (error instanceof StreamDeletedError) return E.left({ kind: 'stream_deleted', stream });
+  if (error instanceof MaxAppendSizeExceededError) return E.left({ kind: 'event_too_large', stream, limit: error.maxAppendSize });
+  throw error;
+};
+
+/**
+ * The port's append on EventStoreDB: ids already in the stream are reported with their original revision and
+ * position, the rest is appended at the revision just read (never ANY, whose deduplication is best effort). A lost
+ * race re-reads: for 'any' it tries again (bounded, with a short jittered pause); for an explicit revision the re-read
+ * either finds every event stored (idempotent success) or reports the mismatch. Callers serialize appends per stream
+ * in-process, so races here come from other processes.
+ */
+export const appendDeduplicated: typeof appendOnce = (client, settings, stream, events, expected) =>
+  appendOnce(client, settings, stream, events, expected).catch((error: unknown) => refused(stream, error));

@@ -66,6 +66,16 @@ export const matchesFilter = (filter: EventFilter | undefined, stream: string, t
   !isSystemEvent(stream, type) &&
   (filter?.streamPrefixes === undefined || filter.streamPrefixes.some((prefix) => stream.startsWith(prefix)));
 
+/**
+ * The port's event for one read from $all after `after`, or undefined: the server's own, another filter's, or one at
+ * or before `after` (the server reads from a position inclusively).
+ */
+export const recordedAfter = (event: StoredEvent | undefined, filter: EventFilter | undefined, after: Position): RecordedEvent | undefined => {
+  if (event === undefined || !matchesFilter(filter, event.streamId, event.type)) return undefined;
+  const recorded = toRecordedEvent(event);
+  return recorded.position <= after ? undefined : recorded;
+};
+
 /** subscribeToAll takes a single server-side filter; matchesFilter then applies the port's filter exactly on our side. */
 export const toServerFilter = (filter: EventFilter | undefined): Filter => {
   if (filter?.streamPrefixes !== undefined && filter.streamPrefixes.length > 0) {

@@ -2,7 +2,7 @@ import { jsonEvent, type JSONType } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStoreError } from './event-store-error.js';
 import type { EventRewrite, RecordedEvent } from './event-store.js';
-import type { AppendSettings } from './eventstoredb-append.js';
+import { writeOptions, type AppendSettings } from './eventstoredb-append.js';
 import { withDeadline, type EventStoreDbClient } from './eventstoredb-client.js';
 
 /**
@@ -14,7 +14,7 @@ import { withDeadline, type EventStoreDbClient } from './eventstoredb-client.js'
  */
 export const rewriteByCopy = async (
   client: EventStoreDbClient,
-  { deadlineMs, credentials }: Pick<AppendSettings, 'deadlineMs' | 'credentials'>,
+  settings: Pick<AppendSettings, 'deadlineMs' | 'credentials'>,
   stream: string,
   events: readonly RecordedEvent[],
   rewrites: readonly EventRewrite[],
@@ -29,17 +29,13 @@ export const rewriteByCopy = async (
     return jsonEvent({ id: event.id, type: event.type, data, metadata: rewrite?.metadata ?? event.metadata });
   });
   await withDeadline(
-    client.appendToStream(stream, copies, {
-      expectedRevision: BigInt(last.revision),
-      deadline: deadlineMs,
-      ...(credentials === undefined ? {} : { credentials }),
-    }),
-    deadlineMs,
+    client.appendToStream(stream, copies, { expectedRevision: BigInt(last.revision), ...writeOptions(settings) }),
+    settings.deadlineMs,
     'append',
   );
   await withDeadline(
-    client.setStreamMetadata(stream, { truncateBefore: last.revision + 1 }, { deadline: deadlineMs, ...(credentials === undefined ? {} : { credentials }) }),
-    deadlineMs,
+    client.setStreamMetadata(stream, { truncateBefore: last.revision + 1 }, writeOptions(settings)),
+    settings.deadlineMs,
     'set stream metadata',
   );
   return E.right(events.slice(first).filter((event) => byId.has(event.id)).length);

@@ -1,8 +1,8 @@
 import type { AllStreamSubscription } from '@eventstore/db-client';
-import { START, type RecordedEvent, type SubscribeOptions, type Subscription } from './event-store.js';
+import { START, type EventFilter, type Position, type RecordedEvent, type SubscribeOptions, type Subscription } from './event-store.js';
 import { ignore, storeUnavailableFrom, type EventStoreDbClient } from './eventstoredb-client.js';
 import type { StoreAvailability } from './store-availability.js';
-import { matchesFilter, toReadPosition, toRecordedEvent, toServerFilter } from './eventstoredb-records.js';
+import { recordedAfter, toReadPosition, toServerFilter } from './eventstoredb-records.js';
 import { subscriptionOf } from './subscription-of.js';
 
 export type ResubscribeSettings = {
@@ -11,6 +11,26 @@ export type ResubscribeSettings = {
   readonly maxDelayMs: number;
   /** Told each time the subscription lost the server and is about to resubscribe (for logs and health). */
   readonly onResubscribe?: ((retry: { reason: string; attempt: number; delayMs: number }) => void) | undefined;
+};
+
+const stop = (subscription: AllStreamSubscription): void => {
+  // destroy ends a pending read of the iterator; unsubscribe ends the gRPC call.
+  subscription.destroy();
+  subscription.unsubscribe().catch(ignore);
+};
+
+/** One subscription call to $all, after `after`; the server's confirmation tells that it answers. */
+const subscribeAfter = (
+  client: EventStoreDbClient,
+  after: Position,
+  filter: EventFilter | undefined,
+  availability: StoreAvailability | undefined,
+): AllStreamSubscription => {
+  const subscription = client.subscribeToAll({ fromPosition: toReadPosition(after), filter: toServerFilter(filter) });
+  // The client emits 'error' itself, also once nobody iterates; unheard, that would crash the process.
+  subscription.on('error', ignore);
+  subscription.once('confirmation', () => availability?.answered());
+  return subscription;
 };
 
 /**
@@ -30,12 +50,6 @@ export const subscribeResiliently = (
   let current: AllStreamSubscription | undefined;
   let wake = ignore;
 
-  const stop = (subscription: AllStreamSubscription): void => {
-    // destroy ends a pending read of the iterator; unsubscribe ends the gRPC call.
-    subscription.destroy();
-    subscription.unsubscribe().catch(ignore);
-  };
-
   const waitBeforeRetry = (ms: number): Promise<void> =>
     new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -49,22 +63,15 @@ export const subscribeResiliently = (
     let after = options.fromPosition ?? START;
     let failures = 0;
     while (!closed) {
-      const subscription = client.subscribeToAll({
-        fromPosition: toReadPosition(after),
-        filter: toServerFilter(options.filter),
-      });
-      // The client emits 'error' itself, also once nobody iterates; unheard, that would crash the process.
-      subscription.on('error', ignore);
-      subscription.once('confirmation', () => availability?.answered());
+      const subscription = subscribeAfter(client, after, options.filter, availability);
       current = subscription;
       let reason = 'the server ended the subscription';
       try {
         for await (const { event } of subscription) {
           failures = 0;
           availability?.answered();
-          if (event === undefined || !matchesFilter(options.filter, event.streamId, event.type)) continue;
-          const recorded = toRecordedEvent(event);
-          if (recorded.position <= after) continue;
+          const recorded = recordedAfter(event, options.filter, after);
+          if (recorded === undefined) continue;
           after = recorded.position;
           yield recorded;
         }
@@ -90,4 +97,25 @@ export const subscribeResiliently = (
     wake();
     if (current !== undefined) stop(current);
   });
+};
+
+/** The subscriptions an adapter has open, each let go as it closes, so that closing the adapter closes the rest. */
+export const openSubscriptions = () => {
+  const open = new Set<Subscription>();
+  return {
+    add: (subscription: Subscription): Subscription => {
+      open.add(subscription);
+      return {
+        [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
+        close: async () => {
+          open.delete(subscription);
+          await subscription.close();
+        },
+      };
+    },
+    closeAll: async (): Promise<void> => {
+      await Promise.all([...open].map((subscription) => subscription.close()));
+      open.clear();
+    },
+  };
 };

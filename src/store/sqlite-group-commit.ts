@@ -1,15 +1,13 @@
 import type Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { storeUnavailable, type EventStoreError } from './event-store-error.js';
-import type { AppendedEvent, AppendResult, EventToAppend, ExpectedRevision } from './event-store.js';
+import type { AppendResult } from './event-store.js';
+import { sqliteAppend, type AppendRequest } from './sqlite-append.js';
 import type { SqliteErasureMarks } from './sqlite-erasure-marks.js';
 import { unavailableReason } from './sqlite-errors.js';
 
-export type PendingAppend = {
-  stream: string;
-  events: readonly EventToAppend[];
-  expected: ExpectedRevision;
-  resolve: (result: E.Either<EventStoreError, AppendResult>) => void;
+export type PendingAppend = AppendRequest & {
+  readonly resolve: (result: E.Either<EventStoreError, AppendResult>) => void;
 };
 
 /**
@@ -25,12 +23,6 @@ const commitBytes = (batch: readonly PendingAppend[]): number =>
     .flatMap((pending) => pending.events)
     .reduce((sum, event) => sum + JSON.stringify(event.data).length + JSON.stringify(event.metadata).length + PAGES_PER_EVENT_BYTES, 0);
 
-class WrongRevision extends Error {
-  constructor(readonly error: EventStoreError) {
-    super('wrong expected revision');
-  }
-}
-
 export type GroupCommit = {
   /** Queues an append; the appends queued in one turn of the event loop share one transaction. */
   readonly enqueue: (pending: PendingAppend) => void;
@@ -45,55 +37,7 @@ export type GroupCommit = {
  * and every caller's promise settles only after the commit that holds its events. `committed` is told after each.
  */
 export const sqliteGroupCommit = (db: Database.Database, marks: SqliteErasureMarks, committed: () => void): GroupCommit => {
-  const statements = {
-    revision: db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
-    byId: db.prepare<[string, string], { revision: number; position: number }>('SELECT revision, position FROM events WHERE stream = ? AND id = ?'),
-    insert: db.prepare(
-      `INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at)
-       VALUES (@id, @stream, @revision, @type, @data, @metadata, @recordedAt)`,
-    ),
-  };
-
-  // Runs inside the batch's transaction. A wrong expected revision is found before anything is written, so a
-  // failing append leaves nothing behind for its neighbours and needs no savepoint of its own.
-  const appendOne = (pending: PendingAppend, recordedAt: string): AppendResult => {
-    const { stream, events, expected } = pending;
-    let revision = statements.revision.get(stream)?.revision ?? -1;
-    const seen = new Map<string, AppendedEvent>();
-    const known = events.map((event) => {
-      const found = statements.byId.get(stream, event.id);
-      return found === undefined ? undefined : { id: event.id, status: 'duplicate' as const, ...found };
-    });
-    const fresh = known.some((k) => k === undefined);
-    const mismatch = expected === 'no_stream' ? revision !== -1 : typeof expected === 'number' && revision !== expected;
-    if (fresh && mismatch) {
-      throw new WrongRevision({
-        kind: 'wrong_expected_revision',
-        stream,
-        expected: String(expected),
-        actual: revision === -1 ? 'no_stream' : String(revision),
-      });
-    }
-    const results = events.map((event, index): AppendedEvent => {
-      const duplicate = known[index] ?? seen.get(event.id);
-      if (duplicate !== undefined) return { ...duplicate, status: 'duplicate' };
-      revision += 1;
-      const stored = marks.storedForm(stream, event);
-      const info = statements.insert.run({
-        id: event.id,
-        stream,
-        revision,
-        type: event.type,
-        data: JSON.stringify(stored.data),
-        metadata: JSON.stringify(stored.metadata),
-        recordedAt,
-      });
-      const appended = { id: event.id, status: 'appended' as const, revision, position: Number(info.lastInsertRowid) };
-      seen.set(event.id, appended);
-      return appended;
-    });
-    return { stream, revision, events: results };
-  };
+  const append = sqliteAppend(db, marks);
 
   // How much the last commit the store refused would have written, until a commit succeeds (what a probe writes).
   let refusedCommitBytes = 0;
@@ -103,21 +47,9 @@ export const sqliteGroupCommit = (db: Database.Database, marks: SqliteErasureMar
    * batch gets its halves, down to single appends, so that what fits is stored and only what does not is refused.
    */
   const commit = (batch: readonly PendingAppend[], recordedAt: string): boolean => {
-    const outcomes: E.Either<EventStoreError, AppendResult>[] = [];
-    // Immediate: the write lock is taken before the revisions are read, so two processes sharing the file never
-    // decide on a stale snapshot (a deferred transaction would fail its upgrade with SQLITE_BUSY_SNAPSHOT).
+    let outcomes: E.Either<EventStoreError, AppendResult>[];
     try {
-      db.transaction(() => {
-        marks.beginCommit();
-        for (const pending of batch) {
-          try {
-            outcomes.push(E.right(appendOne(pending, recordedAt)));
-          } catch (error) {
-            if (!(error instanceof WrongRevision)) throw error;
-            outcomes.push(E.left(error.error));
-          }
-        }
-      }).immediate();
+      outcomes = append(batch, recordedAt);
     } catch (error) {
       const reason = unavailableReason(error);
       if (reason === undefined) throw error;

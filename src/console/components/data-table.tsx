@@ -29,6 +29,19 @@ type DataTableProps<T> = {
 const cellContent = (content: ComponentChildren): ComponentChildren =>
   typeof content === 'string' && content !== '' ? <Value value={content} clip /> : content;
 
+/** A table's header row, a column header a label (each label unique within the table: it is the header's key). */
+export const HeaderRow = ({ headers }: { headers: readonly string[] }) => (
+  <thead>
+    <tr>
+      {headers.map((header) => (
+        <th key={header} scope="col">
+          {header}
+        </th>
+      ))}
+    </tr>
+  </thead>
+);
+
 /** A table described by its columns: a header row, and per row a row header (the first column) for screen readers. */
 export const DataTable = <T,>({ rows, columns: [first, ...rest], rowKey, rowTestId, empty, class: tableClass }: DataTableProps<T>) =>
   rows.length === 0 && empty !== undefined ? (
@@ -36,15 +49,7 @@ export const DataTable = <T,>({ rows, columns: [first, ...rest], rowKey, rowTest
   ) : (
     <div class="table-wrap">
       <table class={tableClass}>
-        <thead>
-          <tr>
-            {[first, ...rest].map((column) => (
-              <th key={column.header} scope="col">
-                {column.header}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <HeaderRow headers={[first, ...rest].map((column) => column.header)} />
         <tbody>
           {rows.map((row) => (
             <tr key={rowKey(row)} data-testid={rowTestId?.(row)}>

@@ -1,5 +1,6 @@
 import type { AuditEntryView } from '../api-types';
 import { lateEntries } from '../late-entries';
+import { HeaderRow } from './data-table';
 import { Badge, Empty } from './status';
 import { Time } from './time';
 import { Value } from './value';
@@ -11,15 +12,7 @@ export const Timeline = ({ entries }: { entries: readonly AuditEntryView[] }) =>
   return (
     <div class="table-wrap">
       <table class="timeline">
-        <thead>
-          <tr>
-            <th scope="col">Business time</th>
-            <th scope="col">Event</th>
-            <th scope="col">Changes</th>
-            <th scope="col">Received</th>
-            <th scope="col">Delivery</th>
-          </tr>
-        </thead>
+        <HeaderRow headers={['Business time', 'Event', 'Changes', 'Received', 'Delivery']} />
         <tbody>
           {entries.map((entry, index) => (
             <tr key={entry.event_id} class={late[index] ? 'late' : undefined} data-testid="audit-entry">

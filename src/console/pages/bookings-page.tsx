@@ -2,6 +2,7 @@ import { useLocation, useRoute } from 'preact-iso';
 import { getJson, withQuery } from '../api';
 import type { Booking, Page } from '../api-types';
 import { AnomalyList, BookingTable } from '../components/booking-table';
+import { Crumbs } from '../components/crumbs';
 import { Fields } from '../components/fields';
 import { NextPage, SelectFilter } from '../components/filter-form';
 import { RawEvents } from '../components/raw-events';
@@ -64,9 +65,7 @@ export const BookingPage = () => {
   const booking = useApi(`booking/${id}`, () => getJson<Booking>(`/bookings/${encodeURIComponent(id)}`));
   return (
     <main id="content">
-      <p class="crumbs">
-        <a href="/console/bookings">Bookings</a> / {id}
-      </p>
+      <Crumbs list="Bookings" href="/console/bookings" id={id} />
       <Show loaded={booking}>
         {(b) => (
           <>

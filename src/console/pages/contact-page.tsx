@@ -3,6 +3,7 @@ import { ApiError, getJson, withQuery } from '../api';
 import type { Audit, Booking, Contact, Conversation, Page, Summary, Ticket } from '../api-types';
 import { BookingTable } from '../components/booking-table';
 import { ConversationView } from '../components/conversation';
+import { Crumbs } from '../components/crumbs';
 import { Fields } from '../components/fields';
 import { RawEvents } from '../components/raw-events';
 import { Empty, FailureBanner, Show } from '../components/status';
@@ -73,6 +74,46 @@ const AsOf = ({ id, asOf }: { id: string; asOf: string | undefined }) => {
   );
 };
 
+const ContactFields = ({ contact }: { contact: Contact }) => (
+  <>
+    <Heading contact={contact} />
+    {contact.deleted && <p class="banner notice">This contact was deleted: what follows is its tombstone, the last state before deletion.</p>}
+    {contact.partial && <p class="banner notice">Partial: no contact.created was seen; the fields come from other events only.</p>}
+    <Fields entity={contact} skip={['deleted', 'partial']} />
+  </>
+);
+
+const SummaryList = ({ summary }: { summary: Summary }) => (
+  <ul class="summary" aria-label="Summary">
+    <li>
+      <strong>{summary.messages}</strong> messages
+    </li>
+    <li>
+      <strong>{summary.open_tickets}</strong> open tickets
+    </li>
+    {Object.entries(summary.bookings).map(([status, count]) => (
+      <li key={status}>
+        <strong>{count}</strong> {status} bookings
+      </li>
+    ))}
+  </ul>
+);
+
+const AuditDownloads = ({ id }: { id: string }) => {
+  const base = `/contacts/${encodeURIComponent(id)}`;
+  const failedDownload = (error: unknown) => window.alert(error instanceof Error ? error.message : String(error));
+  return (
+    <div class="actions">
+      <button type="button" onClick={() => download(`${base}/audit?format=csv`, `contact-${id}-audit.csv`).catch(failedDownload)}>
+        Download audit as CSV
+      </button>
+      <button type="button" onClick={() => download(`${base}/audit`, `contact-${id}-audit.json`).catch(failedDownload)}>
+        Download audit as JSON
+      </button>
+    </div>
+  );
+};
+
 export const ContactPage = () => {
   const { params, query } = useRoute();
   const id = params['id'] ?? '';
@@ -83,17 +124,11 @@ export const ContactPage = () => {
   const conversation = useApi(`conversation/${id}`, () => orNone(getJson<Conversation>(`${base}/conversation`)));
   const bookings = useApi(`bookings/${id}`, () => getJson<Page<Booking>>(withQuery('/bookings', { contact_id: id, limit: ALL })));
   const tickets = useApi(`tickets/${id}`, () => getJson<Page<Ticket>>(withQuery('/tickets', { contact_id: id, limit: ALL })));
-  const failedDownload = (error: unknown) => window.alert(error instanceof Error ? error.message : String(error));
-  const crumbs = (
-    <p class="crumbs">
-      <a href="/console/contacts">Contacts</a> / {id}
-    </p>
-  );
   if (contact.state === 'failed') {
     // Unknown here means unknown to the log too (the read model holds every contact ever seen): no sections.
     return (
       <main id="content">
-        {crumbs}
+        <Crumbs list="Contacts" href="/console/contacts" id={id} />
         <h1>Contact {id}</h1>
         <FailureBanner failure={contact.failure} />
       </main>
@@ -101,48 +136,16 @@ export const ContactPage = () => {
   }
   return (
     <main id="content">
-      {crumbs}
-      <Show loaded={contact}>
-        {(c) => (
-          <>
-            <Heading contact={c} />
-            {c.deleted && <p class="banner notice">This contact was deleted: what follows is its tombstone, the last state before deletion.</p>}
-            {c.partial && <p class="banner notice">Partial: no contact.created was seen; the fields come from other events only.</p>}
-            <Fields entity={c} skip={['deleted', 'partial']} />
-          </>
-        )}
-      </Show>
-      <Show loaded={summary}>
-        {(s) => (
-          <ul class="summary" aria-label="Summary">
-            <li>
-              <strong>{s.messages}</strong> messages
-            </li>
-            <li>
-              <strong>{s.open_tickets}</strong> open tickets
-            </li>
-            {Object.entries(s.bookings).map(([status, count]) => (
-              <li key={status}>
-                <strong>{count}</strong> {status} bookings
-              </li>
-            ))}
-          </ul>
-        )}
-      </Show>
+      <Crumbs list="Contacts" href="/console/contacts" id={id} />
+      <Show loaded={contact}>{(c) => <ContactFields contact={c} />}</Show>
+      <Show loaded={summary}>{(s) => <SummaryList summary={s} />}</Show>
       <nav class="sections" aria-label="Sections">
         <a href="#timeline">Timeline</a> <a href="#conversation">Conversation</a> <a href="#bookings">Bookings</a> <a href="#tickets">Tickets</a>{' '}
         <a href="#as-of">As of</a> <a href="#raw-events">Raw events</a>
       </nav>
       <section id="timeline" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
-        <div class="actions">
-          <button type="button" onClick={() => download(`${base}/audit?format=csv`, `contact-${id}-audit.csv`).catch(failedDownload)}>
-            Download audit as CSV
-          </button>
-          <button type="button" onClick={() => download(`${base}/audit`, `contact-${id}-audit.json`).catch(failedDownload)}>
-            Download audit as JSON
-          </button>
-        </div>
+        <AuditDownloads id={id} />
         <Show loaded={audit}>{(a) => <Timeline entries={a.entries} />}</Show>
       </section>
       <section id="conversation" aria-labelledby="conversation-heading">

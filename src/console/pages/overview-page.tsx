@@ -52,6 +52,36 @@ const AppendsChart = ({ hours }: { hours: OverviewView['appended_per_hour'] }) =
   );
 };
 
+/** The log's head, the quarantine's size and the rebuild that runs, each on a card. */
+const Cards = ({ overview }: { overview: OverviewView }) => (
+  <div class="cards">
+    <div class="card">
+      <div class="card-label">Log head</div>
+      <div class="card-value" data-testid="head-position">{overview.head_position}</div>
+      <div class="muted">{overview.store}</div>
+    </div>
+    <div class="card">
+      <div class="card-label">Quarantine</div>
+      <div class="card-value" data-testid="quarantine-size">{overview.quarantine_size}</div>
+      <a href="/console/quarantine">Open quarantine</a>
+    </div>
+    <div class="card">
+      <div class="card-label">Rebuild</div>
+      {overview.rebuild.running ? (
+        <>
+          <div class="card-value">running</div>
+          <label>
+            {overview.rebuild.projections.join(', ')}: {overview.rebuild.events} {overview.rebuild.total === null ? '' : `of ${overview.rebuild.total} `}events
+            {overview.rebuild.total === null ? <progress /> : <progress max={Math.max(overview.rebuild.total, 1)} value={overview.rebuild.events} />}
+          </label>
+        </>
+      ) : (
+        <div class="card-value">none running</div>
+      )}
+    </div>
+  </div>
+);
+
 export const OverviewPage = () => {
   const overview = useApi('overview', () => getJson<OverviewView>('/overview'), POLL_MS);
   return (
@@ -61,32 +91,7 @@ export const OverviewPage = () => {
       <Show loaded={overview}>
         {(o) => (
           <>
-            <div class="cards">
-              <div class="card">
-                <div class="card-label">Log head</div>
-                <div class="card-value" data-testid="head-position">{o.head_position}</div>
-                <div class="muted">{o.store}</div>
-              </div>
-              <div class="card">
-                <div class="card-label">Quarantine</div>
-                <div class="card-value" data-testid="quarantine-size">{o.quarantine_size}</div>
-                <a href="/console/quarantine">Open quarantine</a>
-              </div>
-              <div class="card">
-                <div class="card-label">Rebuild</div>
-                {o.rebuild.running ? (
-                  <>
-                    <div class="card-value">running</div>
-                    <label>
-                      {o.rebuild.projections.join(', ')}: {o.rebuild.events} {o.rebuild.total === null ? '' : `of ${o.rebuild.total} `}events
-                      {o.rebuild.total === null ? <progress /> : <progress max={Math.max(o.rebuild.total, 1)} value={o.rebuild.events} />}
-                    </label>
-                  </>
-                ) : (
-                  <div class="card-value">none running</div>
-                )}
-              </div>
-            </div>
+            <Cards overview={o} />
             <section>
               <h2>Projections</h2>
               <DataTable rows={o.projections} columns={PROJECTION_COLUMNS} rowKey={(p) => p.name} rowTestId={(p) => `projection-${p.name}`} />

@@ -3,6 +3,7 @@ import { useLocation } from 'preact-iso';
 import { ApiError, getJson, postJson, withQuery, type ApiFailure } from '../api';
 import type { QuarantineBodyView, QuarantineList, Retry, RetryAll } from '../api-types';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { HeaderRow } from '../components/data-table';
 import { Badge, Empty, FailureBanner, Show } from '../components/status';
 import { Time } from '../components/time';
 import { Value } from '../components/value';
@@ -110,11 +111,8 @@ const Outcomes = ({ outcomes }: { outcomes: readonly Retry[] }) => (
   </div>
 );
 
-export const QuarantinePage = () => {
-  const { query } = useLocation();
-  const path = withQuery('/quarantine', { after_revision: query['after_revision'] });
-  const list = useApi(path, () => getJson<QuarantineList>(path));
-  const [pending, setPending] = useState<Pending | undefined>(undefined);
+/** Retries of kept deliveries, one or all, and what came of them; `done` is told after each. */
+const useRetries = (done: () => void) => {
   const [outcomes, setOutcomes] = useState<readonly Retry[] | undefined>(undefined);
   const [job, setJob] = useState<RetryAll | undefined>(undefined);
   const [failure, setFailure] = useState<ApiFailure | undefined>(undefined);
@@ -137,14 +135,39 @@ export const QuarantinePage = () => {
     }
   };
   const retry = async (eventId: string | undefined) => {
-    setPending(undefined);
     setFailure(undefined);
     try {
       await (eventId === undefined ? retryAll() : retryOne(eventId));
-      list.reload();
+      done();
     } catch (error) {
       failed(error);
     }
+  };
+  return { outcomes, job, failure, retry };
+};
+
+const QuarantineTable = ({ items, onRetry }: { items: readonly Item[]; onRetry: (item: Item) => void }) => (
+  <div class="table-wrap">
+    <table>
+      <HeaderRow headers={['#', 'Arrived', 'Event', 'Reason', 'Now', 'Actions']} />
+      <tbody>
+        {items.map((item) => (
+          <Row key={item.event_id} item={item} onRetry={onRetry} />
+        ))}
+      </tbody>
+    </table>
+  </div>
+);
+
+export const QuarantinePage = () => {
+  const { query } = useLocation();
+  const path = withQuery('/quarantine', { after_revision: query['after_revision'] });
+  const list = useApi(path, () => getJson<QuarantineList>(path));
+  const [pending, setPending] = useState<Pending | undefined>(undefined);
+  const { outcomes, job, failure, retry } = useRetries(list.reload);
+  const confirmed = (eventId: string | undefined) => {
+    setPending(undefined);
+    void retry(eventId);
   };
   return (
     <main id="content">
@@ -167,35 +190,16 @@ export const QuarantinePage = () => {
                   Retry all deliveries
                 </button>
               </div>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">#</th>
-                      <th scope="col">Arrived</th>
-                      <th scope="col">Event</th>
-                      <th scope="col">Reason</th>
-                      <th scope="col">Now</th>
-                      <th scope="col">Actions</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.items.map((item) => (
-                      <Row
-                        key={item.event_id}
-                        item={item}
-                        onRetry={(it) =>
-                          setPending({
-                            question: `Retry delivery ${it.revision} (${it.event ?? 'unknown event'})? If it passes now it is appended to the log, once.`,
-                            action: `Yes, retry delivery ${it.revision}`,
-                            eventId: it.event_id,
-                          })
-                        }
-                      />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <QuarantineTable
+                items={page.items}
+                onRetry={(it) =>
+                  setPending({
+                    question: `Retry delivery ${it.revision} (${it.event ?? 'unknown event'})? If it passes now it is appended to the log, once.`,
+                    action: `Yes, retry delivery ${it.revision}`,
+                    eventId: it.event_id,
+                  })
+                }
+              />
               {page.next_after_revision !== null && (
                 <a class="button" href={withQuery('/console/quarantine', { after_revision: String(page.next_after_revision) })}>
                   Next page
@@ -206,7 +210,7 @@ export const QuarantinePage = () => {
         }
       </Show>
       {pending !== undefined && (
-        <ConfirmDialog question={pending.question} action={pending.action} onConfirm={() => void retry(pending.eventId)} onCancel={() => setPending(undefined)} />
+        <ConfirmDialog question={pending.question} action={pending.action} onConfirm={() => confirmed(pending.eventId)} onCancel={() => setPending(undefined)} />
       )}
     </main>
   );

@@ -1,6 +1,7 @@
 import { useLocation, useRoute } from 'preact-iso';
 import { getJson, withQuery } from '../api';
 import type { Page, Ticket } from '../api-types';
+import { Crumbs } from '../components/crumbs';
 import { Fields } from '../components/fields';
 import { FilterForm, NextPage, TextFilter } from '../components/filter-form';
 import { RawEvents } from '../components/raw-events';
@@ -40,9 +41,7 @@ export const TicketPage = () => {
   const ticket = useApi(`ticket/${id}`, () => getJson<Ticket>(`/tickets/${encodeURIComponent(id)}`));
   return (
     <main id="content">
-      <p class="crumbs">
-        <a href="/console/tickets">Tickets</a> / {id}
-      </p>
+      <Crumbs list="Tickets" href="/console/tickets" id={id} />
       <Show loaded={ticket}>
         {(t) => (
           <>

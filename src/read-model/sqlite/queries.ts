@@ -63,6 +63,21 @@ const statementsOf = <R>(db: ReadModelDb) => {
   };
 };
 
+/** A page of the views of `rows` (in sort order, one more than `limit` asked for), cut where it fills (pageFill). */
+const pageOfRows = (rows: Iterable<{ sort_key: string; view: string }>, limit: number): Page<unknown> => {
+  const items: unknown[] = [];
+  const fill = pageFill(limit);
+  let last: string | undefined;
+  for (const row of rows) {
+    // Leaving the loop closes the statement's iterator.
+    if (fill.full()) return { items, next_cursor: last === undefined ? null : encodeCursor(last) };
+    items.push(JSON.parse(row.view));
+    fill.add(row.view.length);
+    last = row.sort_key;
+  }
+  return { items, next_cursor: null };
+};
+
 /**
  * The read side over the embedded read model. The table serving each projection is looked up per query, and each
  * query runs in one transaction: the catalog lookup and the table read see the same snapshot, so a rebuild swapping
@@ -83,18 +98,7 @@ export const sqliteReadModelQueries = (db: ReadModelDb): ReadModelQueries => {
   const list = db.transaction((projection: ListedProjection, conditions: readonly Condition[], cursor: string | undefined, limit: number): Page<unknown> => {
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     const where = whereOf([...conditions, ...(after === undefined ? [] : [{ sql: 'sort_key > ?', params: [after] }])]);
-    const rows = pages(`SELECT sort_key, view FROM ${tableOf(projection)} WHERE ${where.sql} ORDER BY sort_key LIMIT ?`).iterate(...where.params, limit + 1);
-    const items: unknown[] = [];
-    const fill = pageFill(limit);
-    let last: string | undefined;
-    for (const row of rows) {
-      // Leaving the loop closes the statement's iterator.
-      if (fill.full()) return { items, next_cursor: last === undefined ? null : encodeCursor(last) };
-      items.push(JSON.parse(row.view));
-      fill.add(row.view.length);
-      last = row.sort_key;
-    }
-    return { items, next_cursor: null };
+    return pageOfRows(pages(`SELECT sort_key, view FROM ${tableOf(projection)} WHERE ${where.sql} ORDER BY sort_key LIMIT ?`).iterate(...where.params, limit + 1), limit);
   });
 
   const view = db.transaction((projection: string, key: string): string | undefined => {
