@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
@@ -66,7 +67,9 @@ describeInBrowser('the console in a browser', () => {
     await page.goto(url(path));
     return page;
   };
-  const shoot = (page: Page, name: string) => page.screenshot({ path: `docs/${name}.png`, fullPage: false });
+  // Into a temporary directory, so that a checkout stays clean after its own tests; `npm run screenshots` sets
+  // SCREENSHOTS_DIR=docs to refresh the pictures the docs show.
+  const shoot = (page: Page, name: string) => page.screenshot({ path: join(process.env['SCREENSHOTS_DIR'] ?? dir.path, `${name}.png`), fullPage: false });
 
   beforeAll(async () => {
     await seedOlderQuarantine(dir.path);
