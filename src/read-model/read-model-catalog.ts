@@ -24,6 +24,23 @@ export type ScratchPurpose = 'rebuild' | 'verify';
 
 export type ViewDifference = { readonly key: string; readonly live: unknown; readonly rebuilt: unknown };
 
+/** The views two tables differ in, as a store reads them (JSON text, null where a table has no row): the report. */
+export const viewDifferences = (
+  livePosition: number,
+  rows: readonly { readonly key: string; readonly live: string | null; readonly rebuilt: string | null }[],
+  examples: number,
+) => ({
+  livePosition,
+  count: rows.length,
+  examples: rows.slice(0, examples).map(
+    (row): ViewDifference => ({
+      key: row.key,
+      live: row.live === null ? null : JSON.parse(row.live),
+      rebuilt: row.rebuilt === null ? null : JSON.parse(row.rebuilt),
+    }),
+  ),
+});
+
 /** Another writer moved a checkpoint under us (a rebuild swapped a table in): reload and resume. */
 export class CheckpointMoved extends Error {
   constructor(readonly projection: string) {

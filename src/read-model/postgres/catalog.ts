@@ -1,5 +1,5 @@
 import type { StoredProjection } from '../../../projections/projection.js';
-import { CheckpointMoved, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose } from '../read-model-catalog.js';
+import { CheckpointMoved, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose } from '../read-model-catalog.js';
 import { inTransaction, type Client, type Sql } from './connection.js';
 import { createTableSql, safeName } from './table-layout.js';
 
@@ -126,15 +126,7 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
          FROM ${s}.${live} l FULL OUTER JOIN ${s}.${safeName(scratch.tableName)} r ON l.key = r.key
          WHERE l.view IS DISTINCT FROM r.view ORDER BY coalesce(l.sort_key, r.sort_key)`,
       );
-      return {
-        livePosition: entry?.position ?? 0,
-        count: rows.length,
-        examples: rows.slice(0, examples).map((row) => ({
-          key: row.key,
-          live: row.live === null ? null : JSON.parse(row.live),
-          rebuilt: row.rebuilt === null ? null : JSON.parse(row.rebuilt),
-        })),
-      };
+      return viewDifferences(entry?.position ?? 0, rows, examples);
     },
     logIdentity: async () => (await sql.query<{ identity: string }>(`SELECT identity FROM ${s}.log_identity`)).rows[0]?.identity,
     recordLogIdentity: async (identity, now) => {

@@ -1,6 +1,6 @@
 import type { StoredProjection } from '../../../projections/projection.js';
 import type { UnprojectableEvent } from '../../runner/to-projected-event.js';
-import { CheckpointMoved, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose, type ViewDifference } from '../read-model-catalog.js';
+import { CheckpointMoved, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose, type ViewDifference } from '../read-model-catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
 import { createProjectionTable } from './projection-rows.js';
 
@@ -204,15 +204,7 @@ export const differingViews = (
        WHERE l.view IS NOT r.view ORDER BY coalesce(l.sort_key, r.sort_key)`,
     )
     .all();
-  return {
-    livePosition: entry?.position ?? 0,
-    count: rows.length,
-    examples: rows.slice(0, examples).map((row) => ({
-      key: row.key,
-      live: row.live === null ? null : JSON.parse(row.live),
-      rebuilt: row.rebuilt === null ? null : JSON.parse(row.rebuilt),
-    })),
-  };
+  return viewDifferences(entry?.position ?? 0, rows, examples);
 };
 
 /** Which event log the checkpoints are positions of (see claimReadModel); undefined before the first claim. */
