@@ -1,20 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { storeUnavailable, type EventStoreError } from './event-store-error.js';
 import type { StoreMaintenance } from './event-store.js';
 import type { SqliteErasureMarks } from './sqlite-erasure-marks.js';
-import { answered } from './sqlite-errors.js';
+import { answered, unavailableReason } from './sqlite-errors.js';
+import { emptyWal } from './sqlite-wal.js';
 
 /** A probe waits this long for another writer's lock, then reports the store locked (it must answer quickly). */
 const PROBE_BUSY_TIMEOUT_MS = 250;
 
 /** A probe never writes more than this, so that a disk with room for ordinary commits again is seen as recovered. */
 const PROBE_MAX_BYTES = 4 * 1024 * 1024;
-
-/** Tries of a purge's checkpoint, a short pause apart: readers on an older snapshot finish meanwhile. */
-const PURGE_TRIES = 30;
-const PURGE_PAUSE_MS = 100;
 
 export type SqliteMaintenanceDeps = {
   readonly db: Database.Database;
@@ -62,18 +58,14 @@ export const sqliteMaintenance = ({ db, file, marks, refusedCommitBytes, closed 
   return { maintenance, closeProbe: () => probeDb?.close() };
 };
 
-/**
- * secure_delete = ON zeroed what a rewrite replaced, in its page and in pages it freed, as the rewrite committed;
- * the old versions remain only as page images in the WAL, which a truncating checkpoint copies into the file and
- * empties to 0 bytes. (No VACUUM: it held the write lock for seconds on a large log, and found nothing left.)
- */
+/** The store's purge: its WAL emptied (emptyWal), the file's failures and a WAL held by others as values. */
 const purgeRewritten = async (db: Database.Database, closed: () => boolean): Promise<E.Either<EventStoreError, void>> => {
-  for (let attempt = 1; ; attempt++) {
-    const checkpoint = answered(closed(), () => (db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0]);
-    if (E.isLeft(checkpoint)) return checkpoint;
-    if (checkpoint.right === undefined || checkpoint.right.busy === 0) return E.right(undefined);
-    // Another connection (a reader, another process) kept the WAL from being emptied: the bytes are still there.
-    if (attempt >= PURGE_TRIES) return E.left(storeUnavailable('SQLITE_BUSY: the WAL is in use; run the forget again'));
-    await sleep(PURGE_PAUSE_MS);
+  if (closed()) return E.left(storeUnavailable('store closed'));
+  try {
+    return (await emptyWal(db)) ? E.right(undefined) : E.left(storeUnavailable('SQLITE_BUSY: the WAL is in use; run the forget again'));
+  } catch (error) {
+    const reason = unavailableReason(error);
+    if (reason === undefined) throw error;
+    return E.left(storeUnavailable(reason));
   }
 };
