@@ -12,13 +12,8 @@ import type { EventStoreError } from '../store/event-store-error.js';
 import type { AppendResult, EventRewrite, EventStore, OpenedStore, RecordedEvent } from '../store/event-store.js';
 import { ERASURE_RECORDED, ERASURES_STREAM, listErasures, type ErasureRecord } from './erasure-record.js';
 import { erasureStreams } from './erasure-scope.js';
+import type { ForgetProgress } from './forget-progress.js';
 import { KEPT_STREAMS, keptDeliveryNames, redactedKeptData } from './redact-kept-delivery.js';
-
-/** Where a forget is: what a job reports while it runs. */
-type ForgetProgress =
-  | { readonly phase: 'scanning'; readonly position: number }
-  | { readonly phase: 'rewriting'; readonly streams_done: number; readonly streams_total: number }
-  | { readonly phase: 'purging' };
 
 export type ForgetDeps = {
   readonly store: OpenedStore;

@@ -4,12 +4,8 @@ import { z } from 'zod';
 import { describeEventStoreError } from '../store/event-store-error.js';
 import { eraseContact, type EraseDeps } from './erase-contact.js';
 import { ErasureRecord } from './erasure-record.js';
+import { ForgetProgress } from './forget-progress.js';
 
-const ForgetProgressSchema = z.union([
-  z.object({ phase: z.literal('scanning'), position: z.number().int().describe('the log position the scan has reached') }),
-  z.object({ phase: z.literal('rewriting'), streams_done: z.number().int(), streams_total: z.number().int() }),
-  z.object({ phase: z.literal('purging') }),
-]);
 
 export const ForgetJob = z
   .object({
@@ -18,7 +14,7 @@ export const ForgetJob = z
     state: z.enum(['running', 'done', 'not_found', 'failed']).describe('not_found: no event names the contact; nothing was changed'),
     started_at: z.string(),
     finished_at: z.string().nullable(),
-    progress: ForgetProgressSchema.nullable(),
+    progress: ForgetProgress.nullable(),
     outcome: z
       .object({
         status: z.enum(['erased', 'already_erased']),

@@ -1,4 +1,5 @@
 import { REDACTED, streamsNamed, streamsNamedInText } from '../events/personal-data.js';
+import { keptBytes } from '../events/route-delivery.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -14,11 +15,7 @@ const parsed = (text: string): unknown => {
 export type KeptBody = { readonly bytes: Buffer; readonly json: unknown };
 
 export const keptBody = (data: unknown): KeptBody => {
-  const kept = isObject(data) ? data : {};
-  const bytes =
-    typeof kept['body_text'] === 'string'
-      ? Buffer.from(kept['body_text'], 'utf8')
-      : Buffer.from(typeof kept['body_base64'] === 'string' ? kept['body_base64'] : '', 'base64');
+  const bytes = keptBytes(isObject(data) ? data : {});
   return { bytes, json: parsed(bytes.toString('utf8')) };
 };
 

@@ -80,6 +80,10 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 const base64Of = (body: Uint8Array) => Buffer.from(body).toString('base64');
 
+/** The bytes a quarantine record keeps: its text as UTF-8 (it was valid UTF-8), or its base64 decoded. */
+export const keptBytes = (kept: { readonly body_text?: unknown; readonly body_base64?: unknown }): Buffer =>
+  typeof kept.body_text === 'string' ? Buffer.from(kept.body_text, 'utf8') : Buffer.from(typeof kept.body_base64 === 'string' ? kept.body_base64 : '', 'base64');
+
 /**
  * The body as text, readable, unless it is not UTF-8 or escaping it in JSON would more than double it (a control
  * character becomes `\u00XX`, six bytes for one): then as base64, a third larger, whatever the bytes.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { QUARANTINED_EVENT_TYPE } from '../events/route-delivery.js';
+import { keptBytes, QUARANTINED_EVENT_TYPE } from '../events/route-delivery.js';
 import type { SignatureCheck } from '../intake/delivery-metadata.js';
 import type { RecordedEvent } from '../store/event-store.js';
 
@@ -38,11 +38,10 @@ export const quarantinedDelivery = (recorded: RecordedEvent): QuarantinedDeliver
   const kept = KeptData.safeParse(recorded.data);
   const metadata = KeptMetadata.safeParse(recorded.metadata);
   if (recorded.type !== QUARANTINED_EVENT_TYPE || !kept.success || !metadata.success) return undefined;
-  const { body_text: text, body_base64: base64 } = kept.data;
   return {
     recorded,
     kept: kept.data,
-    body: text !== undefined ? Buffer.from(text, 'utf8') : Buffer.from(base64 ?? '', 'base64'),
+    body: keptBytes(kept.data),
     receivedAt: metadata.data.received_at ?? recorded.recordedAt,
     signature:
       metadata.data.signature === 'verified'
