@@ -145,9 +145,6 @@ export const streamsNamedInText = (text: string): string[] => {
   return [...named];
 };
 
-/** Whether a JSON value names the contact (see streamsNamed). */
-export const namesContact = (value: unknown, key: string): boolean => streamsNamed(value).includes(`contact-${key}`);
-
 /** The contacts an event is about: its own, the one it embeds, the owner it names. */
 export const contactIdsOf = (event: DomainEvent): EntityId[] => {
   switch (event.type) {

@@ -14,7 +14,7 @@ type MarkData = { readonly subject: string; readonly streams?: readonly string[]
 const isMark = (data: unknown): data is MarkData =>
   typeof data === 'object' && data !== null && typeof (data as { subject?: unknown }).subject === 'string';
 
-export type LogAccess = {
+type LogAccess = {
   readonly readFrom: (revision: number) => Promise<E.Either<EventStoreError, readonly RecordedEvent[]>>;
   readonly append: (events: readonly EventToAppend[]) => Promise<E.Either<EventStoreError, AppendResult>>;
   /** The longest an append may take (its deadline): an append that read the marks before a mark ends within it. */

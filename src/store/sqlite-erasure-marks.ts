@@ -4,7 +4,7 @@ import type { ErasureMarks, EventToAppend, JsonObject } from './event-store.js';
 const SCHEMA = `CREATE TABLE IF NOT EXISTS erased_streams (stream TEXT NOT NULL, subject TEXT NOT NULL, PRIMARY KEY (stream, subject)) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS erased_streams_subject ON erased_streams (subject);`;
 
-export type StoredForm = { readonly data: unknown; readonly metadata: JsonObject };
+type StoredForm = { readonly data: unknown; readonly metadata: JsonObject };
 
 /** The embedded store's erasure marks: a table beside the events, read and written inside the append's transaction. */
 export type SqliteErasureMarks = {
