@@ -8,7 +8,7 @@ export type EventStoreError =
   /** The server's own limit on an append (EventStoreDB MaxAppendSize) is below what intake keeps events within. */
   | { readonly kind: 'event_too_large'; readonly stream: string; readonly limit: number };
 
-/** Thrown from iterations (readAll, subscribe), where an error cannot be returned as a value. */
+/** Thrown from iterations (readAll, a subscription), where an error cannot be returned as a value, and only there. */
 export class EventStoreFailure extends Error {
   constructor(readonly error: EventStoreError) {
     super(describeEventStoreError(error));

@@ -88,7 +88,6 @@ export type Subscription = AsyncIterable<RecordedEvent> & { close(): Promise<voi
 export type SubscribeOptions = {
   /** Exclusive, as in readAll. */
   readonly fromPosition?: Position;
-  readonly filter?: EventFilter;
 };
 
 /** New data and metadata for a stored event, found by its stream and id (an erasure's rewrite). */
@@ -96,7 +95,10 @@ export type EventRewrite = { readonly id: string; readonly data: unknown; readon
 
 /**
  * The event store port: what the service appends and reads. Both adapters (embedded SQLite, EventStoreDB) pass the
- * same contract suite. Calls answer Either; iterations (readAll, subscribe) throw EventStoreFailure.
+ * same contract suite. An expected failure (an EventStoreError; a closed store is store_unavailable) leaves each
+ * member one way only: the calls (append, readStream, headPosition) answer it as a Left and never throw it; the
+ * iterations (readAll, and a subscription, which ends once it or the store is closed, at once when the store
+ * was closed before) throw it as an EventStoreFailure. Anything else thrown is a bug.
  */
 export type EventStore = {
   /** Which adapter this is, for reports (`/overview`, `status`); nothing branches on it. */
@@ -124,7 +126,7 @@ export type ErasureMarks = { readonly [subject: string]: readonly string[] };
 
 /**
  * What maintenance needs of a store beside the port (readiness, erasure): another client of the same adapters,
- * with a port of its own.
+ * with a port of its own. Every member is a call: an expected failure is a Left, never thrown.
  */
 export type StoreMaintenance = {
   /**

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { EventStoreFailure, describeEventStoreError, type EventStoreError } from './event-store-error.js';
+import { EventStoreFailure, describeEventStoreError, storeUnavailable, type EventStoreError } from './event-store-error.js';
 import { storeUnavailableFrom } from './eventstoredb-client.js';
 import type { StoreAvailability } from './store-availability.js';
 
@@ -14,10 +14,14 @@ const unavailableFrom = (availability: StoreAvailability, error: unknown): Event
   return unavailable;
 };
 
-/** Turns an unreachable server into the port's store_unavailable; everything else is a bug and is rethrown. */
+/**
+ * Turns an unreachable server, or a closed adapter, into the port's store_unavailable; everything else is a bug and
+ * is rethrown.
+ */
 export const answering =
-  (availability: StoreAvailability): Answering =>
+  (availability: StoreAvailability, closed: () => boolean): Answering =>
   async (work) => {
+    if (closed()) return E.left(storeUnavailable('store closed'));
     try {
       const answer = await work();
       availability.answered();

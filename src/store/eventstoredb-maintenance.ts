@@ -11,8 +11,6 @@ import type { KeyedLock } from './keyed-lock.js';
 export type EventStoreDbMaintenanceDeps = {
   readonly client: EventStoreDbClient;
   readonly settings: Pick<AppendSettings, 'deadlineMs' | 'credentials'>;
-  /** Throws once the adapter is closed. */
-  readonly assertOpen: () => void;
   readonly answer: Answering;
   /** The adapter's lock of a stream for its appends: a rewrite must not interleave with them. */
   readonly oneAtATime: KeyedLock;
@@ -20,27 +18,19 @@ export type EventStoreDbMaintenanceDeps = {
 };
 
 /** The maintenance port over the same client as the adapter's EventStore. */
-export const eventStoreDbMaintenance = ({ client, settings, assertOpen, answer, oneAtATime, marks }: EventStoreDbMaintenanceDeps): StoreMaintenance => ({
+export const eventStoreDbMaintenance = ({ client, settings, answer, oneAtATime, marks }: EventStoreDbMaintenanceDeps): StoreMaintenance => ({
   // Appends go to the leader (the client's default node preference); one answered read from it is the probe.
-  probeWrites: () => {
-    assertOpen();
-    return answer(() => readNewest(client, settings.deadlineMs));
-  },
+  probeWrites: () => answer(() => readNewest(client, settings.deadlineMs)),
   markErased: marks.mark,
   liftErased: marks.lift,
   erasureMarks: marks.all,
-  rewriteEvents: (stream, rewrites) => {
-    assertOpen();
-    return oneAtATime(stream, () =>
+  rewriteEvents: (stream, rewrites) =>
+    oneAtATime(stream, () =>
       answer(async () => {
         const read = await readStream(client, settings.deadlineMs, stream);
         return E.isLeft(read) ? read : rewriteByCopy(client, settings, stream, read.right, rewrites);
       }),
-    );
-  },
+    ),
   // The server's files keep the truncated originals until a scavenge, which an operator starts (see docs/personal-data.md).
-  purgeRewritten: async () => {
-    assertOpen();
-    return E.right(undefined);
-  },
+  purgeRewritten: () => answer(async () => E.right(undefined)),
 });

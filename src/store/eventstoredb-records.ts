@@ -1,8 +1,5 @@
 import {
   START as FROM_START,
-  excludeSystemEvents,
-  streamNameFilter,
-  type Filter,
   type Position as LogPosition,
   type ReadPosition,
   type RecordedEvent as StoredEvent,
@@ -76,10 +73,3 @@ export const recordedAfter = (event: StoredEvent | undefined, filter: EventFilte
   return recorded.position <= after ? undefined : recorded;
 };
 
-/** subscribeToAll takes a single server-side filter; matchesFilter then applies the port's filter exactly on our side. */
-export const toServerFilter = (filter: EventFilter | undefined): Filter => {
-  if (filter?.streamPrefixes !== undefined && filter.streamPrefixes.length > 0) {
-    return streamNameFilter({ prefixes: [...filter.streamPrefixes] });
-  }
-  return excludeSystemEvents();
-};

@@ -1,8 +1,8 @@
-import type { AllStreamSubscription } from '@eventstore/db-client';
-import { START, type EventFilter, type Position, type RecordedEvent, type SubscribeOptions, type Subscription } from './event-store.js';
+import { excludeSystemEvents, type AllStreamSubscription } from '@eventstore/db-client';
+import { START, type Position, type RecordedEvent, type SubscribeOptions, type Subscription } from './event-store.js';
 import { ignore, storeUnavailableFrom, type EventStoreDbClient } from './eventstoredb-client.js';
 import type { StoreAvailability } from './store-availability.js';
-import { recordedAfter, toReadPosition, toServerFilter } from './eventstoredb-records.js';
+import { recordedAfter, toReadPosition } from './eventstoredb-records.js';
 import { subscriptionOf } from './subscription-of.js';
 
 export type ResubscribeSettings = {
@@ -20,13 +20,8 @@ const stop = (subscription: AllStreamSubscription): void => {
 };
 
 /** One subscription call to $all, after `after`; the server's confirmation tells that it answers. */
-const subscribeAfter = (
-  client: EventStoreDbClient,
-  after: Position,
-  filter: EventFilter | undefined,
-  availability: StoreAvailability | undefined,
-): AllStreamSubscription => {
-  const subscription = client.subscribeToAll({ fromPosition: toReadPosition(after), filter: toServerFilter(filter) });
+const subscribeAfter = (client: EventStoreDbClient, after: Position, availability: StoreAvailability | undefined): AllStreamSubscription => {
+  const subscription = client.subscribeToAll({ fromPosition: toReadPosition(after), filter: excludeSystemEvents() });
   // The client emits 'error' itself, also once nobody iterates; unheard, that would crash the process.
   subscription.on('error', ignore);
   subscription.once('confirmation', () => availability?.answered());
@@ -63,14 +58,14 @@ export const subscribeResiliently = (
     let after = options.fromPosition ?? START;
     let failures = 0;
     while (!closed) {
-      const subscription = subscribeAfter(client, after, options.filter, availability);
+      const subscription = subscribeAfter(client, after, availability);
       current = subscription;
       let reason = 'the server ended the subscription';
       try {
         for await (const { event } of subscription) {
           failures = 0;
           availability?.answered();
-          const recorded = recordedAfter(event, options.filter, after);
+          const recorded = recordedAfter(event, undefined, after);
           if (recorded === undefined) continue;
           after = recorded.position;
           yield recorded;

@@ -1,6 +1,7 @@
 import { EventStoreDBClient } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventStore, OpenedStore } from './event-store.js';
+import { EventStoreFailure, storeUnavailable } from './event-store-error.js';
+import type { EventStore, OpenedStore, RecordedEvent } from './event-store.js';
 import { appendDeduplicated, type AppendSettings } from './eventstoredb-append.js';
 import { answering, failing } from './eventstoredb-answering.js';
 import { ERASURE_MARKS_STREAM, erasureMarksStream } from './erasure-marks-stream.js';
@@ -11,6 +12,7 @@ import { headPosition, readAll, readStream } from './eventstoredb-reads.js';
 import { openSubscriptions, subscribeResiliently, type ResubscribeSettings } from './eventstoredb-subscription.js';
 import { createKeyedLock } from './keyed-lock.js';
 import { storeAvailability, type AvailabilityListener } from './store-availability.js';
+import { subscriptionOf } from './subscription-of.js';
 
 export type EventStoreDbOptions = {
   /** Bound on each call, and on each wait for the next event of a read, so a down server answers fast. Default 5000. */
@@ -58,26 +60,23 @@ const settingsFrom = (options: EventStoreDbOptions): Settings => {
   return settings;
 };
 
+/** A subscription to a closed store: it ends at once. */
+const ended = async function* (): AsyncGenerator<RecordedEvent> {};
+
 /** The EventStore port over an EventStoreDB client (real, or a test double of it). */
 export const eventStoreDbOverClient = (client: EventStoreDbClient, options: EventStoreDbOptions = {}): OpenedStore => {
   const settings = settingsFrom(options);
   const availability = storeAvailability(options.onAvailability);
-  const answer = answering(availability);
+  let closed = false;
+  const answer = answering(availability, () => closed);
   const fail = failing(availability);
   // One append at a time per stream in this process: concurrent deliveries of one event then see each other.
   const oneAtATime = createKeyedLock();
   const subscriptions = openSubscriptions();
-  let closed = false;
   let index: IdIndex | undefined;
 
-  const assertOpen = (): void => {
-    if (closed) throw new Error('the EventStoreDB store is closed');
-  };
-
-  const appendAsIs: EventStore['append'] = (stream, events, expectedRevision = 'any') => {
-    assertOpen();
-    return oneAtATime(stream, () => answer(() => appendDeduplicated(client, { ...settings, index }, stream, events, expectedRevision)));
-  };
+  const appendAsIs: EventStore['append'] = (stream, events, expectedRevision = 'any') =>
+    oneAtATime(stream, () => answer(() => appendDeduplicated(client, { ...settings, index }, stream, events, expectedRevision)));
   const marks = erasureMarksStream({
     readFrom: (revision) => answer(() => readStream(client, settings.deadlineMs, ERASURE_MARKS_STREAM, { fromRevision: revision })),
     append: (events) => appendAsIs(ERASURE_MARKS_STREAM, events),
@@ -92,23 +91,15 @@ export const eventStoreDbOverClient = (client: EventStoreDbClient, options: Even
       const stored = await marks.storedForms(stream, events);
       return E.isLeft(stored) ? stored : appendAsIs(stream, stored.right, expectedRevision);
     },
-    readStream: (stream, readOptions) => {
-      assertOpen();
-      return answer(() => readStream(client, settings.deadlineMs, stream, readOptions));
+    readStream: (stream, readOptions) => answer(() => readStream(client, settings.deadlineMs, stream, readOptions)),
+    readAll: async function* (readOptions) {
+      if (closed) throw new EventStoreFailure(storeUnavailable('store closed'));
+      yield* readAll(client, settings.deadlineMs, fail, readOptions);
     },
-    readAll: (readOptions) => {
-      assertOpen();
-      return readAll(client, settings.deadlineMs, fail, readOptions);
-    },
-    subscribe: (subscribeOptions = {}) => {
-      assertOpen();
-      return subscriptions.add(subscribeResiliently(client, subscribeOptions, settings.resubscribe, availability));
-    },
-    headPosition: () => {
-      assertOpen();
-      return answer(() => headPosition(client, settings.deadlineMs));
-    },
-    ...eventStoreDbMaintenance({ client, settings, assertOpen, answer, oneAtATime, marks }),
+    subscribe: (subscribeOptions = {}) =>
+      closed ? subscriptionOf(ended(), ignore) : subscriptions.add(subscribeResiliently(client, subscribeOptions, settings.resubscribe, availability)),
+    headPosition: () => answer(() => headPosition(client, settings.deadlineMs)),
+    ...eventStoreDbMaintenance({ client, settings, answer, oneAtATime, marks }),
     close: async () => {
       if (closed) return;
       closed = true;

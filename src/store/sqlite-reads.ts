@@ -1,10 +1,13 @@
+import { resolve } from 'node:path';
+import { BroadcastChannel } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
-import { EventStoreFailure } from './event-store-error.js';
-import { START, type EventFilter, type EventStore, type JsonObject, type Position, type RecordedEvent } from './event-store.js';
-import { answered } from './sqlite-errors.js';
+import { EventStoreFailure, storeUnavailable } from './event-store-error.js';
+import { START, type EventFilter, type EventStore, type JsonObject, type RecordedEvent } from './event-store.js';
+import { answered, thrownBy, type Lifecycle } from './sqlite-errors.js';
+import { subscriptionOf } from './subscription-of.js';
 
-export type EventRow = {
+type EventRow = {
   position: number;
   id: string;
   stream: string;
@@ -16,7 +19,7 @@ export type EventRow = {
 };
 
 /** Metadata (headers, delivery id: often longer than the data) is parsed on first use: the runner seldom needs it. */
-export const toRecorded = (row: EventRow): RecordedEvent => {
+const toRecorded = (row: EventRow): RecordedEvent => {
   let metadata: JsonObject | undefined;
   return {
     id: row.id,
@@ -33,71 +36,142 @@ export const toRecorded = (row: EventRow): RecordedEvent => {
   };
 };
 
-const filterClause = (filter: EventFilter | undefined): { sql: string; params: unknown[] } => {
-  const prefixes = filter?.streamPrefixes ?? [];
-  if (prefixes.length === 0) return { sql: '', params: [] };
-  return {
-    sql: ` AND (${prefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ')})`,
-    params: prefixes.flatMap((prefix) => [prefix.length, prefix]),
-  };
+type Waiter = { readonly resolve: () => void; readonly timer: NodeJS.Timeout };
+
+export type SqliteReadOptions = {
+  /** Rows per page when reading the log. */
+  readonly pageSize: number;
+  /** How often a subscription looks for events appended by another process (same-process appends wake it at once). */
+  readonly pollIntervalMs: number;
 };
 
-/** The embedded store's reads of its events table: the port's, and the log a page at a time for subscriptions. */
-export type SqliteReads = Pick<EventStore, 'readStream' | 'readAll' | 'headPosition'> & {
-  /** Up to `limit` rows of the log after `after`, in log order; an iteration's read, so its failure is thrown. */
-  readonly page: (after: Position, filter: EventFilter | undefined, limit: number) => EventRow[];
+export type SqliteReads = Pick<EventStore, 'readStream' | 'readAll' | 'subscribe' | 'headPosition'> & {
+  /** A commit of this connection: its subscriptions, and those of the process's other connections to the file, read on. */
+  readonly committed: () => void;
+  /** The store closes: every subscription ends, and no commit is told any more. */
+  readonly close: () => void;
 };
 
-export const sqliteReads = (db: Database.Database, pageSize: number): SqliteReads => {
+/**
+ * The embedded store's reads of its events table, and its subscriptions: the log a page at a time from a position;
+ * at its end, a subscription waits for the next commit. Commits of this connection wake it at once; another thread
+ * of this process with its own connection to the file (the server's intake, the runner's worker) tells of its
+ * commits on a channel named after the file; another process's are found by polling.
+ */
+export const sqliteReads = (db: Database.Database, file: string, lifecycle: Lifecycle, options: SqliteReadOptions): SqliteReads => {
+  const { pageSize, pollIntervalMs } = options;
   const statements = {
     head: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     revision: db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
     forwards: db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?'),
     backwards: db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
+    log: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
   };
-  const page = pageOfLog(db);
+  // One statement per number of stream prefixes a filter has, prepared on first use.
+  const filtered = new Map<number, Database.Statement<unknown[], EventRow>>();
+  const queryOf = (filter: EventFilter | undefined): { statement: Database.Statement<unknown[], EventRow>; params: unknown[] } => {
+    const prefixes = filter?.streamPrefixes ?? [];
+    let statement = filtered.get(prefixes.length);
+    if (statement === undefined) {
+      const clause = prefixes.length === 0 ? '' : ` AND (${prefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ')})`;
+      statement = db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE position > ?${clause} ORDER BY position ASC LIMIT ?`);
+      filtered.set(prefixes.length, statement);
+    }
+    return { statement, params: prefixes.flatMap((prefix) => [prefix.length, prefix]) };
+  };
+
+  // How many commits this connection has been told of: a subscription told of one while it read reads again at once.
+  let told = 0;
+  const waiting = new Set<Waiter>();
+  const wake = (): void => {
+    told += 1;
+    for (const waiter of waiting) {
+      clearTimeout(waiter.timer);
+      waiter.resolve();
+    }
+    waiting.clear();
+  };
+  /** A promise's executor: it settles at the next commit told, or after the poll interval. */
+  const waitForCommit = (resolve: () => void): void => {
+    const waiter: Waiter = {
+      resolve,
+      timer: setTimeout(() => {
+        waiting.delete(waiter);
+        resolve();
+      }, pollIntervalMs),
+    };
+    waiting.add(waiter);
+  };
+  const channel = new BroadcastChannel(`skylight-events:${resolve(file)}`);
+  channel.unref();
+  channel.onmessage = wake;
+
   return {
     readStream: async (stream, { fromRevision, direction = 'forwards', limit = Number.MAX_SAFE_INTEGER } = {}) => {
-      const rows = answered(false, () =>
-        direction === 'forwards'
-          ? statements.forwards.all(stream, fromRevision ?? 0, limit)
-          : statements.backwards.all(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, limit),
-      );
-      if (E.isRight(rows) && rows.right.length === 0 && statements.revision.get(stream)?.revision == null) {
-        return E.left({ kind: 'stream_not_found', stream });
-      }
-      return E.map((found: EventRow[]) => found.map(toRecorded))(rows);
+      const rows = answered(lifecycle, () => {
+        const found =
+          direction === 'forwards'
+            ? statements.forwards.all(stream, fromRevision ?? 0, limit)
+            : statements.backwards.all(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, limit);
+        return found.length > 0 || statements.revision.get(stream)?.revision != null ? found : undefined;
+      });
+      if (E.isLeft(rows)) return rows;
+      return rows.right === undefined ? E.left({ kind: 'stream_not_found', stream }) : E.right(rows.right.map(toRecorded));
     },
-    readAll: async function* (options = {}) {
-      let after = options.fromPosition ?? START;
-      let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    readAll: async function* ({ fromPosition = START, filter, limit = Number.POSITIVE_INFINITY } = {}) {
+      let query: ReturnType<typeof queryOf> | undefined;
+      let after = fromPosition;
+      let remaining = limit;
       while (remaining > 0) {
-        const rows = page(after, options.filter, Math.min(pageSize, remaining));
+        if (lifecycle.closed) throw new EventStoreFailure(storeUnavailable('store closed'));
+        let rows: EventRow[];
+        try {
+          query ??= queryOf(filter);
+          rows = query.statement.all(after, ...query.params, Math.min(pageSize, remaining));
+        } catch (error) {
+          throw thrownBy(error);
+        }
         for (const row of rows) yield toRecorded(row);
         if (rows.length < pageSize) return;
         after = rows[rows.length - 1]?.position ?? after;
         remaining -= rows.length;
       }
     },
-    headPosition: async () => answered(false, () => statements.head.get()?.position ?? START),
-    page,
+    subscribe: ({ fromPosition = START } = {}) => {
+      let active = true;
+      const events = async function* (): AsyncGenerator<RecordedEvent> {
+        let after = fromPosition;
+        while (active && !lifecycle.closed) {
+          const toldBeforeRead = told;
+          let rows: EventRow[];
+          try {
+            rows = statements.log.all(after, pageSize);
+          } catch (error) {
+            throw thrownBy(error);
+          }
+          for (const row of rows) {
+            if (!active) return;
+            after = row.position;
+            yield toRecorded(row);
+          }
+          if (rows.length < pageSize && told === toldBeforeRead) await new Promise<void>(waitForCommit);
+        }
+      };
+      // Closing wakes every subscription of the store: the others read a page and wait again.
+      return subscriptionOf(events(), () => {
+        active = false;
+        wake();
+      });
+    },
+    headPosition: async () => answered(lifecycle, () => statements.head.get()?.position ?? START),
+    committed: () => {
+      wake();
+      channel.postMessage(null);
+    },
+    close: () => {
+      channel.close();
+      wake();
+    },
   };
 };
 
-/** A page of the log after a position, by one statement per filter's shape, prepared on first use. */
-const pageOfLog = (db: Database.Database): SqliteReads['page'] => {
-  const statements = new Map<string, Database.Statement<unknown[], EventRow>>();
-  return (after, filter, limit) => {
-    const rows = answered(false, () => {
-      const { sql, params } = filterClause(filter);
-      let statement = statements.get(sql);
-      if (statement === undefined) {
-        statement = db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE position > ?${sql} ORDER BY position ASC LIMIT ?`);
-        statements.set(sql, statement);
-      }
-      return statement.all(after, ...params, limit);
-    });
-    if (E.isLeft(rows)) throw new EventStoreFailure(rows.left);
-    return rows.right;
-  };
-};

@@ -1,13 +1,9 @@
 import Database from 'better-sqlite3';
-import * as E from 'fp-ts/lib/Either.js';
 import type { OpenedStore } from './event-store.js';
-import { storeUnavailable } from './event-store-error.js';
-import { sqliteCommits } from './sqlite-commits.js';
-import { sqliteErasureMarks } from './sqlite-erasure-marks.js';
-import { sqliteGroupCommit } from './sqlite-group-commit.js';
+import { sqliteAppends } from './sqlite-append.js';
+import type { Lifecycle } from './sqlite-errors.js';
 import { sqliteMaintenance } from './sqlite-maintenance.js';
 import { sqliteReads } from './sqlite-reads.js';
-import { sqliteSubscription } from './sqlite-subscription.js';
 
 export type SqliteDurability = 'normal' | 'full';
 
@@ -37,6 +33,8 @@ const SCHEMA = `
     UNIQUE (stream, revision),
     UNIQUE (stream, id)
   );
+  CREATE TABLE IF NOT EXISTS erased_streams (stream TEXT NOT NULL, subject TEXT NOT NULL, PRIMARY KEY (stream, subject)) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS erased_streams_subject ON erased_streams (subject);
 `;
 
 /**
@@ -54,33 +52,25 @@ export const openSqliteEventStore = (file: string, options: SqliteEventStoreOpti
   // Freed content is zeroed, so an erasure's rewrite leaves no copy of what it replaced in the file's free space.
   db.pragma('secure_delete = ON');
   db.exec(SCHEMA);
-  const marks = sqliteErasureMarks(db);
-  const pageSize = options.pageSize ?? 1000;
-  const reads = sqliteReads(db, pageSize);
-  const commits = sqliteCommits(file, options.pollIntervalMs ?? 100);
-  const group = sqliteGroupCommit(db, marks, commits.committed);
-  let closed = false;
-  const isClosed = () => closed;
-  const { maintenance, closeProbe } = sqliteMaintenance({ db, file, marks, refusedCommitBytes: group.refusedCommitBytes, closed: isClosed });
+  const lifecycle: Lifecycle = { closed: false };
+  const reads = sqliteReads(db, file, lifecycle, { pageSize: options.pageSize ?? 1000, pollIntervalMs: options.pollIntervalMs ?? 100 });
+  const appends = sqliteAppends(db, lifecycle, reads.committed);
+  const { maintenance, closeProbe } = sqliteMaintenance({ db, file, lifecycle, refusedCommitBytes: appends.refusedCommitBytes });
   return {
     kind: 'sqlite',
     // Row ids of one table, never reused: a rolled-back write takes none.
     eventsBetween: (from, to) => Math.max(0, to - from),
-    append: (stream, events, expectedRevision = 'any') =>
-      new Promise((resolve) => {
-        if (closed) return resolve(E.left(storeUnavailable('store closed')));
-        group.enqueue({ stream, events, expected: expectedRevision, resolve });
-      }),
+    append: appends.append,
     readStream: reads.readStream,
     readAll: reads.readAll,
-    subscribe: (subscribeOptions = {}) => sqliteSubscription({ page: reads.page, pageSize, commits, closed: isClosed }, subscribeOptions),
+    subscribe: reads.subscribe,
     headPosition: reads.headPosition,
     ...maintenance,
     close: async () => {
-      if (closed) return;
-      group.flush();
-      closed = true;
-      commits.close();
+      if (lifecycle.closed) return;
+      appends.flush();
+      lifecycle.closed = true;
+      reads.close();
       closeProbe();
       db.close();
     },

@@ -12,7 +12,7 @@ export const subscriptionOf = (events: AsyncGenerator<RecordedEvent>, stop: () =
     await events.return(undefined);
   };
   const iterator: AsyncIterableIterator<RecordedEvent> = {
-    next: () => events.next(),
+    next: events.next.bind(events),
     return: async () => {
       await close();
       return { done: true, value: undefined };
