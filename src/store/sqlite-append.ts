@@ -111,10 +111,11 @@ export const sqliteAppends = (db: Database.Database, lifecycle: Lifecycle, commi
   // Immediate: the write lock is taken before the revisions are read, so two processes sharing the file never
   // decide on a stale snapshot (a deferred transaction would fail its upgrade with SQLITE_BUSY_SNAPSHOT). An empty
   // marks table (the usual case) costs one query per commit.
-  const appendAll = db.transaction((requests: readonly AppendRequest[], recordedAt: string) => {
+  const appendBatch = (requests: readonly AppendRequest[], recordedAt: string): void => {
     const anyMarked = statements.anyMarked.get()?.found === 1;
     for (const request of requests) request.outcome = appendOne(request, recordedAt, anyMarked);
-  }).immediate;
+  };
+  const appendAll = db.transaction(appendBatch).immediate;
 
   let refusedCommitBytes = 0;
 

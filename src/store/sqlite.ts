@@ -3,21 +3,17 @@ import type { OpenedStore } from './event-store.js';
 import { sqliteAppends } from './sqlite-append.js';
 import type { Lifecycle } from './sqlite-errors.js';
 import { sqliteMaintenance } from './sqlite-maintenance.js';
-import { sqliteReads } from './sqlite-reads.js';
+import { sqliteReads, type SqliteReadOptions } from './sqlite-reads.js';
 
 export type SqliteDurability = 'normal' | 'full';
 
-export type SqliteEventStoreOptions = {
+export type SqliteEventStoreOptions = Partial<SqliteReadOptions> & {
   /**
    * `full` (default): a commit is fsynced before it is acknowledged, and survives power loss. `normal`: a commit
    * survives a process crash, but those since the last checkpoint can be lost to a power loss, an OS crash or a
    * filesystem error (WAL with synchronous=NORMAL).
    */
   readonly durability?: SqliteDurability;
-  /** How often a subscription looks for events appended by another process (same-process appends wake it at once). */
-  readonly pollIntervalMs?: number;
-  /** Rows per page when reading the log. */
-  readonly pageSize?: number;
 };
 
 const SCHEMA = `
@@ -39,9 +35,8 @@ const SCHEMA = `
 
 /**
  * The embedded event store: one SQLite file in WAL mode, mirroring EventStoreDB's model (streams with revisions,
- * a global position, event ids unique per stream). Appends that arrive together share one commit (group commit):
- * one append's wrong expected revision does not fail its neighbours, and every caller's promise settles only after
- * the commit that holds its events.
+ * a global position, event ids unique per stream): its appends (sqlite-append.ts), its reads and subscriptions
+ * (sqlite-reads.ts) and its maintenance (sqlite-maintenance.ts) over one connection.
  */
 export const openSqliteEventStore = (file: string, options: SqliteEventStoreOptions = {}): OpenedStore => {
   const db = new Database(file);
