@@ -52,7 +52,7 @@ type Slot =
   | { readonly kind: 'stored'; readonly stored: Stored }
   | { readonly kind: 'fresh'; readonly index: number; readonly first: boolean };
 
-export type AppendPlan = { readonly fresh: readonly EventToAppend[]; readonly slots: readonly Slot[] };
+type AppendPlan = { readonly fresh: readonly EventToAppend[]; readonly slots: readonly Slot[] };
 
 /** What every write of the adapter sends: its deadline, and the credentials that choose the unary Append call. */
 export const writeOptions = ({ deadlineMs, credentials }: Pick<AppendSettings, 'deadlineMs' | 'credentials'>) => ({
@@ -64,7 +64,7 @@ export const writeOptions = ({ deadlineMs, credentials }: Pick<AppendSettings, '
 const idKey = (id: string): string => id.toLowerCase();
 
 /** Splits a batch into what is already stored and what to write (each id once, a repeat within the batch included). */
-export const planAppend = (events: readonly EventToAppend[], stored: ReadonlyMap<string, Stored>): AppendPlan => {
+const planAppend = (events: readonly EventToAppend[], stored: ReadonlyMap<string, Stored>): AppendPlan => {
   const fresh: EventToAppend[] = [];
   const freshIndex = new Map<string, number>();
   const slots = events.map((event): Slot => {
@@ -80,7 +80,7 @@ export const planAppend = (events: readonly EventToAppend[], stored: ReadonlyMap
   return { fresh, slots };
 };
 
-export const appendedEvents = (
+const appendedEvents = (
   events: readonly EventToAppend[],
   plan: AppendPlan,
   written: readonly Place[],

@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, Position, StreamRevision } from './event-store.js';
 import { logIdentityOf } from './log-identity.js';
 
-export type IndexedPlace = { readonly revision: StreamRevision; readonly position: Position };
+type IndexedPlace = { readonly revision: StreamRevision; readonly position: Position };
 
 /** Which event ids each stream holds, kept beside the log so that deduplication need not read whole streams. */
 export type IdIndex = {

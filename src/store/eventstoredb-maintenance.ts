@@ -8,7 +8,7 @@ import { readNewest, readStream } from './eventstoredb-reads.js';
 import { rewriteByCopy } from './eventstoredb-rewrite.js';
 import type { KeyedLock } from './keyed-lock.js';
 
-export type EventStoreDbMaintenanceDeps = {
+type EventStoreDbMaintenanceDeps = {
   readonly client: EventStoreDbClient;
   readonly settings: Pick<AppendSettings, 'deadlineMs' | 'credentials'>;
   readonly answer: Answering;

@@ -22,7 +22,7 @@ const UNKNOWN_POSITION = 2n ** 64n - 1n;
 const LARGEST_POSITION = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The event's own position, or undefined when the server did not report a self-committed one. */
-export const positionOf = (position: LogPosition | undefined): Position | undefined => {
+const positionOf = (position: LogPosition | undefined): Position | undefined => {
   if (position === undefined || position.commit >= UNKNOWN_POSITION || position.commit !== position.prepare) {
     return undefined;
   }
@@ -59,7 +59,7 @@ export const toRecordedEvent = (event: StoredEvent): RecordedEvent => ({
 /** The server's own bookkeeping ($settings, $stats-*, $$stream metadata...), never part of the port's log. */
 export const isSystemEvent = (stream: string, type: string): boolean => stream.startsWith('$') || type.startsWith('$');
 
-export const matchesFilter = (filter: EventFilter | undefined, stream: string, type: string): boolean =>
+const matchesFilter = (filter: EventFilter | undefined, stream: string, type: string): boolean =>
   !isSystemEvent(stream, type) &&
   (filter?.streamPrefixes === undefined || filter.streamPrefixes.some((prefix) => stream.startsWith(prefix)));
 

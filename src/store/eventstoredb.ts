@@ -14,7 +14,7 @@ import { createKeyedLock } from './keyed-lock.js';
 import { storeAvailability, type AvailabilityListener } from './store-availability.js';
 import { subscriptionOf } from './subscription-of.js';
 
-export type EventStoreDbOptions = {
+type EventStoreDbOptions = {
   /** Bound on each call, and on each wait for the next event of a read, so a down server answers fast. Default 5000. */
   readonly deadlineMs?: number;
   /** Events per backward page of a stream when looking for duplicate ids. Default 256, at least 2. */

@@ -41,7 +41,7 @@ const prepareStatements = (db: Database.Database) => ({
   ),
 });
 
-export type SqliteAppends = {
+type SqliteAppends = {
   readonly append: EventStore['append'];
   /** Commits what is queued now (the store closes). */
   readonly flush: () => void;

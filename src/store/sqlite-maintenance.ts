@@ -11,7 +11,7 @@ const PROBE_BUSY_TIMEOUT_MS = 250;
 /** A probe never writes more than this, so that a disk with room for ordinary commits again is seen as recovered. */
 const PROBE_MAX_BYTES = 4 * 1024 * 1024;
 
-export type SqliteMaintenanceDeps = {
+type SqliteMaintenanceDeps = {
   readonly db: Database.Database;
   readonly file: string;
   readonly lifecycle: Lifecycle;

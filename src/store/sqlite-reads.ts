@@ -45,7 +45,7 @@ export type SqliteReadOptions = {
   readonly pollIntervalMs: number;
 };
 
-export type SqliteReads = Pick<EventStore, 'readStream' | 'readAll' | 'subscribe' | 'headPosition'> & {
+type SqliteReads = Pick<EventStore, 'readStream' | 'readAll' | 'subscribe' | 'headPosition'> & {
   /** A commit of this connection: its subscriptions, and those of the process's other connections to the file, read on. */
   readonly committed: () => void;
   /** The store closes: every subscription ends, and no commit is told any more. */

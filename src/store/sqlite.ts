@@ -7,7 +7,7 @@ import { sqliteReads, type SqliteReadOptions } from './sqlite-reads.js';
 
 export type SqliteDurability = 'normal' | 'full';
 
-export type SqliteEventStoreOptions = Partial<SqliteReadOptions> & {
+type SqliteEventStoreOptions = Partial<SqliteReadOptions> & {
   /**
    * `full` (default): a commit is fsynced before it is acknowledged, and survives power loss. `normal`: a commit
    * survives a process crash, but those since the last checkpoint can be lost to a power loss, an OS crash or a
