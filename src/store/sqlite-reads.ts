@@ -36,7 +36,7 @@ const toRecorded = (row: EventRow): RecordedEvent => {
   };
 };
 
-type Waiter = { readonly resolve: () => void; readonly timer: NodeJS.Timeout };
+type Waiter = { readonly settle: () => void; readonly timer: NodeJS.Timeout };
 
 export type SqliteReadOptions = {
   /** Rows per page when reading the log. */
@@ -87,17 +87,17 @@ export const sqliteReads = (db: Database.Database, file: string, lifecycle: Life
     told += 1;
     for (const waiter of waiting) {
       clearTimeout(waiter.timer);
-      waiter.resolve();
+      waiter.settle();
     }
     waiting.clear();
   };
   /** A promise's executor: it settles at the next commit told, or after the poll interval. */
-  const waitForCommit = (resolve: () => void): void => {
+  const waitForCommit = (settle: () => void): void => {
     const waiter: Waiter = {
-      resolve,
+      settle,
       timer: setTimeout(() => {
         waiting.delete(waiter);
-        resolve();
+        settle();
       }, pollIntervalMs),
     };
     waiting.add(waiter);
