@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { quarantineEventId } from '../events/event-id.js';
+import { quarantineEventId } from '../events/canonical-json.js';
 import {
   QUARANTINE_STREAM,
   QUARANTINED_EVENT_TYPE,
