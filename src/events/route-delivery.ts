@@ -3,7 +3,8 @@ import { canonicalJson, contentEventId, pingEventId, quarantineEventId } from '.
 import type { DomainEvent, PayloadFormat } from './domain-event.js';
 import { Envelope } from './envelope.js';
 import { eventDataError, singleIssue, type DataIssue } from './event-data-error.js';
-import { isObject, isProviderEventType, parseEvent } from './parse-event.js';
+import { CONTACT_FORGOTTEN } from './contact-forgotten.js';
+import { isEventType, isObject, parseEvent } from './parse-event.js';
 import type { Timestamp } from './timestamp.js';
 
 export const UNRECOGNIZED_STREAM = 'webhook-unrecognized';
@@ -222,7 +223,8 @@ export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, Rout
   }
   const { event: name, delivery_id: deliveryId, timestamp, data } = envelope.data;
   const envelopeFacts = { deliveryId, envelopeTimestamp: timestamp };
-  if (!isProviderEventType(name)) {
+  // Only the provider's events come from a webhook: nobody outside can send an engine event.
+  if (!isEventType(name) || name === CONTACT_FORGOTTEN) {
     return E.right({
       outcome: 'unrecognized',
       facts: envelopeFacts,
