@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { routeDelivery } from '../src/events/route-delivery.js';
-import { deliveryMetadata, skylightHeaders } from '../src/intake/delivery-metadata.js';
+import { deliveryMetadata, skylightHeaders } from '../src/intake/accept-delivery.js';
 import { secretFingerprint } from '../src/intake/signature.js';
 import type { EventToAppend } from '../src/store/event-store.js';
 import type { TrafficDelivery } from '../test/support/skylight-traffic.js';

@@ -9,10 +9,8 @@ import { forgetJobs } from './erasure/forget-job.js';
 import { interruptedErasures } from './erasure/interrupted-erasures.js';
 import { purgeAfterForgets } from './erasure/purge-after-forgets.js';
 import { apiRoutes } from './http/api-routes.js';
-import { buildApp, createLogger } from './http/app.js';
-import { isLoopbackHost } from './http/loopback.js';
-import { acceptDelivery, type IncomingDelivery } from './intake/accept-delivery.js';
-import type { IntakeOutcome } from './intake/intake-outcome.js';
+import { buildApp, createLogger, isLoopbackHost } from './http/app.js';
+import { acceptDelivery } from './intake/accept-delivery.js';
 import { webhookSecrets } from './intake/signature.js';
 import { observeStore } from './metrics/observed-store.js';
 import { serviceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
@@ -162,7 +160,8 @@ export const composeService = async (
   refuseServingAnyone(config);
   const metrics = serviceMetrics();
   const logger = createLogger(config.LOG_LEVEL);
-  const observed = observeStore(await openStore(config, storeOptions(logger)), metrics);
+  const opened = await openStore(config, storeOptions(logger));
+  const observed = observeStore(opened, metrics);
   const store = observed.store;
   const readModel = await openReadModel(config);
   const readModelFile = readModel.location;
@@ -185,7 +184,7 @@ export const composeService = async (
     quarantineSize: async () => E.getOrElseW(() => undefined)(await quarantineSize(store)),
   });
   const { erasures, forgets } = await startErasures({ store, now, readModel, applied: (position: number) => runner.waitFor(position, ERASURE_APPLY_WAIT_MS) }, logger);
-  const accept = intake(config, { store, metrics, erasures, now, logger });
+  const accept = intake(config, { store: opened, metrics, erasures, now, logger });
   const startedAt = now().toISOString();
   const quarantineRetries = retryJobs({ store, now, onError: (error) => logger.error({ err: error }, 'quarantine retry job failed') });
   const stopProjecting = async () => {
@@ -226,14 +225,24 @@ type IntakeDeps = {
   readonly logger: FastifyBaseLogger;
 };
 
-/** Intake: deliveries verified against the webhook secrets when set, and, when configured, erased once a deletion is stored. */
+/**
+ * Intake: deliveries verified against the webhook secrets when set, its appends timed and counted as the observed
+ * store's are (it appends to the store itself), and, with ERASE_ON_CONTACT_DELETED, a contact.deleted from SkyLight
+ * queues the contact's erasure once it is stored.
+ */
 const intake = (config: Config, { store, metrics, erasures, now, logger }: IntakeDeps) => {
   const secrets = config.WEBHOOK_SECRET === undefined ? undefined : webhookSecrets(config.WEBHOOK_SECRET);
   if (secrets !== undefined) logger.info({ fingerprints: secrets.map((s) => s.fingerprint) }, 'webhook secrets accepted');
-  return eraseOnDeletion(
-    acceptDelivery({ store, webhookSecrets: secrets, now, onVerified: metrics.signatureVerified }),
-    config.ERASE_ON_CONTACT_DELETED ? erasures : undefined,
-  );
+  return acceptDelivery({
+    store,
+    webhookSecrets: secrets,
+    now,
+    onVerified: metrics.signatureVerified,
+    appends: metrics,
+    onContactDeleted: config.ERASE_ON_CONTACT_DELETED
+      ? (contactKey) => erasures.enqueue(contactKey, 'contact.deleted received from SkyLight (ERASE_ON_CONTACT_DELETED)')
+      : undefined,
+  });
 };
 
 /** The app's limits and its protection, from the configuration. */
@@ -252,17 +261,6 @@ const appLimits = (config: Config) => ({
 
 /** How long an erasure waits for the runner to apply the forget before purging the read model's file. */
 const ERASURE_APPLY_WAIT_MS = 30_000;
-
-/** ERASE_ON_CONTACT_DELETED: a contact.deleted from SkyLight queues the contact's erasure once it is stored. */
-const eraseOnDeletion =
-  (accept: (delivery: IncomingDelivery) => Promise<IntakeOutcome>, erasures: ErasureQueue | undefined) =>
-  async (delivery: IncomingDelivery): Promise<IntakeOutcome> => {
-    const outcome = await accept(delivery);
-    if (erasures !== undefined && outcome.status === 'appended' && outcome.event === 'contact.deleted') {
-      erasures.enqueue(outcome.stream.slice('contact-'.length), 'contact.deleted received from SkyLight (ERASE_ON_CONTACT_DELETED)');
-    }
-    return outcome;
-  };
 
 type RunningServer = Service & { readonly url: string };
 

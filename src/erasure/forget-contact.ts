@@ -1,10 +1,9 @@
 import { setImmediate } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import { canonicalJson } from '../events/canonical-json.js';
+import { canonicalJson, contentEventId } from '../events/canonical-json.js';
 import { CONTACT_FORGOTTEN, ContactForgottenData } from '../events/contact-forgotten.js';
-import { isProviderEventType } from '../events/domain-event.js';
+import { isProviderEventType } from '../events/parse-event.js';
 import { entityKey, type EntityId } from '../events/entity-id.js';
-import { contentEventId } from '../events/event-id.js';
 import { contactIdsOf, REDACTED, redactEventData } from '../events/personal-data.js';
 import { toMicros, type Timestamp } from '../events/timestamp.js';
 import { toProjectedEvent } from '../runner/to-projected-event.js';

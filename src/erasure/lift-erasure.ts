@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { contentEventId } from '../events/event-id.js';
+import { contentEventId } from '../events/canonical-json.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import type { OpenedStore } from '../store/event-store.js';
 import { ERASURE_LIFTED, ERASURES_STREAM, readErasureLog, type ErasureLift } from './erasure-record.js';

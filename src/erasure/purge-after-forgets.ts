@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import * as E from 'fp-ts/lib/Either.js';
 import { CONTACT_FORGOTTEN, ContactForgottenData } from '../events/contact-forgotten.js';
-import { contentEventId } from '../events/event-id.js';
+import { contentEventId } from '../events/canonical-json.js';
 import type { ReadModel } from '../read-model/read-model.js';
 import { describeEventStoreError } from '../store/event-store-error.js';
 import type { EventStore, RecordedEvent } from '../store/event-store.js';

@@ -25,13 +25,6 @@ export const PROVIDER_EVENT_TYPES = [
 export const EVENT_TYPES = [...PROVIDER_EVENT_TYPES, 'contact.forgotten'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const isEventType = (name: string): name is EventType => (EVENT_TYPES as readonly string[]).includes(name);
-
-type ProviderEventType = (typeof PROVIDER_EVENT_TYPES)[number];
-
-/** Only these are accepted from a webhook: nobody outside can send an engine event. */
-export const isProviderEventType = (name: string): name is ProviderEventType => (PROVIDER_EVENT_TYPES as readonly string[]).includes(name);
-
 /** Each event's `data` in its canonical (nested) form, whatever format it arrived in. */
 type EventData = {
   readonly 'contact.created': ContactEventData;

@@ -1,15 +1,91 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { DomainEventOf, EventType, PayloadFormat } from './domain-event.js';
-import { eventCatalogue } from './event-catalogue.js';
+import type { z } from 'zod';
+import { BookingEventData, FlatBookingEventData } from './booking.js';
+import { ContactEventData, FlatContactEventData } from './contact.js';
+import { ContactForgottenData } from './contact-forgotten.js';
+import { PROVIDER_EVENT_TYPES, type DataOf, type DomainEventOf, type EventType, type PayloadFormat } from './domain-event.js';
+import { entityKey } from './entity-id.js';
 import { eventDataError, singleIssue, type EventDataError } from './event-data-error.js';
+import { flatMessageEventData, MessageEventData } from './message.js';
+import { PingEventData } from './ping.js';
+import { FlatTicketEventData, TicketEventData } from './ticket.js';
 import type { Timestamp } from './timestamp.js';
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+/** What the engine knows about one event name: how to read its data, where it is stored, when it happened. */
+type EventDefinition<T extends EventType> = {
+  /** The key under `data` that marks the nested format (absent: the flat format). */
+  readonly nestedKey: string;
+  readonly nested: z.ZodType<DataOf<T>, unknown>;
+  readonly flat: z.ZodType<DataOf<T>, unknown>;
+  /** The stream's name: this prefix, then the id found at this path of the (canonical) data, if a path is given. */
+  readonly stream: readonly [prefix: string, ...idPath: string[]];
+  /** Where in the data its business time is: the first of these paths that holds one. */
+  readonly businessTime: readonly (readonly string[])[];
+};
 
-/** Which documented format a delivery's `data` is in: nested ones wrap the entity under its name. */
-const payloadFormat = (type: EventType, data: unknown): PayloadFormat =>
-  type === 'ping' || (isObject(data) && isObject(data[eventCatalogue[type].nestedKey])) ? 'nested' : 'flat';
+const contact = (time: string) => ({
+  nestedKey: 'contact',
+  nested: ContactEventData,
+  flat: FlatContactEventData,
+  stream: ['contact-', 'contact', 'id'],
+  businessTime: [['contact', time]],
+}) as const;
+
+const message = (direction: 'inbound' | 'outbound') => ({
+  nestedKey: 'message',
+  nested: MessageEventData,
+  flat: flatMessageEventData(direction),
+  stream: ['conversation-', 'contact', 'id'],
+  businessTime: [['message', 'sent_at']],
+}) as const;
+
+const booking = (...times: string[]) => ({
+  nestedKey: 'booking',
+  nested: BookingEventData,
+  flat: FlatBookingEventData,
+  stream: ['booking-', 'booking', 'id'],
+  businessTime: times.map((time) => ['booking', time]),
+}) as const;
+
+export const eventCatalogue: { readonly [T in EventType]: EventDefinition<T> } = {
+  'contact.created': contact('created_at'),
+  'contact.updated': contact('updated_at'),
+  'contact.deleted': contact('deleted_at'),
+  'message.received': message('inbound'),
+  'message.sent': message('outbound'),
+  'booking.created': booking('created_at'),
+  'booking.updated': booking('updated_at'),
+  'booking.cancelled': booking('cancelled_at', 'updated_at'),
+  'booking.completed': booking('completed_at', 'updated_at'),
+  'ticket.created': {
+    nestedKey: 'ticket',
+    nested: TicketEventData,
+    flat: FlatTicketEventData,
+    stream: ['ticket-', 'ticket', 'id'],
+    businessTime: [['ticket', 'created_at']],
+  },
+  // Written by the engine in one format only.
+  'contact.forgotten': {
+    nestedKey: 'contact',
+    nested: ContactForgottenData,
+    flat: ContactForgottenData,
+    stream: ['contact-', 'contact', 'id'],
+    businessTime: [['forgotten_at']],
+  },
+  ping: { nestedKey: 'message', nested: PingEventData, flat: PingEventData, stream: ['webhook-ping'], businessTime: [] },
+};
+
+export const isEventType = (name: string): name is EventType => Object.hasOwn(eventCatalogue, name);
+
+type ProviderEventType = (typeof PROVIDER_EVENT_TYPES)[number];
+
+const PROVIDER_EVENTS: ReadonlySet<string> = new Set(PROVIDER_EVENT_TYPES);
+
+/** Only these are accepted from a webhook: nobody outside can send an engine event. */
+export const isProviderEventType = (name: string): name is ProviderEventType => PROVIDER_EVENTS.has(name);
+
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 type ParsedEvent<T extends EventType> = { readonly event: DomainEventOf<T>; readonly format: PayloadFormat; readonly stream: string };
 
@@ -25,7 +101,8 @@ export const parseEvent = <T extends EventType>(
   envelopeTimestamp: () => Timestamp,
 ): E.Either<EventDataError, ParsedEvent<T>> => {
   const definition = eventCatalogue[type];
-  const format = payloadFormat(type, data);
+  // Nested formats wrap the entity under its name.
+  const format: PayloadFormat = type === 'ping' || (isObject(data) && isObject(data[definition.nestedKey])) ? 'nested' : 'flat';
   const result = (format === 'nested' ? definition.nested : definition.flat).safeParse(data);
   if (!result.success) {
     // Neither the nested key nor the flat entity's id: the nested format is the documented one, so point there.
@@ -35,6 +112,18 @@ export const parseEvent = <T extends EventType>(
     }
     return E.left(eventDataError('data', result.error));
   }
-  const occurredAt = definition.businessTime(result.data) ?? envelopeTimestamp();
-  return E.right({ event: { type, data: result.data, occurred_at: occurredAt }, format, stream: definition.stream(result.data) });
+  // The schemas have read the data: the paths below lead to an id and to timestamps, or to nothing.
+  let occurredAt: unknown;
+  for (const path of definition.businessTime) {
+    occurredAt = result.data;
+    for (const key of path) occurredAt = isObject(occurredAt) ? occurredAt[key] : undefined;
+    if (occurredAt !== null && occurredAt !== undefined) break;
+  }
+  const [prefix, ...idPath] = definition.stream;
+  let id: unknown = result.data;
+  for (const key of idPath) id = isObject(id) ? id[key] : undefined;
+  const stream = idPath.length === 0 ? prefix : typeof id === 'number' || typeof id === 'string' ? `${prefix}${entityKey(id)}` : undefined;
+  if (stream === undefined) throw new Error(`${type}: its schema read data without the id of its stream`);
+  const occurred_at = typeof occurredAt === 'string' || typeof occurredAt === 'number' ? occurredAt : envelopeTimestamp();
+  return E.right({ event: { type, data: result.data, occurred_at }, format, stream });
 };

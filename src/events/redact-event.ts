@@ -1,6 +1,6 @@
 import type { CONTACT_FORGOTTEN } from './contact-forgotten.js';
 import type { DomainEventOf, EventType } from './domain-event.js';
-import { eventCatalogue } from './event-catalogue.js';
+import { eventCatalogue } from './parse-event.js';
 import { redactEventData } from './personal-data.js';
 
 /**

@@ -1,12 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { canonicalJson } from './canonical-json.js';
-import { isProviderEventType, type DomainEvent, type PayloadFormat } from './domain-event.js';
+import { canonicalJson, contentEventId, pingEventId, quarantineEventId } from './canonical-json.js';
+import type { DomainEvent, PayloadFormat } from './domain-event.js';
 import { Envelope } from './envelope.js';
 import { eventDataError, singleIssue, type DataIssue } from './event-data-error.js';
-import { contentEventId, pingEventId, quarantineEventId } from './event-id.js';
-import { FORBIDDEN_KEY, findJsonHazard } from './json-hazard.js';
-import { parseEvent } from './parse-event.js';
-import { looseIds } from './strict-ids.js';
+import { CONTACT_FORGOTTEN } from './contact-forgotten.js';
+import { isEventType, isObject, parseEvent } from './parse-event.js';
 import type { Timestamp } from './timestamp.js';
 
 export const UNRECOGNIZED_STREAM = 'webhook-unrecognized';
@@ -57,26 +55,22 @@ export type QuarantineRecordData = {
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const BYTE_ORDER_MARK = '\uFEFF';
 
-const decode = (body: Uint8Array): string | undefined => {
+/** The body's text and JSON; or why it is not JSON, with its text when it is UTF-8. */
+const readBody = (body: Uint8Array): E.Either<{ readonly text: string | undefined; readonly reason: string }, { readonly text: string; readonly value: unknown }> => {
+  let text: string;
   try {
-    return utf8.decode(body);
+    text = utf8.decode(body);
   } catch {
-    return undefined;
+    return E.left({ text: undefined, reason: 'body is not valid UTF-8' });
   }
-};
-
-const parseJson = (text: string): E.Either<string, unknown> => {
   try {
-    return E.right(JSON.parse(text));
+    return E.right({ text, value: JSON.parse(text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text) });
   } catch (error) {
     // V8's message quotes the body; keep only where it broke, never the content.
-    const at = /at position \d+/.exec((error as SyntaxError).message);
-    return E.left(at === null ? 'malformed' : `malformed ${at[0]}`);
+    const at = error instanceof SyntaxError ? /at position \d+/.exec(error.message) : null;
+    return E.left({ text, reason: `body is not JSON: malformed${at === null ? '' : ` ${at[0]}`}` });
   }
 };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const base64Of = (body: Uint8Array) => Buffer.from(body).toString('base64');
 
@@ -110,7 +104,85 @@ const reject = (body: Uint8Array, text: string | undefined, reason: string): Rej
   return { outcome: 'rejected', reason, issues, facts: {}, record: quarantineRecord(body, text, fingerprint, reason, issues, {}) };
 };
 
-const optionalString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+/** Keys that would reach an object's prototype if a consumer ever merged the payload by assignment. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Deeper than any real payload; keeps every later recursive walk far from the stack limit. */
+const MAX_JSON_DEPTH = 32;
+
+/** Far beyond any real payload (a contact has a dozen fields, a tag list a few items); every later step is linear in these. */
+export const MAX_KEYS_PER_OBJECT = 1_000;
+export const MAX_ITEMS_PER_ARRAY = 10_000;
+
+const FORBIDDEN_KEY = 'forbidden key';
+
+type JsonHazard = { readonly path: string; readonly message: string };
+
+/** A node still to visit; its path is spelled out only if it turns out to be the hazard. */
+type Visit = { readonly value: unknown; readonly parent: Visit | undefined; readonly key: string | number; readonly depth: number };
+
+const pathOf = (visit: Visit): string => {
+  const keys: (string | number)[] = [];
+  for (let at: Visit | undefined = visit; at?.parent !== undefined; at = at.parent) keys.push(at.key);
+  return keys.reduceRight<string>((path, key) => (typeof key === 'number' ? `${path}[${key}]` : `${path}.${key}`), '$');
+};
+
+/**
+ * Finds what makes parsed JSON unsafe to process further: nesting beyond MAX_JSON_DEPTH, an object or array larger
+ * than MAX_KEYS_PER_OBJECT / MAX_ITEMS_PER_ARRAY, else a prototype key.
+ * Iterative, so that a hostile, deeply nested body cannot exhaust the stack here either. Depth is reported first:
+ * only a body free of it may be walked recursively later (a quarantined one's fingerprint is its canonical JSON).
+ */
+const findJsonHazard = (root: unknown): JsonHazard | undefined => {
+  const pending: Visit[] = [{ value: root, parent: undefined, key: '$', depth: 0 }];
+  let forbidden: Visit | undefined;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, depth } = next;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return { path: pathOf(next), message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+    if (Array.isArray(value)) {
+      if (value.length > MAX_ITEMS_PER_ARRAY) return { path: pathOf(next), message: `more than ${MAX_ITEMS_PER_ARRAY} items` };
+      for (let index = 0; index < value.length; index++) {
+        const item: unknown = value[index];
+        if (item !== null && typeof item === 'object') pending.push({ value: item, parent: next, key: index, depth: depth + 1 });
+      }
+      continue;
+    }
+    const keys = Object.keys(value);
+    if (keys.length > MAX_KEYS_PER_OBJECT) return { path: pathOf(next), message: `more than ${MAX_KEYS_PER_OBJECT} keys` };
+    for (const key of keys) {
+      const child = { value: (value as Record<string, unknown>)[key], parent: next, key, depth: depth + 1 };
+      if (PROTOTYPE_KEYS.has(key)) forbidden ??= child;
+      pending.push(child);
+    }
+  }
+  return forbidden === undefined ? undefined : { path: pathOf(forbidden), message: FORBIDDEN_KEY };
+};
+
+/** The provider's id fields: every one of them is an integer in the reference. */
+const ID_FIELDS = new Set(['id', 'contact_id', 'booking_type_id', 'resource_id']);
+
+/** Its decimal digits, as JSON or as a string: one spelling per number, so one entity is one stream. */
+const DECIMAL_DIGITS = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * The id fields of a delivery's `data` (flat: on `data`; nested: on the entities under it) that are not integers.
+ * Intake quarantines such a delivery; events already stored are read as before (the schemas accept any safe id
+ * text), so an existing log keeps projecting.
+ */
+const looseIds = (data: Record<string, unknown>): DataIssue[] => {
+  const objects: [Record<string, unknown>, string][] = [[data, 'data']];
+  for (const [key, value] of Object.entries(data)) if (isObject(value)) objects.push([value, `data.${key}`]);
+  const issues: DataIssue[] = [];
+  for (const [object, path] of objects) {
+    for (const [key, id] of Object.entries(object)) {
+      if (!ID_FIELDS.has(key) || id === null || id === undefined) continue;
+      const strict = (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) || (typeof id === 'string' && DECIMAL_DIGITS.test(id));
+      if (!strict) issues.push({ path: `${path}.${key}`, message: 'expected a non-negative integer, or a string of its decimal digits' });
+    }
+  }
+  return issues;
+};
 
 /**
  * From the raw bytes of a webhook body to what must be stored and where: the event itself, the unrecognized
@@ -118,15 +190,13 @@ const optionalString = (value: unknown): string | undefined => (typeof value ===
  * Pure: no clock, no I/O; the same bytes always route the same way, to the same event id.
  */
 export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, RoutedDelivery> => {
-  const text = decode(body);
-  if (text === undefined) return E.left(reject(body, text, 'body is not valid UTF-8'));
-  const json = parseJson(text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text);
-  if (E.isLeft(json)) return E.left(reject(body, text, `body is not JSON: ${json.left}`));
-  const value = json.right;
+  const read = readBody(body);
+  if (E.isLeft(read)) return E.left(reject(body, read.left.text, read.left.reason));
+  const { text, value } = read.right;
   if (!isObject(value) || typeof value['event'] !== 'string') {
     return E.left(reject(body, text, 'body is not a webhook envelope: expected an object with a string "event"'));
   }
-  const named = { event: value['event'], delivery_id: optionalString(value['delivery_id']) };
+  const named = { event: value['event'], delivery_id: typeof value['delivery_id'] === 'string' ? value['delivery_id'] : undefined };
   const facts: DeliveryFacts = { deliveryId: named.delivery_id };
   const hazard = findJsonHazard(value);
   // Computed only for what goes to quarantine: a valid delivery's content is serialised once, for its event id.
@@ -153,7 +223,8 @@ export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, Rout
   }
   const { event: name, delivery_id: deliveryId, timestamp, data } = envelope.data;
   const envelopeFacts = { deliveryId, envelopeTimestamp: timestamp };
-  if (!isProviderEventType(name)) {
+  // Only the provider's events come from a webhook: nobody outside can send an engine event.
+  if (!isEventType(name) || name === CONTACT_FORGOTTEN) {
     return E.right({
       outcome: 'unrecognized',
       facts: envelopeFacts,

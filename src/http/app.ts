@@ -1,7 +1,8 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { STATUS_CODES } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { isIP } from 'node:net';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pino } from 'pino';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -17,10 +18,9 @@ import { NoParameters } from './api-schemas.js';
 import { refuseWithoutToken } from './api-token.js';
 import { answerClientError } from './client-error.js';
 import { isSafeMethod, refuseCrossSiteRequest } from './cross-site-request.js';
-import { refuseOtherHostNames } from './loopback-host.js';
 import { strictQueryValidatorCompiler } from './strict-query.js';
 import { notFound, sendProblem } from './problem.js';
-import { apiAnswerHeaders, DOCS_CSP, registerSecurityHeaders, setBareSecurityHeaders } from './security-headers.js';
+import { answerHeaders, CACHEABLE_PATH, DOCS_CSP, setBareSecurityHeaders } from './security-headers.js';
 import { registerWebhookRoute, WEBHOOK_PATH } from './webhook-route.js';
 
 export type AppDeps = {
@@ -112,23 +112,58 @@ const createFastify = (deps: AppDeps, refuseRequest: RequestRefusal): FastifyIns
         detail: tooLong ? `a path parameter is longer than ${MAX_ENTITY_ID_LENGTH} characters` : 'the URL is not valid',
       });
     },
-    clientErrorHandler: answerClientError(apiAnswerHeaders(), deps.logger),
+    clientErrorHandler: answerClientError(answerHeaders().api, deps.logger),
     ...connectionOptions(deps.connections),
   });
   if (deps.connections !== undefined) app.server.maxConnections = deps.connections.maxConnections;
   return app;
 };
 
-/** While shutting down, a request that still arrives on an open connection is told when to come back. */
-const answerWhileClosing = (app: FastifyInstance): void => {
+/** True for addresses only this machine can reach; a query API on any other needs a token. */
+export const isLoopbackHost = (host: string): boolean => {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  return bare === '::1';
+};
+
+/**
+ * Without a token, being on loopback is the only protection, and DNS rebinding defeats it: a page on any origin
+ * points its own name at 127.0.0.1 and reads the API as same-origin. The browser still sends that name as `Host`,
+ * so only loopback names are served. `exempt` names paths that are safe from any origin (signed deliveries).
+ */
+const refuseOtherHostNames =
+  (exempt: ReadonlySet<string>) =>
+  (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => {
+    if (exempt.has(request.url.split('?')[0] ?? '')) return undefined;
+    // The host name without its port (`[::1]:3000` → `[::1]`, `localhost:3000` → `localhost`).
+    const host = (request.headers.host ?? '').toLowerCase();
+    if (isLoopbackHost(host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? ''))) return undefined;
+    return sendProblem(reply, {
+      status: 421,
+      title: 'Misdirected request',
+      detail: 'without API_TOKEN only loopback host names are served (localhost, 127.0.0.1, [::1])',
+    });
+  };
+
+/**
+ * The one hook every request goes through first: the security headers (built once), with `Cache-Control: no-store`
+ * but on the paths that set their own caching (an error there gets it from `sendProblem`); then, while shutting
+ * down, a request that still arrives on an open connection is told when to come back; then `refuseRequest`.
+ */
+const guardRequests = (app: FastifyInstance, refuseRequest: RequestRefusal): void => {
+  const headers = answerHeaders();
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!closing) return;
-    reply.header('retry-after', '5').header('connection', 'close');
-    return sendProblem(reply, { status: 503, title: 'Shutting down', detail: 'retry later' });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.headers(CACHEABLE_PATH.test(request.url) ? headers.cacheable : headers.api);
+    if (closing) {
+      reply.header('retry-after', '5').header('connection', 'close');
+      return sendProblem(reply, { status: 503, title: 'Shutting down', detail: 'retry later' });
+    }
+    return refuseRequest(request, reply);
   });
 };
 
@@ -178,9 +213,8 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   const refuseRequest =
     deps.apiToken === undefined ? refuseOtherHostNames(new Set(deps.signedDeliveries ? [WEBHOOK_PATH] : [])) : refuseWithoutToken(deps.apiToken);
   const app = createFastify(deps, refuseRequest);
-  // First, so that every answer (also a 401, 421 or 503 from the hooks below) carries the headers.
-  registerSecurityHeaders(app);
-  answerWhileClosing(app);
+  // First, so that every answer (also a 401, 421 or 503 it gives) carries the headers.
+  guardRequests(app, refuseRequest);
   const { metrics } = deps;
   if (metrics !== undefined) {
     app.addHook('onResponse', async (request, reply) => {
@@ -193,7 +227,6 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   answerErrorsAsProblems(app);
-  app.addHook('onRequest', async (request, reply) => refuseRequest(request, reply));
   // On each route that changes state, not on every request: reads are safe, and the webhook has its own rule.
   app.addHook('onRoute', (route) => {
     if (route.url === WEBHOOK_PATH || [route.method].flat().every(isSafeMethod)) return;

@@ -12,5 +12,6 @@ export type Problem = {
 /** The 404 of what this service does not have; `detail` says what was asked for. */
 export const notFound = (detail: string): Problem => ({ status: 404, title: 'Not found', detail });
 
+/** An error's answer; never cached, also on the paths whose other answers are (the documentation, the console). */
 export const sendProblem = (reply: FastifyReply, problem: Problem): FastifyReply =>
-  reply.code(problem.status).type('application/problem+json').send({ type: 'about:blank', ...problem });
+  reply.code(problem.status).header('cache-control', 'no-store').type('application/problem+json').send({ type: 'about:blank', ...problem });

@@ -1,7 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import helmet from 'helmet';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 
 type CspDirectives = Readonly<Record<string, readonly string[]>>;
 
@@ -56,9 +56,9 @@ export const CONSOLE_CSP = cspFor();
 
 /**
  * Paths whose answers carry no personal data and set their own caching: the documentation page and its assets, and
- * the console's static files (its data comes from the API, which stays no-store).
+ * the console's static files (its data comes from the API, which stays no-store). Tested on the URL as requested.
  */
-const isCacheable = (url: string) => url === '/docs' || url.startsWith('/docs/static/') || url === '/console' || url.startsWith('/console/');
+export const CACHEABLE_PATH = /^\/(?:docs|docs\/static\/[^?]*|console|console\/[^?]*)(?:\?|$)/;
 
 export type HeaderValues = Record<string, string | number | string[]>;
 
@@ -73,21 +73,12 @@ const helmetHeaders = (): HeaderValues => {
   return Object.fromEntries(Object.entries(response.getHeaders()).flatMap(([name, value]) => (value === undefined ? [] : [[name, value]])));
 };
 
-/** Every header of an API answer, for the few written to the socket by hand (a request Node could not parse). */
-export const apiAnswerHeaders = (): HeaderValues => ({ ...helmetHeaders(), 'cache-control': 'no-store' });
-
 /**
- * helmet's headers on every answer (nosniff, no framing, no referrer, ...), a CSP, and `Cache-Control: no-store`
- * on everything but the documentation's and the console's static files (an error among them included): answers carry
- * contacts' names, emails and phones.
+ * Every header of an answer: helmet's (nosniff, no framing, no referrer, ...), a CSP, and `Cache-Control: no-store`
+ * (answers carry contacts' names, emails and phones) but on the CACHEABLE_PATH answers. Also for the few answers
+ * written to the socket by hand (a request Node could not parse).
  */
-export const registerSecurityHeaders = (app: FastifyInstance): void => {
-  const headers = helmetHeaders();
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
-    done();
-  });
-  app.addHook('onSend', async (request, reply) => {
-    if (reply.statusCode >= 400 || !isCacheable(request.url.split('?')[0] ?? '')) reply.header('cache-control', 'no-store');
-  });
+export const answerHeaders = (): { readonly api: HeaderValues; readonly cacheable: HeaderValues } => {
+  const helmet = helmetHeaders();
+  return { api: { ...helmet, 'cache-control': 'no-store' }, cacheable: helmet };
 };

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { IncomingDelivery } from '../intake/accept-delivery.js';
 import type { IntakeOutcome } from '../intake/intake-outcome.js';
 import type { DeliveryOutcome } from '../metrics/service-metrics.js';
@@ -39,24 +39,6 @@ export const isJsonMediaType = (contentType: string | undefined): boolean => {
 
 /** What a request that never reached intake became, by the status it was answered with (415: not sent as JSON). */
 const outcomeOfStatus = (status: number): DeliveryOutcome => (status === 413 ? 'too_large' : status === 415 ? 'rejected' : 'error');
-
-/** The answer to a delivery intake has judged: the outcome itself, or a problem when it was not taken. */
-const answerOutcome = (reply: FastifyReply, outcome: IntakeOutcome) => {
-  const code = statusCode[outcome.status];
-  switch (outcome.status) {
-    case 'rejected':
-      return sendProblem(reply, { status: code, title: 'Not a webhook delivery', detail: outcome.reason, kept_as: outcome.event_id });
-    case 'unauthorized':
-      return sendProblem(reply, { status: code, title: 'Unauthorized', detail: outcome.reason });
-    case 'stream_deleted':
-      return sendProblem(reply, { status: code, title: 'Stream deleted', detail: outcome.reason });
-    case 'unavailable':
-      reply.header('retry-after', RETRY_AFTER_S);
-      return sendProblem(reply, { status: code, title: 'Event store unavailable', detail: 'retry later' });
-    default:
-      return reply.code(code).send(outcome);
-  }
-};
 
 export const registerWebhookRoute = (app: FastifyInstance, options: WebhookRouteOptions): void => {
   let inflight = 0;
@@ -105,6 +87,20 @@ export const registerWebhookRoute = (app: FastifyInstance, options: WebhookRoute
       },
       'delivery processed',
     );
-    return answerOutcome(reply, outcome);
+    // The answer: the outcome itself, or a problem when it was not taken.
+    const code = statusCode[outcome.status];
+    switch (outcome.status) {
+      case 'rejected':
+        return sendProblem(reply, { status: code, title: 'Not a webhook delivery', detail: outcome.reason, kept_as: outcome.event_id });
+      case 'unauthorized':
+        return sendProblem(reply, { status: code, title: 'Unauthorized', detail: outcome.reason });
+      case 'stream_deleted':
+        return sendProblem(reply, { status: code, title: 'Stream deleted', detail: outcome.reason });
+      case 'unavailable':
+        reply.header('retry-after', RETRY_AFTER_S);
+        return sendProblem(reply, { status: code, title: 'Event store unavailable', detail: 'retry later' });
+      default:
+        return reply.code(code).send(outcome);
+    }
   });
 };

@@ -2,12 +2,11 @@ import { entityKey } from '../events/entity-id.js';
 import { contactIdsOf, REDACTED, redactEventData, streamsNamed } from '../events/personal-data.js';
 import type { RejectedDelivery, RoutedDelivery } from '../events/route-delivery.js';
 import { keptBody, streamsNamedByBody, withoutBody } from '../erasure/kept-body.js';
-import type { JsonObject, PersonalData } from '../store/event-store.js';
 
 type Routed = RoutedDelivery | RejectedDelivery;
 
-/** An event is about its own stream and its contacts; a kept delivery about whatever its body names. */
-const aboutOf = (routed: Routed): readonly string[] => {
+/** The streams a delivery is about: an event its own and its contacts', a kept delivery whatever its body names. */
+export const deliveryAbout = (routed: Routed): readonly string[] => {
   switch (routed.outcome) {
     case 'event':
       return [routed.record.stream, ...contactIdsOf(routed.event).map((id) => `contact-${entityKey(id)}`)];
@@ -18,7 +17,8 @@ const aboutOf = (routed: Routed): readonly string[] => {
   }
 };
 
-const redactedData = (routed: Routed): unknown => {
+/** What the store keeps of a delivery instead, when it is about a person whose erasure has begun. */
+export const redactedDelivery = (routed: Routed): unknown => {
   switch (routed.outcome) {
     case 'event':
       return redactEventData(routed.event.type, routed.record.data);
@@ -29,8 +29,3 @@ const redactedData = (routed: Routed): unknown => {
   }
 };
 
-/** What the store keeps of a delivery instead, when it is about a person whose erasure has begun. */
-export const personalDataOf = (routed: Routed, metadata: JsonObject): PersonalData => ({
-  about: () => aboutOf(routed),
-  redacted: () => ({ data: redactedData(routed), metadata: { ...metadata, erased_by: 'intake' } }),
-});

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { describeEventStoreError, EventStoreFailure, type EventStoreError } from '../store/event-store-error.js';
+import { EventStoreFailure, type EventStoreError } from '../store/event-store-error.js';
 import type { OpenedStore, RecordedEvent, Subscription } from '../store/event-store.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
@@ -13,10 +13,13 @@ export type ObservedStore = {
 
 /**
  * The event store as the service uses it, timed and counted: append latency, errors by operation and kind, and
- * whether the last append was refused (what readiness reports).
+ * whether the last append was refused (what readiness reports). Intake, on the path of every delivery, appends to the
+ * store itself and tells the metrics the same (`appendDelivery`).
  */
-export const observeStore = (store: OpenedStore, metrics: Pick<ServiceMetrics, 'storeError' | 'append'>): ObservedStore => {
-  let appendFailure: { reason: string } | undefined;
+export const observeStore = (
+  store: OpenedStore,
+  metrics: Pick<ServiceMetrics, 'storeError' | 'append' | 'appendFailure' | 'writesRecovered'>,
+): ObservedStore => {
   const counted = <A>(operation: string, result: E.Either<EventStoreError, A>): E.Either<EventStoreError, A> => {
     if (E.isLeft(result)) metrics.storeError(operation, result.left.kind);
     return result;
@@ -35,9 +38,7 @@ export const observeStore = (store: OpenedStore, metrics: Pick<ServiceMetrics, '
     append: async (stream, events, expectedRevision) => {
       const started = performance.now();
       const result = await store.append(stream, events, expectedRevision);
-      metrics.append((performance.now() - started) / 1000);
-      if (E.isLeft(result) && result.left.kind === 'store_unavailable') appendFailure = { reason: describeEventStoreError(result.left) };
-      if (E.isRight(result)) appendFailure = undefined;
+      metrics.append((performance.now() - started) / 1000, result);
       return counted('append', result);
     },
     readStream: async (stream, options) => counted('read_stream', await store.readStream(stream, options)),
@@ -56,11 +57,5 @@ export const observeStore = (store: OpenedStore, metrics: Pick<ServiceMetrics, '
     purgeRewritten: async () => counted('purge_rewritten', await store.purgeRewritten()),
     close: () => store.close(),
   };
-  return {
-    store: observed,
-    appendFailure: () => appendFailure,
-    writesRecovered: () => {
-      appendFailure = undefined;
-    },
-  };
+  return { store: observed, appendFailure: metrics.appendFailure, writesRecovered: metrics.writesRecovered };
 };

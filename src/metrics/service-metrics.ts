@@ -1,6 +1,8 @@
+import * as E from 'fp-ts/lib/Either.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IntakeStatus } from '../intake/intake-outcome.js';
 import type { ProjectionStanding } from '../runner/projection-standing.js';
+import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
 
 /** What became of a webhook request: an intake outcome, or one the HTTP layer decided before intake ran. */
 export type DeliveryOutcome = IntakeStatus | 'too_large' | 'throttled' | 'error';
@@ -88,6 +90,7 @@ export const serviceMetrics = () => {
   const { deliveries, intakeDuration, appendDuration, storeErrors, signatures, httpRequests, rebuildDone, rebuildTotal } = countedMetrics(registry);
   let scraped: ScrapedState | undefined;
   scrapedMetrics(registry, () => scraped);
+  let appendFailure: { readonly reason: string } | undefined;
 
   return {
     registry,
@@ -105,7 +108,18 @@ export const serviceMetrics = () => {
       for (const { labels, value } of (await deliveries.get()).values) counts[labels.outcome as DeliveryOutcome] = value;
       return counts;
     },
-    append: (seconds: number) => appendDuration.observe(seconds),
+    /** One append, timed, and remembered when the store refused it (what readiness reports); `storeError` counts it. */
+    append: (seconds: number, result: E.Either<EventStoreError, unknown>) => {
+      appendDuration.observe(seconds);
+      if (E.isRight(result)) appendFailure = undefined;
+      else if (result.left.kind === 'store_unavailable') appendFailure = { reason: describeEventStoreError(result.left) };
+    },
+    /** Why the last append failed, until an append or a write probe succeeds again. */
+    appendFailure: () => appendFailure,
+    /** A successful write probe clears the append failure: the store takes writes again. */
+    writesRecovered: () => {
+      appendFailure = undefined;
+    },
     storeError: (operation: string, kind: string) => storeErrors.inc({ operation, kind }),
     signatureVerified: (fingerprint: string) => signatures.inc({ fingerprint }),
     httpRequest: (route: string, method: string, status: number) => httpRequests.inc({ route, method, status: String(status) }),

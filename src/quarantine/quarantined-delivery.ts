@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { keptBytes, QUARANTINED_EVENT_TYPE } from '../events/route-delivery.js';
-import type { SignatureCheck } from '../intake/delivery-metadata.js';
+import type { SignatureCheck } from '../intake/accept-delivery.js';
 import type { RecordedEvent } from '../store/event-store.js';
 
 /** What intake keeps in quarantine (`QuarantineRecordData`), read back. */

@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { appendDelivery } from '../intake/append-delivery.js';
-import { deliveryMetadata } from '../intake/delivery-metadata.js';
+import { appendDelivery, deliveryMetadata } from '../intake/accept-delivery.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
 import { quarantineRecords } from './quarantine-records.js';

@@ -24,6 +24,8 @@ const opened = await openEventStore(config);
 const { store } = observeStore(opened, {
   storeError: (operation, error) => post({ kind: 'store_error', operation, error }),
   append: () => undefined,
+  appendFailure: () => undefined,
+  writesRecovered: () => undefined,
 });
 const readModel = await openReadModel(config);
 const log = runnerWorkerLog(port);

@@ -1,8 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { micros } from '../../projections/last-writer-wins.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
-import { isEventType } from '../events/domain-event.js';
-import { parseEvent } from '../events/parse-event.js';
+import { isEventType, parseEvent } from '../events/parse-event.js';
 import type { Timestamp } from '../events/timestamp.js';
 import type { RecordedEvent } from '../store/event-store.js';
 

@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/events/canonical-json.js';
-import { isProviderEventType } from '../../src/events/domain-event.js';
-import { parseEvent } from '../../src/events/parse-event.js';
+import { isProviderEventType, parseEvent } from '../../src/events/parse-event.js';
 import { redactEventData, REDACTED, streamsNamed } from '../../src/events/personal-data.js';
 
 const namesContact = (value: unknown, key: string) => streamsNamed(value).includes(`contact-${key}`);

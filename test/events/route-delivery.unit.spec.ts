@@ -1,10 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { isEventType } from '../../src/events/domain-event.js';
-import { contentEventId, pingEventId, quarantineEventId } from '../../src/events/event-id.js';
-import { MAX_ITEMS_PER_ARRAY, MAX_KEYS_PER_OBJECT } from '../../src/events/json-hazard.js';
-import { parseEvent } from '../../src/events/parse-event.js';
-import { routeDelivery, type QuarantineRecordData, type RoutedDelivery } from '../../src/events/route-delivery.js';
+import { contentEventId, pingEventId, quarantineEventId } from '../../src/events/canonical-json.js';
+import { isEventType, parseEvent } from '../../src/events/parse-event.js';
+import { MAX_ITEMS_PER_ARRAY, MAX_KEYS_PER_OBJECT, routeDelivery, type QuarantineRecordData, type RoutedDelivery } from '../../src/events/route-delivery.js';
 import { allExamples, bodyOf, flatExamples, nestedExamples } from '../fixtures/reference-deliveries.js';
 
 const route = (delivery: unknown): RoutedDelivery => {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quarantineEventId } from '../../src/events/event-id.js';
+import { quarantineEventId } from '../../src/events/canonical-json.js';
 import { QUARANTINE_STREAM, QUARANTINED_EVENT_TYPE } from '../../src/events/route-delivery.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { allExamples } from '../fixtures/reference-deliveries.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { routeDelivery } from '../../src/events/route-delivery.js';
-import { eventBytes, fitToStore, MAX_REWRITTEN_GROWTH } from '../../src/intake/fit-to-store.js';
+import { eventBytes, fitToStore, MAX_REWRITTEN_GROWTH } from '../../src/intake/accept-delivery.js';
 import { anyDelivery } from '../support/event-arbitraries.js';
 
 const bytes = (text: string) => Buffer.byteLength(text);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { routeDelivery } from '../../src/events/route-delivery.js';
-import { appendDelivery } from '../../src/intake/append-delivery.js';
+import { appendDelivery } from '../../src/intake/accept-delivery.js';
 import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
 import { nestedExamples, bodyOf } from '../fixtures/reference-deliveries.js';
 import { createFakeEventStoreDbClient } from '../store/fake-eventstoredb-client.js';

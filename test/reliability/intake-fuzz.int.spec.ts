@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isProviderEventType as isEventType } from '../../src/events/domain-event.js';
+import { isProviderEventType as isEventType } from '../../src/events/parse-event.js';
 import { QUARANTINE_STREAM, UNRECOGNIZED_STREAM, type QuarantineRecordData } from '../../src/events/route-delivery.js';
 import { isJsonMediaType } from '../../src/http/webhook-route.js';
 import type { RecordedEvent } from '../../src/store/event-store.js';

@@ -1,4 +1,4 @@
-import { quarantineEventId } from '../../src/events/event-id.js';
+import { quarantineEventId } from '../../src/events/canonical-json.js';
 import { QUARANTINED_EVENT_TYPE, type QuarantineRecordData } from '../../src/events/route-delivery.js';
 import type { Delivery } from '../fixtures/reference-deliveries.js';
 

@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { micros } from '../../projections/last-writer-wins.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
-import { isEventType, type EventType } from '../../src/events/domain-event.js';
-import { contentEventId, pingEventId } from '../../src/events/event-id.js';
-import { parseEvent } from '../../src/events/parse-event.js';
+import type { EventType } from '../../src/events/domain-event.js';
+import { contentEventId, pingEventId } from '../../src/events/canonical-json.js';
+import { isEventType, parseEvent } from '../../src/events/parse-event.js';
 import type { Timestamp } from '../../src/events/timestamp.js';
 
 /**
