@@ -24,7 +24,7 @@ const contactConditions = (f: ContactFilters): Condition[] => [
 
 const bookingConditions = (f: BookingFilters): Condition[] => [
   ...equals('status', f.status),
-  ...equals('contact_id', f.contact_id === undefined ? undefined : entityKey(f.contact_id)),
+  ...equals('contact_key', f.contact_id === undefined ? undefined : entityKey(f.contact_id)),
   ...(f.from_us === undefined ? [] : [{ sql: 'starts_at_us >= $?', params: [f.from_us] }]),
   ...(f.to_us === undefined ? [] : [{ sql: 'starts_at_us <= $?', params: [f.to_us] }]),
 ];
@@ -32,7 +32,7 @@ const bookingConditions = (f: BookingFilters): Condition[] => [
 const ticketConditions = (f: TicketFilters): Condition[] => [
   ...equals('status', f.status),
   ...equals('priority', f.priority),
-  ...equals('contact_id', f.contact_id === undefined ? undefined : entityKey(f.contact_id)),
+  ...equals('contact_key', f.contact_id === undefined ? undefined : entityKey(f.contact_id)),
 ];
 
 const conditionsOf: { readonly [P in ListedProjection]: (filters: ListFilters[P]) => Condition[] } = {
