@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPool } from '../../src/read-model/postgres/connection.js';
+import { openPostgresReadModel } from '../../src/read-model/postgres/open-postgres-read-model.js';
 import { freshSchema, postgresAnswers, skippedWithoutPostgres, TEST_POSTGRES_URL } from '../support/postgres.js';
 import { freePort, startServerProcess } from '../support/server-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -59,6 +60,17 @@ describe.skipIf(!available)('the connection to PostgreSQL', () => {
       await server.stop('SIGTERM');
     }
     expect(server.output()).not.toContain(PASSWORD);
+  });
+
+  it('names the read model without its password, wherever the address holds it', async () => {
+    const secondPassword = 'pw-in-the-query-0d2b';
+    const readModel = await openPostgresReadModel({ url: withPassword(`?sslmode=disable&password=${secondPassword}`), schema: schema.name });
+    try {
+      expect(readModel.location).toContain(`(schema ${schema.name})`);
+      for (const secret of [PASSWORD, secondPassword]) expect(readModel.location).not.toContain(secret);
+    } finally {
+      await readModel.close();
+    }
   });
 
   it('never shows the password in the message a start that cannot reach PostgreSQL stops with', async () => {

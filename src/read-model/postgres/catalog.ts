@@ -20,9 +20,9 @@ export const catalogSchemaSql = (schema: string): string[] => {
 };
 
 /** How long a schema change waits for a lock before it lets go of its own and tries again. */
-const LOCK_TIMEOUT = '500ms';
-const RETRY_PAUSE_MS = 1_000;
-const LOCK_NOT_AVAILABLE = '55P03';
+export const LOCK_TIMEOUT = '500ms';
+export const RETRY_PAUSE_MS = 1_000;
+export const LOCK_NOT_AVAILABLE = '55P03';
 
 /**
  * A schema change, in one transaction. Several nodes' changes are taken one at a time (CREATE … IF NOT EXISTS races

@@ -25,11 +25,12 @@ export const inTransaction = async <A>(sql: Sql, work: (client: Client) => Promi
   }
 };
 
-/** The address without its password, for logs, errors and erasure records. */
+/** The address without its password (node-postgres also takes one as `?password=`), for logs, errors and erasure records. */
 export const withoutPassword = (url: string): string => {
   try {
     const parsed = new URL(url);
     parsed.password = '';
+    parsed.searchParams.delete('password');
     return parsed.toString();
   } catch {
     return 'postgres (unparsable address)';

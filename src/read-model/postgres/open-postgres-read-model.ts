@@ -3,7 +3,7 @@ import type { ReadModel } from '../read-model.js';
 import { catalogSchemaSql, inSchemaChange, postgresReadModelCatalog } from './catalog.js';
 import { openPool, withoutPassword } from './connection.js';
 import { postgresReadModelQueries } from './queries.js';
-import { safeName } from './table-layout.js';
+import { rewriteTables } from './rewrite-tables.js';
 import { postgresReadModelWrites } from './writes.js';
 
 export type PostgresReadModelOptions = {
@@ -31,15 +31,7 @@ export const openPostgresReadModel = async ({ url, schema }: PostgresReadModelOp
     catalog,
     writes: postgresReadModelWrites(sql, schema),
     queries: postgresReadModelQueries(sql, schema),
-    // The old row versions' bytes go when each table is rewritten, and the statistics' sampled values with ANALYZE;
-    // WAL segments and backups keep them until they age out (docs/postgresql.md).
-    purge: async () => {
-      const { rows } = await sql.query<{ table_name: string }>(
-        `SELECT table_name FROM ${safeName(schema)}.read_models UNION SELECT table_name FROM ${safeName(schema)}.rebuilds`,
-      );
-      for (const { table_name: table } of rows) await sql.query(`VACUUM (FULL, ANALYZE) ${safeName(schema)}.${safeName(table)}`);
-      return true;
-    },
+    purge: () => rewriteTables(sql, schema),
     close: () => sql.end(),
   };
 };
