@@ -85,4 +85,20 @@ describe.skipIf(!available)('rebuilds swapped under the PostgreSQL views', () =>
       otherReader.release();
     }
   });
+
+  it("empties the views when the read model is forgotten, keeping people's own views over them", async () => {
+    await readers.query(`CREATE VIEW ${schema.name}.vip_count AS SELECT count(*)::int AS n FROM ${schema.name}.contacts WHERE 'vip' = ANY (tags)`);
+    await readModel.catalog.forgetAll();
+    expect(await counts()).toEqual({ contacts: 0, bookings: 0, tickets: 0, messages: 0 });
+    await readModel.catalog.ensure(projections, now);
+    await rebuild();
+    expect(await counts()).toEqual(expected);
+    expect((await readers.query(`SELECT n FROM ${schema.name}.vip_count`)).rows).toEqual([{ n: 1 }]);
+  });
+
+  it('gives a read model made before the views its views at the next start', async () => {
+    await readers.query(`DROP VIEW ${schema.name}.vip_count; DROP VIEW ${schema.name}.contacts; DROP VIEW ${schema.name}.messages`);
+    await readModel.catalog.ensure(projections, now);
+    expect(await counts()).toEqual(expected);
+  });
 });

@@ -35,7 +35,7 @@ const jsonText = (value: unknown): string => JSON.stringify(storableJson(value))
 const INT8_MAX = 9_223_372_036_854_775_807n;
 
 /** An id as `bigint` (its decimal digits, cast by PostgreSQL); null when it is not an integer `bigint` holds. */
-export const bigintId = (value: unknown): string | null => {
+const bigintId = (value: unknown): string | null => {
   const digits = typeof value === 'number' ? String(value) : value;
   return typeof digits === 'string' && /^\d{1,19}$/.test(digits) && BigInt(digits) <= INT8_MAX ? digits : null;
 };
