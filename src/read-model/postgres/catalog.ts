@@ -1,7 +1,7 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import type { StoredProjection } from '../../../projections/projection.js';
 import { CheckpointMoved, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose } from '../read-model-catalog.js';
-import { inTransaction, type Client, type Sql } from './connection.js';
+import { inTransaction, LOCK_NOT_AVAILABLE, LOCK_TIMEOUT, RETRY_PAUSE_MS, sqlState, type Client, type Sql } from './connection.js';
 import { pointViewSql, publicViewOf } from './public-views.js';
 import { createTableSql, safeName } from './table-layout.js';
 
@@ -19,11 +19,6 @@ export const catalogSchemaSql = (schema: string): string[] => {
   ];
 };
 
-/** How long a schema change waits for a lock before it lets go of its own and tries again. */
-export const LOCK_TIMEOUT = '500ms';
-export const RETRY_PAUSE_MS = 1_000;
-export const LOCK_NOT_AVAILABLE = '55P03';
-
 /**
  * A schema change, in one transaction. Several nodes' changes are taken one at a time (CREATE … IF NOT EXISTS races
  * otherwise). Each lock is waited for at most LOCK_TIMEOUT: a person's long query on a view then delays the change
@@ -38,7 +33,7 @@ export const inSchemaChange = async <A>(sql: Sql, schema: string, work: (client:
         return work(client);
       });
     } catch (error) {
-      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+      if (sqlState(error) !== LOCK_NOT_AVAILABLE) throw error;
       await pause(RETRY_PAUSE_MS);
     }
   }

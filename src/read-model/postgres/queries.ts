@@ -3,7 +3,7 @@ import type { BookingFilters, ContactFilters, ListedProjection, ListFilters, Tic
 import { decodeCursor, encodeCursor, type Page } from '../page.js';
 import { pageFill } from '../page-fill.js';
 import type { LatestBy, ReadModelQueries } from '../read-model-queries.js';
-import { inTransaction, type Client, type Sql } from './connection.js';
+import { inTransaction, sqlState, type Client, type Sql } from './connection.js';
 import { safeName } from './table-layout.js';
 
 /** A condition over a projection table's columns; `$?` stands for its parameter, numbered when the query is built. */
@@ -67,7 +67,7 @@ export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQue
           return work(client, `${s}.${safeName(table)}`);
         });
       } catch (error) {
-        if (attempt > 0 || (error as { code?: string }).code !== '42P01') throw error;
+        if (attempt > 0 || sqlState(error) !== '42P01') throw error;
       }
     }
   };

@@ -1,13 +1,10 @@
 import { setTimeout as pause } from 'node:timers/promises';
-import { LOCK_NOT_AVAILABLE, LOCK_TIMEOUT, RETRY_PAUSE_MS } from './catalog.js';
-import type { Client, Sql } from './connection.js';
+import { LOCK_NOT_AVAILABLE, LOCK_TIMEOUT, RETRY_PAUSE_MS, sqlState, type Client, type Sql } from './connection.js';
 import { safeName } from './table-layout.js';
 
 /** Tries of one table before the purge says it could not be made sure of now (and the forget is run again). */
 const TRIES = 5;
 const UNDEFINED_TABLE = '42P01';
-
-const codeOf = (error: unknown): unknown => (error instanceof Error && 'code' in error ? error.code : undefined);
 
 /** One table rewritten; false when a person's long query held it every time (the wait is bounded, as a swap's is). */
 const rewrite = async (client: Client, table: string): Promise<boolean> => {
@@ -17,8 +14,8 @@ const rewrite = async (client: Client, table: string): Promise<boolean> => {
       return true;
     } catch (error) {
       // A swap dropped it meanwhile: its files went with it.
-      if (codeOf(error) === UNDEFINED_TABLE) return true;
-      if (codeOf(error) !== LOCK_NOT_AVAILABLE) throw error;
+      if (sqlState(error) === UNDEFINED_TABLE) return true;
+      if (sqlState(error) !== LOCK_NOT_AVAILABLE) throw error;
       if (tried === TRIES) return false;
       await pause(RETRY_PAUSE_MS);
     }
