@@ -106,6 +106,23 @@ describe.skipIf(!available)('the PostgreSQL views people query', () => {
     expect(columns.rows).toEqual(documentedColumns(`### \`skylight.${view}\``));
   });
 
+  it('indexes the tables behind the views on the columns the docs name', async () => {
+    const { rows } = await client.query<{ name: string; columns: string[] }>(
+      `SELECT m.name, array_agg(a.attname::text ORDER BY a.attname) AS columns
+       FROM ${schema.name}.read_models m
+       JOIN pg_index i ON i.indrelid = format('%I.%I', $1::text, m.table_name)::regclass
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+       WHERE NOT i.indisunique GROUP BY m.name ORDER BY m.name`,
+      [schema.name],
+    );
+    expect(rows).toEqual([
+      { name: 'bookings', columns: ['contact_key', 'starts_at_us', 'status'] },
+      { name: 'contacts', columns: ['blacklisted', 'deleted', 'id', 'status', 'type'] },
+      { name: 'conversations', columns: ['contact_id'] },
+      { name: 'tickets', columns: ['contact_key', 'priority', 'status'] },
+    ]);
+  });
+
   it('lists the contacts tagged vip, deleted ones left out', async () => {
     expect(await query(docSqlAfter('### Contacts tagged vip', schema.name))).toEqual([
       { id: '42', name: 'Sarah Johnson', email: 'sarah@example.com' },

@@ -126,4 +126,5 @@ export const INDEXED: Readonly<Record<string, readonly string[]>> = {
   contacts: ['id', 'status', 'type', 'blacklisted', 'deleted'],
   bookings: ['contact_key', 'status', 'starts_at_us'],
   tickets: ['contact_key', 'status', 'priority'],
+  conversations: ['contact_id'],
 };
