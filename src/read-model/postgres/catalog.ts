@@ -11,7 +11,8 @@ const generationPrefix = (projection: StoredProjection) => `rm_${projection.name
 export const catalogSchemaSql = (schema: string): string[] => {
   const s = safeName(schema);
   return [
-    `CREATE SCHEMA IF NOT EXISTS ${s}`,
+    // Not CREATE SCHEMA IF NOT EXISTS: that asks for CREATE on the database even when a DBA made the schema for us.
+    `DO $$ BEGIN IF to_regnamespace('${s}') IS NULL THEN CREATE SCHEMA ${s}; END IF; END $$`,
     `CREATE TABLE IF NOT EXISTS ${s}.read_models (name text PRIMARY KEY, version integer NOT NULL, table_name text NOT NULL, position bigint NOT NULL, updated_at text NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${s}.rebuilds (table_name text PRIMARY KEY, name text NOT NULL, version integer NOT NULL, purpose text NOT NULL, position bigint NOT NULL, updated_at text NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${s}.log_identity (id integer PRIMARY KEY CHECK (id = 1), identity text NOT NULL, recorded_at text NOT NULL)`,
