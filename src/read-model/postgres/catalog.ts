@@ -1,6 +1,8 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import type { StoredProjection } from '../../../projections/projection.js';
 import { CheckpointMoved, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose } from '../read-model-catalog.js';
-import { inTransaction, type Client, type Sql } from './connection.js';
+import { inTransaction, LOCK_NOT_AVAILABLE, LOCK_TIMEOUT, RETRY_PAUSE_MS, sqlState, type Client, type Sql } from './connection.js';
+import { pointViewSql, publicViewOf } from './public-views.js';
 import { createTableSql, safeName } from './table-layout.js';
 
 const generationPrefix = (projection: StoredProjection) => `rm_${projection.name}_v${projection.version}_g`;
@@ -9,7 +11,8 @@ const generationPrefix = (projection: StoredProjection) => `rm_${projection.name
 export const catalogSchemaSql = (schema: string): string[] => {
   const s = safeName(schema);
   return [
-    `CREATE SCHEMA IF NOT EXISTS ${s}`,
+    // Not CREATE SCHEMA IF NOT EXISTS: that asks for CREATE on the database even when a DBA made the schema for us.
+    `DO $$ BEGIN IF to_regnamespace('${s}') IS NULL THEN CREATE SCHEMA ${s}; END IF; END $$`,
     `CREATE TABLE IF NOT EXISTS ${s}.read_models (name text PRIMARY KEY, version integer NOT NULL, table_name text NOT NULL, position bigint NOT NULL, updated_at text NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${s}.rebuilds (table_name text PRIMARY KEY, name text NOT NULL, version integer NOT NULL, purpose text NOT NULL, position bigint NOT NULL, updated_at text NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${s}.log_identity (id integer PRIMARY KEY CHECK (id = 1), identity text NOT NULL, recorded_at text NOT NULL)`,
@@ -17,8 +20,40 @@ export const catalogSchemaSql = (schema: string): string[] => {
   ];
 };
 
-/** Schema changes of several nodes at once are taken one at a time (CREATE … IF NOT EXISTS races otherwise). */
-const lockSchema = (client: Client, schema: string) => client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`skylight-schema:${schema}`]);
+/**
+ * A schema change, in one transaction. Several nodes' changes are taken one at a time (CREATE … IF NOT EXISTS races
+ * otherwise). Each lock is waited for at most LOCK_TIMEOUT: a person's long query on a view then delays the change
+ * (it is tried again until it gets through) instead of holding every later reader of that view behind it.
+ */
+export const inSchemaChange = async <A>(sql: Sql, schema: string, work: (client: Client) => Promise<A>): Promise<A> => {
+  for (;;) {
+    try {
+      return await inTransaction(sql, async (client) => {
+        await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`skylight-schema:${schema}`]);
+        return work(client);
+      });
+    } catch (error) {
+      if (sqlState(error) !== LOCK_NOT_AVAILABLE) throw error;
+      await pause(RETRY_PAUSE_MS);
+    }
+  }
+};
+
+/** Points each projection's view at its table, or at no rows; the view's own lock is taken here. */
+const pointViews = async (client: Client, schema: string, tables: readonly { readonly name: string; readonly table: string | undefined }[]) => {
+  for (const { name, table } of tables) for (const statement of pointViewSql(schema, name, table)) await client.query(statement);
+};
+
+/** Projections whose view is not there yet (a read model made before the views were). */
+const withoutView = async (client: Client, schema: string, names: readonly string[]): Promise<Set<string>> => {
+  const missing = new Set<string>();
+  for (const name of names) {
+    const view = publicViewOf(schema, name);
+    if (view !== undefined && (await client.query<{ oid: unknown }>('SELECT to_regclass($1) AS oid', [view])).rows[0]?.oid === null) missing.add(name);
+  }
+  return missing;
+};
 
 const nextGeneration = async (client: Client, schema: string, projection: StoredProjection): Promise<number> => {
   const prefix = generationPrefix(projection);
@@ -37,11 +72,12 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
 
   return {
     ensure: (projections, now) =>
-      inTransaction(sql, async (client) => {
-        await lockSchema(client, schema);
+      inSchemaChange(sql, schema, async (client) => {
         const existing = new Set((await entries(client)).map((e) => e.name));
+        const unseen = await withoutView(client, schema, projections.map((p) => p.name));
         for (const projection of projections) {
           if (existing.has(projection.name)) continue;
+          unseen.add(projection.name);
           const table = safeName(`${generationPrefix(projection)}0`);
           for (const statement of createTableSql(schema, projection.name, table)) await client.query(statement);
           await client.query(`INSERT INTO ${s}.read_models (name, version, table_name, position, updated_at) VALUES ($1, $2, $3, 0, $4)`, [
@@ -51,6 +87,8 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
             now,
           ]);
         }
+        const live = (await entries(client)).filter((e) => unseen.has(e.name));
+        await pointViews(client, schema, live.map((e) => ({ name: e.name, table: e.table_name })));
       }),
     entries: () => entries(),
     liveTargets: async (projections) => {
@@ -65,8 +103,7 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
       return projections.filter((p) => byName.has(p.name) && byName.get(p.name)?.version !== p.version);
     },
     createScratch: (projections, purpose: ScratchPurpose, now) =>
-      inTransaction(sql, async (client) => {
-        await lockSchema(client, schema);
+      inSchemaChange(sql, schema, async (client) => {
         const names = projections.map((p) => p.name);
         const { rows: leftovers } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.rebuilds WHERE purpose = $1 AND name = ANY($2)`, [
           purpose,
@@ -101,8 +138,7 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
         }
       }),
     swapIn: (targets, now) =>
-      inTransaction(sql, async (client) => {
-        await lockSchema(client, schema);
+      inSchemaChange(sql, schema, async (client) => {
         const swapped: ProjectionTarget[] = [];
         for (const target of targets) {
           const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.read_models WHERE name = $1`, [target.projection.name]);
@@ -112,6 +148,7 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
             [target.projection.name, target.projection.version, target.tableName, target.position, now],
           );
           await client.query(`DELETE FROM ${s}.rebuilds WHERE table_name = $1`, [target.tableName]);
+          await pointViews(client, schema, [{ name: target.projection.name, table: target.tableName }]);
           const old = rows[0]?.table_name;
           if (old !== undefined && old !== target.tableName) await dropTable(client, old);
           swapped.push({ ...target, kind: 'live' });
@@ -139,8 +176,8 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
       (await sql.query<{ position: number | null }>(`SELECT max(position) AS position FROM (SELECT position FROM ${s}.read_models UNION ALL SELECT position FROM ${s}.rebuilds) p`))
         .rows[0]?.position ?? 0,
     forgetAll: () =>
-      inTransaction(sql, async (client) => {
-        await lockSchema(client, schema);
+      inSchemaChange(sql, schema, async (client) => {
+        await pointViews(client, schema, (await entries(client)).map((e) => ({ name: e.name, table: undefined })));
         const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.read_models UNION SELECT table_name FROM ${s}.rebuilds`);
         for (const { table_name: table } of rows) await dropTable(client, table);
         await client.query(`DELETE FROM ${s}.read_models; DELETE FROM ${s}.rebuilds; DELETE FROM ${s}.skipped_events; DELETE FROM ${s}.log_identity`);

@@ -25,13 +25,25 @@ export const inTransaction = async <A>(sql: Sql, work: (client: Client) => Promi
   }
 };
 
-/** The address without its password, for logs, errors and erasure records. */
+/** The address without its password (node-postgres also takes one as `?password=`), for logs, errors and erasure records. */
 export const withoutPassword = (url: string): string => {
   try {
     const parsed = new URL(url);
     parsed.password = '';
+    parsed.searchParams.delete('password');
     return parsed.toString();
   } catch {
     return 'postgres (unparsable address)';
   }
 };
+
+/**
+ * How long a change to what people read (a view re-pointed, a table rewritten) waits for a lock before it lets go of
+ * its own, and how long it pauses before it tries again.
+ */
+export const LOCK_TIMEOUT = '500ms';
+export const RETRY_PAUSE_MS = 1_000;
+export const LOCK_NOT_AVAILABLE = '55P03';
+
+/** The SQLSTATE a statement failed with (`55P03`, `42P01`, …); undefined for any other failure. */
+export const sqlState = (error: unknown): unknown => (error instanceof Error && 'code' in error ? error.code : undefined);

@@ -1,9 +1,9 @@
 import { tmpdir } from 'node:os';
 import type { ReadModel } from '../read-model.js';
-import { catalogSchemaSql, postgresReadModelCatalog } from './catalog.js';
-import { inTransaction, openPool, withoutPassword } from './connection.js';
+import { catalogSchemaSql, inSchemaChange, postgresReadModelCatalog } from './catalog.js';
+import { openPool, withoutPassword } from './connection.js';
 import { postgresReadModelQueries } from './queries.js';
-import { safeName } from './table-layout.js';
+import { rewriteTables } from './rewrite-tables.js';
 import { postgresReadModelWrites } from './writes.js';
 
 export type PostgresReadModelOptions = {
@@ -17,8 +17,7 @@ export type PostgresReadModelOptions = {
 export const openPostgresReadModel = async ({ url, schema }: PostgresReadModelOptions): Promise<ReadModel> => {
   const sql = openPool(url);
   try {
-    await inTransaction(sql, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`skylight-schema:${schema}`]);
+    await inSchemaChange(sql, schema, async (client) => {
       for (const statement of catalogSchemaSql(schema)) await client.query(statement);
     });
   } catch (error) {
@@ -32,14 +31,7 @@ export const openPostgresReadModel = async ({ url, schema }: PostgresReadModelOp
     catalog,
     writes: postgresReadModelWrites(sql, schema),
     queries: postgresReadModelQueries(sql, schema),
-    // The old row versions' bytes go when each table is rewritten; WAL segments and backups keep them until they age out.
-    purge: async () => {
-      const { rows } = await sql.query<{ table_name: string }>(
-        `SELECT table_name FROM ${safeName(schema)}.read_models UNION SELECT table_name FROM ${safeName(schema)}.rebuilds`,
-      );
-      for (const { table_name: table } of rows) await sql.query(`VACUUM FULL ${safeName(schema)}.${safeName(table)}`);
-      return true;
-    },
+    purge: () => rewriteTables(sql, schema),
     close: () => sql.end(),
   };
 };

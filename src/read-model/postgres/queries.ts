@@ -3,7 +3,7 @@ import type { BookingFilters, ContactFilters, ListedProjection, ListFilters, Tic
 import { decodeCursor, encodeCursor, type Page } from '../page.js';
 import { pageFill } from '../page-fill.js';
 import type { LatestBy, ReadModelQueries } from '../read-model-queries.js';
-import { inTransaction, type Client, type Sql } from './connection.js';
+import { inTransaction, sqlState, type Client, type Sql } from './connection.js';
 import { safeName } from './table-layout.js';
 
 /** A condition over a projection table's columns; `$?` stands for its parameter, numbered when the query is built. */
@@ -24,7 +24,7 @@ const contactConditions = (f: ContactFilters): Condition[] => [
 
 const bookingConditions = (f: BookingFilters): Condition[] => [
   ...equals('status', f.status),
-  ...equals('contact_id', f.contact_id === undefined ? undefined : entityKey(f.contact_id)),
+  ...equals('contact_key', f.contact_id === undefined ? undefined : entityKey(f.contact_id)),
   ...(f.from_us === undefined ? [] : [{ sql: 'starts_at_us >= $?', params: [f.from_us] }]),
   ...(f.to_us === undefined ? [] : [{ sql: 'starts_at_us <= $?', params: [f.to_us] }]),
 ];
@@ -32,7 +32,7 @@ const bookingConditions = (f: BookingFilters): Condition[] => [
 const ticketConditions = (f: TicketFilters): Condition[] => [
   ...equals('status', f.status),
   ...equals('priority', f.priority),
-  ...equals('contact_id', f.contact_id === undefined ? undefined : entityKey(f.contact_id)),
+  ...equals('contact_key', f.contact_id === undefined ? undefined : entityKey(f.contact_id)),
 ];
 
 const conditionsOf: { readonly [P in ListedProjection]: (filters: ListFilters[P]) => Condition[] } = {
@@ -67,7 +67,7 @@ export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQue
           return work(client, `${s}.${safeName(table)}`);
         });
       } catch (error) {
-        if (attempt > 0 || (error as { code?: string }).code !== '42P01') throw error;
+        if (attempt > 0 || sqlState(error) !== '42P01') throw error;
       }
     }
   };

@@ -1,49 +1,5 @@
-import { REDACTED } from '../../events/personal-data.js';
-import { toMicros, type Timestamp } from '../../events/timestamp.js';
 import { sortKeyOf } from '../sort-key.js';
-
-/** A typed column a projection table keeps beside the view's JSON text, for filters (and for people's SQL). */
-type Column = { readonly name: string; readonly type: 'text' | 'boolean' | 'bigint' | 'text[]'; readonly of: (view: Record<string, unknown>) => unknown };
-
-const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
-const flag = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
-const micros = (value: unknown): number | null => (typeof value === 'string' || typeof value === 'number' ? toMicros(value as Timestamp) : null);
-
-const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
-  contacts: [
-    { name: 'status', type: 'text', of: (v) => text(v['status']) },
-    { name: 'type', type: 'text', of: (v) => text(v['type']) },
-    { name: 'blacklisted', type: 'boolean', of: (v) => flag(v['blacklisted']) },
-    { name: 'deleted', type: 'boolean', of: (v) => flag(v['deleted']) ?? false },
-    { name: 'tags', type: 'text[]', of: (v) => (Array.isArray(v['tags']) ? v['tags'].map(String) : []) },
-    // An erased value is not something to find a contact by.
-    {
-      name: 'search',
-      type: 'text',
-      of: (v) => [v['name'], v['email'], v['phone']].filter((f) => typeof f === 'string' && f !== REDACTED).join('\n').toLowerCase(),
-    },
-  ],
-  bookings: [
-    { name: 'contact_id', type: 'text', of: (v) => text(v['contact_id']) },
-    { name: 'status', type: 'text', of: (v) => text(v['status']) },
-    { name: 'starts_at_us', type: 'bigint', of: (v) => micros(v['starts_at']) },
-    { name: 'updated_at_us', type: 'bigint', of: (v) => micros(v['updated_at']) },
-  ],
-  tickets: [
-    { name: 'contact_id', type: 'text', of: (v) => text(v['contact_id']) },
-    { name: 'status', type: 'text', of: (v) => text(v['status']) },
-    { name: 'priority', type: 'text', of: (v) => text(v['priority']) },
-    { name: 'created_at_us', type: 'bigint', of: (v) => micros(v['created_at']) },
-  ],
-};
-
-const INDEXED: Readonly<Record<string, readonly string[]>> = {
-  contacts: ['status', 'type', 'blacklisted', 'deleted'],
-  bookings: ['contact_id', 'status', 'starts_at_us'],
-  tickets: ['contact_id', 'status', 'priority'],
-};
-
-export const columnsOf = (projection: string): readonly Column[] => COLUMNS[projection] ?? [];
+import { columnsOf, INDEXED, type Column } from './columns.js';
 
 const SAFE_NAME = /^[a-z_][a-z0-9_]*$/;
 
@@ -63,6 +19,24 @@ export const createTableSql = (schema: string, projection: string, table: string
   ];
 };
 
+/** A text[] cell goes through unnest of a text[] array as its literal: `{"a","b\\"c"}`. */
+const arrayLiteral = (values: readonly unknown[]): string =>
+  `{${values.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
+
+/** How a column's values travel in the unnest (`param`) and become the column's type (`cast`). */
+const transport = (column: Column): { readonly param: string; readonly cast: (name: string) => string } => {
+  switch (column.type) {
+    case 'text[]':
+      return { param: 'text', cast: (name) => `${name}::text[]` };
+    case 'jsonb':
+      return { param: 'text', cast: (name) => `${name}::jsonb` };
+    case 'timestamptz':
+      return { param: 'bigint', cast: (name) => `timestamptz 'epoch' + ${name} * interval '1 microsecond'` };
+    default:
+      return { param: column.type, cast: (name) => name };
+  }
+};
+
 /** Column values of rows, one array per column, for an `unnest` insert of many rows in one statement. */
 export const rowArrays = (projection: string, rows: readonly { key: string; state: unknown; view: unknown }[]): unknown[][] => {
   const columns = columnsOf(projection);
@@ -75,8 +49,7 @@ export const rowArrays = (projection: string, rows: readonly { key: string; stat
     arrays[3]?.push(record === undefined ? null : JSON.stringify(view));
     columns.forEach((column, index) => {
       const value = record === undefined ? null : column.of(record);
-      // A text[] cell goes through unnest of a text[] array as its literal: `{"a","b"}`.
-      arrays[4 + index]?.push(column.type === 'text[]' && Array.isArray(value) ? `{${value.map((v) => JSON.stringify(String(v))).join(',')}}` : value);
+      arrays[4 + index]?.push(column.type === 'text[]' && Array.isArray(value) ? arrayLiteral(value) : value);
     });
   }
   return arrays;
@@ -86,8 +59,8 @@ export const rowArrays = (projection: string, rows: readonly { key: string; stat
 export const insertRowsSql = (schema: string, projection: string, table: string, upsert: boolean): string => {
   const columns = columnsOf(projection);
   const names = ['key', 'sort_key', 'state', 'view', ...columns.map((c) => c.name)];
-  const types = ['text', 'text', 'text', 'text', ...columns.map((c) => (c.type === 'text[]' ? 'text' : c.type))];
-  const casts = names.map((name, index) => (columns[index - 4]?.type === 'text[]' ? `${name}::text[]` : name));
+  const types = ['text', 'text', 'text', 'text', ...columns.map((c) => transport(c).param)];
+  const casts = ['key', 'sort_key', 'state', 'view', ...columns.map((c) => transport(c).cast(c.name))];
   const conflict = upsert ? ` ON CONFLICT (key) DO UPDATE SET ${names.slice(2).map((n) => `${n} = excluded.${n}`).join(', ')}` : '';
   return `INSERT INTO ${safeName(schema)}.${safeName(table)} (${names.join(', ')})
     SELECT ${casts.join(', ')} FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')}) AS r(${names.join(', ')})${conflict}`;
