@@ -99,6 +99,10 @@ describeInBrowser('records in the console: linked, labelled, titled, on a phone,
     expect(await page.locator('#bookings tbody tr').count()).toBe(2);
     for (const row of await page.locator('#bookings tbody tr').all()) expect(await row.locator('th a').getAttribute('href')).toMatch(/^\/console\/bookings\/10[12]$/);
     expect(await page.locator('#tickets th a').getAttribute('href')).toBe('/console/tickets/55');
+    // One each for the list, the booking and the contact's own page: its tables need no name (no contact column).
+    await page.waitForLoadState('networkidle');
+    expect(contactRequests).toHaveLength(3);
+    expect(await page.locator('#bookings thead th').allTextContents()).not.toContain('Contact');
   });
 
   it('falls back to the id when a contact cannot be fetched', async () => {

@@ -7,7 +7,8 @@ import { entityHref } from '../entity-href';
 import { counted } from '../plural';
 import { ContactLink, useContactNames } from './contact-link';
 
-const bookingColumns = (contactNames: ReadonlyMap<string, string>): Columns<Booking> => [
+/** Without names (a contact's own page), no contact column: every row is that contact's. */
+const bookingColumns = (contactNames: ReadonlyMap<string, string> | undefined): Columns<Booking> => [
   {
     header: 'Booking',
     cell: (booking) => (
@@ -30,17 +31,21 @@ const bookingColumns = (contactNames: ReadonlyMap<string, string>): Columns<Book
   },
   { header: 'Starts', cell: (booking) => <Time value={booking.starts_at} /> },
   { header: 'Ends', cell: (booking) => <Time value={booking.ends_at} /> },
-  { header: 'Contact', cell: (booking) => booking.contact_id !== null && <ContactLink id={booking.contact_id} names={contactNames} /> },
+  ...(contactNames === undefined
+    ? []
+    : [{ header: 'Contact', cell: (booking: Booking) => booking.contact_id !== null && <ContactLink id={booking.contact_id} names={contactNames} /> }]),
   {
     header: 'Anomalies',
     cell: (booking) => (booking.anomalies.length === 0 ? '' : <Badge kind="anomaly">{counted(booking.anomalies.length, 'anomaly', 'anomalies')}</Badge>),
   },
 ];
 
-/** Bookings, each linked, with the contact it is for linked by name. */
-export const BookingTable = ({ bookings }: { bookings: readonly Booking[] }) => {
-  const contactNames = useContactNames(bookings.map((booking) => booking.contact_id));
-  return <DataTable rows={bookings} columns={bookingColumns(contactNames)} rowKey={(booking) => booking.id} empty="No bookings." />;
+/** Bookings, each linked, with the contact it is for linked by name (`ofContact`: all are one contact's, on its page). */
+export const BookingTable = ({ bookings, ofContact = false }: { bookings: readonly Booking[]; ofContact?: boolean }) => {
+  const contactNames = useContactNames(ofContact ? [] : bookings.map((booking) => booking.contact_id));
+  return (
+    <DataTable rows={bookings} columns={bookingColumns(ofContact ? undefined : contactNames)} rowKey={(booking) => booking.id} empty="No bookings." />
+  );
 };
 
 export const AnomalyList = ({ booking }: { booking: Booking }) =>

@@ -6,7 +6,8 @@ import { Value } from './value';
 import { entityHref } from '../entity-href';
 import { ContactLink, useContactNames } from './contact-link';
 
-const ticketColumns = (contactNames: ReadonlyMap<string, string>): Columns<Ticket> => [
+/** Without names (a contact's own page), no contact column: every row is that contact's. */
+const ticketColumns = (contactNames: ReadonlyMap<string, string> | undefined): Columns<Ticket> => [
   {
     header: 'Ticket',
     cell: (ticket) => (
@@ -17,12 +18,14 @@ const ticketColumns = (contactNames: ReadonlyMap<string, string>): Columns<Ticke
   },
   { header: 'Status', cell: (ticket) => ticket.status !== null && <Badge kind={`status-${ticket.status}`}>{ticket.status}</Badge> },
   { header: 'Priority', cell: (ticket) => ticket.priority },
-  { header: 'Contact', cell: (ticket) => ticket.contact_id !== null && <ContactLink id={ticket.contact_id} names={contactNames} /> },
+  ...(contactNames === undefined
+    ? []
+    : [{ header: 'Contact', cell: (ticket: Ticket) => ticket.contact_id !== null && <ContactLink id={ticket.contact_id} names={contactNames} /> }]),
   { header: 'Created', cell: (ticket) => <Time value={ticket.created_at} /> },
 ];
 
-/** Tickets, each linked, with the contact it is about linked by name. */
-export const TicketTable = ({ tickets }: { tickets: readonly Ticket[] }) => {
-  const contactNames = useContactNames(tickets.map((ticket) => ticket.contact_id));
-  return <DataTable rows={tickets} columns={ticketColumns(contactNames)} rowKey={(ticket) => ticket.id} empty="No tickets." />;
+/** Tickets, each linked, with the contact it is about linked by name (`ofContact`: all are one contact's, on its page). */
+export const TicketTable = ({ tickets, ofContact = false }: { tickets: readonly Ticket[]; ofContact?: boolean }) => {
+  const contactNames = useContactNames(ofContact ? [] : tickets.map((ticket) => ticket.contact_id));
+  return <DataTable rows={tickets} columns={ticketColumns(ofContact ? undefined : contactNames)} rowKey={(ticket) => ticket.id} empty="No tickets." />;
 };

@@ -163,11 +163,11 @@ export const ContactPage = () => {
       </section>
       <section id="bookings" aria-labelledby="bookings-heading">
         <h2 id="bookings-heading">Bookings</h2>
-        <Show loaded={bookings}>{(page) => <BookingTable bookings={page.items} />}</Show>
+        <Show loaded={bookings}>{(page) => <BookingTable bookings={page.items} ofContact />}</Show>
       </section>
       <section id="tickets" aria-labelledby="tickets-heading">
         <h2 id="tickets-heading">Tickets</h2>
-        <Show loaded={tickets}>{(page) => <TicketTable tickets={page.items} />}</Show>
+        <Show loaded={tickets}>{(page) => <TicketTable tickets={page.items} ofContact />}</Show>
       </section>
       <section id="as-of" aria-labelledby="as-of-heading">
         <h2 id="as-of-heading">As of</h2>
