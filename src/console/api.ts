@@ -5,6 +5,7 @@ export type ApiFailure =
   | { readonly kind: 'unauthorized' }
   | { readonly kind: 'not_found'; readonly detail: string }
   | { readonly kind: 'unavailable'; readonly detail: string }
+  | { readonly kind: 'busy'; readonly detail: string; readonly retryAfterSeconds: number | undefined }
   | { readonly kind: 'unreachable'; readonly detail: string }
   | { readonly kind: 'failed'; readonly status: number; readonly detail: string };
 
@@ -33,6 +34,12 @@ const problemDetail = async (response: Response): Promise<string> => {
   }
 };
 
+/** The seconds a 429 asks to wait (`Retry-After`), when it names them. */
+const retryAfter = (response: Response): number | undefined => {
+  const seconds = Number(response.headers.get('retry-after') ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+};
+
 /** One request to the API with the stored token; `accept` lists the statuses that carry data (e.g. 410 for a tombstone). */
 export const request = async (path: string, init: RequestInit & { accept?: readonly number[]; token?: string } = {}): Promise<Response> => {
   const { accept = [200], token = storedToken(), ...rest } = init;
@@ -44,12 +51,14 @@ export const request = async (path: string, init: RequestInit & { accept?: reado
   }
   if (accept.includes(response.status)) return response;
   if (response.status === 401) {
-    if (init.token === undefined) for (const listener of unauthorizedListeners) listener();
+    // A refusal of a token this tab no longer holds (another tab signed it in meanwhile) asks for nothing.
+    if (init.token === undefined && token === storedToken()) for (const listener of unauthorizedListeners) listener();
     throw new ApiError({ kind: 'unauthorized' });
   }
   const detail = await problemDetail(response);
   if (response.status === 404) throw new ApiError({ kind: 'not_found', detail });
   if (response.status === 503) throw new ApiError({ kind: 'unavailable', detail });
+  if (response.status === 429) throw new ApiError({ kind: 'busy', detail, retryAfterSeconds: retryAfter(response) });
   throw new ApiError({ kind: 'failed', status: response.status, detail });
 };
 

@@ -30,9 +30,10 @@ export const useApi = <T>(key: string | null, load: () => Promise<T>, everyMs?: 
       await fetchOnce();
       if (current && everyMs !== undefined) timer = setTimeout(() => void poll(), everyMs);
     };
-    // A new key shows "loading"; a reload of the same key keeps the data on screen until the answer.
-    if (loadedKey.current !== key) setLoaded({ state: 'loading' });
+    // A new key shows "loading", and so does a retry after a failure; a reload of data on screen keeps it until the answer.
+    const keyChanged = loadedKey.current !== key;
     loadedKey.current = key;
+    setLoaded((shown) => (keyChanged || shown.state === 'failed' ? { state: 'loading' } : shown));
     void poll();
     return () => {
       current = false;

@@ -152,8 +152,8 @@ describeInBrowser('the console in a browser', () => {
     const entries = timeline.getByTestId('audit-entry');
     await entries.nth(1).waitFor();
     expect(await entries.allTextContents()).toEqual([
-      expect.stringMatching(/contact\.created late.*name: — → Sarah Johnson/),
-      expect.stringMatching(/contact\.updated.*name: Sarah Johnson → Sarah M\. Johnson/),
+      expect.stringMatching(/contact\.created late.*Name: — → Sarah Johnson/),
+      expect.stringMatching(/contact\.updated.*Name: Sarah Johnson → Sarah M\. Johnson/),
     ]);
     expect(await entries.nth(1).locator('.badge-late').count()).toBe(0);
     const received = entries.nth(0).locator('time').nth(1);
@@ -216,7 +216,7 @@ describeInBrowser('the console in a browser', () => {
     await row.getByRole('link', { name: 'Dora Deleted' }).click();
     await page.getByText(/This contact was deleted/).waitFor();
     await page.locator('#timeline').getByTestId('audit-entry').nth(1).waitFor();
-    expect(await page.locator('#timeline').getByTestId('audit-entry').nth(1).textContent()).toMatch(/contact\.deleted.*deleted_at/);
+    expect(await page.locator('#timeline').getByTestId('audit-entry').nth(1).textContent()).toMatch(/contact\.deleted.*Deleted/);
   });
 
   it('bookings by status and start date, one booking with its anomaly; tickets by status and priority', async () => {
@@ -299,16 +299,16 @@ describeInBrowser('the console in a browser', () => {
     expect(await page.locator('main script').count()).toBe(0);
     await shoot(page, 'console-quarantine');
 
-    await items.nth(0).getByRole('button', { name: 'Retry delivery 0' }).click();
+    await items.nth(0).getByRole('button', { name: `Retry delivery ${passesNow.delivery_id} (contact.created)` }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect(await page.getByTestId('retry-outcomes').count()).toBe(0);
 
-    await items.nth(0).getByRole('button', { name: 'Retry delivery 0' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Yes, retry delivery 0' }).click();
+    await items.nth(0).getByRole('button', { name: `Retry delivery ${passesNow.delivery_id} (contact.created)` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, retry this delivery' }).click();
     await page.getByTestId('retry-outcomes').waitFor();
-    expect(await page.getByTestId('retry-outcomes').textContent()).toMatch(/delivery 0: appended → contact-601/);
+    expect(await page.getByTestId('retry-outcomes').textContent()).toContain(`delivery ${passesNow.delivery_id} (contact.created): appended → contact-601`);
     await expect.poll(() => items.nth(0).textContent()).toMatch(/retried/);
 
     await page.getByRole('button', { name: 'Retry all deliveries' }).click();

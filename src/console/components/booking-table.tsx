@@ -4,10 +4,11 @@ import { DataTable, type Columns } from './data-table';
 import { Time } from './time';
 import { Value } from './value';
 import { entityHref } from '../entity-href';
+import { counted } from '../plural';
+import { ContactLink, useContactNames } from './contact-link';
 
-const anomalies = (count: number): string => `${count} anomal${count === 1 ? 'y' : 'ies'}`;
-
-const BOOKING_COLUMNS: Columns<Booking> = [
+/** Without names (a contact's own page), no contact column: every row is that contact's. */
+const bookingColumns = (contactNames: ReadonlyMap<string, string> | undefined): Columns<Booking> => [
   {
     header: 'Booking',
     cell: (booking) => (
@@ -30,16 +31,22 @@ const BOOKING_COLUMNS: Columns<Booking> = [
   },
   { header: 'Starts', cell: (booking) => <Time value={booking.starts_at} /> },
   { header: 'Ends', cell: (booking) => <Time value={booking.ends_at} /> },
-  { header: 'Contact', cell: (booking) => booking.contact_id !== null && <a href={entityHref('contacts', booking.contact_id)}>{booking.contact_id}</a> },
+  ...(contactNames === undefined
+    ? []
+    : [{ header: 'Contact', cell: (booking: Booking) => booking.contact_id !== null && <ContactLink id={booking.contact_id} names={contactNames} /> }]),
   {
     header: 'Anomalies',
-    cell: (booking) => (booking.anomalies.length === 0 ? '' : <Badge kind="anomaly">{anomalies(booking.anomalies.length)}</Badge>),
+    cell: (booking) => (booking.anomalies.length === 0 ? '' : <Badge kind="anomaly">{counted(booking.anomalies.length, 'anomaly', 'anomalies')}</Badge>),
   },
 ];
 
-export const BookingTable = ({ bookings }: { bookings: readonly Booking[] }) => (
-  <DataTable rows={bookings} columns={BOOKING_COLUMNS} rowKey={(booking) => booking.id} empty="No bookings." />
-);
+/** Bookings, each linked, with the contact it is for linked by name (`ofContact`: all are one contact's, on its page). */
+export const BookingTable = ({ bookings, ofContact = false }: { bookings: readonly Booking[]; ofContact?: boolean }) => {
+  const contactNames = useContactNames(ofContact ? [] : bookings.map((booking) => booking.contact_id));
+  return (
+    <DataTable rows={bookings} columns={bookingColumns(ofContact ? undefined : contactNames)} rowKey={(booking) => booking.id} empty="No bookings." />
+  );
+};
 
 export const AnomalyList = ({ booking }: { booking: Booking }) =>
   booking.anomalies.length === 0 ? (

@@ -42,7 +42,10 @@ export const HeaderRow = ({ headers }: { headers: readonly string[] }) => (
   </thead>
 );
 
-/** A table described by its columns: a header row, and per row a row header (the first column) for screen readers. */
+/**
+ * A table described by its columns: a header row, and per row a row header (the first column) for screen readers.
+ * Each cell carries its column's header (`data-label`): on a phone the rows stack and each cell shows it.
+ */
 export const DataTable = <T,>({ rows, columns: [first, ...rest], rowKey, rowTestId, empty, class: tableClass }: DataTableProps<T>) =>
   rows.length === 0 && empty !== undefined ? (
     <Empty>{empty}</Empty>
@@ -53,11 +56,11 @@ export const DataTable = <T,>({ rows, columns: [first, ...rest], rowKey, rowTest
         <tbody>
           {rows.map((row) => (
             <tr key={rowKey(row)} data-testid={rowTestId?.(row)}>
-              <th scope="row" class={first.class} data-testid={first.testId}>
+              <th scope="row" class={first.class} data-testid={first.testId} data-label={first.header}>
                 {cellContent(first.cell(row))}
               </th>
               {rest.map((column) => (
-                <td key={column.header} class={column.class} data-testid={column.testId}>
+                <td key={column.header} class={column.class} data-testid={column.testId} data-label={column.header}>
                   {cellContent(column.cell(row))}
                 </td>
               ))}

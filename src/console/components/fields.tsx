@@ -1,18 +1,31 @@
-import { Time } from './time';
-import { Value } from './value';
+import { fieldLabel } from '../labels';
+import { useContactNames } from './contact-link';
+import { FieldValue } from './field-value';
 
-const looksLikeTime = (key: string) => key.endsWith('_at');
+type FieldsProps = {
+  readonly entity: Readonly<Record<string, unknown>>;
+  readonly skip?: readonly string[];
+  /** The entity was erased: its erased fields say so. */
+  readonly erased?: boolean;
+};
 
-/** A definition list of an entity's fields, times as times, everything else as text. */
-export const Fields = ({ entity, skip = [] }: { entity: Readonly<Record<string, unknown>>; skip?: readonly string[] }) => (
-  <dl class="fields">
-    {Object.entries(entity)
-      .filter(([key]) => !skip.includes(key))
-      .map(([key, value]) => (
-        <div key={key}>
-          <dt>{key}</dt>
-          <dd>{looksLikeTime(key) && (typeof value === 'string' || typeof value === 'number') ? <Time value={value} /> : <Value value={value} />}</dd>
-        </div>
-      ))}
-  </dl>
-);
+const idOf = (value: unknown): string | number | undefined => (typeof value === 'string' || typeof value === 'number' ? value : undefined);
+
+/** A definition list of an entity's fields under human labels; a contact it belongs to is linked by name. */
+export const Fields = ({ entity, skip = [], erased = false }: FieldsProps) => {
+  const contactNames = useContactNames([idOf(entity['contact_id'])]);
+  return (
+    <dl class="fields">
+      {Object.entries(entity)
+        .filter(([key]) => !skip.includes(key))
+        .map(([key, value]) => (
+          <div key={key}>
+            <dt>{fieldLabel(key)}</dt>
+            <dd>
+              <FieldValue field={key} value={value} erased={erased} contactNames={contactNames} />
+            </dd>
+          </div>
+        ))}
+    </dl>
+  );
+};

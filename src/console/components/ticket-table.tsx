@@ -4,8 +4,10 @@ import { DataTable, type Columns } from './data-table';
 import { Time } from './time';
 import { Value } from './value';
 import { entityHref } from '../entity-href';
+import { ContactLink, useContactNames } from './contact-link';
 
-const TICKET_COLUMNS: Columns<Ticket> = [
+/** Without names (a contact's own page), no contact column: every row is that contact's. */
+const ticketColumns = (contactNames: ReadonlyMap<string, string> | undefined): Columns<Ticket> => [
   {
     header: 'Ticket',
     cell: (ticket) => (
@@ -16,10 +18,14 @@ const TICKET_COLUMNS: Columns<Ticket> = [
   },
   { header: 'Status', cell: (ticket) => ticket.status !== null && <Badge kind={`status-${ticket.status}`}>{ticket.status}</Badge> },
   { header: 'Priority', cell: (ticket) => ticket.priority },
-  { header: 'Contact', cell: (ticket) => ticket.contact_id !== null && <a href={entityHref('contacts', ticket.contact_id)}>{ticket.contact_id}</a> },
+  ...(contactNames === undefined
+    ? []
+    : [{ header: 'Contact', cell: (ticket: Ticket) => ticket.contact_id !== null && <ContactLink id={ticket.contact_id} names={contactNames} /> }]),
   { header: 'Created', cell: (ticket) => <Time value={ticket.created_at} /> },
 ];
 
-export const TicketTable = ({ tickets }: { tickets: readonly Ticket[] }) => (
-  <DataTable rows={tickets} columns={TICKET_COLUMNS} rowKey={(ticket) => ticket.id} empty="No tickets." />
-);
+/** Tickets, each linked, with the contact it is about linked by name (`ofContact`: all are one contact's, on its page). */
+export const TicketTable = ({ tickets, ofContact = false }: { tickets: readonly Ticket[]; ofContact?: boolean }) => {
+  const contactNames = useContactNames(ofContact ? [] : tickets.map((ticket) => ticket.contact_id));
+  return <DataTable rows={tickets} columns={ticketColumns(ofContact ? undefined : contactNames)} rowKey={(ticket) => ticket.id} empty="No tickets." />;
+};

@@ -1,25 +1,32 @@
 import type { AuditEntryView } from '../api-types';
 import { lateEntries } from '../late-entries';
+import { fieldLabel } from '../labels';
 import { HeaderRow } from './data-table';
+import { FieldValue } from './field-value';
 import { Badge, Empty } from './status';
 import { Time } from './time';
 import { Value } from './value';
 
-/** The audit trail in business-time order: per event what it changed, when it happened and when it was received. */
-export const Timeline = ({ entries }: { entries: readonly AuditEntryView[] }) => {
+const HEADERS = ['Business time', 'Event', 'Changes', 'Received', 'Delivery'];
+
+/**
+ * The audit trail in business-time order: per event what it changed, when it happened and when it was received.
+ * `erased`: the contact was erased, and its erased values say so.
+ */
+export const Timeline = ({ entries, erased }: { entries: readonly AuditEntryView[]; erased: boolean }) => {
   if (entries.length === 0) return <Empty>No audit entries.</Empty>;
   const late = lateEntries(entries);
   return (
     <div class="table-wrap">
       <table class="timeline">
-        <HeaderRow headers={['Business time', 'Event', 'Changes', 'Received', 'Delivery']} />
+        <HeaderRow headers={HEADERS} />
         <tbody>
           {entries.map((entry, index) => (
             <tr key={entry.event_id} class={late[index] ? 'late' : undefined} data-testid="audit-entry">
-              <td>
+              <td data-label="Business time">
                 <Time value={entry.occurred_at} />
               </td>
-              <td>
+              <td data-label="Event">
                 {entry.event}
                 {late[index] && (
                   <>
@@ -29,23 +36,24 @@ export const Timeline = ({ entries }: { entries: readonly AuditEntryView[] }) =>
                   </>
                 )}
               </td>
-              <td>
+              <td data-label="Changes">
                 {entry.changes.length === 0 ? (
                   <span class="muted">no field changed</span>
                 ) : (
                   <ul class="changes">
                     {entry.changes.map((change) => (
                       <li key={change.field}>
-                        <span class="field">{change.field}</span>: <Value value={change.from} /> → <Value value={change.to} />
+                        <span class="field">{fieldLabel(change.field)}</span>: <FieldValue field={change.field} value={change.from} erased={erased} /> →{' '}
+                        <FieldValue field={change.field} value={change.to} erased={erased} />
                       </li>
                     ))}
                   </ul>
                 )}
               </td>
-              <td>
+              <td data-label="Received">
                 <Time value={entry.received_at} />
               </td>
-              <td class="mono">
+              <td data-label="Delivery" class="mono">
                 <Value value={entry.delivery_id} clip />
               </td>
             </tr>

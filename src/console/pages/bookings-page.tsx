@@ -10,6 +10,7 @@ import { Show } from '../components/status';
 import { Value } from '../components/value';
 import { fromLocalInput, toLocalInput } from '../local-time-input';
 import { useApi } from '../use-api';
+import { useTitle } from '../use-title';
 
 const STATUSES = [
   ['confirmed', 'confirmed'],
@@ -22,6 +23,7 @@ export const BookingsPage = () => {
   const path = withQuery('/bookings', { status: query['status'], from: query['from'], to: query['to'], cursor: query['cursor'] });
   const bookings = useApi(path, () => getJson<Page<Booking>>(path));
   const { cursor: _cursor, ...filters } = query;
+  useTitle('Bookings');
   // The date inputs are in the browser's zone; the URL and the API take instants.
   const submit = (event: Event) => {
     event.preventDefault();
@@ -63,6 +65,7 @@ export const BookingPage = () => {
   const { params } = useRoute();
   const id = params['id'] ?? '';
   const booking = useApi(`booking/${id}`, () => getJson<Booking>(`/bookings/${encodeURIComponent(id)}`));
+  useTitle(booking.state === 'ready' ? (booking.data.title ?? `Booking ${id}`) : `Booking ${id}`);
   return (
     <main id="content">
       <Crumbs list="Bookings" href="/console/bookings" id={id} />

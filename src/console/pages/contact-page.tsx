@@ -16,6 +16,10 @@ import { fromLocalInput, toLocalInput } from '../local-time-input';
 import { useApi } from '../use-api';
 import { ContactBadges } from './contacts-page';
 import { entityHref } from '../entity-href';
+import { counted } from '../plural';
+import { useTitle } from '../use-title';
+import { contactName } from '../components/contact-link';
+import { Erasure, type Forgetting } from '../components/erasure';
 
 const ALL = '500';
 
@@ -28,7 +32,7 @@ const orNone = <T,>(load: Promise<T>): Promise<T | null> =>
 
 const Heading = ({ contact }: { contact: Contact }) => (
   <h1>
-    <Value value={contact.name ?? `Contact ${contact.id}`} clip /> <ContactBadges contact={contact} />
+    <Value value={contactName(contact)} clip /> <ContactBadges contact={contact} />
   </h1>
 );
 
@@ -65,7 +69,7 @@ const AsOf = ({ id, asOf }: { id: string; asOf: string | undefined }) => {
                   <Time value={asOf} />
                 </strong> <ContactBadges contact={contact} />
               </p>
-              <Fields entity={contact} />
+              <Fields entity={contact} skip={['deleted', 'partial', 'forgotten']} erased={contact.forgotten !== undefined} />
             </div>
           )}
         </Show>
@@ -74,27 +78,30 @@ const AsOf = ({ id, asOf }: { id: string; asOf: string | undefined }) => {
   );
 };
 
+/** An erased contact says so first: when, why, by which erasure, and what the marked fields mean. */
+const ErasureNotice = ({ forgotten }: { forgotten: Forgetting }) => (
+  <div class="banner notice" data-testid="erasure-notice">
+    <strong>Personal data</strong> <Erasure forgotten={forgotten} /> The fields marked <span class="erased">erased</span> held personal data; the
+    rest is what the log keeps.
+  </div>
+);
+
 const ContactFields = ({ contact }: { contact: Contact }) => (
   <>
     <Heading contact={contact} />
+    {contact.forgotten !== undefined && <ErasureNotice forgotten={contact.forgotten} />}
     {contact.deleted && <p class="banner notice">This contact was deleted: what follows is its tombstone, the last state before deletion.</p>}
     {contact.partial && <p class="banner notice">Partial: no contact.created was seen; the fields come from other events only.</p>}
-    <Fields entity={contact} skip={['deleted', 'partial']} />
+    <Fields entity={contact} skip={['deleted', 'partial', 'forgotten']} erased={contact.forgotten !== undefined} />
   </>
 );
 
 const SummaryList = ({ summary }: { summary: Summary }) => (
   <ul class="summary" aria-label="Summary">
-    <li>
-      <strong>{summary.messages}</strong> messages
-    </li>
-    <li>
-      <strong>{summary.open_tickets}</strong> open tickets
-    </li>
+    <li>{counted(summary.messages, 'message')}</li>
+    <li>{counted(summary.open_tickets, 'open ticket')}</li>
     {Object.entries(summary.bookings).map(([status, count]) => (
-      <li key={status}>
-        <strong>{count}</strong> {status} bookings
-      </li>
+      <li key={status}>{counted(count, `${status} booking`)}</li>
     ))}
   </ul>
 );
@@ -124,13 +131,15 @@ export const ContactPage = () => {
   const conversation = useApi(`conversation/${id}`, () => orNone(getJson<Conversation>(`${base}/conversation`)));
   const bookings = useApi(`bookings/${id}`, () => getJson<Page<Booking>>(withQuery('/bookings', { contact_id: id, limit: ALL })));
   const tickets = useApi(`tickets/${id}`, () => getJson<Page<Ticket>>(withQuery('/tickets', { contact_id: id, limit: ALL })));
+  const erased = contact.state === 'ready' && contact.data.forgotten !== undefined;
+  useTitle(contact.state === 'ready' ? contactName(contact.data) : `Contact ${id}`);
   if (contact.state === 'failed') {
     // Unknown here means unknown to the log too (the read model holds every contact ever seen): no sections.
     return (
       <main id="content">
         <Crumbs list="Contacts" href="/console/contacts" id={id} />
         <h1>Contact {id}</h1>
-        <FailureBanner failure={contact.failure} />
+        <FailureBanner failure={contact.failure} onRetry={contact.reload} />
       </main>
     );
   }
@@ -146,7 +155,7 @@ export const ContactPage = () => {
       <section id="timeline" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
         <AuditDownloads id={id} />
-        <Show loaded={audit}>{(a) => <Timeline entries={a.entries} />}</Show>
+        <Show loaded={audit}>{(a) => <Timeline entries={a.entries} erased={erased} />}</Show>
       </section>
       <section id="conversation" aria-labelledby="conversation-heading">
         <h2 id="conversation-heading">Conversation</h2>
@@ -154,11 +163,11 @@ export const ContactPage = () => {
       </section>
       <section id="bookings" aria-labelledby="bookings-heading">
         <h2 id="bookings-heading">Bookings</h2>
-        <Show loaded={bookings}>{(page) => <BookingTable bookings={page.items} />}</Show>
+        <Show loaded={bookings}>{(page) => <BookingTable bookings={page.items} ofContact />}</Show>
       </section>
       <section id="tickets" aria-labelledby="tickets-heading">
         <h2 id="tickets-heading">Tickets</h2>
-        <Show loaded={tickets}>{(page) => <TicketTable tickets={page.items} />}</Show>
+        <Show loaded={tickets}>{(page) => <TicketTable tickets={page.items} ofContact />}</Show>
       </section>
       <section id="as-of" aria-labelledby="as-of-heading">
         <h2 id="as-of-heading">As of</h2>

@@ -9,6 +9,9 @@ import { Time } from '../components/time';
 import { Value } from '../components/value';
 import { useApi } from '../use-api';
 import { entityHref } from '../entity-href';
+import { contactName } from '../components/contact-link';
+import { Tags } from '../components/tags';
+import { useTitle } from '../use-title';
 
 const API_PARAMS = ['q', 'tag', 'status', 'type', 'blacklisted', 'include_deleted', 'cursor'] as const;
 
@@ -16,6 +19,7 @@ export const ContactBadges = ({ contact }: { contact: Contact }) => (
   <>
     {contact.partial && <Badge kind="partial">partial</Badge>}
     {contact.deleted && <Badge kind="deleted">deleted</Badge>}
+    {contact.forgotten !== undefined && <Badge kind="erased">erased</Badge>}
     {contact.blacklisted === true && <Badge kind="blacklisted">blacklisted</Badge>}
   </>
 );
@@ -26,7 +30,7 @@ const CONTACT_COLUMNS: Columns<Contact> = [
     cell: (contact) => (
       <>
         <a href={entityHref('contacts', contact.id)}>
-          <Value value={contact.name ?? `contact ${contact.id}`} clip />
+          <Value value={contactName(contact)} clip />
         </a>{' '}
         <ContactBadges contact={contact} />
       </>
@@ -36,7 +40,7 @@ const CONTACT_COLUMNS: Columns<Contact> = [
   { header: 'Phone', cell: (contact) => contact.phone },
   { header: 'Type', cell: (contact) => contact.type },
   { header: 'Status', cell: (contact) => contact.status },
-  { header: 'Tags', cell: (contact) => (contact.tags ?? []).join(', ') },
+  { header: 'Tags', cell: (contact) => <Tags tags={contact.tags ?? []} /> },
   { header: 'Updated', cell: (contact) => <Time value={contact.updated_at ?? contact.created_at} /> },
 ];
 
@@ -46,6 +50,7 @@ export const ContactsPage = () => {
   const path = withQuery('/contacts', apiQuery);
   const contacts = useApi(path, () => getJson<Page<Contact>>(path));
   const { cursor: _cursor, ...filters } = query;
+  useTitle(query['q'] === undefined ? 'Contacts' : `“${query['q']}” in contacts`);
   // `autofocus` works on page load only; arriving here from another view must put the cursor in the search box too.
   const searchBox = useRef<HTMLInputElement>(null);
   useEffect(() => searchBox.current?.focus(), []);

@@ -4,6 +4,7 @@ import { DataTable, type Columns } from '../components/data-table';
 import { Show } from '../components/status';
 import { Time } from '../components/time';
 import { useApi } from '../use-api';
+import { useTitle } from '../use-title';
 
 const POLL_MS = 2000;
 
@@ -84,6 +85,7 @@ const Cards = ({ overview }: { overview: OverviewView }) => (
 
 export const OverviewPage = () => {
   const overview = useApi('overview', () => getJson<OverviewView>('/overview'), POLL_MS);
+  useTitle('Overview');
   return (
     <main id="content">
       <h1>Overview</h1>

@@ -2,17 +2,42 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { ApiError, getJson, postJson, withQuery, type ApiFailure } from '../api';
 import type { QuarantineBodyView, QuarantineList, Retry, RetryAll } from '../api-types';
+import { deliveryName } from '../delivery-name';
+import { JobProgress, Outcomes } from '../components/retry-outcomes';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { HeaderRow } from '../components/data-table';
 import { Badge, Empty, FailureBanner, Show } from '../components/status';
 import { Time } from '../components/time';
 import { Value } from '../components/value';
 import { useApi } from '../use-api';
+import { useTitle } from '../use-title';
 
 type Item = QuarantineList['items'][number];
 type Pending = { readonly question: string; readonly action: string; readonly eventId?: string };
 
 const STATUS_TEXT: Record<Item['status'], string> = { still_invalid: 'still invalid', passes_now: 'passes now', retried: 'retried' };
+
+/** Why it was kept: the reason, and only those issues it does not already say (it usually joins them all). */
+const Reason = ({ item }: { item: Item }) => {
+  const unsaid = item.issues.filter((issue) => !item.reason.includes(`${issue.path}: ${issue.message}`));
+  return (
+    <>
+      <Value value={item.reason} />
+      {unsaid.length > 0 && (
+        <ul class="issues">
+          {unsaid.map((issue) => (
+            <li key={`${issue.path}:${issue.message}`}>
+              <span class="mono">
+                <Value value={issue.path || '/'} />
+              </span>
+              : {issue.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+};
 
 const Body = ({ revision }: { revision: number }) => {
   const body = useApi(`body/${revision}`, () => getJson<QuarantineBodyView>(`/quarantine/${revision}/body`));
@@ -33,36 +58,26 @@ const Row = ({ item, onRetry }: { item: Item; onRetry: (item: Item) => void }) =
   return (
     <>
       <tr data-testid="quarantine-item">
-        <td class="num">{item.revision}</td>
-        <td>
+        <th scope="row" class="mono" data-label="Delivery">
+          {item.delivery_id === null ? <span class="muted">no delivery id (#{item.revision})</span> : <Value value={item.delivery_id} />}
+        </th>
+        <td data-label="Arrived">
           <Time value={item.received_at} />
         </td>
-        <td>{item.event === null ? <span class="muted">unknown</span> : <Value value={item.event} clip />}</td>
-        <td>
-          <Value value={item.reason} />
-          {item.issues.length > 0 && (
-            <ul class="issues">
-              {item.issues.map((issue) => (
-                <li key={`${issue.path}:${issue.message}`}>
-                  <span class="mono">
-                    <Value value={issue.path || '/'} />
-                  </span>
-                  : {issue.message}
-                </li>
-              ))}
-            </ul>
-          )}
+        <td data-label="Event">{item.event === null ? <span class="muted">unknown</span> : <Value value={item.event} clip />}</td>
+        <td data-label="Reason">
+          <Reason item={item} />
         </td>
-        <td>
+        <td data-label="Now">
           <Badge kind={item.status}>{STATUS_TEXT[item.status]}</Badge>
           {item.stored_as !== null && <div class="mono small">{item.stored_as.stream}</div>}
         </td>
-        <td class="actions">
+        <td class="actions" data-label="Actions">
           <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
             {open ? 'Hide body' : 'View body'} ({item.body_bytes} bytes)
           </button>
           <button type="button" onClick={() => onRetry(item)}>
-            Retry delivery {item.revision}
+            Retry<span class="visually-hidden"> delivery {deliveryName(item)}</span>
           </button>
         </td>
       </tr>
@@ -79,37 +94,6 @@ const Row = ({ item, onRetry }: { item: Item; onRetry: (item: Item) => void }) =
 
 /** How often a running retry-all job is asked for its progress. */
 const JOB_POLL_MS = 500;
-
-const JobProgress = ({ job }: { job: RetryAll }) => (
-  <div class="banner notice" role="status" data-testid="retry-outcomes">
-    <strong>{job.state === 'running' ? `Retrying all: ${job.retried} of ${job.total}…` : `Retry of all ${job.state}: ${job.retried} retried.`}</strong>
-    <ul>
-      {Object.entries(job.outcomes)
-        .filter(([, count]) => count > 0)
-        .map(([status, count]) => (
-          <li key={status}>
-            {status.replace('_', ' ')}: {count}
-          </li>
-        ))}
-    </ul>
-    {job.error !== null && <p>{job.error}</p>}
-  </div>
-);
-
-const Outcomes = ({ outcomes }: { outcomes: readonly Retry[] }) => (
-  <div class="banner notice" role="status" data-testid="retry-outcomes">
-    <strong>Retry done:</strong>
-    <ul>
-      {outcomes.map((o) => (
-        <li key={o.quarantine_event_id}>
-          delivery {o.quarantine_revision}: {o.status.replace('_', ' ')}
-          {o.stream !== undefined && ` → ${o.stream}`}
-          {o.reason !== undefined && ` (${o.reason})`}
-        </li>
-      ))}
-    </ul>
-  </div>
-);
 
 /** Retries of kept deliveries, one or all, and what came of them; `done` is told after each. */
 const useRetries = (done: () => void) => {
@@ -149,7 +133,7 @@ const useRetries = (done: () => void) => {
 const QuarantineTable = ({ items, onRetry }: { items: readonly Item[]; onRetry: (item: Item) => void }) => (
   <div class="table-wrap">
     <table>
-      <HeaderRow headers={['#', 'Arrived', 'Event', 'Reason', 'Now', 'Actions']} />
+      <HeaderRow headers={['Delivery', 'Arrived', 'Event', 'Reason', 'Now', 'Actions']} />
       <tbody>
         {items.map((item) => (
           <Row key={item.event_id} item={item} onRetry={onRetry} />
@@ -165,6 +149,7 @@ export const QuarantinePage = () => {
   const list = useApi(path, () => getJson<QuarantineList>(path));
   const [pending, setPending] = useState<Pending | undefined>(undefined);
   const { outcomes, job, failure, retry } = useRetries(list.reload);
+  useTitle('Quarantine');
   const confirmed = (eventId: string | undefined) => {
     setPending(undefined);
     void retry(eventId);
@@ -173,7 +158,7 @@ export const QuarantinePage = () => {
     <main id="content">
       <h1>Quarantine</h1>
       <p class="muted">Deliveries intake kept because they could not be read, with why, and what a retry would do with today's validation.</p>
-      {outcomes !== undefined && <Outcomes outcomes={outcomes} />}
+      {outcomes !== undefined && <Outcomes outcomes={outcomes} items={list.state === 'ready' ? list.data.items : []} />}
       {job !== undefined && <JobProgress job={job} />}
       {failure !== undefined && <FailureBanner failure={failure} />}
       <Show loaded={list}>
@@ -194,8 +179,8 @@ export const QuarantinePage = () => {
                 items={page.items}
                 onRetry={(it) =>
                   setPending({
-                    question: `Retry delivery ${it.revision} (${it.event ?? 'unknown event'})? If it passes now it is appended to the log, once.`,
-                    action: `Yes, retry delivery ${it.revision}`,
+                    question: `Retry delivery ${deliveryName(it)}? If it passes now it is appended to the log, once.`,
+                    action: 'Yes, retry this delivery',
                     eventId: it.event_id,
                   })
                 }

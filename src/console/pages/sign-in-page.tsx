@@ -1,11 +1,13 @@
 import { useState } from 'preact/hooks';
 import { ApiError, request } from '../api';
-import { storeToken } from '../token';
+import { signIn } from '../token';
+import { useTitle } from '../use-title';
 
-/** Asks for the API token once; checks it against the API before keeping it. */
+/** Asks for the API token once per browser session; checks it against the API before keeping it. */
 export const SignInPage = ({ onSignedIn }: { onSignedIn: () => void }) => {
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const [checking, setChecking] = useState(false);
+  useTitle('Sign in');
   const submit = async (event: Event) => {
     event.preventDefault();
     const token = new FormData(event.currentTarget as HTMLFormElement).get('token');
@@ -13,7 +15,7 @@ export const SignInPage = ({ onSignedIn }: { onSignedIn: () => void }) => {
     setChecking(true);
     try {
       await request('/ready', { token: token.trim(), accept: [200, 503] });
-      storeToken(token.trim());
+      signIn(token.trim());
       onSignedIn();
     } catch (error) {
       setProblem(
@@ -28,7 +30,7 @@ export const SignInPage = ({ onSignedIn }: { onSignedIn: () => void }) => {
   return (
     <main id="content" class="sign-in">
       <h1>Sign in</h1>
-      <p>This server requires its API token (the <code>API_TOKEN</code> it was started with). It is kept for this browser tab only.</p>
+      <p>This server requires its API token (the <code>API_TOKEN</code> it was started with). It is kept for this browser session: the console's other tabs share it (never another site, never a URL) until you sign out, which signs out every tab.</p>
       <form onSubmit={(event) => void submit(event)}>
         <label>
           API token

@@ -9,12 +9,14 @@ import { Show } from '../components/status';
 import { TicketTable } from '../components/ticket-table';
 import { Value } from '../components/value';
 import { useApi } from '../use-api';
+import { useTitle } from '../use-title';
 
 export const TicketsPage = () => {
   const { query } = useLocation();
   const path = withQuery('/tickets', { status: query['status'], priority: query['priority'], cursor: query['cursor'] });
   const tickets = useApi(path, () => getJson<Page<Ticket>>(path));
   const { cursor: _cursor, ...filters } = query;
+  useTitle('Tickets');
   return (
     <main id="content">
       <h1>Tickets</h1>
@@ -39,6 +41,7 @@ export const TicketPage = () => {
   const { params } = useRoute();
   const id = params['id'] ?? '';
   const ticket = useApi(`ticket/${id}`, () => getJson<Ticket>(`/tickets/${encodeURIComponent(id)}`));
+  useTitle(ticket.state === 'ready' ? (ticket.data.subject ?? `Ticket ${id}`) : `Ticket ${id}`);
   return (
     <main id="content">
       <Crumbs list="Tickets" href="/console/tickets" id={id} />
