@@ -125,7 +125,7 @@ const bookings: Bookings = {
   name: 'bookings',
   version: 4,
   handles: ['booking.created', 'booking.updated', 'booking.cancelled', 'booking.completed'],
-  keysOf: (event) => [entityKey(event.data.booking.id)],
+  keysOf: ({ event }) => [entityKey(event.data.booking.id)],
   initial: () => ({ events: [] }),
   evolve,
   view,

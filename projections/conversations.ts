@@ -86,7 +86,7 @@ const conversations: Conversations = {
   name: 'conversations',
   version: 4,
   handles: ['message.received', 'message.sent'],
-  keysOf: (event) => [entityKey(event.data.contact.id)],
+  keysOf: ({ event }) => [entityKey(event.data.contact.id)],
   initial: () => ({ contact: {}, messages: {} }),
   evolve,
   view,

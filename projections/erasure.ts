@@ -1,6 +1,6 @@
 import { canonicalJson } from '../src/events/canonical-json.js';
 import { CONTACT_FORGOTTEN, type ContactForgottenData } from '../src/events/contact-forgotten.js';
-import type { DomainEventOf, EventType } from '../src/events/domain-event.js';
+import type { EventType } from '../src/events/domain-event.js';
 import { isPersonalField, redactFields, redactValue, type PersonalKind, type PersonalObject } from '../src/events/personal-data.js';
 import { redactEvent } from '../src/events/redact-event.js';
 import type { Timestamp } from '../src/events/timestamp.js';
@@ -66,7 +66,6 @@ export const eraseObject = <K extends PersonalKind, O extends PersonalObject<K>>
 };
 
 const isForget = (projected: ProjectedEvent): projected is ProjectedEvent<Forget> => projected.event.type === CONTACT_FORGOTTEN;
-const isForgetEvent = (event: { readonly type: EventType }): event is DomainEventOf<Forget> => event.type === CONTACT_FORGOTTEN;
 
 /**
  * The projection, handling contact.forgotten as well: the latest erasure that reaches an entity is kept on its state,
@@ -79,7 +78,6 @@ export const withErasure = <T extends Exclude<EventType, Forget>, S extends obje
 ): Projection<T | Forget, Erasable<S>, V> => {
   const own = new Set<EventType>(projection.handles);
   const isOwn = (projected: ProjectedEvent): projected is ProjectedEvent<T> => own.has(projected.event.type);
-  const isOwnEvent = (event: { readonly type: EventType }): event is DomainEventOf<T> => own.has(event.type);
 
   const forget = (state: Erasable<S>, projected: ProjectedEvent<Forget>): Erasable<S> => {
     const { forgotten_at: at, reason, erasure_id } = projected.event.data;
@@ -88,21 +86,20 @@ export const withErasure = <T extends Exclude<EventType, Forget>, S extends obje
     return forgotten === state.forgotten && erased === state ? state : { ...erased, forgotten };
   };
 
-  const evolve = (state: Erasable<S>, projected: ProjectedEvent<T>): Erasable<S> => {
-    const { forgotten } = state;
-    if (forgotten === undefined) return projection.evolve(state, projected);
-    const seen = covers(forgotten, clockOf(projected)) ? { ...projected, event: redactEvent(projected.event) } : projected;
-    const next = projection.evolve(state, seen);
-    // The projection's evolve need not know of the erasure its state carries.
-    return next === state ? state : { ...next, forgotten };
-  };
-
-  // An event of neither kind (the fold passes none) touches nothing.
+  // The fold step hands over only events of `handles`: the projection's own, or a contact.forgotten.
   return {
     ...projection,
     handles: [...projection.handles, CONTACT_FORGOTTEN],
-    keysOf: (event) => (isForgetEvent(event) ? personal.keysOf(event.data) : isOwnEvent(event) ? projection.keysOf(event) : []),
-    evolve: (state, projected) => (isForget(projected) ? forget(state, projected) : isOwn(projected) ? evolve(state, projected) : state),
+    keysOf: (projected) => (isOwn(projected) ? projection.keysOf(projected) : isForget(projected) ? personal.keysOf(projected.event.data) : []),
+    evolve: (state, projected) => {
+      if (!isOwn(projected)) return isForget(projected) ? forget(state, projected) : state;
+      const { forgotten } = state;
+      if (forgotten === undefined) return projection.evolve(state, projected);
+      const seen = covers(forgotten, clockOf(projected)) ? { ...projected, event: redactEvent(projected.event) } : projected;
+      const next = projection.evolve(state, seen);
+      // The projection's evolve need not know of the erasure its state carries.
+      return next === state ? state : { ...next, forgotten };
+    },
     isState: (stored): stored is Erasable<S> => projection.isState(stored),
   };
 };

@@ -1,9 +1,9 @@
-import type { StoredProjection } from '../../../projections/projection.js';
+import type { Projection } from '../../../projections/projection.js';
 import { CheckpointMoved, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose } from '../read-model-catalog.js';
 import { inTransaction, type Client, type Sql } from './connection.js';
 import { createTableSql, safeName } from './table-layout.js';
 
-const generationPrefix = (projection: StoredProjection) => `rm_${projection.name}_v${projection.version}_g`;
+const generationPrefix = (projection: Projection) => `rm_${projection.name}_v${projection.version}_g`;
 
 /** The catalog's own tables, created once per schema. */
 export const catalogSchemaSql = (schema: string): string[] => {
@@ -20,7 +20,7 @@ export const catalogSchemaSql = (schema: string): string[] => {
 /** Schema changes of several nodes at once are taken one at a time (CREATE … IF NOT EXISTS races otherwise). */
 const lockSchema = (client: Client, schema: string) => client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`skylight-schema:${schema}`]);
 
-const nextGeneration = async (client: Client, schema: string, projection: StoredProjection): Promise<number> => {
+const nextGeneration = async (client: Client, schema: string, projection: Projection): Promise<number> => {
   const prefix = generationPrefix(projection);
   const { rows } = await client.query<{ table_name: string }>(
     'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND left(table_name, length($2)) = $2',
