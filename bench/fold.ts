@@ -1,4 +1,4 @@
-import { foldEvents } from '../projections/projection.js';
+import { foldEvents } from '../projections/fold.js';
 import type { ProjectedEvent } from '../projections/projection.js';
 import { projections } from '../projections/registry.js';
 import { projectedDelivery } from '../test/support/projected-event.js';

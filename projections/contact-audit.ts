@@ -3,7 +3,7 @@ import type { ContactEvent, ContactForgotten, DomainEvent } from '../src/events/
 import type { Timestamp } from '../src/events/timestamp.js';
 import type { ContactView } from './contact-view.js';
 import { contactsProjection } from './contacts.js';
-import { evolveEntities } from './projection.js';
+import { evolveEntities } from './fold.js';
 import { clockOf, compareClocks } from './last-writer-wins.js';
 import type { ProjectedEvent } from './projection.js';
 

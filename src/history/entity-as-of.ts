@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { evolveEntities } from '../../projections/projection.js';
+import { evolveEntities } from '../../projections/fold.js';
 import type { Projection } from '../../projections/projection.js';
 import type { EventType } from '../events/domain-event.js';
 import type { EventStoreError } from '../store/event-store-error.js';

@@ -1,4 +1,4 @@
-import { keysTouched } from '../../projections/projection.js';
+import { keysTouched } from '../../projections/fold.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelWrites } from '../read-model/read-model-writes.js';
 import type { RecordedEvent } from '../store/event-store.js';

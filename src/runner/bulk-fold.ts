@@ -1,5 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
-import { keysTouched } from '../../projections/projection.js';
+import { keysTouched } from '../../projections/fold.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelWrites } from '../read-model/read-model-writes.js';
 import { foldIntoTargets, upcastEvents, type PositionedEvent } from './fold-events.js';

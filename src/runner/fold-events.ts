@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { evolveEntities, type EntityStates, type ProjectedEvent } from '../../projections/projection.js';
+import { type EntityStates, type ProjectedEvent } from '../../projections/projection.js';
+import { evolveEntities } from '../../projections/fold.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { RecordedEvent } from '../store/event-store.js';
 import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foldViews } from '../../projections/projection.js';
+import { foldViews } from '../../projections/fold.js';
 import { micros } from '../../projections/last-writer-wins.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import { bookingsProjection, contactsProjection, conversationsProjection, ticketsProjection } from '../../projections/registry.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactAudit, type AuditEntry } from '../../projections/contact-audit.js';
-import { foldViews } from '../../projections/projection.js';
+import { foldViews } from '../../projections/fold.js';
 import { clockOf, compareClocks } from '../../projections/last-writer-wins.js';
 import { contactsProjection } from '../../projections/registry.js';
 import { contactAsOf } from '../../src/history/as-of-views.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bookingsProjection } from '../../projections/bookings.js';
-import { foldViews, keysTouched, type ProjectedEvent } from '../../projections/projection.js';
+import { type ProjectedEvent } from '../../projections/projection.js';
+import { foldViews, keysTouched } from '../../projections/fold.js';
 import { nestedExamples, undocumentedBookingExamples } from '../fixtures/reference-deliveries.js';
 import { projectedDelivery, projectedEvent } from '../support/projected-event.js';
 

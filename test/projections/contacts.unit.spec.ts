@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contactsProjection } from '../../projections/contacts.js';
-import { foldViews, keysTouched, type ProjectedEvent } from '../../projections/projection.js';
+import { type ProjectedEvent } from '../../projections/projection.js';
+import { foldViews, keysTouched } from '../../projections/fold.js';
 import { MAX_EXTRA_FIELDS, MAX_EXTRA_FIELDS_BYTES } from '../../projections/view-row.js';
 import { flatExamples, nestedExamples } from '../fixtures/reference-deliveries.js';
 import { projectedDelivery, projectedEvent } from '../support/projected-event.js';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evolveEntities, foldEvents, foldViews, keysTouched, type ProjectedEvent, type Projection } from '../../projections/projection.js';
+import { type ProjectedEvent, type Projection } from '../../projections/projection.js';
+import { evolveEntities, foldEvents, foldViews, keysTouched } from '../../projections/fold.js';
 import { bookingsProjection, contactsProjection, conversationsProjection, ticketsProjection } from '../../projections/registry.js';
 import {
   anyDelivery,

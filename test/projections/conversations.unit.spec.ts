@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { conversationsProjection } from '../../projections/conversations.js';
-import { foldViews } from '../../projections/projection.js';
+import { foldViews } from '../../projections/fold.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import { flatExamples, nestedExamples } from '../fixtures/reference-deliveries.js';
 import { projectedDelivery, projectedEvent } from '../support/projected-event.js';

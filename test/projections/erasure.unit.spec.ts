@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evolveEntities, foldEvents, foldViews } from '../../projections/projection.js';
+import { evolveEntities, foldEvents, foldViews } from '../../projections/fold.js';
 import type { ProjectedEvent, Projection } from '../../projections/projection.js';
 import { bookingsProjection, contactsProjection, conversationsProjection, ticketsProjection } from '../../projections/registry.js';
 import type { EventType } from '../../src/events/domain-event.js';

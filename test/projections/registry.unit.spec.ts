@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldEvents, keysTouched } from '../../projections/projection.js';
+import { foldEvents, keysTouched } from '../../projections/fold.js';
 import { projections } from '../../projections/registry.js';
 import { EVENT_TYPES } from '../../src/events/domain-event.js';
 import { nestedExamples } from '../fixtures/reference-deliveries.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldViews } from '../../projections/projection.js';
+import { foldViews } from '../../projections/fold.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import { ticketsProjection } from '../../projections/tickets.js';
 import { nestedExamples } from '../fixtures/reference-deliveries.js';

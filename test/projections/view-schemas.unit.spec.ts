@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { BookingView } from '../../projections/booking-view.js';
 import { ContactView } from '../../projections/contact-view.js';
 import { ConversationView } from '../../projections/conversation-view.js';
-import { foldViews } from '../../projections/projection.js';
+import { foldViews } from '../../projections/fold.js';
 import type { Projection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
 import { TicketView } from '../../projections/ticket-view.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Projection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
-import { foldEvents } from '../../projections/projection.js';
+import { foldEvents } from '../../projections/fold.js';
 import { CheckpointMoved, type ProjectionTarget } from '../../src/read-model/read-model-catalog.js';
 import type { ReadModel } from '../../src/read-model/read-model.js';
 import { allExamples } from '../fixtures/reference-deliveries.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldEvents } from '../../projections/projection.js';
+import { foldEvents } from '../../projections/fold.js';
 import { projections } from '../../projections/registry.js';
 import type { ProjectionTarget } from '../../src/read-model/read-model-catalog.js';
 import { foldIntoTargets, upcastEvents, type PositionedEvent } from '../../src/runner/fold-events.js';
