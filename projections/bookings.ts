@@ -5,7 +5,8 @@ import { entityKey } from '../src/events/entity-id.js';
 import type { Timestamp } from '../src/events/timestamp.js';
 import type { BookingAnomaly, BookingView } from './booking-view.js';
 import { isRecord } from './is-record.js';
-import { eraseObject, withErasure, type BusinessProjection } from './erasure.js';
+import { eraseObject, type BusinessProjection } from './erasure.js';
+import { withErasure } from './fold.js';
 import { compareNumbers, compareText, type Clock } from './last-writer-wins.js';
 import { extraFields } from './view-row.js';
 

@@ -1,4 +1,8 @@
+import { CONTACT_FORGOTTEN } from '../src/events/contact-forgotten.js';
 import type { EventType } from '../src/events/domain-event.js';
+import { redactEvent } from '../src/events/redact-event.js';
+import { covers, type BusinessProjection, type Erasable, type PersonalData } from './erasure.js';
+import { clockOf, latest } from './last-writer-wins.js';
 import type { EntityStates, ProjectedEvent, Projection } from './projection.js';
 
 const handledTypes = new WeakMap<object, ReadonlySet<string>>();
@@ -55,4 +59,46 @@ export const foldViews = <T extends EventType, S, V>(projection: Projection<T, S
     if (row !== null) views.set(key, row);
   }
   return views;
+};
+
+type Forget = typeof CONTACT_FORGOTTEN;
+
+const isForget = (projected: ProjectedEvent): projected is ProjectedEvent<Forget> => projected.event.type === CONTACT_FORGOTTEN;
+
+/**
+ * The projection, handling contact.forgotten as well: the latest erasure that reaches an entity is kept on its state,
+ * what the state holds from before it is erased, and an event from before it that arrives later is erased before the
+ * projection sees it, so that the state does not depend on the order (the log holds such an event erased too).
+ * It is part of the fold, beside the step: every projection's state goes through it, and no evolve mentions forgets.
+ */
+export const withErasure = <T extends Exclude<EventType, Forget>, S extends object, V>(
+  projection: BusinessProjection<T, S, V>,
+  personal: PersonalData<S>,
+): Projection<T | Forget, Erasable<S>, V> => {
+  const own = new Set<EventType>(projection.handles);
+  const isOwn = (projected: ProjectedEvent): projected is ProjectedEvent<T> => own.has(projected.event.type);
+
+  const forget = (state: Erasable<S>, projected: ProjectedEvent<Forget>): Erasable<S> => {
+    const { forgotten_at: at, reason, erasure_id } = projected.event.data;
+    const forgotten = latest(state.forgotten, { ...clockOf(projected), value: { at, reason, erasure_id } });
+    const erased = personal.erase(state, forgotten);
+    return forgotten === state.forgotten && erased === state ? state : { ...erased, forgotten };
+  };
+
+  // The fold step hands over only events of `handles`: the projection's own, or a contact.forgotten.
+  return {
+    ...projection,
+    handles: [...projection.handles, CONTACT_FORGOTTEN],
+    keysOf: (projected) => (isOwn(projected) ? projection.keysOf(projected) : isForget(projected) ? personal.keysOf(projected.event.data) : []),
+    evolve: (state, projected) => {
+      if (!isOwn(projected)) return isForget(projected) ? forget(state, projected) : state;
+      const { forgotten } = state;
+      if (forgotten === undefined) return projection.evolve(state, projected);
+      const seen = covers(forgotten, clockOf(projected)) ? { ...projected, event: redactEvent(projected.event) } : projected;
+      const next = projection.evolve(state, seen);
+      // The projection's evolve need not know of the erasure its state carries.
+      return next === state ? state : { ...next, forgotten };
+    },
+    isState: (stored): stored is Erasable<S> => projection.isState(stored),
+  };
 };

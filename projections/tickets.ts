@@ -1,6 +1,7 @@
 import { entityKey } from '../src/events/entity-id.js';
 import type { Ticket } from '../src/events/ticket.js';
-import { eraseRegisters, withErasure, type BusinessProjection } from './erasure.js';
+import { eraseRegisters, type BusinessProjection } from './erasure.js';
+import { withErasure } from './fold.js';
 import { isRecord } from './is-record.js';
 import { clockOf, revise, valuesOf, writeFields, type Registers } from './last-writer-wins.js';
 import type { TicketView } from './ticket-view.js';
