@@ -5,7 +5,8 @@ import { entityKey } from '../src/events/entity-id.js';
 import type { Timestamp } from '../src/events/timestamp.js';
 import type { BookingAnomaly, BookingView } from './booking-view.js';
 import { isRecord } from './is-record.js';
-import { eraseObject, withErasure, type BusinessProjection } from './erasure.js';
+import { eraseObject, type BusinessProjection } from './erasure.js';
+import { withErasure } from './fold.js';
 import { compareNumbers, compareText, type Clock } from './last-writer-wins.js';
 import { extraFields } from './view-row.js';
 
@@ -125,7 +126,7 @@ const bookings: Bookings = {
   name: 'bookings',
   version: 4,
   handles: ['booking.created', 'booking.updated', 'booking.cancelled', 'booking.completed'],
-  keysOf: (event) => [entityKey(event.data.booking.id)],
+  keysOf: ({ event }) => [entityKey(event.data.booking.id)],
   initial: () => ({ events: [] }),
   evolve,
   view,

@@ -2,11 +2,11 @@ import type { Contact } from '../src/events/contact.js';
 import { EVENT_TYPES, type EventType } from '../src/events/domain-event.js';
 import { entityKey } from '../src/events/entity-id.js';
 import type { Timestamp } from '../src/events/timestamp.js';
-import { eraseRegisters, withErasure, type BusinessProjection, type Erasable } from './erasure.js';
-import { clockOf, earliest, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
+import { eraseRegisters, type BusinessProjection, type Erasable } from './erasure.js';
+import { withErasure } from './fold.js';
+import { clockOf, earliest, revise, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
 import type { ContactView } from './contact-view.js';
 import { isRecord } from './is-record.js';
-import { revise } from './revise.js';
 import { extraFields } from './view-row.js';
 
 /**
@@ -89,7 +89,7 @@ const contacts: Contacts = {
   name: 'contacts',
   version: 3,
   handles: HANDLES,
-  keysOf: ({ data: { contact } }) => (contact === undefined ? [] : [entityKey(contact.id)]),
+  keysOf: ({ event: { data: { contact } } }) => (contact === undefined ? [] : [entityKey(contact.id)]),
   initial,
   evolve,
   view,

@@ -1,6 +1,7 @@
 import { entityKey, type EntityId } from '../src/events/entity-id.js';
 import type { Message } from '../src/events/message.js';
-import { eraseRegisters, withErasure, type BusinessProjection } from './erasure.js';
+import { eraseRegisters, type BusinessProjection } from './erasure.js';
+import { withErasure } from './fold.js';
 import { clockOf, compareNumbers, compareText, micros, registerOf, valuesOf, writeFields, type Clock, type Registers } from './last-writer-wins.js';
 import type { ConversationView, MessageView } from './conversation-view.js';
 import { isRecord } from './is-record.js';
@@ -86,7 +87,7 @@ const conversations: Conversations = {
   name: 'conversations',
   version: 4,
   handles: ['message.received', 'message.sent'],
-  keysOf: (event) => [entityKey(event.data.contact.id)],
+  keysOf: ({ event }) => [entityKey(event.data.contact.id)],
   initial: () => ({ contact: {}, messages: {} }),
   evolve,
   view,

@@ -39,8 +39,11 @@ export const compareClocks = (a: Clock, b: Clock): number =>
  * changes); the value then decides, so that the outcome never depends on which copy came first. The value is apart
  * from its clock so that a write is compared before (and without) being made a register.
  */
-const compareWrites = <V>(clock: Clock, value: V, register: Register<V>): number =>
-  compareClocks(clock, register) || compareText(canonicalJson(value), canonicalJson(register.value));
+const compareWrites = <V>(clock: Clock, value: V, register: Register<V>): number => {
+  if (clock.micros !== register.micros) return clock.micros < register.micros ? -1 : 1;
+  if (clock.eventId !== register.eventId) return clock.eventId < register.eventId ? -1 : 1;
+  return compareText(canonicalJson(value), canonicalJson(register.value));
+};
 
 export const latest = <V>(current: Register<V> | undefined, candidate: Register<V>): Register<V> =>
   current === undefined || compareWrites(candidate, candidate.value, current) > 0 ? candidate : current;
@@ -51,26 +54,6 @@ export const earliest = <V>(current: Register<V> | null, candidate: Register<V>)
 export const registerOf = <O, F extends keyof O>(registers: Registers<O>, field: F): Register<O[F]> | undefined =>
   Object.hasOwn(registers, field) ? registers[field] : undefined;
 
-/**
- * Writes one field (absent = unchanged, null = set to null) into `written`, the registers' private copy, made on the
- * first field that wins; returns the copy, or undefined while none won.
- */
-const writeField = <O, F extends keyof O>(
-  registers: Registers<O>,
-  written: Written<O> | undefined,
-  field: F,
-  value: NoInfer<O[F]> | undefined,
-  clock: Clock,
-): Written<O> | undefined => {
-  // Intake never stores a __proto__ key; were one read back, assigning it would replace the copy's prototype.
-  if (value === undefined || field === '__proto__') return written;
-  const current = registerOf(registers, field);
-  if (current !== undefined && compareWrites(clock, value, current) <= 0) return written;
-  const copy: Written<O> = written ?? { ...registers };
-  copy[field] = { micros: clock.micros, eventId: clock.eventId, value };
-  return copy;
-};
-
 /** What a write takes besides the payload: a field of it not to write, and fields the event implies. */
 type WriteOptions<O> = {
   readonly except?: keyof O;
@@ -79,18 +62,32 @@ type WriteOptions<O> = {
 };
 
 /**
- * Writes every field the payload carries but `except`, then the implied ones; the same object if none won. It runs
- * for every field of every event, so it copies the registers once, and only when a field wins, and it takes the
- * payload as it is rather than a copy of it with fields removed or added.
+ * Writes every field the payload carries (absent = unchanged, null = set to null) but `except`, then the implied
+ * ones; the same object if none won. It runs for every field of every event, so it is one loop that copies the
+ * registers once, and only when a field wins, and it takes the payload as it is rather than a copy of it with
+ * fields removed or added.
  */
 export const writeFields = <O extends object>(registers: Registers<O>, fields: O, clock: Clock, { except, implied }: WriteOptions<O> = {}): Registers<O> => {
   let written: Written<O> | undefined;
-  for (const field in fields) {
-    if (field === except || (implied !== undefined && Object.hasOwn(implied, field))) continue;
-    written = writeField(registers, written, field, fields[field], clock);
+  for (const source of implied === undefined ? [fields] : [fields, implied]) {
+    for (const field in source) {
+      const value = source[field];
+      // Intake never stores a __proto__ key; were one read back, assigning it would replace the copy's prototype.
+      if (value === undefined || field === '__proto__' || field === except) continue;
+      if (source === fields && implied !== undefined && Object.hasOwn(implied, field)) continue;
+      const current = Object.hasOwn(registers, field) ? registers[field] : undefined;
+      if (current !== undefined && compareWrites(clock, value, current) <= 0) continue;
+      written ??= { ...registers };
+      written[field] = { micros: clock.micros, eventId: clock.eventId, value };
+    }
   }
-  for (const field in implied) written = writeField(registers, written, field, implied[field], clock);
   return written ?? registers;
+};
+
+/** The state with the patch applied, or the state itself when the patch changes nothing (cheap duplicate detection). */
+export const revise = <S extends object>(state: S, patch: Partial<S>): S => {
+  for (const field in patch) if (patch[field] !== state[field]) return { ...state, ...patch };
+  return state;
 };
 
 /** The value of each field that has one. */

@@ -9,24 +9,29 @@ export type ProjectedEvent<T extends EventType = EventType> = {
 };
 
 /**
- * A read model as plain data, typed by the events it handles: `keysOf` and `evolve` only ever receive those. `S` is
- * stored as JSON between batches, so it holds only JSON values; `evolve` must converge: any arrival order and any
- * duplication of the same events gives the same `view`.
+ * A read model as plain data, typed by the events it handles: `keysOf` and `evolve` only ever receive those (the fold
+ * step checks `handles`). `S` is stored as JSON between batches, so it holds only JSON values; `evolve` must converge:
+ * any arrival order and any duplication of the same events gives the same `view`.
+ *
+ * The one projection type. Its members are methods so that the runner, the read model and the registry can hold
+ * projections of different states in one list (`Projection`, with its defaults): a method's parameters are compared
+ * both ways. What keeps that sound is where states come from: a projection is only ever given states of its own
+ * `initial` or `evolve`, or states that passed its `isState` where they were read back from storage.
  */
-export type Projection<T extends EventType, S, V> = {
+export type Projection<T extends EventType = EventType, S = unknown, V = unknown> = {
   readonly name: string;
   /** Bumping it makes the runner rebuild the projection. */
   readonly version: number;
   readonly handles: readonly T[];
   /** The entity keys (`entityKey`) an event touches; [] = ignore it. */
-  readonly keysOf: (event: DomainEventOf<T>) => readonly string[];
-  readonly initial: (key: string) => S;
+  keysOf(event: ProjectedEvent<T>): readonly string[];
+  initial(key: string): S;
   /** Pure. Returns a new object when the event changes the state, the same one when it changes nothing. */
-  readonly evolve: (state: S, event: ProjectedEvent<T>) => S;
+  evolve(state: S, event: ProjectedEvent<T>): S;
   /** The public, JSON-serialisable row; null while nothing is known. */
-  readonly view: (state: S) => V | null;
+  view(state: S): V | null;
   /** Whether a state read back from storage is this projection's: a cheap look at its shape. */
-  readonly isState: (stored: unknown) => stored is S;
+  isState(stored: unknown): stored is S;
 };
 
 /**
@@ -36,22 +41,4 @@ export type Projection<T extends EventType, S, V> = {
 export type EntityStates<S> = {
   readonly get: (key: string) => S | undefined;
   readonly set: (key: string, state: S) => void;
-};
-
-/**
- * A projection whose events, states and views its caller only passes through (runner, read model, registry): the
- * fold step and the key lookup closed over the typed projection (see storedProjection), so its caller cannot hand
- * the typed code an event or a state it was not written for.
- */
-export type StoredProjection = {
-  readonly name: string;
-  /** Bumping it makes the runner rebuild the projection. */
-  readonly version: number;
-  readonly handles: readonly EventType[];
-  /** The entity keys the event touches; [] for an event the projection does not handle. */
-  readonly keysOf: (projected: ProjectedEvent) => readonly string[];
-  /** The one fold step (evolveEntities) over the projection. */
-  readonly evolveEntities: (states: EntityStates<unknown>, projected: ProjectedEvent, holds?: (key: string) => boolean) => void;
-  /** The public row of a state; null while nothing is known. */
-  readonly view: (state: unknown) => unknown;
 };

@@ -1,16 +1,10 @@
 import { bookingsProjection } from './bookings.js';
 import { contactsProjection } from './contacts.js';
 import { conversationsProjection } from './conversations.js';
-import type { StoredProjection } from './projection.js';
-import { storedProjection } from './stored-projection.js';
+import type { Projection } from './projection.js';
 import { ticketsProjection } from './tickets.js';
 
 export { bookingsProjection, contactsProjection, conversationsProjection, ticketsProjection };
 
 /** Every projection the runner maintains. Adding one is one file and one line here. */
-export const projections: readonly StoredProjection[] = [
-  storedProjection(contactsProjection),
-  storedProjection(bookingsProjection),
-  storedProjection(ticketsProjection),
-  storedProjection(conversationsProjection),
-];
+export const projections: readonly Projection[] = [contactsProjection, bookingsProjection, ticketsProjection, conversationsProjection];

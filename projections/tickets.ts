@@ -1,9 +1,9 @@
 import { entityKey } from '../src/events/entity-id.js';
 import type { Ticket } from '../src/events/ticket.js';
-import { eraseRegisters, withErasure, type BusinessProjection } from './erasure.js';
+import { eraseRegisters, type BusinessProjection } from './erasure.js';
+import { withErasure } from './fold.js';
 import { isRecord } from './is-record.js';
-import { clockOf, valuesOf, writeFields, type Registers } from './last-writer-wins.js';
-import { revise } from './revise.js';
+import { clockOf, revise, valuesOf, writeFields, type Registers } from './last-writer-wins.js';
 import type { TicketView } from './ticket-view.js';
 import { extraFields } from './view-row.js';
 
@@ -14,7 +14,7 @@ const tickets: BusinessProjection<'ticket.created', TicketState, TicketView> = {
   name: 'tickets',
   version: 4,
   handles: ['ticket.created'],
-  keysOf: (event) => [entityKey(event.data.ticket.id)],
+  keysOf: ({ event }) => [entityKey(event.data.ticket.id)],
   initial: () => ({ fields: {} }),
   evolve: (state, projected) => {
     const { data: { ticket }, occurred_at } = projected.event;

@@ -18,34 +18,32 @@ export const ExtraFieldsLeftOut = z
   .optional()
   .describe(`extra fields the payloads carried that the row leaves out (past ${MAX_EXTRA_FIELDS} of them, or ${MAX_EXTRA_FIELDS_BYTES} bytes); they are in the log`);
 
-/** The extra fields kept and the names of those left out: in name order, each that still fits in count and bytes. */
-const keptFields = (names: readonly string[], values: Readonly<Record<string, unknown>>) => {
-  const kept: [string, unknown][] = [];
-  const leftOut: string[] = [];
-  let bytes = 0;
-  for (const name of names) {
-    const size = kept.length < MAX_EXTRA_FIELDS ? name.length + JSON.stringify(values[name] ?? null).length : Number.POSITIVE_INFINITY;
-    if (bytes + size <= MAX_EXTRA_FIELDS_BYTES) {
-      kept.push([name, values[name]]);
-      bytes += size;
-    } else leftOut.push(name);
-  }
-  return { kept, leftOut };
-};
-
 /** What a row shows of the payloads beyond its documented fields. */
-type ExtraFields = { readonly [field: string]: unknown; readonly extra_fields_left_out?: string[] };
+type ExtraFields = { [field: string]: unknown; extra_fields_left_out?: string[] };
 
 /**
  * The fields the payloads carried beyond the row's documented ones, in name order, so that the row's layout (and
- * its JSON) does not depend on the order the events arrived in; then, if some were left out, their names. A row
- * spreads them after its documented fields.
+ * its JSON) does not depend on the order the events arrived in; each kept while it still fits in count and bytes;
+ * then, if some were left out, their names. A row spreads them after its documented fields.
  */
 export const extraFields = (documented: object, values: Readonly<Record<string, unknown>>): ExtraFields => {
-  const names = Object.keys(values)
-    .filter((field) => !Object.hasOwn(documented, field) && field !== LEFT_OUT && EXTRA_FIELD_NAME.test(field))
-    .sort();
-  const { kept, leftOut } = keptFields(names, values);
-  const extras = Object.fromEntries(kept);
-  return leftOut.length === 0 ? extras : { ...extras, [LEFT_OUT]: leftOut };
+  const names: string[] = [];
+  for (const field in values) {
+    if (!Object.hasOwn(documented, field) && field !== LEFT_OUT && EXTRA_FIELD_NAME.test(field)) names.push(field);
+  }
+  names.sort();
+  const extras: ExtraFields = {};
+  const leftOut: string[] = [];
+  let kept = 0;
+  let bytes = 0;
+  for (const name of names) {
+    const size = kept < MAX_EXTRA_FIELDS ? name.length + JSON.stringify(values[name] ?? null).length : Number.POSITIVE_INFINITY;
+    if (bytes + size <= MAX_EXTRA_FIELDS_BYTES) {
+      extras[name] = values[name];
+      kept += 1;
+      bytes += size;
+    } else leftOut.push(name);
+  }
+  if (leftOut.length > 0) extras[LEFT_OUT] = leftOut;
+  return extras;
 };

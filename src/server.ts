@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { StoredProjection } from '../projections/projection.js';
+import type { Projection } from '../projections/projection.js';
 import { projections as registeredProjections } from '../projections/registry.js';
 import type { Config } from './config.js';
 import type { EraseDeps } from './erasure/erase-contact.js';
@@ -84,7 +84,7 @@ const claimAtStart = async (claimOptions: ClaimOptions, readModelFile: string, l
 };
 
 /** The claim made once the store answers: a refusal stops the runner, a rebuild reloads it. */
-const claimLater = (claimOptions: ClaimOptions, readModelFile: string, logger: FastifyBaseLogger, runner: Runner, projections: readonly StoredProjection[]) =>
+const claimLater = (claimOptions: ClaimOptions, readModelFile: string, logger: FastifyBaseLogger, runner: Runner, projections: readonly Projection[]) =>
   claimOnceReachable({
     ...claimOptions,
     retryMs: 1_000,
@@ -114,7 +114,7 @@ type ProjectingDeps = {
   readonly config: Config;
   readonly store: OpenedStore;
   readonly readModel: ReadModel;
-  readonly projections: readonly StoredProjection[];
+  readonly projections: readonly Projection[];
   readonly logger: FastifyBaseLogger;
   readonly metrics: ServiceMetrics;
   readonly now: () => Date;
@@ -154,7 +154,7 @@ const closeApp = async (app: FastifyInstance): Promise<void> => {
 /** The composition root: configuration in, a ready (not yet listening) service out. */
 export const composeService = async (
   config: Config,
-  projections: readonly StoredProjection[] = registeredProjections,
+  projections: readonly Projection[] = registeredProjections,
   openStore: (config: Config, options: OpenEventStoreOptions) => Promise<OpenedStore> = openEventStore,
 ): Promise<Service> => {
   refuseServingAnyone(config);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { UsageError } from './exit-codes.js';
 
 /** Commander's parsed options. */
 export type Options = Record<string, string | boolean | undefined>;
@@ -6,7 +7,7 @@ export type Options = Record<string, string | boolean | undefined>;
 /** A positional argument (`contact show <id>`), checked with the same schema as the API's path parameter. */
 export const argument = <S extends z.ZodType>(schema: S, name: string, value: string): z.infer<S> => {
   const parsed = schema.safeParse({ [name]: value });
-  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => `<${name}>: ${issue.message}`).join('\n'));
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => `<${name}>: ${issue.message}`).join('\n'));
   return parsed.data;
 };
 
@@ -18,7 +19,7 @@ export const parameters = <S extends z.ZodType>(schema: S, options: Options): z.
   const parsed = schema.safeParse(Object.fromEntries(entries));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `--${issue.path.join('.').replaceAll('_', '-')}: ${issue.message}`);
-    throw new Error(problems.join('\n'));
+    throw new UsageError(problems.join('\n'));
   }
   return parsed.data;
 };

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 import { eraseContact } from '../erasure/erase-contact.js';
 import { listErasures } from '../erasure/erasure-record.js';
 import { liftErasure } from '../erasure/lift-erasure.js';
@@ -18,7 +18,7 @@ type WithStores = (run: (store: OpenedStore, readModel: ReadModel) => Promise<nu
 
 const ERASURE_COLUMNS = ['erasure_id', 'contact_id', 'reason', 'forgotten_at', 'completed_at', 'events_rewritten'];
 
-export const registerErasureCommands = (program: Command, projections: readonly StoredProjection[], withStores: WithStores): void => {
+export const registerErasureCommands = (program: Command, projections: readonly Projection[], withStores: WithStores): void => {
   const contact = program.commands.find((command) => command.name() === 'contact') ?? program.command('contact');
   registerForgetCommand(contact, projections, withStores);
   const erasures = program.command('erasures').description('erasures done: when, why, how many events they rewrote (no personal data)');
@@ -27,7 +27,7 @@ export const registerErasureCommands = (program: Command, projections: readonly 
 };
 
 /** `contact forget ID --reason`. */
-const registerForgetCommand = (contact: Command, projections: readonly StoredProjection[], withStores: WithStores): void => {
+const registerForgetCommand = (contact: Command, projections: readonly Projection[], withStores: WithStores): void => {
   contact
     .command('forget')
     .description("erase the contact's personal data from the log, the read model and their files (idempotent; see docs/personal-data.md)")

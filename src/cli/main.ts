@@ -14,7 +14,8 @@ import { openEventStore } from '../store/open-event-store.js';
 import { registerErasureCommands } from './erasure-commands.js';
 import { registerHistoryCommands, showContactAsOf } from './history-commands.js';
 import { runIngest } from './ingest-command.js';
-import { printRows } from './output.js';
+import { EXIT_USAGE, UsageError } from './exit-codes.js';
+import { answeredEmpty, answerIsEmpty, printRows } from './output.js';
 import { packageVersion } from './package-version.js';
 import { progressLine } from './progress.js';
 import { registerQuarantineCommands } from './quarantine-commands.js';
@@ -30,7 +31,7 @@ const loadConfig = (): Config => {
   return config.right;
 };
 
-/** Opens what a command needs, runs it, closes everything, and turns failures into a message and exit code 1. */
+/** Opens what a command needs, runs it, closes everything, and turns failures into a message and an exit code. */
 const withStores = async (run: (store: OpenedStore, readModel: ReadModel) => Promise<number>): Promise<void> => {
   const config = loadConfig();
   let store: OpenedStore | undefined;
@@ -43,10 +44,10 @@ const withStores = async (run: (store: OpenedStore, readModel: ReadModel) => Pro
     process.exitCode = await run(store, readModel);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof UsageError ? EXIT_USAGE : 1;
   } finally {
-    // "no contact 77" from an empty ./data the user did not mean: say which log was read.
-    if (process.exitCode !== 0 && store !== undefined) process.stderr.write(`(read the ${describeLog(config)})\n`);
+    // "no contact 77" or an empty list from an empty ./data the user did not mean: say which log was read.
+    if ((process.exitCode !== 0 || answeredEmpty()) && process.exitCode !== EXIT_USAGE && store !== undefined) process.stderr.write(`(read the ${describeLog(config)})\n`);
     await store?.close();
     await readModel?.close();
   }
@@ -55,6 +56,8 @@ const withStores = async (run: (store: OpenedStore, readModel: ReadModel) => Pro
 const program = new Command()
   .name('skylight-projector')
   .version(packageVersion())
+  // Set before the commands are added, which inherit it: help and --version exit 0, any other parse error is a usage error.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
   .description(
     'SkyLight Chat webhooks as an event log: ingest, query, audit, replay. Configured by the same environment variables as the server (DATA_DIR, EVENT_STORE, ...).',
   );
@@ -112,6 +115,7 @@ program
           updated_at: entry.updated_at,
         });
       }
+      if (head.right === 0) answerIsEmpty();
       if (options.json !== true) process.stdout.write(`store: ${store.kind}, head position ${head.right}\n`);
       printRows(rows, ['projection', 'version', 'position', 'lag', 'lag_exact', 'lag_seconds', 'updated_at'], options.json === true);
       return 0;

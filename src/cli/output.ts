@@ -1,5 +1,15 @@
 import Table from 'cli-table3';
 
+/**
+ * Whether the command's answer was empty (a list without rows, an empty log). The CLI then names the log it read: an
+ * empty ./data the user did not mean looks just like an account with nothing in it. One command runs per process.
+ */
+let empty = false;
+export const answerIsEmpty = (): void => {
+  empty = true;
+};
+export const answeredEmpty = (): boolean => empty;
+
 const cell = (value: unknown): string => {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map(cell).join(', ');
@@ -9,6 +19,7 @@ const cell = (value: unknown): string => {
 
 /** Rows as a table with the given columns (for people), or the data as JSON (for scripts). */
 export const printRows = (rows: readonly Record<string, unknown>[], columns: readonly string[], json: boolean): void => {
+  if (rows.length === 0) answerIsEmpty();
   if (json) {
     process.stdout.write(`${JSON.stringify(rows)}\n`);
     return;
@@ -40,6 +51,7 @@ export const printPage = (
   rows: readonly Record<string, unknown>[] = page.items,
 ): void => {
   if (json) {
+    if (page.items.length === 0) answerIsEmpty();
     process.stdout.write(`${JSON.stringify(page)}\n`);
     return;
   }

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 import type { ReadModel } from '../read-model/read-model.js';
 import { catchUp } from '../runner/catch-up.js';
 import { rebuildProjections } from '../runner/rebuild.js';
@@ -10,7 +10,7 @@ import { progressLine } from './progress.js';
 
 type WithStores = (run: (store: OpenedStore, readModel: ReadModel) => Promise<number>) => Promise<void>;
 
-const selected = (projections: readonly StoredProjection[], name: string | undefined): StoredProjection[] => {
+const selected = (projections: readonly Projection[], name: string | undefined): Projection[] => {
   if (name === undefined) return [...projections];
   const found = projections.filter((p) => p.name === name);
   if (found.length === 0) throw new Error(`no projection ${name}; known: ${projections.map((p) => p.name).join(', ')}`);
@@ -25,7 +25,7 @@ const positiveInteger = (value: string, name: string): number => {
 
 const rate = (events: number, seconds: number) => Math.round(events / Math.max(seconds, 1e-3));
 
-export const registerReplayCommands = (program: Command, projections: readonly StoredProjection[], withStores: WithStores): void => {
+export const registerReplayCommands = (program: Command, projections: readonly Projection[], withStores: WithStores): void => {
   program
     .command('rebuild')
     .description('fold the whole log into fresh read-model tables and swap them in atomically (a running server keeps answering)')

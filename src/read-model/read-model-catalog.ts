@@ -1,4 +1,4 @@
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 
 /** Which table serves a projection, built by which version, and how far into the log it has applied. */
 export type ReadModelEntry = {
@@ -14,7 +14,7 @@ export type ReadModelEntry = {
  * rebuild or a verify and is read by nobody yet.
  */
 export type ProjectionTarget = {
-  readonly projection: StoredProjection;
+  readonly projection: Projection;
   readonly tableName: string;
   readonly position: number;
   readonly kind: 'live' | 'scratch';
@@ -63,14 +63,14 @@ export type ReadModelCatalog = {
    * Makes sure each projection has a table. One seen for the first time starts empty at position 0; one whose
    * version changed is left to the rebuild, which fills a new table beside the live one and swaps it in.
    */
-  readonly ensure: (projections: readonly StoredProjection[], now: string) => Promise<void>;
+  readonly ensure: (projections: readonly Projection[], now: string) => Promise<void>;
   readonly entries: () => Promise<ReadModelEntry[]>;
   /** The live tables the running code may write: a table built by another version of its projection is left alone. */
-  readonly liveTargets: (projections: readonly StoredProjection[]) => Promise<ProjectionTarget[]>;
+  readonly liveTargets: (projections: readonly Projection[]) => Promise<ProjectionTarget[]>;
   /** Projections whose live table was built by a different version than the code's: they need a rebuild. */
-  readonly outdated: (projections: readonly StoredProjection[]) => Promise<StoredProjection[]>;
+  readonly outdated: (projections: readonly Projection[]) => Promise<Projection[]>;
   /** Fresh tables beside the live ones at position 0; what an interrupted run left for the same purpose is dropped. */
-  readonly createScratch: (projections: readonly StoredProjection[], purpose: ScratchPurpose, now: string) => Promise<ProjectionTarget[]>;
+  readonly createScratch: (projections: readonly Projection[], purpose: ScratchPurpose, now: string) => Promise<ProjectionTarget[]>;
   readonly dropScratch: (targets: readonly ProjectionTarget[]) => Promise<void>;
   /** Puts rebuilt tables in service in one transaction; the old ones go. Readers see the old or the new, never half. */
   readonly swapIn: (targets: readonly ProjectionTarget[], now: string) => Promise<ProjectionTarget[]>;

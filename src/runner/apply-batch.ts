@@ -1,3 +1,4 @@
+import { keysTouched } from '../../projections/fold.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelWrites } from '../read-model/read-model-writes.js';
 import type { RecordedEvent } from '../store/event-store.js';
@@ -80,7 +81,7 @@ export const batchApplier = (writes: ReadModelWrites, cacheLimit = 5_000): Batch
     const missing = new Set<string>();
     for (const event of upcast) {
       if (!pastCheckpoint(target, event)) continue;
-      for (const key of target.projection.keysOf(event.projected)) {
+      for (const key of keysTouched(target.projection, event.projected)) {
         if (!states.has(key) && cache.get(target.tableName, key) === undefined) missing.add(key);
       }
     }

@@ -1,4 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
+import { keysTouched } from '../../projections/fold.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelWrites } from '../read-model/read-model-writes.js';
 import { foldIntoTargets, upcastEvents, type PositionedEvent } from './fold-events.js';
@@ -78,7 +79,7 @@ const readLog = async (job: FoldJob, layout: Layout, openSpill: () => SpillFiles
     for (const event of upcastEvents(job.targets, batch, skipped)) {
       const buckets = new Set<number>();
       for (const { projection } of job.targets) {
-        for (const key of projection.keysOf(event.projected)) {
+        for (const key of keysTouched(projection, event.projected)) {
           const bucket = bucketOf(key, layout.buckets);
           touches[bucket] = (touches[bucket] ?? 0) + 1;
           heldTouches += 1;

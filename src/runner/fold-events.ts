@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { EntityStates, ProjectedEvent } from '../../projections/projection.js';
+import { type EntityStates, type ProjectedEvent } from '../../projections/projection.js';
+import { evolveEntities } from '../../projections/fold.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { RecordedEvent } from '../store/event-store.js';
 import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
@@ -43,7 +44,7 @@ export type TargetStates = { readonly target: ProjectionTarget; readonly states:
 export const foldIntoTargets = (folds: readonly TargetStates[], events: readonly PositionedEvent[], holds?: (key: string) => boolean): void => {
   for (const event of events) {
     for (const { target, states } of folds) {
-      if (pastCheckpoint(target, event)) target.projection.evolveEntities(states, event.projected, holds);
+      if (pastCheckpoint(target, event)) evolveEntities(target.projection, states, event.projected, holds);
     }
   }
 };

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 import type { ReadModel } from '../read-model/read-model.js';
 import { EventStoreFailure, type EventStoreError } from '../store/event-store-error.js';
 import type { EventStore, Position } from '../store/event-store.js';
@@ -41,7 +41,7 @@ type StandingDeps = {
   store: EventStore;
   runner: Pick<Runner, 'progress'>;
   readModel: Pick<ReadModel, 'catalog'>;
-  projections: readonly StoredProjection[];
+  projections: readonly Projection[];
   now: () => Date;
 };
 

@@ -1,4 +1,4 @@
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 import type { ReadModel } from '../read-model/read-model.js';
 import type { EventStore } from '../store/event-store.js';
 
@@ -6,7 +6,7 @@ import type { EventStore } from '../store/event-store.js';
 export type ReadModelJob = {
   readonly store: EventStore;
   readonly readModel: ReadModel;
-  readonly projections: readonly StoredProjection[];
+  readonly projections: readonly Projection[];
   readonly now?: () => Date;
   /** `total` only when it is known (see eventsBetween). */
   readonly onProgress?: (done: number, total: number | undefined) => void;

@@ -1,4 +1,4 @@
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 import type { ReadModel } from '../read-model/read-model.js';
 import type { EventStore } from '../store/event-store.js';
 import { rebuildProjections } from './rebuild.js';
@@ -28,7 +28,7 @@ export type StartupRebuild = {
 };
 
 /** What a start-up rebuild of `outdated` shows before it has folded anything: idle when there is nothing to rebuild. */
-export const startingRebuildStatus = (outdated: readonly StoredProjection[]): RebuildStatus => ({
+export const startingRebuildStatus = (outdated: readonly Projection[]): RebuildStatus => ({
   running: outdated.length > 0,
   projections: outdated.map((p) => `${p.name} v${p.version}`),
   events: 0,
@@ -44,7 +44,7 @@ export const rebuildOutdated = async (deps: {
   store: EventStore;
   readModel: ReadModel;
   runner: Runner;
-  projections: readonly StoredProjection[];
+  projections: readonly Projection[];
   log: RunnerLog;
   /** Told after `status` has changed, so that it can read the new one. */
   progress?: RebuildProgressSink;

@@ -1,5 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 import { appliedByAll, CheckpointMoved, type ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModel } from '../read-model/read-model.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
@@ -17,7 +17,7 @@ export type RunnerLog = {
 export type RunnerOptions = {
   readonly store: EventStore;
   readonly readModel: ReadModel;
-  readonly projections: readonly StoredProjection[];
+  readonly projections: readonly Projection[];
   readonly log: RunnerLog;
   readonly now?: () => Date;
   readonly maxBatch?: number;

@@ -24,9 +24,9 @@ describe('contact forget, erasures list / lift', () => {
   });
   afterAll(() => root.remove());
 
-  it('refuses a forget without a reason, naming --reason, and an unknown contact with exit 1', async () => {
+  it('refuses a forget without a reason as a usage error (exit 64) naming --reason, and an unknown contact with exit 1', async () => {
     const missing = await run(dir.path, 'contact', 'forget', '42');
-    expect(missing.code).not.toBe(0);
+    expect(missing.code).toBe(64);
     expect(missing.stderr).toContain('--reason');
     const unknown = await run(dir.path, 'contact', 'forget', '999', '--reason', 'erasure request');
     expect(unknown.code).toBe(1);

@@ -25,13 +25,41 @@ describe('the CLI for one entity, its version and its help', () => {
     expect(await cli('ticket', 'show', '56')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^no ticket 56\n/) });
   });
 
-  it('names a bad positional id as the argument, not as an option', async () => {
+  it('names a bad positional id as the argument, not as an option, as a usage error (exit 64)', async () => {
     const bad = await cli('contact', 'show', 'not an id');
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(64);
     expect(bad.stderr).toMatch(/^<id>: expected an id/);
     // The value itself is not repeated: it may be personal data (an email typed as an id).
     expect(bad.stderr).not.toContain("not an id");
   });
+
+  it('gives an unknown command or option exit 64, and does not name the log for it', async () => {
+    for (const args of [['contactz', 'list'], ['contacts', 'list', '--colour', 'red'], ['contacts', 'list', '--limit', 'many']]) {
+      const wrong = await cli(...args);
+      expect(wrong.code, args.join(' ')).toBe(64);
+      expect(wrong.stderr, args.join(' ')).not.toContain('(read the');
+    }
+  });
+
+  it('names the log it read when a list or the status finds nothing, and not when it finds something', async () => {
+    const none = await cli('tickets', 'list', '--status', 'no-such-status');
+    expect(none).toMatchObject({ code: 0, stderr: expect.stringContaining(`(read the embedded log ${dir.path}/events.db)`) });
+    const noneJson = await cli('tickets', 'list', '--status', 'no-such-status', '--json');
+    expect(JSON.parse(noneJson.stdout)).toEqual({ items: [], next_cursor: null });
+    expect(noneJson.stderr).toContain(`(read the embedded log ${dir.path}/events.db)`);
+    const some = await cli('tickets', 'list');
+    expect(some.stderr).not.toContain('(read the');
+    expect((await cli('status')).stderr).not.toContain('(read the');
+    const elsewhere = makeTempDir('show-commands-empty');
+    try {
+      const empty = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'status'], { env: { ...process.env, DATA_DIR: elsewhere.path } });
+      expect(empty.stdout).toContain('head position 0');
+      expect(empty.stderr).toContain(`(read the embedded log ${elsewhere.path}/events.db)`);
+    } finally {
+      elsewhere.remove();
+    }
+    // Six CLI processes, each starting tsx.
+  }, 120_000);
 
   it('prints its version and describes contact show', async () => {
     expect((await cli('--version')).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);

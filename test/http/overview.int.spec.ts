@@ -6,7 +6,7 @@ import { appendedPerHour } from '../../src/overview/appended-per-hour.js';
 import { storeUnavailable } from '../../src/store/event-store-error.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import type { Service } from '../../src/server.js';
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
 import { bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
 import { skylightTraffic } from '../support/skylight-traffic.js';
@@ -94,7 +94,7 @@ describe('GET /overview after a projection version changed', () => {
       await projectedHistory(dir.path, skylightTraffic({ seed: 5, contacts: 20 }));
 
       const contactsVersion = (projections.find((p) => p.name === 'contacts')?.version ?? 0) + 1;
-      const bumped: StoredProjection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: contactsVersion } : p));
+      const bumped: Projection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: contactsVersion } : p));
       const second = await serviceHarness(dir.path, {}, bumped);
       try {
         await second.startupRebuild;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
 import { serviceMetrics } from '../../src/metrics/service-metrics.js';
 import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
@@ -30,7 +30,7 @@ describe('rebuild progress in the metrics', () => {
     try {
       const { position } = await projectedHistory(dir.path, skylightTraffic({ seed: 5, contacts: 200 }));
 
-      const bumped: StoredProjection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: p.version + 1 } : p));
+      const bumped: Projection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: p.version + 1 } : p));
       const store = openSqliteEventStore(join(dir.path, 'events.db'));
       const readModel = openSqliteReadModel(join(dir.path, 'read-model.db'));
       const runner = startRunner({ store, readModel, projections: bumped, log: silent });

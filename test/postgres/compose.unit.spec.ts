@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseConfig } from '../../src/config.js';
-import { isLoopbackHost } from '../../src/http/loopback.js';
+import { isLoopbackHost } from '../../src/http/app.js';
 
 /**
  * No Docker engine runs here: the compose files are read as compose reads them (YAML with merge keys, `${VAR…}`

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bookingsProjection } from '../../projections/bookings.js';
-import { foldViews } from '../../projections/fold.js';
-import type { ProjectedEvent } from '../../projections/projection.js';
-import { storedProjection } from '../../projections/stored-projection.js';
+import { type ProjectedEvent } from '../../projections/projection.js';
+import { foldViews, keysTouched } from '../../projections/fold.js';
 import { nestedExamples, undocumentedBookingExamples } from '../fixtures/reference-deliveries.js';
 import { projectedDelivery, projectedEvent } from '../support/projected-event.js';
 
@@ -166,6 +165,6 @@ describe('bookings: terminal states', () => {
 describe('bookings: the projection as data', () => {
   it('knows nothing before the first event, and keys bookings by id', () => {
     expect(bookingsProjection.view(bookingsProjection.initial('101'))).toBeNull();
-    expect(storedProjection(bookingsProjection).keysOf(created({}))).toEqual(['101']);
+    expect(keysTouched(bookingsProjection, created({}))).toEqual(['101']);
   });
 });

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldEvents, foldViews } from '../../projections/fold.js';
-import type { ProjectedEvent, StoredProjection } from '../../projections/projection.js';
+import { type ProjectedEvent, type Projection } from '../../projections/projection.js';
+import { evolveEntities, foldEvents, foldViews, keysTouched } from '../../projections/fold.js';
 import { bookingsProjection, contactsProjection, conversationsProjection, ticketsProjection } from '../../projections/registry.js';
-import { storedProjection } from '../../projections/stored-projection.js';
 import {
   anyDelivery,
   bookingDelivery,
@@ -19,11 +18,11 @@ import {
 const NUM_RUNS = 400;
 
 /** Rows by key, keys sorted: what the read model would hold. */
-const viewsAfter = (projection: StoredProjection, events: readonly ProjectedEvent[]) =>
+const viewsAfter = (projection: Projection, events: readonly ProjectedEvent[]) =>
   Object.fromEntries([...foldViews(projection, events)].sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /** As the runner does it: the state goes through JSON (SQLite) after every event. */
-const viewsThroughStorage = (projection: StoredProjection, events: readonly ProjectedEvent[]) => {
+const viewsThroughStorage = (projection: Projection, events: readonly ProjectedEvent[]) => {
   const stored = new Map<string, string>();
   const states = {
     get: (key: string): unknown => {
@@ -32,7 +31,7 @@ const viewsThroughStorage = (projection: StoredProjection, events: readonly Proj
     },
     set: (key: string, state: unknown) => void stored.set(key, JSON.stringify(state)),
   };
-  for (const projected of events) projection.evolveEntities(states, projected);
+  for (const projected of events) evolveEntities(projection, states, projected);
   const rows = [...stored].flatMap(([key, json]) => {
     const row = projection.view(JSON.parse(json));
     return row === null ? [] : [[key, row] as const];
@@ -46,14 +45,14 @@ const mostlyOwn = (own: fc.Arbitrary<Delivery>) => fc.oneof({ arbitrary: own, we
 /** An erasure (contact.forgotten) among the events, now and then. */
 const withForgets = (own: fc.Arbitrary<Delivery>) => fc.oneof({ arbitrary: own, weight: 6 }, { arbitrary: forgetDelivery, weight: 1 });
 
-const cases = [
+const cases: { readonly projection: Projection; readonly events: fc.Arbitrary<Delivery> }[] = [
   {
-    projection: storedProjection(contactsProjection),
+    projection: contactsProjection,
     events: withForgets(fc.oneof(contactDelivery, contactDelivery, messageDelivery, bookingDelivery, ticketDelivery)),
   },
-  { projection: storedProjection(bookingsProjection), events: withForgets(mostlyOwn(bookingDelivery)) },
-  { projection: storedProjection(ticketsProjection), events: withForgets(mostlyOwn(ticketDelivery)) },
-  { projection: storedProjection(conversationsProjection), events: withForgets(mostlyOwn(messageDelivery)) },
+  { projection: bookingsProjection, events: withForgets(mostlyOwn(bookingDelivery)) },
+  { projection: ticketsProjection, events: withForgets(mostlyOwn(ticketDelivery)) },
+  { projection: conversationsProjection, events: withForgets(mostlyOwn(messageDelivery)) },
 ];
 
 describe.each(cases)('the $projection.name projection', ({ projection, events }) => {
@@ -75,10 +74,10 @@ describe.each(cases)('the $projection.name projection', ({ projection, events })
         const twice = happened.flatMap((event) => [event, event]);
         expect(foldEvents(projection, twice)).toStrictEqual(foldEvents(projection, happened));
         for (const [key, state] of foldEvents(projection, happened)) {
-          const last = happened.filter((event) => projection.keysOf(event).includes(key)).at(-1);
+          const last = happened.filter((event) => keysTouched(projection, event).includes(key)).at(-1);
           if (last === undefined) continue;
           const again = new Map([[key, state]]);
-          projection.evolveEntities(again, last);
+          evolveEntities(projection, again, last);
           expect(again.get(key)).toBe(state);
         }
       }),

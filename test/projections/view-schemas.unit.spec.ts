@@ -5,7 +5,7 @@ import { BookingView } from '../../projections/booking-view.js';
 import { ContactView } from '../../projections/contact-view.js';
 import { ConversationView } from '../../projections/conversation-view.js';
 import { foldViews } from '../../projections/fold.js';
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
 import { TicketView } from '../../projections/ticket-view.js';
 import { anyDelivery, forgetDelivery, history } from '../support/event-arbitraries.js';
@@ -18,7 +18,7 @@ const SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   conversations: ConversationView,
 };
 
-const schemaOf = (projection: StoredProjection): z.ZodType => {
+const schemaOf = (projection: Projection): z.ZodType => {
   const schema = SCHEMAS[projection.name];
   if (schema === undefined) throw new Error(`no view schema for the ${projection.name} projection`);
   return schema;

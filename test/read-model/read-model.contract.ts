@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
 import { foldEvents } from '../../projections/fold.js';
 import { CheckpointMoved, type ProjectionTarget } from '../../src/read-model/read-model-catalog.js';
@@ -13,14 +13,14 @@ export type ReadModelTarget = { readonly open: () => Promise<ReadModel> };
 const now = '2026-03-05T00:00:00.000Z';
 const events = allExamples.map(projectedDelivery);
 
-const named = (name: string): StoredProjection => {
+const named = (name: string): Projection => {
   const projection = projections.find((p) => p.name === name);
   if (projection === undefined) throw new Error(`no projection ${name}`);
   return projection;
 };
 
 /** The states the reference examples fold to, per projection, as rows to commit. */
-const rowsOf = (projection: StoredProjection) => [...foldEvents(projection, events)].map(([key, state]) => ({ key, state }));
+const rowsOf = (projection: Projection) => [...foldEvents(projection, events)].map(([key, state]) => ({ key, state }));
 
 export const describeReadModelContract = (name: string, target: ReadModelTarget): void => {
   describe(`ReadModel contract: ${name}`, () => {

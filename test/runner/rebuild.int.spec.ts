@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contactsProjection } from '../../projections/contacts.js';
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
 import type { ReadModel } from '../../src/read-model/read-model.js';
 import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
@@ -134,7 +134,7 @@ describe('a projection whose version changed', () => {
         (await first.app.inject({ method: 'GET', url: '/contacts/7' })).body,
       );
 
-      const bumped: StoredProjection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: p.version + 1 } : p));
+      const bumped: Projection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: p.version + 1 } : p));
       const second = await serviceHarness(dir.path, {}, bumped);
       try {
         const during = (await second.app.inject({ method: 'GET', url: '/contacts/7' })).body;
@@ -163,7 +163,7 @@ describe('a deploy whose code changed a projection’s version', () => {
     const dir = makeTempDir('deploy');
     try {
       // As before a deploy: the live contacts table is built by the version before the running code's.
-      const previous: StoredProjection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: p.version - 1 } : p));
+      const previous: Projection[] = projections.map((p) => (p.name === 'contacts' ? { ...p, version: p.version - 1 } : p));
       const { position, seen: body } = await projectedHistory(
         dir.path,
         skylightTraffic({ seed: 4, contacts: 300 }),

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { StoredProjection } from '../../projections/projection.js';
+import type { Projection } from '../../projections/projection.js';
 import { projections as registered } from '../../projections/registry.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { composeService, type Service } from '../../src/server.js';
@@ -10,7 +10,7 @@ import { postDeliveries } from './post-deliveries.js';
 export const serviceHarness = async (
   dataDir: string,
   env: Record<string, string> = {},
-  projections: readonly StoredProjection[] = registered,
+  projections: readonly Projection[] = registered,
   openStore?: (config: Config) => Promise<OpenedStore>,
 ): Promise<Service> => {
   const config = parseConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
@@ -26,7 +26,7 @@ export const projectedHistory = async <A = undefined>(
   dataDir: string,
   deliveries: readonly unknown[],
   inspect?: (service: Service) => Promise<A>,
-  projections: readonly StoredProjection[] = registered,
+  projections: readonly Projection[] = registered,
 ): Promise<{ position: number; seen: A | undefined }> => {
   const service = await serviceHarness(dataDir, {}, projections);
   try {

@@ -1,11 +1,11 @@
 import { setTimeout as pause } from 'node:timers/promises';
-import type { StoredProjection } from '../../../projections/projection.js';
+import type { Projection } from '../../../projections/projection.js';
 import { CheckpointMoved, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose } from '../read-model-catalog.js';
 import { inTransaction, LOCK_NOT_AVAILABLE, LOCK_TIMEOUT, RETRY_PAUSE_MS, sqlState, type Client, type Sql } from './connection.js';
 import { pointViewSql, publicViewOf } from './public-views.js';
 import { createTableSql, safeName } from './table-layout.js';
 
-const generationPrefix = (projection: StoredProjection) => `rm_${projection.name}_v${projection.version}_g`;
+const generationPrefix = (projection: Projection) => `rm_${projection.name}_v${projection.version}_g`;
 
 /** The catalog's own tables, created once per schema. */
 export const catalogSchemaSql = (schema: string): string[] => {
@@ -55,7 +55,7 @@ const withoutView = async (client: Client, schema: string, names: readonly strin
   return missing;
 };
 
-const nextGeneration = async (client: Client, schema: string, projection: StoredProjection): Promise<number> => {
+const nextGeneration = async (client: Client, schema: string, projection: Projection): Promise<number> => {
   const prefix = generationPrefix(projection);
   const { rows } = await client.query<{ table_name: string }>(
     'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND left(table_name, length($2)) = $2',

@@ -1,4 +1,4 @@
-import type { StoredProjection } from '../../../projections/projection.js';
+import type { Projection } from '../../../projections/projection.js';
 import type { UnprojectableEvent } from '../../runner/to-projected-event.js';
 import { CheckpointMoved, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose, type ViewDifference } from '../read-model-catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
@@ -16,7 +16,7 @@ const safeTableName = (name: string): string => {
   return name;
 };
 
-const generationPrefix = (projection: StoredProjection) => `rm_${projection.name}_v${projection.version}_g`;
+const generationPrefix = (projection: Projection) => `rm_${projection.name}_v${projection.version}_g`;
 
 const dropTable = (db: ReadModelDb, tableName: string) => db.exec(`DROP TABLE IF EXISTS "${tableName.replaceAll('"', '""')}"`);
 
@@ -39,7 +39,7 @@ export const liveTableLookup = (db: ReadModelDb): ((projection: string) => strin
  * runner folds the whole log into it); one whose version changed is left to the rebuild, which fills a new table
  * beside the live one and swaps it in.
  */
-export const ensureReadModels = (db: ReadModelDb, projections: readonly StoredProjection[], now: string): void => {
+export const ensureReadModels = (db: ReadModelDb, projections: readonly Projection[], now: string): void => {
   // IMMEDIATE: the server thread and a (re)started runner worker may both get here; the write lock taken before
   // the read makes the second see the first's rows instead of inserting them again.
   db.transaction(() => {
@@ -59,7 +59,7 @@ export const ensureReadModels = (db: ReadModelDb, projections: readonly StoredPr
  * The live tables the running code may write: a table built by another version of its projection is left alone
  * (it keeps serving, unchanged, until the rebuild for the new version swaps in).
  */
-export const liveTargets = (db: ReadModelDb, projections: readonly StoredProjection[]): ProjectionTarget[] => {
+export const liveTargets = (db: ReadModelDb, projections: readonly Projection[]): ProjectionTarget[] => {
   const entries = readModelEntries(db);
   return projections.flatMap((projection): ProjectionTarget[] => {
     const entry = entries.get(projection.name);
@@ -70,7 +70,7 @@ export const liveTargets = (db: ReadModelDb, projections: readonly StoredProject
 };
 
 /** Projections whose live table was built by a different version than the code's: they need a rebuild. */
-export const outdatedProjections = (db: ReadModelDb, projections: readonly StoredProjection[]): StoredProjection[] => {
+export const outdatedProjections = (db: ReadModelDb, projections: readonly Projection[]): Projection[] => {
   const entries = readModelEntries(db);
   return projections.filter((projection) => {
     const entry = entries.get(projection.name);
@@ -78,7 +78,7 @@ export const outdatedProjections = (db: ReadModelDb, projections: readonly Store
   });
 };
 
-const nextGeneration = (db: ReadModelDb, projection: StoredProjection): number => {
+const nextGeneration = (db: ReadModelDb, projection: Projection): number => {
   const prefix = generationPrefix(projection);
   const generations = db
     .prepare<{ prefix: string }, { name: string }>(
@@ -96,7 +96,7 @@ const nextGeneration = (db: ReadModelDb, projection: StoredProjection): number =
  */
 export const createScratchTargets = (
   db: ReadModelDb,
-  projections: readonly StoredProjection[],
+  projections: readonly Projection[],
   purpose: ScratchPurpose,
   now: string,
 ): ProjectionTarget[] =>
