@@ -1,145 +1,98 @@
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
-import type { ReadModelWrites } from '../read-model/read-model-writes.js';
+import type { ReadModelWrites, StateRow, TargetRows } from '../read-model/read-model-writes.js';
 import type { RecordedEvent } from '../store/event-store.js';
-import { foldIntoTargets, pastCheckpoint, upcastEvents, type PositionedEvent, type TargetStates } from './fold-events.js';
-import { stateCache } from './state-cache.js';
+import { foldIntoTargets, upcastEvents } from './fold-events.js';
 import type { UnprojectableEvent } from './to-projected-event.js';
 
-/** One target's entities folded since the last commit, and which of them changed. */
-export type PendingTable = {
-  readonly target: ProjectionTarget;
-  readonly states: ReadonlyMap<string, unknown>;
-  readonly changed: ReadonlySet<string>;
+/**
+ * One target's states: `folding`, those the events since the last commit touched (the fold's states); `stored`,
+ * each as its table holds it, kept between commits up to a bound (the least recently committed go first) so that
+ * the next batch does not read and parse back what the last one wrote. The stored states stay true to the table
+ * because every writer advances its checkpoint by compare-and-set with its rows: while ours succeeds nobody else
+ * wrote, and when it fails this writer is dropped.
+ */
+type TargetStates = { target: ProjectionTarget; readonly states: Map<string, unknown>; readonly stored: Map<string, unknown> };
+
+export type BatchWriter = {
+  /**
+   * Folds events into the states in memory, nothing written yet: the states they need that are neither folded nor
+   * stored here are read first, in one call per target. Events at or below a target's checkpoint are skipped.
+   */
+  readonly fold: (events: readonly RecordedEvent[]) => Promise<void>;
+  /** Entity states folded since the last commit: what memory grows with between commits. */
+  readonly held: () => number;
+  /**
+   * Writes every changed state, the events that could not be projected and every checkpoint in ONE transaction
+   * (ReadModelWrites.commit) and returns the advanced targets. A failure writes nothing, and leaves this writer
+   * unusable: the caller resumes from the checkpoints with a new one.
+   */
+  readonly commit: (now: string) => Promise<readonly ProjectionTarget[]>;
+  readonly targets: () => readonly ProjectionTarget[];
 };
 
 /**
- * What was folded and not committed yet: per target, the states in memory. A batch is used once: a fold returns
- * the next one and a commit writes it, and either throws when given a batch already used (its tables are shared
- * with the one that followed it, so reusing it would write states past its checkpoint).
+ * The events of the log to the rows of the targets, one fold and one commit at a time. Each row is written once per
+ * commit however many of the folded events touched it, so a catch-up that commits rarely writes each row rarely.
  */
-export type PendingBatch = {
-  readonly tables: readonly PendingTable[];
-  readonly skipped: readonly UnprojectableEvent[];
-  /** The last position folded (0: none). */
-  readonly lastPosition: number;
-  /** Entity states held: what the memory grows with between commits. */
-  readonly states: number;
-};
+export const batchWriter = (writes: ReadModelWrites, targets: readonly ProjectionTarget[], storedLimit = 5_000): BatchWriter => {
+  const tables: TargetStates[] = targets.map((target) => ({ target, states: new Map(), stored: new Map() }));
+  let current = targets;
+  let skipped: UnprojectableEvent[] = [];
+  let lastPosition = 0;
 
-type WorkingTable = { readonly target: ProjectionTarget; readonly states: Map<string, unknown>; readonly changed: Set<string> };
-
-/** The writable tables of each batch not used yet: only this module folds into them. */
-const unused = new WeakMap<PendingBatch, readonly WorkingTable[]>();
-
-const pendingBatch = (tables: readonly WorkingTable[], rest: Omit<PendingBatch, 'tables'>): PendingBatch => {
-  const batch = { ...rest, tables };
-  unused.set(batch, tables);
-  return batch;
-};
-
-const use = (batch: PendingBatch): readonly WorkingTable[] => {
-  const tables = unused.get(batch);
-  if (tables === undefined) throw new Error('this pending batch was used already: fold and commit take the batch the last fold returned');
-  unused.delete(batch);
-  return tables;
-};
-
-/** Nothing folded yet onto targets as the last commit (or the catalog) returned them. */
-export const emptyBatch = (targets: readonly ProjectionTarget[]): PendingBatch =>
-  pendingBatch(
-    targets.map((target) => ({ target, states: new Map(), changed: new Set() })),
-    { skipped: [], lastPosition: 0, states: 0 },
-  );
-
-export type BatchApplier = {
-  /**
-   * Folds events into the batch's states in memory, nothing written yet; the states it needs and holds neither in the
-   * batch nor in its cache are read first, in one call per target. Events at or below a target's checkpoint are skipped.
-   */
-  readonly fold: (batch: PendingBatch, events: readonly RecordedEvent[]) => Promise<PendingBatch>;
-  /**
-   * Writes every changed row, the events that could not be projected and every checkpoint in ONE transaction
-   * (ReadModelWrites.commit). Returns the advanced targets; on failure nothing is written (the caller resumes from
-   * the checkpoints).
-   */
-  readonly commit: (batch: PendingBatch, now: string) => Promise<ProjectionTarget[]>;
-  /** fold, then commit: what the live runner does with each batch. */
-  readonly apply: (targets: readonly ProjectionTarget[], events: readonly RecordedEvent[], now: string) => Promise<ProjectionTarget[]>;
-};
-
-/**
- * Applies log events to read-model tables. Each row is written once per commit however many of the folded events
- * touched it, so a catch-up that commits rarely writes each row rarely. States last committed are kept in a
- * bounded cache so the next fold does not read and parse back what it just wrote.
- */
-export const batchApplier = (writes: ReadModelWrites, cacheLimit = 5_000): BatchApplier => {
-  const cache = stateCache(cacheLimit);
-
-  /** The states the target's events touch that neither the batch nor the cache holds, read in one call. */
-  const loadMissing = async ({ target, states }: WorkingTable, upcast: readonly PositionedEvent[]): Promise<ReadonlyMap<string, unknown>> => {
-    const missing = new Set<string>();
-    for (const event of upcast) {
-      if (!pastCheckpoint(target, event)) continue;
-      for (const key of target.projection.keysOf(event.projected)) {
-        if (!states.has(key) && cache.get(target.tableName, key) === undefined) missing.add(key);
+  const fold = async (events: readonly RecordedEvent[]): Promise<void> => {
+    const upcast = upcastEvents(current, events, skipped);
+    for (const { target, states, stored } of tables) {
+      const missing = new Set<string>();
+      for (const event of upcast) {
+        if (event.position <= target.position) continue;
+        for (const key of target.projection.keysOf(event.projected)) {
+          if (states.has(key)) continue;
+          const state = stored.get(key);
+          if (state === undefined) missing.add(key);
+          else states.set(key, state);
+        }
+      }
+      if (missing.size === 0) continue;
+      for (const [key, state] of await writes.loadStates(target, [...missing])) {
+        stored.set(key, state);
+        states.set(key, state);
       }
     }
-    return missing.size === 0 ? new Map() : writes.loadStates(target, [...missing]);
+    foldIntoTargets(tables, upcast);
+    lastPosition = Math.max(lastPosition, events.at(-1)?.position ?? 0);
   };
 
-  const fold: BatchApplier['fold'] = async (batch, events) => {
-    const working = use(batch);
-    cache.retain(new Set(working.map((t) => t.target.tableName)));
-    const skipped = [...batch.skipped];
-    let held = batch.states;
-    const upcast = upcastEvents(working.map((t) => t.target), events, skipped);
-    const folds: TargetStates[] = [];
-    for (const table of working) {
-      const { target, states, changed } = table;
-      const loaded = await loadMissing(table, upcast);
-      folds.push({
-        target,
-        states: {
-          get: (key) => {
-            const folded = states.get(key);
-            if (folded !== undefined) return folded;
-            const stored = cache.get(target.tableName, key) ?? loaded.get(key);
-            if (stored !== undefined) {
-              states.set(key, stored);
-              held += 1;
-            }
-            return stored;
-          },
-          set: (key, state) => {
-            if (!states.has(key)) held += 1;
-            states.set(key, state);
-            changed.add(key);
-          },
-        },
-      });
+  const commit = async (now: string): Promise<readonly ProjectionTarget[]> => {
+    const changed: TargetRows[] = [];
+    for (const { target, states, stored } of tables) {
+      // The fold step sets a state only when an event changed it: one still as stored needs no write.
+      const rows: StateRow[] = [];
+      for (const [key, state] of states) if (state !== stored.get(key)) rows.push({ key, state });
+      changed.push({ target, rows, to: lastPosition });
     }
-    foldIntoTargets(folds, upcast);
-    const last = events[events.length - 1];
-    return pendingBatch(working, { skipped, states: held, lastPosition: Math.max(batch.lastPosition, last?.position ?? 0) });
-  };
-
-  const commit: BatchApplier['commit'] = async (batch, now) => {
-    use(batch);
-    const changed = batch.tables.map(({ target, states, changed: keys }) => ({
-      target,
-      to: batch.lastPosition,
-      rows: [...keys].map((key) => ({ key, state: states.get(key) })),
-    }));
-    try {
-      const targets = await writes.commit(changed, batch.skipped, now);
-      // Only committed states enter the cache.
-      for (const { target, states, changed: keys } of batch.tables) cache.remember(target.tableName, new Map([...keys].map((key) => [key, states.get(key)])));
-      return targets;
-    } catch (error) {
-      cache.clear();
-      throw error;
+    const advanced = await writes.commit(changed, skipped, now);
+    skipped = [];
+    current = advanced;
+    for (const [i, table] of tables.entries()) {
+      table.target = advanced[i] ?? table.target;
+      for (const [key, state] of table.states) {
+        table.stored.delete(key);
+        table.stored.set(key, state);
+      }
+      table.states.clear();
+      for (const key of table.stored.keys()) {
+        if (table.stored.size <= storedLimit) break;
+        table.stored.delete(key);
+      }
     }
+    return advanced;
   };
 
-  return { fold, commit, apply: async (targets, events, now) => commit(await fold(emptyBatch(targets), events), now) };
+  return {
+    fold,
+    held: () => tables.reduce((sum, t) => sum + t.states.size, 0),
+    commit,
+    targets: () => current,
+  };
 };

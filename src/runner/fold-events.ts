@@ -19,7 +19,8 @@ export const upcastEvents = (
   events: readonly RecordedEvent[],
   skipped: UnprojectableEvent[],
 ): PositionedEvent[] => {
-  const wanted = new Set<string>(targets.flatMap((t) => t.projection.handles));
+  const wanted = new Set<string>();
+  for (const { projection } of targets) for (const type of projection.handles) wanted.add(type);
   const upcast: PositionedEvent[] = [];
   for (const recorded of events) {
     if (!wanted.has(recorded.type)) continue;
@@ -29,9 +30,6 @@ export const upcastEvents = (
   }
   return upcast;
 };
-
-/** Whether the target has yet to fold the event: it lies past the target's checkpoint. */
-export const pastCheckpoint = (target: ProjectionTarget, event: PositionedEvent): boolean => event.position > target.position;
 
 /** One target, and where its fold keeps the entities' states. */
 export type TargetStates = { readonly target: ProjectionTarget; readonly states: EntityStates<unknown> };
@@ -43,7 +41,7 @@ export type TargetStates = { readonly target: ProjectionTarget; readonly states:
 export const foldIntoTargets = (folds: readonly TargetStates[], events: readonly PositionedEvent[], holds?: (key: string) => boolean): void => {
   for (const event of events) {
     for (const { target, states } of folds) {
-      if (pastCheckpoint(target, event)) target.projection.evolveEntities(states, event.projected, holds);
+      if (event.position > target.position) target.projection.evolveEntities(states, event.projected, holds);
     }
   }
 };

@@ -43,7 +43,8 @@ export const startingRebuildStatus = (outdated: readonly StoredProjection[]): Re
 export const rebuildOutdated = async (deps: {
   store: EventStore;
   readModel: ReadModel;
-  runner: Runner;
+  /** The live loop (or runner) that takes the swapped tables over. */
+  runner: Pick<Runner, 'reload'>;
   projections: readonly StoredProjection[];
   log: RunnerLog;
   /** Told after `status` has changed, so that it can read the new one. */

@@ -77,7 +77,7 @@ describe('the runner in a worker thread', () => {
     expect(await pending).toBe(false);
   });
 
-  it('knows the checkpoints from its own read of the catalog only: a worker that says it committed moves nothing', async () => {
+  it('moves a checkpoint only where the worker says a commit left it: one that commits nothing moves nothing', async () => {
     const { store, runner } = await setUp(new URL('./fixtures/commits-nothing-worker.ts', import.meta.url));
     await runner.started;
     right(await store.append('contact-5', [contactCreated(5)]));
