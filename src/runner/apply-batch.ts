@@ -13,7 +13,7 @@ import type { UnprojectableEvent } from './to-projected-event.js';
  */
 type TargetStates = { target: ProjectionTarget; readonly states: Map<string, unknown>; readonly stored: Map<string, unknown> };
 
-export type BatchWriter = {
+type BatchWriter = {
   /**
    * Folds events into the states in memory, nothing written yet: the states they need that are neither folded nor
    * stored here are read first, in one call per target. Events at or below a target's checkpoint are skipped.

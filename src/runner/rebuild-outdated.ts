@@ -2,7 +2,8 @@ import type { StoredProjection } from '../../projections/projection.js';
 import type { ReadModel } from '../read-model/read-model.js';
 import type { EventStore } from '../store/event-store.js';
 import { rebuildProjections } from './rebuild.js';
-import type { Runner, RunnerLog } from './runner.js';
+import type { RunnerLog } from './live-loop.js';
+import type { Runner } from './runner.js';
 
 const PROGRESS_EVERY_MS = 5000;
 

@@ -4,10 +4,10 @@ import { projections } from '../../projections/registry.js';
 import type { Config } from '../config.js';
 import type { ReadModel } from '../read-model/read-model.js';
 import { appliedCheckpoints, checkpointsOf, type Checkpoint } from './applied-checkpoints.js';
-import type { LoopControl } from './live-loop.js';
+import type { LoopControl, RunnerLog } from './live-loop.js';
 import { startingRebuildStatus, type RebuildProgressSink, type StartupRebuild } from './rebuild-outdated.js';
 import type { FromRunnerWorker, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
-import { runnerOver, type Runner, type RunnerLog } from './runner.js';
+import { runnerOver, type Runner } from './runner.js';
 
 export type RunnerInWorker = Runner & {
   /** Settles once the first worker runs (it has reported its checkpoints) or has ended trying. */

@@ -1,9 +1,7 @@
 import { appliedCheckpoints, checkpointsOf, type AppliedCheckpoints, type ProjectionProgress } from './applied-checkpoints.js';
-import { startLiveLoop, type LiveLoopOptions, type LoopControl, type RunnerLog } from './live-loop.js';
+import { startLiveLoop, type LiveLoopOptions, type LoopControl } from './live-loop.js';
 
-export type { ProjectionProgress, RunnerLog };
-
-export type RunnerOptions = Omit<LiveLoopOptions, 'onCommitted'>;
+type RunnerOptions = Omit<LiveLoopOptions, 'onCommitted'>;
 
 export type Runner = {
   /** Settles once the checkpoints are known (or the runner could not start: it says why, and tries again). */
