@@ -63,6 +63,7 @@ const follow = async (options: LiveLoopOptions, state: LoopState): Promise<void>
     if (state.stopped) return;
     await writer.fold(batch);
     state.targets = await writer.commit((options.now?.() ?? new Date()).toISOString());
+    // A look at each type is all a batch without a forget (nearly every one) pays for the erasure's purge.
     let forgets = false;
     for (const event of batch) forgets ||= event.type === CONTACT_FORGOTTEN;
     if (forgets) await options.afterCommit?.(batch);
