@@ -1,4 +1,4 @@
-import { batchWriter } from './apply-batch.js';
+import { batchWriter } from './batch-writer.js';
 import { LOG_BATCH, logUpTo, type FoldJob, type FoldResult } from './fold-job.js';
 
 /**

@@ -5,7 +5,7 @@ import { appliedByAll, CheckpointMoved, type ProjectionTarget } from '../read-mo
 import type { ReadModel } from '../read-model/read-model.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
-import { batchWriter } from './apply-batch.js';
+import { batchWriter } from './batch-writer.js';
 import { batches } from './batches.js';
 
 export type RunnerLog = {

@@ -4,7 +4,7 @@ import { projections } from '../../projections/registry.js';
 import type { ReadModel } from '../../src/read-model/read-model.js';
 import type { ReadModelWrites } from '../../src/read-model/read-model-writes.js';
 import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
-import { batchWriter } from '../../src/runner/apply-batch.js';
+import { batchWriter } from '../../src/runner/batch-writer.js';
 import type { RecordedEvent } from '../../src/store/event-store.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -31,7 +31,7 @@ describe('a batch writer', () => {
   let writes: ReadModelWrites;
 
   beforeEach(async () => {
-    dir = makeTempDir('apply-batch');
+    dir = makeTempDir('batch-writer');
     readModel = openSqliteReadModel(join(dir.path, 'read-model.db'));
     await readModel.catalog.ensure(projections, now);
     written = [];
