@@ -12,7 +12,7 @@ import { apiRoutes } from './http/api-routes.js';
 import { buildApp, createLogger, isLoopbackHost } from './http/app.js';
 import { acceptDelivery } from './intake/accept-delivery.js';
 import { webhookSecrets } from './intake/signature.js';
-import { observeStore } from './metrics/observed-store.js';
+import { observedStore } from './metrics/observed-store.js';
 import { serviceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
 import { quarantineSize } from './quarantine/quarantine-size.js';
 import { retryJobs } from './quarantine/retry-job.js';
@@ -161,7 +161,7 @@ export const composeService = async (
   const metrics = serviceMetrics();
   const logger = createLogger(config.LOG_LEVEL);
   const opened = await openStore(config, storeOptions(logger));
-  const observed = observeStore(opened, metrics);
+  const observed = observedStore(opened, metrics);
   const store = observed.store;
   const readModel = await openReadModel(config);
   const readModelFile = readModel.location;

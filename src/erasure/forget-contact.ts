@@ -6,7 +6,7 @@ import { isProviderEventType } from '../events/parse-event.js';
 import { entityKey, type EntityId } from '../events/entity-id.js';
 import { contactIdsOf, REDACTED, redactEventData } from '../events/personal-data.js';
 import { toMicros, type Timestamp } from '../events/timestamp.js';
-import { toProjectedEvent } from '../runner/to-projected-event.js';
+import { toProjectedEvent } from '../runner/fold-events.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import type { AppendResult, EventRewrite, EventStore, OpenedStore, RecordedEvent } from '../store/event-store.js';
 import { ERASURE_RECORDED, ERASURES_STREAM, listErasures, type ErasureRecord } from './erasure-record.js';

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { AuditedEvent } from '../../projections/contact-audit.js';
-import { toProjectedEvent } from '../runner/to-projected-event.js';
+import { toProjectedEvent } from '../runner/fold-events.js';
 import type { RecordedEvent } from '../store/event-store.js';
 
 /** A stored event read as the projections read it, with its place in its stream and the facts of its delivery. */

@@ -16,10 +16,7 @@ export type ObservedStore = {
  * whether the last append was refused (what readiness reports). Intake, on the path of every delivery, appends to the
  * store itself and tells the metrics the same (`appendDelivery`).
  */
-export const observeStore = (
-  store: OpenedStore,
-  metrics: Pick<ServiceMetrics, 'storeError' | 'append' | 'appendFailure' | 'writesRecovered'>,
-): ObservedStore => {
+export const observeStore = (store: OpenedStore, metrics: Pick<ServiceMetrics, 'storeError' | 'append'>): OpenedStore => {
   const counted = <A>(operation: string, result: E.Either<EventStoreError, A>): E.Either<EventStoreError, A> => {
     if (E.isLeft(result)) metrics.storeError(operation, result.left.kind);
     return result;
@@ -32,7 +29,7 @@ export const observeStore = (
       throw error;
     }
   };
-  const observed: OpenedStore = {
+  return {
     kind: store.kind,
     eventsBetween: (from, to) => store.eventsBetween(from, to),
     append: async (stream, events, expectedRevision) => {
@@ -57,5 +54,11 @@ export const observeStore = (
     purgeRewritten: async () => counted('purge_rewritten', await store.purgeRewritten()),
     close: () => store.close(),
   };
-  return { store: observed, appendFailure: metrics.appendFailure, writesRecovered: metrics.writesRecovered };
 };
+
+/** The store as the service's routes use it: observed, with what readiness reports of its appends. */
+export const observedStore = (store: OpenedStore, metrics: ServiceMetrics): ObservedStore => ({
+  store: observeStore(store, metrics),
+  appendFailure: metrics.appendFailure,
+  writesRecovered: metrics.writesRecovered,
+});

@@ -1,4 +1,4 @@
-import type { UnprojectableEvent } from '../runner/to-projected-event.js';
+import type { UnprojectableEvent } from '../runner/fold-events.js';
 import type { ProjectionTarget } from './read-model-catalog.js';
 
 /** One entity's state; the adapter stores it with the row its projection's view makes of it. */

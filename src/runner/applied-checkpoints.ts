@@ -1,61 +1,90 @@
-import { appliedByAll, type ProjectionTarget } from '../read-model/read-model-catalog.js';
+import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 
-export type ProjectionProgress = {
-  readonly name: string;
-  readonly version: number;
-  readonly position: number;
+/** A projection's checkpoint as the catalog holds it, in plain data: what crosses from the runner's worker. */
+export type Checkpoint = { readonly name: string; readonly version: number; readonly position: number };
+
+export const checkpointsOf = (targets: readonly ProjectionTarget[]): Checkpoint[] => {
+  const checkpoints: Checkpoint[] = [];
+  for (const { projection, position } of targets) checkpoints.push({ name: projection.name, version: projection.version, position });
+  return checkpoints;
+};
+
+export type ProjectionProgress = Checkpoint & {
   /** When (ms since the epoch) its checkpoint was last seen to move, or this process started. */
   readonly advancedAt: number;
 };
 
 export type AppliedCheckpoints = {
-  /** Reads the checkpoints again (after a commit, told or seen), releasing every waiter they reach; the lowest. */
-  readonly refresh: () => Promise<number>;
-  /** The position every projection has applied, as last read. */
+  /**
+   * Where a commit (or a load of the catalog) left the projections it names; the others stay as they were. What a
+   * commit reports is ignored while a reload is under way (see reloading), what the catalog says never.
+   */
+  readonly record: (checkpoints: readonly Checkpoint[], source?: 'commit' | 'catalog') => void;
+  /**
+   * Ignores what commits report until the returned function is called, and then reads the catalog: a reload after
+   * a swap by another process supersedes what the loop committed before it (a worker's report of such a commit may
+   * still be on its way, and name a checkpoint the swapped-in table has not reached).
+   */
+  readonly reloading: () => () => Promise<void>;
+  /**
+   * Reads the catalog again and records it. True when a checkpoint went back (another process swapped in a table
+   * behind what was committed here): the loop has to resume from it.
+   */
+  readonly refresh: () => Promise<boolean>;
+  /** The position every projection has applied (their lowest checkpoint; with none, nothing is behind). */
   readonly appliedPosition: () => number;
   readonly progress: () => readonly ProjectionProgress[];
-  /** Resolves true once the checkpoints read reach `position`, false after `timeoutMs` or at `close`. */
+  /** Resolves true once the checkpoints recorded reach `position`, false after `timeoutMs` or at `close`. */
   readonly waitFor: (position: number, timeoutMs: number) => Promise<boolean>;
   readonly close: () => void;
 };
 
 /**
- * The one place a runner's checkpoints are known and waited for: read from the catalog, the single source, whether
- * the runner commits in this thread or in a worker (which then only says that it committed). So a report can never
- * disagree with what a query of this thread reads. Until the first read it knows of no projection.
+ * The one place a runner's checkpoints are known and waited for, whether its loop commits in this thread or in a
+ * worker. They have one source, the catalog: what a commit's compare-and-set left there (told by the loop after each
+ * commit), or the catalog read again. Until the first record it knows of no projection.
  */
-export const appliedCheckpoints = (readLive: () => Promise<readonly ProjectionTarget[]>, now: () => Date): AppliedCheckpoints => {
+export const appliedCheckpoints = (readCatalog: () => Promise<readonly Checkpoint[]>, now: () => Date): AppliedCheckpoints => {
   const startedAt = now().getTime();
-  let live: readonly ProjectionTarget[] = [];
-  const advancedAt = new Map<string, number>();
+  const held = new Map<string, ProjectionProgress>();
+  let applied = Number.POSITIVE_INFINITY;
   const waiters = new Set<{ readonly position: number; readonly resolve: (reached: boolean) => void }>();
+  let reloads = 0;
 
-  const refresh = async (): Promise<number> => {
-    const read = await readLive();
-    const before = new Map(live.map((t) => [t.projection.name, t.position]));
-    const at = now().getTime();
-    for (const target of read) {
-      const previous = before.get(target.projection.name);
-      if (previous !== undefined && previous !== target.position) advancedAt.set(target.projection.name, at);
+  const record = (checkpoints: readonly Checkpoint[], source: 'commit' | 'catalog' = 'commit'): void => {
+    if (source === 'commit' && reloads > 0) return;
+    let at: number | undefined;
+    for (const checkpoint of checkpoints) {
+      const before = held.get(checkpoint.name);
+      if (before?.position === checkpoint.position) continue;
+      held.set(checkpoint.name, { ...checkpoint, advancedAt: before === undefined ? startedAt : (at ??= now().getTime()) });
     }
-    live = read;
-    const applied = appliedByAll(live);
+    applied = Number.POSITIVE_INFINITY;
+    for (const { position } of held.values()) applied = Math.min(applied, position);
     for (const waiter of waiters) if (waiter.position <= applied) waiter.resolve(true);
-    return applied;
+  };
+
+  const refresh = async (): Promise<boolean> => {
+    const read = await readCatalog();
+    const wentBack = read.some((checkpoint) => checkpoint.position < (held.get(checkpoint.name)?.position ?? 0));
+    record(read, 'catalog');
+    return wentBack;
   };
 
   return {
+    record,
+    reloading: () => {
+      reloads += 1;
+      return async () => {
+        reloads -= 1;
+        await refresh();
+      };
+    },
     refresh,
-    appliedPosition: () => appliedByAll(live),
-    progress: () =>
-      live.map((t) => ({
-        name: t.projection.name,
-        version: t.projection.version,
-        position: t.position,
-        advancedAt: advancedAt.get(t.projection.name) ?? startedAt,
-      })),
+    appliedPosition: () => applied,
+    progress: () => [...held.values()],
     waitFor: async (position, timeoutMs) => {
-      if ((await refresh()) >= position) return true;
+      if (applied >= position) return true;
       return new Promise((resolve) => {
         const waiter = {
           position,

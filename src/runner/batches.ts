@@ -1,7 +1,12 @@
+import { setImmediate } from 'node:timers/promises';
+
+/** What the turn of the event loop resolves with: the source had nothing ready before it. */
+const TURN = Symbol('turn');
+
 /**
  * Groups an async sequence into batches: everything already available (up to `maxSize`) goes into one batch; a
- * batch closes as soon as the source would have to wait. So catch-up yields large batches and live traffic small,
- * prompt ones.
+ * batch closes as soon as the source would have to wait (the event loop turns first). So catch-up yields large
+ * batches and live traffic small, prompt ones.
  */
 export async function* batches<T>(source: AsyncIterable<T>, maxSize: number): AsyncGenerator<T[]> {
   const iterator = source[Symbol.asyncIterator]();
@@ -12,13 +17,11 @@ export async function* batches<T>(source: AsyncIterable<T>, maxSize: number): As
       carried = undefined;
       if (first.done === true) return;
       const batch = [first.value];
-      let waited = false;
-      const tick = new Promise<'tick'>((resolve) => setImmediate(() => resolve('tick')));
-      void tick.then(() => (waited = true));
-      while (batch.length < maxSize && !waited) {
+      const turn = setImmediate(TURN);
+      while (batch.length < maxSize) {
         const next = iterator.next();
-        const result = await Promise.race([next, tick]);
-        if (result === 'tick') {
+        const result = await Promise.race([next, turn]);
+        if (result === TURN) {
           carried = next;
           break;
         }

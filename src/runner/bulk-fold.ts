@@ -2,10 +2,9 @@ import { setImmediate } from 'node:timers/promises';
 import { keysTouched } from '../../projections/fold.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModelWrites } from '../read-model/read-model-writes.js';
-import { foldIntoTargets, upcastEvents, type PositionedEvent } from './fold-events.js';
+import { foldIntoTargets, upcastEvents, type PositionedEvent, type UnprojectableEvent } from './fold-events.js';
 import { logUpTo, type FoldJob, type FoldResult } from './fold-job.js';
 import { removeStaleSpillDirectories, spillFiles, type SpillFiles } from './spill-files.js';
-import type { UnprojectableEvent } from './to-projected-event.js';
 
 /**
  * Default `workingSet`: how many entity touches (events times the entities each touches, a bound on the states) a

@@ -1,9 +1,33 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { type EntityStates, type ProjectedEvent } from '../../projections/projection.js';
+import { micros } from '../../projections/last-writer-wins.js';
 import { evolveEntities } from '../../projections/fold.js';
+import type { EntityStates, ProjectedEvent } from '../../projections/projection.js';
+import { isEventType, parseEvent } from '../events/parse-event.js';
+import type { Timestamp } from '../events/timestamp.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { RecordedEvent } from '../store/event-store.js';
-import { toProjectedEvent, type UnprojectableEvent } from './to-projected-event.js';
+
+/** A stored event the projections cannot use, and why (it was valid when stored; a stricter schema may differ). */
+export type UnprojectableEvent = { readonly position: number; readonly eventId: string; readonly type: string; readonly reason: string };
+
+const envelopeTimestamp = (recorded: RecordedEvent): Timestamp => {
+  const value = recorded.metadata['envelope_timestamp'];
+  return typeof value === 'string' || typeof value === 'number' ? value : recorded.recordedAt;
+};
+
+/**
+ * The upcaster on the read path: the payload as received becomes the canonical domain event. Events of other
+ * kinds (quarantine, unrecognized) are not for projections: undefined.
+ */
+export const toProjectedEvent = (recorded: RecordedEvent): E.Either<UnprojectableEvent, ProjectedEvent | undefined> => {
+  if (!isEventType(recorded.type)) return E.right(undefined);
+  const parsed = parseEvent(recorded.type, recorded.data, () => envelopeTimestamp(recorded));
+  if (E.isLeft(parsed)) {
+    return E.left({ position: recorded.position, eventId: recorded.id, type: recorded.type, reason: parsed.left.reason });
+  }
+  const { event } = parsed.right;
+  return E.right({ id: recorded.id, micros: micros(event.occurred_at), event });
+};
 
 /** An event as the projections take it, and its position: what a target's checkpoint is compared with. */
 export type PositionedEvent = { readonly position: number; readonly projected: ProjectedEvent };
@@ -20,7 +44,8 @@ export const upcastEvents = (
   events: readonly RecordedEvent[],
   skipped: UnprojectableEvent[],
 ): PositionedEvent[] => {
-  const wanted = new Set<string>(targets.flatMap((t) => t.projection.handles));
+  const wanted = new Set<string>();
+  for (const { projection } of targets) for (const type of projection.handles) wanted.add(type);
   const upcast: PositionedEvent[] = [];
   for (const recorded of events) {
     if (!wanted.has(recorded.type)) continue;
@@ -30,9 +55,6 @@ export const upcastEvents = (
   }
   return upcast;
 };
-
-/** Whether the target has yet to fold the event: it lies past the target's checkpoint. */
-export const pastCheckpoint = (target: ProjectionTarget, event: PositionedEvent): boolean => event.position > target.position;
 
 /** One target, and where its fold keeps the entities' states. */
 export type TargetStates = { readonly target: ProjectionTarget; readonly states: EntityStates<unknown> };
@@ -44,7 +66,7 @@ export type TargetStates = { readonly target: ProjectionTarget; readonly states:
 export const foldIntoTargets = (folds: readonly TargetStates[], events: readonly PositionedEvent[], holds?: (key: string) => boolean): void => {
   for (const event of events) {
     for (const { target, states } of folds) {
-      if (pastCheckpoint(target, event)) evolveEntities(target.projection, states, event.projected, holds);
+      if (event.position > target.position) evolveEntities(target.projection, states, event.projected, holds);
     }
   }
 };

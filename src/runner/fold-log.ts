@@ -1,4 +1,4 @@
-import { batchApplier, emptyBatch } from './apply-batch.js';
+import { batchWriter } from './batch-writer.js';
 import { LOG_BATCH, logUpTo, type FoldJob, type FoldResult } from './fold-job.js';
 
 /**
@@ -13,24 +13,19 @@ export const DEFAULT_WORKING_SET = 20_000;
  * the working set is full, and at the end: memory stays bounded whatever the length of the log.
  */
 export const foldLog = async (job: FoldJob): Promise<FoldResult> => {
-  const writer = batchApplier(job.readModel.writes);
   const workingSet = job.workingSet ?? DEFAULT_WORKING_SET;
-  let targets = job.targets;
   let events = 0;
-  if (targets.length === 0) return { targets, events };
-  const from = Math.min(...targets.map((t) => t.position));
-  if (from >= job.until) return { targets, events };
-  let pending = emptyBatch(targets);
+  if (job.targets.length === 0) return { targets: job.targets, events };
+  const from = Math.min(...job.targets.map((t) => t.position));
+  if (from >= job.until) return { targets: job.targets, events };
+  const writer = batchWriter(job.readModel.writes, job.targets);
   // A small working set reads less at a time, so that it commits as often as it says.
   for await (const batch of logUpTo(job, from, Math.min(LOG_BATCH, workingSet))) {
-    pending = await writer.fold(pending, batch);
+    await writer.fold(batch);
     events += batch.length;
-    if (pending.states >= workingSet) {
-      targets = await writer.commit(pending, job.now().toISOString());
-      pending = emptyBatch(targets);
-    }
+    if (writer.held() >= workingSet) await writer.commit(job.now().toISOString());
     job.onProgress?.(events);
   }
-  if (events > 0) targets = await writer.commit(pending, job.now().toISOString());
-  return { targets, events };
+  if (events > 0) await writer.commit(job.now().toISOString());
+  return { targets: writer.targets(), events };
 };

@@ -2,7 +2,8 @@ import type { Projection } from '../../projections/projection.js';
 import type { ReadModel } from '../read-model/read-model.js';
 import type { EventStore } from '../store/event-store.js';
 import { rebuildProjections } from './rebuild.js';
-import type { Runner, RunnerLog } from './runner.js';
+import type { RunnerLog } from './live-loop.js';
+import type { Runner } from './runner.js';
 
 const PROGRESS_EVERY_MS = 5000;
 
@@ -43,7 +44,8 @@ export const startingRebuildStatus = (outdated: readonly Projection[]): RebuildS
 export const rebuildOutdated = async (deps: {
   store: EventStore;
   readModel: ReadModel;
-  runner: Runner;
+  /** The live loop (or runner) that takes the swapped tables over. */
+  runner: Pick<Runner, 'reload'>;
   projections: readonly Projection[];
   log: RunnerLog;
   /** Told after `status` has changed, so that it can read the new one. */

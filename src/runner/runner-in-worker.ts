@@ -1,11 +1,13 @@
 import { Worker } from 'node:worker_threads';
+import type { Projection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
 import type { Config } from '../config.js';
-import { appliedCheckpoints } from './applied-checkpoints.js';
 import type { ReadModel } from '../read-model/read-model.js';
+import { appliedCheckpoints, checkpointsOf, type Checkpoint } from './applied-checkpoints.js';
+import type { LoopControl, RunnerLog } from './live-loop.js';
 import { startingRebuildStatus, type RebuildProgressSink, type StartupRebuild } from './rebuild-outdated.js';
 import type { FromRunnerWorker, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
-import type { Runner, RunnerLog } from './runner.js';
+import { runnerOver, type Runner } from './runner.js';
 
 export type RunnerInWorker = Runner & {
   /** Settles once the first worker runs (it has reported its checkpoints) or has ended trying. */
@@ -18,7 +20,7 @@ export type RunnerInWorker = Runner & {
 
 export type RunnerInWorkerOptions = {
   readonly config: Config;
-  /** The server's own read model: the checkpoints this thread reads (the worker writes them), and the catalog. */
+  /** The server's own read model: the catalog this thread reads the checkpoints from before it waits. */
   readonly readModel: ReadModel;
   readonly log: RunnerLog;
   /** Where the start-up rebuild's log records go. */
@@ -50,132 +52,151 @@ const spawn = (entry: URL, workerData: RunnerWorkerData): Worker => {
   return new Worker(bootstrap, { eval: true, workerData });
 };
 
-/**
- * The live runner (runner.ts) in a worker thread with its own store and read-model connection, so that its folds
- * and commits do not take the request thread's time. This thread answers `appliedPosition`/`progress` from what the
- * worker last reported (it reports after each commit); `waitFor` re-reads the checkpoints on each report and resolves
- * once this thread's own read of them has reached the position. A worker that ends
- * on its own is logged, reported by `failure` and started again; the checkpoints it committed are where it resumes.
- */
-export const startRunnerInWorker = async (options: RunnerInWorkerOptions): Promise<RunnerInWorker> => {
-  const { config, readModel, log } = options;
-  const now = options.now ?? (() => new Date());
-  const restartDelayMs = options.restartDelayMs ?? 1000;
-  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
-  const entry = options.entry ?? defaultEntry;
-
-  // The checkpoints are known before the worker has started: this thread reads them from the catalog, as it does
-  // each time the worker says it committed.
-  await readModel.catalog.ensure(projections, now().toISOString());
-  const checkpoints = appliedCheckpoints(() => readModel.catalog.liveTargets(projections), now);
-  await checkpoints.refresh();
-
-  // What the worker's start-up rebuild will find, known here before it has reported anything.
-  const outdated = await readModel.catalog.outdated(projections);
-  let rebuildStatus = startingRebuildStatus(outdated);
-  let rebuildEnded: () => void = () => undefined;
-  const rebuildDone = outdated.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (rebuildEnded = resolve));
-
-  const reloads = new Map<number, () => void>();
-  let nextReload = 0;
-  let failure: string | undefined;
-  let stopping: Promise<void> | undefined;
-  let restart: NodeJS.Timeout | undefined;
-  let stopped: (() => void) | undefined;
-  let worker: Worker | undefined;
-  let markStarted: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => (markStarted = resolve));
-
-  const settleReloads = () => {
-    for (const settle of reloads.values()) settle();
-    reloads.clear();
+/** What the worker's start-up rebuild is doing, as its messages tell; known here before it has said anything. */
+const rebuildReport = (outdated: readonly Projection[], progress: RebuildProgressSink | undefined) => {
+  let status = startingRebuildStatus(outdated);
+  let ended: () => void = () => undefined;
+  const done = outdated.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (ended = resolve));
+  return {
+    done,
+    status: () => status,
+    told: (message: Extract<FromRunnerWorker, { kind: 'rebuild_progress' | 'rebuild_ended' }>) => {
+      status = message.status;
+      if (message.kind === 'rebuild_progress') return progress?.update(message.projections, message.done, message.total);
+      progress?.ended(message.projections);
+      ended();
+    },
+    stopped: () => {
+      status = { ...status, running: false };
+      ended();
+    },
   };
+};
 
-  const receive = (message: FromRunnerWorker) => {
+type Receivers = {
+  readonly committed: (checkpoints: readonly Checkpoint[]) => void;
+  readonly rebuild: (message: Extract<FromRunnerWorker, { kind: 'rebuild_progress' | 'rebuild_ended' }>) => void;
+};
+
+/** The worker now (none while it is being started again), and what its messages settle. */
+type Supervision = {
+  worker: Worker | undefined;
+  failure: string | undefined;
+  restart: NodeJS.Timeout | undefined;
+  stopping: Promise<void> | undefined;
+  stopped: (() => void) | undefined;
+  nextReload: number;
+  readonly reloads: Map<number, () => void>;
+  readonly markStarted: () => void;
+};
+
+const receiverOf = (options: RunnerInWorkerOptions, receivers: Receivers, s: Supervision) => {
+  const { log } = options;
+  return (message: FromRunnerWorker) => {
     if (message.kind === 'committed') {
-      markStarted();
-      if (failure !== undefined) log.info({}, 'runner worker running again');
-      failure = undefined;
-      void checkpoints.refresh();
+      s.markStarted();
+      if (s.failure !== undefined) log.info({}, 'runner worker running again');
+      s.failure = undefined;
+      receivers.committed(message.checkpoints);
     } else if (message.kind === 'log') {
       (message.component === 'rebuild' ? (options.rebuildLog ?? log) : log)[message.level](message.fields, message.message);
-    } else if (message.kind === 'rebuild_progress') {
-      rebuildStatus = message.status;
-      options.rebuildProgress?.update(message.projections, message.done, message.total);
-    } else if (message.kind === 'rebuild_ended') {
-      rebuildStatus = message.status;
-      options.rebuildProgress?.ended(message.projections);
-      rebuildEnded();
+    } else if (message.kind === 'rebuild_progress' || message.kind === 'rebuild_ended') {
+      receivers.rebuild(message);
     } else if (message.kind === 'store_error') {
       options.onStoreError?.(message.operation, message.error);
     } else if (message.kind === 'reloaded') {
-      reloads.get(message.id)?.();
-      reloads.delete(message.id);
-      void checkpoints.refresh();
+      s.reloads.get(message.id)?.();
+      s.reloads.delete(message.id);
     } else {
-      stopped?.();
+      s.stopped?.();
     }
   };
+};
 
-  const start = () => {
-    const started = spawn(entry, { config });
-    worker = started;
-    started.on('message', receive);
-    started.on('error', (error) => log.error({ err: error }, 'runner worker failed'));
-    started.on('exit', (code) => {
-      worker = undefined;
-      markStarted();
-      settleReloads();
-      stopped?.();
-      if (stopping !== undefined) return;
-      failure = `its worker thread ended (exit code ${code})`;
-      log.error({ exit_code: code, restart_in_ms: restartDelayMs }, 'runner worker ended; starting it again');
-      restart = setTimeout(start, restartDelayMs);
-    });
-  };
-  start();
+/** Starts a worker; one that ends on its own is logged, reported by `failure` and started again after a delay. */
+const startWorker = (options: RunnerInWorkerOptions, s: Supervision, receive: (message: FromRunnerWorker) => void): void => {
+  const { log } = options;
+  const worker = spawn(options.entry ?? defaultEntry, { config: options.config });
+  s.worker = worker;
+  worker.on('message', receive);
+  worker.on('error', (error) => log.error({ err: error }, 'runner worker failed'));
+  worker.on('exit', (code) => {
+    s.worker = undefined;
+    s.markStarted();
+    for (const settle of s.reloads.values()) settle();
+    s.reloads.clear();
+    s.stopped?.();
+    if (s.stopping !== undefined) return;
+    s.failure = `its worker thread ended (exit code ${code})`;
+    const restartDelayMs = options.restartDelayMs ?? 1000;
+    log.error({ exit_code: code, restart_in_ms: restartDelayMs }, 'runner worker ended; starting it again');
+    s.restart = setTimeout(() => startWorker(options, s, receive), restartDelayMs);
+  });
+};
 
-  const send = (message: ToRunnerWorker) => worker?.postMessage(message);
+/** Asks the worker to stop (it closes its store and read model), and ends it at the deadline if it has not. */
+const stopWorker = async (options: RunnerInWorkerOptions, s: Supervision): Promise<void> => {
+  clearTimeout(s.restart);
+  const running = s.worker;
+  if (running === undefined) return;
+  const closed = new Promise<void>((resolve) => (s.stopped = resolve));
+  running.postMessage({ kind: 'stop' } satisfies ToRunnerWorker);
+  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  const deadline = setTimeout(() => {
+    options.log.warn({ timeout_ms: stopTimeoutMs }, 'runner worker did not stop in time; ending it');
+    s.stopped?.();
+  }, stopTimeoutMs);
+  await closed;
+  clearTimeout(deadline);
+  await running.terminate();
+};
 
-  const reload = () =>
-    new Promise<void>((resolve) => {
-      if (worker === undefined) return resolve();
-      const id = nextReload++;
-      reloads.set(id, resolve);
-      send({ kind: 'reload', id });
-    });
-
-  const stopWorker = async () => {
-    clearTimeout(restart);
-    const running = worker;
-    if (running !== undefined) {
-      const closed = new Promise<void>((resolve) => (stopped = resolve));
-      send({ kind: 'stop' });
-      const deadline = setTimeout(() => {
-        log.warn({ timeout_ms: stopTimeoutMs }, 'runner worker did not stop in time; ending it');
-        stopped?.();
-      }, stopTimeoutMs);
-      await closed;
-      clearTimeout(deadline);
-      await running.terminate();
-    }
-    checkpoints.close();
-    rebuildStatus = { ...rebuildStatus, running: false };
-    rebuildEnded();
-  };
-
-  // One stop however often it is asked for: every caller gets the same promise.
-  const stop = () => (stopping ??= stopWorker());
-
+/** The live loop's worker, carrying messages only: reload and stop go to it, its reports come back to `receivers`. */
+const superviseWorker = (options: RunnerInWorkerOptions, receivers: Receivers): LoopControl & { readonly failure: () => string | undefined } => {
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const s: Supervision = { worker: undefined, failure: undefined, restart: undefined, stopping: undefined, stopped: undefined, nextReload: 0, reloads: new Map(), markStarted };
+  startWorker(options, s, receiverOf(options, receivers, s));
   return {
-    appliedPosition: checkpoints.appliedPosition,
-    progress: checkpoints.progress,
-    // The worker's runner notices a swap by another process itself (its catalog check), and says it reloaded.
-    waitFor: checkpoints.waitFor,
-    reload,
     started,
-    failure: () => failure,
-    stop,
-    startupRebuild: { done: rebuildDone, status: () => rebuildStatus, stop },
+    failure: () => s.failure,
+    reload: () =>
+      new Promise<void>((resolve) => {
+        if (s.worker === undefined) return resolve();
+        const id = s.nextReload++;
+        s.reloads.set(id, resolve);
+        s.worker.postMessage({ kind: 'reload', id } satisfies ToRunnerWorker);
+      }),
+    // One stop however often it is asked for: every caller gets the same promise.
+    stop: () => (s.stopping ??= stopWorker(options, s)),
   };
+};
+
+/**
+ * The live runner (live-loop.ts) in a worker thread with its own store and read-model connection, so that its folds
+ * and commits do not take the request thread's time; the same runner contract (runner.ts) over it here, its
+ * checkpoints as the worker says each commit left them.
+ */
+export const startRunnerInWorker = async (options: RunnerInWorkerOptions): Promise<RunnerInWorker> => {
+  const { readModel } = options;
+  const now = options.now ?? (() => new Date());
+  // The checkpoints are known before the worker has started: this thread reads them from the catalog.
+  await readModel.catalog.ensure(projections, now().toISOString());
+  const checkpoints = appliedCheckpoints(async () => checkpointsOf(await readModel.catalog.liveTargets(projections)), now);
+  await checkpoints.refresh();
+  // What the worker's start-up rebuild will find, known here before it has reported anything.
+  const rebuild = rebuildReport(await readModel.catalog.outdated(projections), options.rebuildProgress);
+  const worker = superviseWorker(options, { committed: checkpoints.record, rebuild: rebuild.told });
+  const runner = runnerOver(
+    {
+      started: worker.started,
+      reload: worker.reload,
+      stop: async () => {
+        await worker.stop();
+        rebuild.stopped();
+      },
+    },
+    checkpoints,
+  );
+  return { ...runner, failure: worker.failure, startupRebuild: { done: rebuild.done, status: rebuild.status, stop: runner.stop } };
 };

@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { stdSerializers } from 'pino';
 import type { FromRunnerWorker, RunnerLogLevel } from './runner-worker-messages.js';
-import type { RunnerLog } from './runner.js';
+import type { RunnerLog } from './live-loop.js';
 
 /**
  * The runner's log inside its worker: each record posted to the server's thread. An error is serialised as pino

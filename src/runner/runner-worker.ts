@@ -4,15 +4,16 @@ import { purgeAfterForgets } from '../erasure/purge-after-forgets.js';
 import { observeStore } from '../metrics/observed-store.js';
 import { openReadModel } from '../read-model/open-read-model.js';
 import { openEventStore } from '../store/open-event-store.js';
+import { checkpointsOf } from './applied-checkpoints.js';
+import { startLiveLoop } from './live-loop.js';
 import { rebuildOutdated, type StartupRebuild } from './rebuild-outdated.js';
 import { runnerWorkerLog } from './runner-worker-log.js';
 import type { FromRunnerWorker, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
-import { startRunner } from './runner.js';
 
 /**
- * The runner's worker thread (see runner-in-worker.ts): the live runner over a store and a read-model connection
- * of its own, reporting its progress and its log records to the server's thread after each commit; and the
- * start-up rebuild of projections whose version changed, whose folds would otherwise hold up the requests.
+ * The runner's worker thread (see runner-in-worker.ts): the live loop over a store and a read-model connection of
+ * its own, saying where each commit left the checkpoints, and posting its log records, to the server's thread; and
+ * the start-up rebuild of projections whose version changed, whose folds would otherwise hold up the requests.
  */
 const port = parentPort;
 if (port === null) throw new Error('runner-worker runs in a worker thread');
@@ -21,20 +22,18 @@ const post = (message: FromRunnerWorker) => port.postMessage(message);
 
 const opened = await openEventStore(config);
 // The worker only reads: its appends metric stays the server thread's.
-const { store } = observeStore(opened, {
+const store = observeStore(opened, {
   storeError: (operation, error) => post({ kind: 'store_error', operation, error }),
   append: () => undefined,
-  appendFailure: () => undefined,
-  writesRecovered: () => undefined,
 });
 const readModel = await openReadModel(config);
 const log = runnerWorkerLog(port);
-const runner = startRunner({
+const loop = startLiveLoop({
   store,
   readModel,
   projections,
   log,
-  onCommitted: () => post({ kind: 'committed' }),
+  onCommitted: (targets) => port.postMessage({ kind: 'committed', checkpoints: checkpointsOf(targets) } satisfies FromRunnerWorker),
   afterCommit: purgeAfterForgets({ store, readModel, now: () => new Date(), log }),
 });
 
@@ -42,7 +41,7 @@ const runner = startRunner({
 const startupRebuild: StartupRebuild = await rebuildOutdated({
   store,
   readModel,
-  runner,
+  runner: loop,
   projections,
   log: runnerWorkerLog(port, 'rebuild'),
   progress: {
@@ -52,10 +51,10 @@ const startupRebuild: StartupRebuild = await rebuildOutdated({
 });
 
 port.on('message', (message: ToRunnerWorker) => {
-  if (message.kind === 'reload') return void runner.reload().then(() => post({ kind: 'reloaded', id: message.id }));
+  if (message.kind === 'reload') return void loop.reload().then(() => post({ kind: 'reloaded', id: message.id }));
   void (async () => {
     await startupRebuild.stop();
-    await runner.stop();
+    await loop.stop();
     await store.close();
     await readModel.close();
     post({ kind: 'stopped' });

@@ -5,7 +5,7 @@ import { registerHistoryRoutes } from '../../src/http/history-routes.js';
 import { logReads } from '../../src/http/log-reads.js';
 import { registerQuarantineRoutes } from '../../src/http/quarantine-routes.js';
 import { registerReadyRoute } from '../../src/http/ready-route.js';
-import { observeStore } from '../../src/metrics/observed-store.js';
+import { observedStore } from '../../src/metrics/observed-store.js';
 import { serviceMetrics } from '../../src/metrics/service-metrics.js';
 import { retryJobs } from '../../src/quarantine/retry-job.js';
 import { storeUnavailable } from '../../src/store/event-store-error.js';
@@ -33,7 +33,7 @@ describe('history, quarantine and readiness routes while the event store is unav
         }),
       (instance) =>
         registerReadyRoute(instance, {
-          store: observeStore(downStore, serviceMetrics()),
+          store: observedStore(downStore, serviceMetrics()),
           standing: async () => E.left(storeUnavailable('database is locked')),
           stallAfterMs: 1000,
         }),

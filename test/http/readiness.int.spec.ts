@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerReadyRoute } from '../../src/http/ready-route.js';
-import { observeStore } from '../../src/metrics/observed-store.js';
+import { observedStore } from '../../src/metrics/observed-store.js';
 import { serviceMetrics } from '../../src/metrics/service-metrics.js';
 import type { Service } from '../../src/server.js';
 import { eventStoreDbOverClient } from '../../src/store/eventstoredb.js';
@@ -100,7 +100,7 @@ describe('/ready tells the truth about the embedded store and the projections', 
     const lagging = await routesApp([
       (instance) =>
         registerReadyRoute(instance, {
-          store: observeStore(service.store, serviceMetrics()),
+          store: observedStore(service.store, serviceMetrics()),
           standing: async () => E.right({ head: 130, projections: [behind('contacts', 100, false), behind('tickets', 3, true)] }),
           stallAfterMs: 60_000,
         }),

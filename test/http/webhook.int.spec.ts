@@ -8,7 +8,7 @@ import type { EventStore } from '../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import type { EventType } from '../../src/events/domain-event.js';
 import { parseEvent } from '../../src/events/parse-event.js';
-import { toProjectedEvent } from '../../src/runner/to-projected-event.js';
+import { toProjectedEvent } from '../../src/runner/fold-events.js';
 import { allExamples, bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { webhookHarness, type WebhookHarness } from '../support/webhook-app.js';

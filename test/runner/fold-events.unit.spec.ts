@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { foldEvents } from '../../projections/fold.js';
 import { projections } from '../../projections/registry.js';
 import type { ProjectionTarget } from '../../src/read-model/read-model-catalog.js';
-import { foldIntoTargets, upcastEvents, type PositionedEvent } from '../../src/runner/fold-events.js';
-import type { UnprojectableEvent } from '../../src/runner/to-projected-event.js';
+import { foldIntoTargets, upcastEvents, type PositionedEvent, type UnprojectableEvent } from '../../src/runner/fold-events.js';
 import type { RecordedEvent } from '../../src/store/event-store.js';
 import { anyDelivery, deliveryHistory, forgetDelivery, type Delivery } from '../support/event-arbitraries.js';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { registerReadyRoute } from '../../src/http/ready-route.js';
-import { observeStore } from '../../src/metrics/observed-store.js';
+import { observedStore } from '../../src/metrics/observed-store.js';
 import { serviceMetrics } from '../../src/metrics/service-metrics.js';
 import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { projectionStanding } from '../../src/runner/projection-standing.js';
@@ -77,7 +77,7 @@ describe('the runner in a worker thread', () => {
     expect(await pending).toBe(false);
   });
 
-  it('knows the checkpoints from its own read of the catalog only: a worker that says it committed moves nothing', async () => {
+  it('moves a checkpoint only where the worker says a commit left it: one that commits nothing moves nothing', async () => {
     const { store, runner } = await setUp(new URL('./fixtures/commits-nothing-worker.ts', import.meta.url));
     await runner.started;
     right(await store.append('contact-5', [contactCreated(5)]));
@@ -117,7 +117,7 @@ describe('the runner in a worker thread', () => {
     app.setSerializerCompiler(serializerCompiler);
     const now = () => new Date();
     registerReadyRoute(app, {
-      store: observeStore(store, serviceMetrics()),
+      store: observedStore(store, serviceMetrics()),
       standing: () => projectionStanding({ store, runner, readModel, projections, now }),
       stallAfterMs: 60_000,
       runnerFailure: runner.failure,

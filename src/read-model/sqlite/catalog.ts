@@ -1,12 +1,12 @@
 import type { Projection } from '../../../projections/projection.js';
-import type { UnprojectableEvent } from '../../runner/to-projected-event.js';
-import { CheckpointMoved, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose, type ViewDifference } from '../read-model-catalog.js';
+import { viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose, type ViewDifference } from '../read-model-catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
-import { createProjectionTable } from './projection-rows.js';
+import { createProjectionTable } from './table-layout.js';
 
 /**
  * The embedded read model's catalog: which table serves each projection, which tables are being filled beside them,
- * and how far into the log each has applied. Every table name and every checkpoint write is decided here.
+ * and how far into the log each has applied. Every table name is decided here; a checkpoint moves with its rows
+ * (writes.ts).
  */
 
 const SAFE_NAME = /^[a-z][a-z0-9_]*$/;
@@ -152,38 +152,6 @@ export const swapIn = (db: ReadModelDb, targets: readonly ProjectionTarget[], no
       return { ...target, kind: 'live' };
     }),
   )();
-
-export type CheckpointWriter = {
-  readonly recordSkipped: (events: readonly UnprojectableEvent[]) => void;
-  /**
-   * Moves the target's checkpoint to `to` by compare-and-set on the position the target holds, so that two
-   * writers never both advance one checkpoint and a successful move proves nobody else wrote the rows meanwhile.
-   * Throws CheckpointMoved when the checkpoint is no longer there.
-   */
-  readonly advance: (target: ProjectionTarget, to: number, now: string) => ProjectionTarget;
-};
-
-/** The writes that go with a fold's rows, inside the caller's transaction. */
-export const checkpointWriter = (db: ReadModelDb): CheckpointWriter => {
-  const skip = db.prepare(
-    'INSERT OR IGNORE INTO skipped_events (position, event_id, type, reason) VALUES (@position, @eventId, @type, @reason)',
-  );
-  const move = (table: string) =>
-    db.prepare(`UPDATE ${table} SET position = @to, updated_at = @now WHERE name = @name AND table_name = @table AND position = @from`);
-  const moves = { live: move('read_models'), scratch: move('rebuilds') };
-  return {
-    recordSkipped: (events) => {
-      for (const event of events) skip.run(event);
-    },
-    advance: (target, to, now) => {
-      if (to === target.position) return target;
-      const { name } = target.projection;
-      const changes = moves[target.kind].run({ name, table: target.tableName, from: target.position, to, now }).changes;
-      if (changes !== 1) throw new CheckpointMoved(name);
-      return { ...target, position: to };
-    },
-  };
-};
 
 /**
  * How many of a scratch table's views differ from the live table's of the same projection, the first few in key

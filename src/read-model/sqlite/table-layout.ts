@@ -1,57 +1,46 @@
-import { REDACTED } from '../../events/personal-data.js';
-import { toMicros, type Timestamp } from '../../events/timestamp.js';
+import type { ReadModelDb } from '../read-model-db.js';
 
-/** Columns a read-model table keeps beside the JSON view, so that list filters use indexes. */
-export type TableSpec = {
-  readonly columns: Readonly<Record<string, 'TEXT' | 'INTEGER'>>;
-  /** Each index ends with sort_key, so a filtered page is read in order without sorting. */
-  readonly indexes: readonly (readonly string[])[];
-  readonly extract: (view: Record<string, unknown>) => Record<string, string | number | null>;
+/**
+ * A column a read-model table keeps beside the JSON view, so that list filters use indexes: which fields of the
+ * view it is read from, and how. `text`: the field as text; `flag`: a boolean as 0 or 1; `micros`: a timestamp in
+ * microseconds; `search`: the fields' text, lower case, a line each. A view without the field gives `otherwise`
+ * (null unless said); a row without a view has every column null.
+ */
+export type Column = {
+  readonly name: string;
+  readonly type: 'TEXT' | 'INTEGER';
+  readonly read: 'text' | 'flag' | 'micros' | 'search';
+  readonly fields: readonly string[];
+  /** Indexed with sort_key last, so that a filtered page is read in order without sorting. */
+  readonly indexed: boolean;
+  readonly otherwise?: number;
 };
 
-const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
-const flag = (value: unknown): number | null => (typeof value === 'boolean' ? Number(value) : null);
-const micros = (value: unknown): number | null =>
-  typeof value === 'string' || typeof value === 'number' ? toMicros(value as Timestamp) : null;
-
-const contacts: TableSpec = {
-  columns: { status: 'TEXT', type: 'TEXT', blacklisted: 'INTEGER', deleted: 'INTEGER', search: 'TEXT' },
-  indexes: [['status'], ['type'], ['blacklisted'], ['deleted']],
-  extract: (view) => ({
-    status: text(view['status']),
-    type: text(view['type']),
-    blacklisted: flag(view['blacklisted']),
-    deleted: flag(view['deleted']) ?? 0,
-    // An erased value is not something to find a contact by.
-    search: [view['name'], view['email'], view['phone']].filter((v) => typeof v === 'string' && v !== REDACTED).join('\n').toLowerCase(),
-  }),
-};
-
-const bookings: TableSpec = {
-  columns: { contact_id: 'TEXT', status: 'TEXT', starts_at_us: 'INTEGER', updated_at_us: 'INTEGER' },
-  indexes: [['contact_id'], ['status'], ['starts_at_us']],
-  extract: (view) => ({
-    contact_id: text(view['contact_id']),
-    status: text(view['status']),
-    starts_at_us: micros(view['starts_at']),
-    updated_at_us: micros(view['updated_at']),
-  }),
-};
-
-const tickets: TableSpec = {
-  columns: { contact_id: 'TEXT', status: 'TEXT', priority: 'TEXT', created_at_us: 'INTEGER' },
-  indexes: [['contact_id'], ['status'], ['priority']],
-  extract: (view) => ({
-    contact_id: text(view['contact_id']),
-    status: text(view['status']),
-    priority: text(view['priority']),
-    created_at_us: micros(view['created_at']),
-  }),
-};
-
-const noColumns: TableSpec = { columns: {}, indexes: [], extract: () => ({}) };
+const text = (name: string, indexed = true): Column => ({ name, type: 'TEXT', read: 'text', fields: [name], indexed });
+const micros = (name: string, field: string, indexed: boolean): Column => ({ name, type: 'INTEGER', read: 'micros', fields: [field], indexed });
 
 /** Per projection name; a projection without an entry is stored by key only. */
-export const tableSpecs: Readonly<Record<string, TableSpec>> = { contacts, bookings, tickets };
+const LAYOUTS: Readonly<Record<string, readonly Column[]>> = {
+  contacts: [
+    text('status'),
+    text('type'),
+    { name: 'blacklisted', type: 'INTEGER', read: 'flag', fields: ['blacklisted'], indexed: true },
+    { name: 'deleted', type: 'INTEGER', read: 'flag', fields: ['deleted'], indexed: true, otherwise: 0 },
+    { name: 'search', type: 'TEXT', read: 'search', fields: ['name', 'email', 'phone'], indexed: false },
+  ],
+  bookings: [text('contact_id'), text('status'), micros('starts_at_us', 'starts_at', true), micros('updated_at_us', 'updated_at', false)],
+  tickets: [text('contact_id'), text('status'), text('priority'), micros('created_at_us', 'created_at', false)],
+};
 
-export const tableSpecOf = (name: string): TableSpec => tableSpecs[name] ?? noColumns;
+export const columnsOf = (projectionName: string): readonly Column[] => LAYOUTS[projectionName] ?? [];
+
+/** A projection's table: the key, its sort key, the state and the view as JSON text, and the filter columns. */
+export const createProjectionTable = (db: ReadModelDb, projectionName: string, tableName: string): void => {
+  const columns = columnsOf(projectionName);
+  db.exec(`CREATE TABLE IF NOT EXISTS ${tableName} (
+    key TEXT PRIMARY KEY, sort_key TEXT NOT NULL, state TEXT NOT NULL, view TEXT${columns.map((c) => `, ${c.name} ${c.type}`).join('')})`);
+  db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${tableName}_sort ON ${tableName} (sort_key)`);
+  for (const { name } of columns.filter((c) => c.indexed)) {
+    db.exec(`CREATE INDEX IF NOT EXISTS ${tableName}_${name} ON ${tableName} (${name}, sort_key)`);
+  }
+};
