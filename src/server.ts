@@ -128,7 +128,7 @@ const startProjecting = async ({ config, store, readModel, projections, logger, 
   const rebuildLog = logger.child({ component: 'rebuild' });
   const rebuildProgress = { update: metrics.rebuildProgress, ended: metrics.rebuildEnded };
   const inWorker = inWorkerThread
-    ? await startRunnerInWorker({ config, readModel, log: runnerLog, rebuildLog, rebuildProgress, onStoreError: metrics.storeError, now })
+    ? await startRunnerInWorker({ config, readModel, log: runnerLog, rebuildLog, rebuildProgress, onStoreError: metrics.storeError })
     : undefined;
   const runner: Runner =
     inWorker ?? startRunner({ store, readModel, projections, log: runnerLog, afterCommit: purgeAfterForgets({ store, readModel, now, log: runnerLog }) });
@@ -184,7 +184,7 @@ export const composeService = async (
     quarantineSize: async () => E.getOrElseW(() => undefined)(await quarantineSize(store)),
   });
   const { erasures, forgets } = await startErasures({ store, now, readModel, applied: (position: number) => runner.waitFor(position, ERASURE_APPLY_WAIT_MS) }, logger);
-  const accept = intake(config, { store: opened, metrics, erasures, now, logger });
+  const accept = intake(config, { store: opened, metrics, erasures, logger });
   const startedAt = now().toISOString();
   const quarantineRetries = retryJobs({ store, now, onError: (error) => logger.error({ err: error }, 'quarantine retry job failed') });
   const stopProjecting = async () => {
@@ -221,7 +221,6 @@ type IntakeDeps = {
   readonly store: OpenedStore;
   readonly metrics: ServiceMetrics;
   readonly erasures: ErasureQueue;
-  readonly now: () => Date;
   readonly logger: FastifyBaseLogger;
 };
 
@@ -230,13 +229,12 @@ type IntakeDeps = {
  * store's are (it appends to the store itself), and, with ERASE_ON_CONTACT_DELETED, a contact.deleted from SkyLight
  * queues the contact's erasure once it is stored.
  */
-const intake = (config: Config, { store, metrics, erasures, now, logger }: IntakeDeps) => {
+const intake = (config: Config, { store, metrics, erasures, logger }: IntakeDeps) => {
   const secrets = config.WEBHOOK_SECRET === undefined ? undefined : webhookSecrets(config.WEBHOOK_SECRET);
   if (secrets !== undefined) logger.info({ fingerprints: secrets.map((s) => s.fingerprint) }, 'webhook secrets accepted');
   return acceptDelivery({
     store,
     webhookSecrets: secrets,
-    now,
     onVerified: metrics.signatureVerified,
     appends: metrics,
     onContactDeleted: config.ERASE_ON_CONTACT_DELETED

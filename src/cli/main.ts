@@ -72,7 +72,7 @@ program
   .action((file: string, options: { json?: boolean }) =>
     withStores((store) =>
       // npm runs scripts from the project root; INIT_CWD is where the user typed the command.
-      runIngest(file, acceptDelivery({ store, now: () => new Date() }), { json: options.json === true, cwd: process.env['INIT_CWD'] ?? process.cwd() }),
+      runIngest(file, acceptDelivery({ store }), { json: options.json === true, cwd: process.env['INIT_CWD'] ?? process.cwd() }),
     ),
   );
 

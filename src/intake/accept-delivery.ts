@@ -26,7 +26,8 @@ type IntakeDeps = {
   readonly store: EventStore;
   /** When set, every delivery must carry an `X-Skylight-Signature` made with one of these secrets. */
   readonly webhookSecrets?: readonly WebhookSecret[] | undefined;
-  readonly now: () => Date;
+  /** The system clock when not given. */
+  readonly now?: () => Date;
   /** Told the fingerprint of the secret that verified each delivery. */
   readonly onVerified?: ((fingerprint: string) => void) | undefined;
   readonly appends?: AppendObserver | undefined;
@@ -203,7 +204,7 @@ export const acceptDelivery =
     }
     const routed = E.toUnion(routeDelivery(incoming.body));
     const metadata = deliveryMetadata(routed.facts, {
-      receivedAt: deps.now().toISOString(),
+      receivedAt: (deps.now?.() ?? new Date()).toISOString(),
       signature,
       headers: skylightHeaders(incoming.headers),
       channel: incoming.channel,

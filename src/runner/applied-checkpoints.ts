@@ -3,6 +3,9 @@ import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 /** A projection's checkpoint as the catalog holds it, in plain data: what crosses from the runner's worker. */
 export type Checkpoint = { readonly name: string; readonly version: number; readonly position: number };
 
+/** What the live loop reports after each commit (or load of the catalog): the checkpoints it left. */
+export type CommitReport = { readonly kind: 'committed'; readonly checkpoints: readonly Checkpoint[] };
+
 export const checkpointsOf = (targets: readonly ProjectionTarget[]): Checkpoint[] => {
   const checkpoints: Checkpoint[] = [];
   for (const { projection, position } of targets) checkpoints.push({ name: projection.name, version: projection.version, position });
@@ -42,10 +45,11 @@ export type AppliedCheckpoints = {
 /**
  * The one place a runner's checkpoints are known and waited for, whether its loop commits in this thread or in a
  * worker. They have one source, the catalog: what a commit's compare-and-set left there (told by the loop after each
- * commit), or the catalog read again. Until the first record it knows of no projection.
+ * commit), or the catalog read again. Until the first record it knows of no projection. `now`: the system clock
+ * when not given.
  */
-export const appliedCheckpoints = (readCatalog: () => Promise<readonly Checkpoint[]>, now: () => Date): AppliedCheckpoints => {
-  const startedAt = now().getTime();
+export const appliedCheckpoints = (readCatalog: () => Promise<readonly Checkpoint[]>, now?: () => Date): AppliedCheckpoints => {
+  const startedAt = (now?.() ?? new Date()).getTime();
   const held = new Map<string, ProjectionProgress>();
   let applied = Number.POSITIVE_INFINITY;
   const waiters = new Set<{ readonly position: number; readonly resolve: (reached: boolean) => void }>();
@@ -57,7 +61,7 @@ export const appliedCheckpoints = (readCatalog: () => Promise<readonly Checkpoin
     for (const checkpoint of checkpoints) {
       const before = held.get(checkpoint.name);
       if (before?.position === checkpoint.position) continue;
-      held.set(checkpoint.name, { ...checkpoint, advancedAt: before === undefined ? startedAt : (at ??= now().getTime()) });
+      held.set(checkpoint.name, { ...checkpoint, advancedAt: before === undefined ? startedAt : (at ??= (now?.() ?? new Date()).getTime()) });
     }
     applied = Number.POSITIVE_INFINITY;
     for (const { position } of held.values()) applied = Math.min(applied, position);

@@ -5,6 +5,7 @@ import { appliedByAll, CheckpointMoved, type ProjectionTarget } from '../read-mo
 import type { ReadModel } from '../read-model/read-model.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
+import { checkpointsOf, type CommitReport } from './applied-checkpoints.js';
 import { batchWriter } from './batch-writer.js';
 import { batches } from './batches.js';
 
@@ -22,8 +23,11 @@ export type LiveLoopOptions = {
   readonly now?: () => Date;
   /** Runs after each committed batch that holds a contact.forgotten: an erasure's purge of this node's file. */
   readonly afterCommit?: (events: readonly RecordedEvent[]) => Promise<void>;
-  /** Told the targets each time they were committed or read from the catalog. */
-  readonly onCommitted: (targets: readonly ProjectionTarget[]) => void;
+  /**
+   * Told where the checkpoints are each time they were committed or read from the catalog; a report a worker
+   * forwards as it is.
+   */
+  readonly onCommitted: (report: CommitReport) => void;
 };
 
 /** The live loop, here or in a worker: what the runner's contract asks of it. */
@@ -54,7 +58,7 @@ const follow = async (options: LiveLoopOptions, state: LoopState): Promise<void>
   const { readModel, projections } = options;
   await readModel.catalog.ensure(projections, (options.now?.() ?? new Date()).toISOString());
   state.targets = await readModel.catalog.liveTargets(projections);
-  options.onCommitted(state.targets);
+  options.onCommitted({ kind: 'committed', checkpoints: checkpointsOf(state.targets) });
   state.markStarted();
   if (state.targets.length === 0) return new Promise<void>((resolve) => (state.wakeIdle = resolve));
   const writer = batchWriter(readModel.writes, state.targets);
@@ -67,7 +71,7 @@ const follow = async (options: LiveLoopOptions, state: LoopState): Promise<void>
     let forgets = false;
     for (const event of batch) forgets ||= event.type === CONTACT_FORGOTTEN;
     if (forgets) await options.afterCommit?.(batch);
-    options.onCommitted(state.targets);
+    options.onCommitted({ kind: 'committed', checkpoints: checkpointsOf(state.targets) });
     // Catching up on a long backlog must not starve the requests the same process serves.
     await setImmediate();
   }

@@ -179,10 +179,9 @@ const superviseWorker = (options: RunnerInWorkerOptions, receivers: Receivers): 
  */
 export const startRunnerInWorker = async (options: RunnerInWorkerOptions): Promise<RunnerInWorker> => {
   const { readModel } = options;
-  const now = options.now ?? (() => new Date());
   // The checkpoints are known before the worker has started: this thread reads them from the catalog.
-  await readModel.catalog.ensure(projections, now().toISOString());
-  const checkpoints = appliedCheckpoints(async () => checkpointsOf(await readModel.catalog.liveTargets(projections)), now);
+  await readModel.catalog.ensure(projections, (options.now?.() ?? new Date()).toISOString());
+  const checkpoints = appliedCheckpoints(async () => checkpointsOf(await readModel.catalog.liveTargets(projections)), options.now);
   await checkpoints.refresh();
   // What the worker's start-up rebuild will find, known here before it has reported anything.
   const rebuild = rebuildReport(await readModel.catalog.outdated(projections), options.rebuildProgress);

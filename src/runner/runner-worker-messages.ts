@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { Checkpoint } from './applied-checkpoints.js';
+import type { CommitReport } from './applied-checkpoints.js';
 import type { RebuildStatus } from './rebuild-outdated.js';
 
 /** What the runner's worker thread is started with: it opens its own store and read model from the same config. */
@@ -16,7 +16,7 @@ export type RunnerLogLevel = 'info' | 'warn' | 'error';
 /** From the runner's worker to the server's thread. */
 export type FromRunnerWorker =
   /** It committed (or started, or reloaded): where that left the checkpoints, as the catalog now holds them. */
-  | { readonly kind: 'committed'; readonly checkpoints: readonly Checkpoint[] }
+  | CommitReport
   /** A log record of the runner, or of the start-up rebuild (`component: 'rebuild'`). */
   | { readonly kind: 'log'; readonly level: RunnerLogLevel; readonly fields: object; readonly message: string; readonly component?: 'rebuild' }
   /** The start-up rebuild (rebuild-outdated.ts) moved on, or ended however it ended. */

@@ -4,7 +4,6 @@ import { purgeAfterForgets } from '../erasure/purge-after-forgets.js';
 import { observeStore } from '../metrics/observed-store.js';
 import { openReadModel } from '../read-model/open-read-model.js';
 import { openEventStore } from '../store/open-event-store.js';
-import { checkpointsOf } from './applied-checkpoints.js';
 import { startLiveLoop } from './live-loop.js';
 import { rebuildOutdated, type StartupRebuild } from './rebuild-outdated.js';
 import { runnerWorkerLog } from './runner-worker-log.js';
@@ -33,7 +32,8 @@ const loop = startLiveLoop({
   readModel,
   projections,
   log,
-  onCommitted: (targets) => port.postMessage({ kind: 'committed', checkpoints: checkpointsOf(targets) } satisfies FromRunnerWorker),
+  // The loop's reports are messages already: they go to the server's thread as they are.
+  onCommitted: port.postMessage.bind(port),
   afterCommit: purgeAfterForgets({ store, readModel, now: () => new Date(), log }),
 });
 

@@ -52,8 +52,8 @@ export const startRunner = (options: RunnerOptions): Runner => {
   const { readModel, projections } = options;
   const checkpoints = appliedCheckpoints(
     async () => checkpointsOf(await readModel.catalog.liveTargets(projections)),
-    options.now ?? (() => new Date()),
+    options.now,
   );
-  const loop = startLiveLoop({ ...options, onCommitted: (targets) => checkpoints.record(checkpointsOf(targets)) });
+  const loop = startLiveLoop({ ...options, onCommitted: (report) => checkpoints.record(report.checkpoints) });
   return runnerOver(loop, checkpoints);
 };
