@@ -162,13 +162,11 @@ export const composeService = async (
   const logger = createLogger(config.LOG_LEVEL);
   const opened = await openStore(config, storeOptions(logger));
   const observed = observedStore(opened, metrics);
-  const store = observed.store;
+  const { store } = observed;
   const readModel = await openReadModel(config);
   const readModelFile = readModel.location;
   const now = () => new Date();
-  if (config.WEBHOOK_SECRET === undefined) {
-    logger.warn('WEBHOOK_SECRET is not set: deliveries are accepted unsigned (JSON only); set it to verify X-Skylight-Signature');
-  }
+  if (config.WEBHOOK_SECRET === undefined) logger.warn('WEBHOOK_SECRET is not set: deliveries are accepted unsigned (JSON only); set it to verify X-Skylight-Signature');
   const claimOptions: ClaimOptions = { store, readModel, policy: config.FOREIGN_READ_MODEL, now };
   const claim = await claimAtStart(claimOptions, readModelFile, logger);
   // A worker opens its store and projections from the configuration: a store or projections handed in (a test's

@@ -4,6 +4,17 @@ import type { ProjectionTarget } from './read-model-catalog.js';
 /** One entity's state; the adapter stores it with the row its projection's view makes of it. */
 export type StateRow = { readonly key: string; readonly state: unknown };
 
+/**
+ * A state as its row stores it, checked to be the projection's (`isState`, a look at its shape) where it enters the
+ * fold: the fold step trusts the states it is given. A row of another shape is a bug (one table per projection name
+ * and version), so it throws.
+ */
+export const storedState = (target: ProjectionTarget, key: string, text: string): unknown => {
+  const state: unknown = JSON.parse(text);
+  if (!target.projection.isState(state)) throw new Error(`the row ${key} of ${target.tableName} does not hold a ${target.projection.name} state`);
+  return state;
+};
+
 /** What a fold changed in one target, and where its checkpoint moves. */
 export type TargetRows = { readonly target: ProjectionTarget; readonly rows: readonly StateRow[]; readonly to: number };
 
@@ -12,7 +23,7 @@ export type TargetRows = { readonly target: ProjectionTarget; readonly rows: rea
  * (PostgreSQL) is one more adapter, not another shape.
  */
 export type ReadModelWrites = {
-  /** The stored states of these keys; a key with none yet is absent. */
+  /** The stored states of these keys (each read with `storedState`); a key with none yet is absent. */
   readonly loadStates: (target: ProjectionTarget, keys: readonly string[]) => Promise<ReadonlyMap<string, unknown>>;
   /**
    * Every row, the events that could not be projected, and each target's checkpoint moved to its `to` by

@@ -41,6 +41,58 @@ const prepareStatements = (db: Database.Database) => ({
   ),
 });
 
+type Statements = ReturnType<typeof prepareStatements>;
+
+/** The redacted form of an event about a stream marked erased (marking its own stream too), else undefined. */
+const redactedForm = (statements: Statements, stream: string, personal: PersonalData): { readonly data: unknown; readonly metadata: JsonObject } | undefined => {
+  const about = personal.about();
+  for (const candidate of about) {
+    const subject = statements.subjectOf.get(candidate)?.subject;
+    if (subject === undefined) continue;
+    if (about.includes(stream)) statements.mark.run(stream, subject);
+    return personal.redacted();
+  }
+  return undefined;
+};
+
+// A wrong expected revision is found before anything is written, so a failing append leaves nothing behind for
+// its neighbours and needs no savepoint of its own.
+const appendOne = (statements: Statements, { stream, events, expected }: AppendRequest, recordedAt: string, anyMarked: boolean): AppendOutcome => {
+  let revision = statements.revision.get(stream)?.revision ?? -1;
+  const known = new Map<string, AppendedEvent>();
+  let fresh = false;
+  for (const event of events) {
+    const found = statements.byId.get(stream, event.id);
+    if (found === undefined) fresh = true;
+    else known.set(event.id, { id: event.id, status: 'duplicate', ...found });
+  }
+  const mismatch = expected === 'no_stream' ? revision !== -1 : typeof expected === 'number' && revision !== expected;
+  if (fresh && mismatch) return E.left(wrongExpectedRevision(stream, expected, revision === -1 ? 'no_stream' : revision));
+  const results: AppendedEvent[] = [];
+  for (const event of events) {
+    const earlier = known.get(event.id);
+    if (earlier !== undefined) {
+      results.push({ ...earlier, status: 'duplicate' });
+      continue;
+    }
+    revision += 1;
+    const stored = (anyMarked && event.personal !== undefined ? redactedForm(statements, stream, event.personal) : undefined) ?? event;
+    const { lastInsertRowid } = statements.insert.run(
+      event.id,
+      stream,
+      revision,
+      event.type,
+      JSON.stringify(stored.data),
+      JSON.stringify(stored.metadata),
+      recordedAt,
+    );
+    const appended: AppendedEvent = { id: event.id, status: 'appended', revision, position: Number(lastInsertRowid) };
+    known.set(event.id, appended);
+    results.push(appended);
+  }
+  return E.right({ stream, revision, events: results });
+};
+
 type SqliteAppends = {
   readonly append: EventStore['append'];
   /** Commits what is queued now (the store closes). */
@@ -58,62 +110,12 @@ type SqliteAppends = {
 export const sqliteAppends = (db: Database.Database, lifecycle: Lifecycle, committed: () => void): SqliteAppends => {
   const statements = prepareStatements(db);
 
-  /** The redacted form of an event about a stream marked erased (marking its own stream too), else undefined. */
-  const redactedForm = (stream: string, personal: PersonalData): { readonly data: unknown; readonly metadata: JsonObject } | undefined => {
-    const about = personal.about();
-    for (const candidate of about) {
-      const subject = statements.subjectOf.get(candidate)?.subject;
-      if (subject === undefined) continue;
-      if (about.includes(stream)) statements.mark.run(stream, subject);
-      return personal.redacted();
-    }
-    return undefined;
-  };
-
-  // A wrong expected revision is found before anything is written, so a failing append leaves nothing behind for
-  // its neighbours and needs no savepoint of its own.
-  const appendOne = ({ stream, events, expected }: AppendRequest, recordedAt: string, anyMarked: boolean): AppendOutcome => {
-    let revision = statements.revision.get(stream)?.revision ?? -1;
-    const known = new Map<string, AppendedEvent>();
-    let fresh = false;
-    for (const event of events) {
-      const found = statements.byId.get(stream, event.id);
-      if (found === undefined) fresh = true;
-      else known.set(event.id, { id: event.id, status: 'duplicate', ...found });
-    }
-    const mismatch = expected === 'no_stream' ? revision !== -1 : typeof expected === 'number' && revision !== expected;
-    if (fresh && mismatch) return E.left(wrongExpectedRevision(stream, expected, revision === -1 ? 'no_stream' : revision));
-    const results: AppendedEvent[] = [];
-    for (const event of events) {
-      const earlier = known.get(event.id);
-      if (earlier !== undefined) {
-        results.push({ ...earlier, status: 'duplicate' });
-        continue;
-      }
-      revision += 1;
-      const stored = (anyMarked && event.personal !== undefined ? redactedForm(stream, event.personal) : undefined) ?? event;
-      const { lastInsertRowid } = statements.insert.run(
-        event.id,
-        stream,
-        revision,
-        event.type,
-        JSON.stringify(stored.data),
-        JSON.stringify(stored.metadata),
-        recordedAt,
-      );
-      const appended: AppendedEvent = { id: event.id, status: 'appended', revision, position: Number(lastInsertRowid) };
-      known.set(event.id, appended);
-      results.push(appended);
-    }
-    return E.right({ stream, revision, events: results });
-  };
-
   // Immediate: the write lock is taken before the revisions are read, so two processes sharing the file never
   // decide on a stale snapshot (a deferred transaction would fail its upgrade with SQLITE_BUSY_SNAPSHOT). An empty
   // marks table (the usual case) costs one query per commit.
   const appendBatch = (requests: readonly AppendRequest[], recordedAt: string): void => {
     const anyMarked = statements.anyMarked.get()?.found === 1;
-    for (const request of requests) request.outcome = appendOne(request, recordedAt, anyMarked);
+    for (const request of requests) request.outcome = appendOne(statements, request, recordedAt, anyMarked);
   };
   const appendAll = db.transaction(appendBatch).immediate;
 

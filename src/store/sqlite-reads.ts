@@ -52,34 +52,8 @@ type SqliteReads = Pick<EventStore, 'readStream' | 'readAll' | 'subscribe' | 'he
   readonly close: () => void;
 };
 
-/**
- * The embedded store's reads of its events table, and its subscriptions: the log a page at a time from a position;
- * at its end, a subscription waits for the next commit. Commits of this connection wake it at once; another thread
- * of this process with its own connection to the file (the server's intake, the runner's worker) tells of its
- * commits on a channel named after the file; another process's are found by polling.
- */
-export const sqliteReads = (db: Database.Database, file: string, lifecycle: Lifecycle, options: SqliteReadOptions): SqliteReads => {
-  const { pageSize, pollIntervalMs } = options;
-  const statements = {
-    head: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
-    revision: db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
-    forwards: db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?'),
-    backwards: db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
-    log: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
-  };
-  // One statement per number of stream prefixes a filter has, prepared on first use.
-  const filtered = new Map<number, Database.Statement<unknown[], EventRow>>();
-  const queryOf = (filter: EventFilter | undefined): { statement: Database.Statement<unknown[], EventRow>; params: unknown[] } => {
-    const prefixes = filter?.streamPrefixes ?? [];
-    let statement = filtered.get(prefixes.length);
-    if (statement === undefined) {
-      const clause = prefixes.length === 0 ? '' : ` AND (${prefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ')})`;
-      statement = db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE position > ?${clause} ORDER BY position ASC LIMIT ?`);
-      filtered.set(prefixes.length, statement);
-    }
-    return { statement, params: prefixes.flatMap((prefix) => [prefix.length, prefix]) };
-  };
-
+/** The commits a connection is told of: its own, and over a channel named after the file, its process's others'. */
+const commitNotices = (file: string, pollIntervalMs: number) => {
   // How many commits this connection has been told of: a subscription told of one while it read reads again at once.
   let told = 0;
   const waiting = new Set<Waiter>();
@@ -105,6 +79,83 @@ export const sqliteReads = (db: Database.Database, file: string, lifecycle: Life
   const channel = new BroadcastChannel(`skylight-events:${resolve(file)}`);
   channel.unref();
   channel.onmessage = wake;
+  return {
+    told: () => told,
+    wake,
+    waitForCommit,
+    committed: () => {
+      wake();
+      channel.postMessage(null);
+    },
+    close: () => {
+      channel.close();
+      wake();
+    },
+  };
+};
+
+type CommitNotices = ReturnType<typeof commitNotices>;
+
+/** The log after a position, filtered by stream prefixes: one statement per number of prefixes, prepared on first use. */
+const filteredLog = (db: Database.Database) => {
+  const filtered = new Map<number, Database.Statement<unknown[], EventRow>>();
+  return (filter: EventFilter | undefined): { statement: Database.Statement<unknown[], EventRow>; params: unknown[] } => {
+    const prefixes = filter?.streamPrefixes ?? [];
+    let statement = filtered.get(prefixes.length);
+    if (statement === undefined) {
+      const clause = prefixes.length === 0 ? '' : ` AND (${prefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ')})`;
+      statement = db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE position > ?${clause} ORDER BY position ASC LIMIT ?`);
+      filtered.set(prefixes.length, statement);
+    }
+    return { statement, params: prefixes.flatMap((prefix) => [prefix.length, prefix]) };
+  };
+};
+
+/** A subscription from a position: the log a page at a time, then a wait for the next commit told (or the poll). */
+const subscriptionFrom = (log: Database.Statement<[number, number], EventRow>, lifecycle: Lifecycle, notices: CommitNotices, pageSize: number, fromPosition: number) => {
+  let active = true;
+  const events = async function* (): AsyncGenerator<RecordedEvent> {
+    let after = fromPosition;
+    while (active && !lifecycle.closed) {
+      const toldBeforeRead = notices.told();
+      let rows: EventRow[];
+      try {
+        rows = log.all(after, pageSize);
+      } catch (error) {
+        throw thrownBy(error);
+      }
+      for (const row of rows) {
+        if (!active) return;
+        after = row.position;
+        yield toRecorded(row);
+      }
+      if (rows.length < pageSize && notices.told() === toldBeforeRead) await new Promise<void>(notices.waitForCommit);
+    }
+  };
+  // Closing wakes every subscription of the store: the others read a page and wait again.
+  return subscriptionOf(events(), () => {
+    active = false;
+    notices.wake();
+  });
+};
+
+/**
+ * The embedded store's reads of its events table, and its subscriptions: the log a page at a time from a position;
+ * at its end, a subscription waits for the next commit. Commits of this connection wake it at once; another thread
+ * of this process with its own connection to the file (the server's intake, the runner's worker) tells of its
+ * commits on a channel named after the file; another process's are found by polling.
+ */
+export const sqliteReads = (db: Database.Database, file: string, lifecycle: Lifecycle, options: SqliteReadOptions): SqliteReads => {
+  const { pageSize, pollIntervalMs } = options;
+  const statements = {
+    head: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
+    revision: db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
+    forwards: db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?'),
+    backwards: db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
+    log: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
+  };
+  const queryOf = filteredLog(db);
+  const notices = commitNotices(file, pollIntervalMs);
 
   return {
     readStream: async (stream, { fromRevision, direction = 'forwards', limit = Number.MAX_SAFE_INTEGER } = {}) => {
@@ -137,41 +188,10 @@ export const sqliteReads = (db: Database.Database, file: string, lifecycle: Life
         remaining -= rows.length;
       }
     },
-    subscribe: ({ fromPosition = START } = {}) => {
-      let active = true;
-      const events = async function* (): AsyncGenerator<RecordedEvent> {
-        let after = fromPosition;
-        while (active && !lifecycle.closed) {
-          const toldBeforeRead = told;
-          let rows: EventRow[];
-          try {
-            rows = statements.log.all(after, pageSize);
-          } catch (error) {
-            throw thrownBy(error);
-          }
-          for (const row of rows) {
-            if (!active) return;
-            after = row.position;
-            yield toRecorded(row);
-          }
-          if (rows.length < pageSize && told === toldBeforeRead) await new Promise<void>(waitForCommit);
-        }
-      };
-      // Closing wakes every subscription of the store: the others read a page and wait again.
-      return subscriptionOf(events(), () => {
-        active = false;
-        wake();
-      });
-    },
+    subscribe: ({ fromPosition = START } = {}) => subscriptionFrom(statements.log, lifecycle, notices, pageSize, fromPosition),
     headPosition: async () => answered(lifecycle, () => statements.head.get()?.position ?? START),
-    committed: () => {
-      wake();
-      channel.postMessage(null);
-    },
-    close: () => {
-      channel.close();
-      wake();
-    },
+    committed: notices.committed,
+    close: notices.close,
   };
 };
 

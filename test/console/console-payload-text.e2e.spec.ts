@@ -1,12 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import type { Delivery } from '../fixtures/reference-deliveries.js';
-import { describeInBrowser, launchBrowser, watchPage } from '../support/browser.js';
-import { postOverHttp } from '../support/post-over-http.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import { describeInBrowser } from '../support/browser.js';
+import { consoleSession, DESKTOP } from '../support/console-session.js';
 
-const VIEWPORT = { width: 1280, height: 800 };
 
 /** U+202E RIGHT-TO-LEFT OVERRIDE: everything after it, to the end of its paragraph, is laid out right to left. */
 const RLO = '\u202e';
@@ -26,46 +23,17 @@ const contactCreated = (id: number, contact: Record<string, unknown>): Delivery 
 });
 
 describeInBrowser('payload text in the console', () => {
-  const dir = makeTempDir('console-text');
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-  let watched: { problems: string[] } = { problems: [] };
-
-  const url = (path: string) => `${server?.url ?? ''}${path}`;
-  const openPage = async (path: string): Promise<Page> => {
-    context = await browser?.newContext({ viewport: VIEWPORT, timezoneId: 'UTC', locale: 'en-GB' });
-    if (context === undefined) throw new Error('no browser');
-    context.setDefaultTimeout(8_000);
-    const page = await context.newPage();
-    watched = watchPage(page);
-    await page.goto(url(path));
-    return page;
-  };
-
-  beforeAll(async () => {
-    server = await startServerProcess({ DATA_DIR: dir.path });
-    browser = await launchBrowser();
-    const answers = await postOverHttp(server.url, [
-      contactCreated(901, { name: OVERRIDING_NAME, phone: '+44 20 7946 0958', blacklisted: true }),
-      contactCreated(902, { name: LONG_NAME, email: 'long@example.com' }),
-    ]);
-    expect(answers.map((answer) => answer.body.status)).toEqual(['appended', 'appended']);
-    const head = Math.max(...answers.map((answer) => answer.body.position ?? 0));
-    // Shown once the read model has applied both (min_position waits for it).
-    expect((await fetch(url(`/contacts/902?min_position=${head}`))).status).toBe(200);
-  }, 60_000);
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    expect(watched.problems).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop('SIGTERM');
-    dir.remove();
+  const { url, openPage } = consoleSession('console-text', {
+    seed: async ({ post }) => {
+      const answers = await post([
+        contactCreated(901, { name: OVERRIDING_NAME, phone: '+44 20 7946 0958', blacklisted: true }),
+        contactCreated(902, { name: LONG_NAME, email: 'long@example.com' }),
+      ]);
+      expect(answers.map((answer) => answer.body.status)).toEqual(['appended', 'appended']);
+      const head = Math.max(...answers.map((answer) => answer.body.position ?? 0));
+      // Shown once the read model has applied both (min_position waits for it).
+      expect((await fetch(url(`/contacts/902?min_position=${head}`))).status).toBe(200);
+    },
   });
 
   /** The badge is drawn after the name (to its right on this left-to-right page), not pulled into its override. */
@@ -93,11 +61,11 @@ describeInBrowser('payload text in the console', () => {
     const link = page.locator('a[href="/console/contacts/902"]');
     await link.waitFor();
     const tableWidth = await page.locator('.table-wrap table').evaluate((table) => table.scrollWidth);
-    expect(tableWidth).toBeLessThan(1.5 * VIEWPORT.width);
+    expect(tableWidth).toBeLessThan(1.5 * DESKTOP.width);
     expect(await link.locator('bdi').getAttribute('title')).toBe(LONG_NAME);
 
     await link.click();
     await page.getByRole('heading', { level: 1 }).waitFor();
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(VIEWPORT.width);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(DESKTOP.width);
   });
 });

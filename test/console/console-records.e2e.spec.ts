@@ -1,14 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, launchBrowser, watchPage } from '../support/browser.js';
-import { eventually } from '../support/eventually.js';
-import { postOverHttp } from '../support/post-over-http.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import { expect, it } from 'vitest';
+import { describeInBrowser } from '../support/browser.js';
+import { consoleSession, PHONE } from '../support/console-session.js';
 import { deletedContact, invalidDelivery, sarahFirstWave, sarahSecondWave } from './console-deliveries.js';
-
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 /** Every view of the console, with what its title starts with and the section its navigation marks. */
 const VIEWS = [
@@ -32,49 +25,14 @@ const problem = (status: number, title: string, detail: string, headers: Record<
 });
 
 describeInBrowser('records in the console: linked, labelled, titled, on a phone, through refusals', () => {
-  const dir = makeTempDir('console-records');
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-  let watched: { problems: string[] } = { problems: [] };
-
-  const url = (path: string) => `${server?.url ?? ''}${path}`;
-  const openPage = async (path: string, viewport = DESKTOP): Promise<Page> => {
-    await context?.close();
-    context = await browser?.newContext({ viewport, timezoneId: 'Europe/Paris', locale: 'en-GB' });
-    if (context === undefined) throw new Error('no browser');
-    context.setDefaultTimeout(8_000);
-    const page = await context.newPage();
-    watched = watchPage(page);
-    await page.goto(url(path));
-    return page;
-  };
-  const settle = () =>
-    eventually(
-      'the read model has caught up',
-      async () => (((await (await fetch(url('/ready'))).json()) as { status: string }).status === 'ready' ? true : undefined),
-      10_000,
-    );
-
-  beforeAll(async () => {
-    server = await startServerProcess({ DATA_DIR: dir.path });
-    browser = await launchBrowser();
-    await postOverHttp(server.url, sarahFirstWave);
-    await settle();
-    await postOverHttp(server.url, [...sarahSecondWave, invalidDelivery, ...deletedContact]);
-    await settle();
-  }, 60_000);
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    expect(watched.problems).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop('SIGTERM');
-    dir.remove();
+  const { url, openPage, newPage } = consoleSession('console-records', {
+    timezoneId: 'Europe/Paris',
+    seed: async ({ post, settle }) => {
+      await post(sarahFirstWave);
+      await settle();
+      await post([...sarahSecondWave, invalidDelivery, ...deletedContact]);
+      await settle();
+    },
   });
 
   it('a booking names its contact, linked; lists ask once per distinct contact; the contact page links its bookings and tickets', async () => {
@@ -106,10 +64,7 @@ describeInBrowser('records in the console: linked, labelled, titled, on a phone,
   });
 
   it('falls back to the id when a contact cannot be fetched', async () => {
-    context = await browser?.newContext({ viewport: DESKTOP });
-    if (context === undefined) throw new Error('no browser');
-    const page = await context.newPage();
-    watched = watchPage(page);
+    const page = await newPage();
     await page.route(/\/contacts\/42$/, (route) => route.fulfill(problem(503, 'Event store unavailable', 'disk I/O error')));
     await page.goto(url('/console/tickets'));
     const link = page.locator('tbody tr').first().getByRole('link', { name: 'Contact 42', exact: true });

@@ -2,17 +2,14 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { QUARANTINE_STREAM } from '../../src/events/route-delivery.js';
 import { openEventStore } from '../../src/store/open-event-store.js';
-import { describeInBrowser, launchBrowser, watchPage } from '../support/browser.js';
-import { eventually } from '../support/eventually.js';
-import { postOverHttp } from '../support/post-over-http.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { describeInBrowser } from '../support/browser.js';
+import { consoleSession, PHONE } from '../support/console-session.js';
 import { olderQuarantineRecord } from '../support/older-quarantine-record.js';
-import { makeTempDir } from '../support/temp-dir.js';
 import {
   bigContact,
   deletedContact,
@@ -25,8 +22,6 @@ import {
   sarahSecondWave,
 } from './console-deliveries.js';
 
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 /** A quarantine record only an older version would have written, put into the log before the server starts. */
 const seedOlderQuarantine = async (dataDir: string) => {
@@ -42,58 +37,20 @@ const seedOlderQuarantine = async (dataDir: string) => {
 };
 
 describeInBrowser('the console in a browser', () => {
-  const dir = makeTempDir('console');
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-  let watched: { problems: string[] } = { problems: [] };
-
-  const url = (path: string) => `${server?.url ?? ''}${path}`;
-  const post = (deliveries: readonly unknown[]) => postOverHttp(server?.url ?? '', deliveries);
-  /** Waits until the read model has applied everything acknowledged so far (what `/ready` reports). */
-  const settle = () =>
-    eventually(
-      'the read model has caught up',
-      async () => (((await (await fetch(url('/ready'))).json()) as { status: string }).status === 'ready' ? true : undefined),
-      10_000,
-    );
-  const openPage = async (path: string, viewport = DESKTOP): Promise<Page> => {
-    context = await browser?.newContext({ viewport, timezoneId: 'UTC', locale: 'en-GB' });
-    if (context === undefined) throw new Error('no browser');
-    // Shorter than the test's own timeout, so that a failure names the step that waited.
-    context.setDefaultTimeout(8_000);
-    const page = await context.newPage();
-    watched = watchPage(page);
-    await page.goto(url(path));
-    return page;
-  };
+  const { dir, url, post, settle, newPage, openPage } = consoleSession('console', {
+    beforeStart: seedOlderQuarantine,
+    seed: async ({ post, settle }) => {
+      // Sarah's update is acknowledged before her creation is sent: the creation arrives late.
+      await post(sarahFirstWave);
+      await settle();
+      await post([...sarahSecondWave, markupContact, invalidDelivery]);
+      await post(deletedContact);
+      await settle();
+    },
+  });
   // Into a temporary directory, so that a checkout stays clean after its own tests; `npm run screenshots` sets
   // SCREENSHOTS_DIR=docs to refresh the pictures the docs show.
   const shoot = (page: Page, name: string) => page.screenshot({ path: join(process.env['SCREENSHOTS_DIR'] ?? dir.path, `${name}.png`), fullPage: false });
-
-  beforeAll(async () => {
-    await seedOlderQuarantine(dir.path);
-    server = await startServerProcess({ DATA_DIR: dir.path });
-    browser = await launchBrowser();
-    // Sarah's update is acknowledged before her creation is sent: the creation arrives late.
-    await post(sarahFirstWave);
-    await settle();
-    await post([...sarahSecondWave, markupContact, invalidDelivery]);
-    await post(deletedContact);
-    await settle();
-  }, 60_000);
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    expect(watched.problems).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop('SIGTERM');
-    dir.remove();
-  });
 
   it('serves the console at /console/ (/ redirects there) within 200 KB compressed, with a CSP that forbids inline scripts', async () => {
     const root = await fetch(url('/'), { redirect: 'manual' });
@@ -317,9 +274,7 @@ describeInBrowser('the console in a browser', () => {
   });
 
   it('says the store is unavailable in a banner, never a blank page', async () => {
-    context = await browser?.newContext({ viewport: DESKTOP });
-    const page = await (context as BrowserContext).newPage();
-    watched = { problems: [] };
+    const page = await newPage();
     await page.route('**/overview', (route) =>
       route.fulfill({
         status: 503,
@@ -340,9 +295,7 @@ describeInBrowser('the console in a browser', () => {
       await page.waitForLoadState('networkidle');
       // A string: the test is compiled without the DOM library.
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-      await context?.close();
     }
-    context = undefined;
   });
 
   it('renders a contact with 200 audit entries and 500 messages (time printed, not asserted)', async () => {

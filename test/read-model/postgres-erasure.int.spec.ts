@@ -1,12 +1,10 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Service } from '../../src/server.js';
+import { describe, expect, it } from 'vitest';
 import { nestedExamples } from '../fixtures/reference-deliveries.js';
 import { forgetOverHttp } from '../support/forget-over-http.js';
 import { postDeliveries } from '../support/post-deliveries.js';
-import { freshSchema, postgresAnswers, skippedWithoutPostgres, TEST_POSTGRES_URL } from '../support/postgres.js';
-import { serviceHarness } from '../support/service-harness.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import { postgresAnswers, skippedWithoutPostgres, TEST_POSTGRES_URL } from '../support/postgres.js';
+import { serviceOverPostgres } from '../support/service-over-postgres.js';
 
 const available = await postgresAnswers();
 if (!available) skippedWithoutPostgres('erasure in the PostgreSQL read model');
@@ -14,32 +12,22 @@ if (!available) skippedWithoutPostgres('erasure in the PostgreSQL read model');
 const TOKEN = 'pg-erasure-token-0123456789-abcdefghij';
 
 describe.skipIf(!available)('forgetting a contact whose read model is in PostgreSQL', () => {
-  const dataDir = makeTempDir('pg-erasure');
-  const schema = freshSchema();
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  let service: Service;
   let filesBefore: string[];
+  const { schema, client, service } = serviceOverPostgres('pg-erasure', {
+    env: { API_TOKEN: TOKEN },
+    seed: async (started) => {
+      expect(await started.runner.waitFor(await postDeliveries(started.app, nestedExamples), 20_000)).toBe(true);
+      filesBefore = await files();
+      const forget = await forgetOverHttp(started.app, TOKEN, '42', { reason: 'erasure request' });
+      expect(forget.job?.outcome).toMatchObject({ status: 'erased', read_model_purged: true });
+    },
+  });
   const tables = async () => (await client.query<{ table_name: string }>(`SELECT table_name FROM ${schema.name}.read_models ORDER BY name`)).rows.map((r) => r.table_name);
   /** Each table's file on disk: a rewrite gives it a new one. */
   const files = async () => {
     const { rows } = await client.query<{ file: string }>(`SELECT pg_relation_filenode(format('%I.%I', $1::text, t))::text AS file FROM unnest($2::text[]) AS t`, [schema.name, await tables()]);
     return rows.map((r) => r.file);
   };
-
-  beforeAll(async () => {
-    service = await serviceHarness(dataDir.path, { READ_MODEL_URL: TEST_POSTGRES_URL, READ_MODEL_SCHEMA: schema.name, API_TOKEN: TOKEN });
-    expect(await service.runner.waitFor(await postDeliveries(service.app, nestedExamples), 20_000)).toBe(true);
-    await client.connect();
-    filesBefore = await files();
-    const forget = await forgetOverHttp(service.app, TOKEN, '42', { reason: 'erasure request' });
-    expect(forget.job?.outcome).toMatchObject({ status: 'erased', read_model_purged: true });
-  }, 60_000);
-  afterAll(async () => {
-    await client.end();
-    await service?.close();
-    await schema.drop();
-    dataDir.remove();
-  });
 
   it('shows the personal fields redacted in every view', async () => {
     const s = schema.name;
@@ -66,9 +54,9 @@ describe.skipIf(!available)('forgetting a contact whose read model is in Postgre
     try {
       await analyst.query('BEGIN');
       await analyst.query(`SELECT count(*) FROM ${schema.name}.contacts`);
-      expect(await service.readModel.purge()).toBe(false);
+      expect(await service().readModel.purge()).toBe(false);
       await analyst.query('COMMIT');
-      expect(await service.readModel.purge()).toBe(true);
+      expect(await service().readModel.purge()).toBe(true);
     } finally {
       await analyst.end();
     }

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Service } from '../../src/server.js';
+import { describe, expect, it } from 'vitest';
 import { postDeliveries } from '../support/post-deliveries.js';
-import { freshSchema, postgresAnswers, skippedWithoutPostgres, TEST_POSTGRES_URL } from '../support/postgres.js';
-import { serviceHarness } from '../support/service-harness.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import { postgresAnswers, skippedWithoutPostgres } from '../support/postgres.js';
+import { serviceOverPostgres } from '../support/service-over-postgres.js';
 import { docSqlAfter, documentedColumns } from './postgres-doc-sql.js';
 
 /** This month, as the docs' query means it in a UTC session: a delivery an hour into it, and one the day before. */
@@ -77,25 +74,14 @@ const available = await postgresAnswers();
 if (!available) skippedWithoutPostgres('the PostgreSQL views and the queries of docs/postgresql.md');
 
 describe.skipIf(!available)('the PostgreSQL views people query', () => {
-  const dataDir = makeTempDir('pg-views');
-  const schema = freshSchema();
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  let service: Service;
-  const query = async (sql: string) => (await client.query(sql)).rows;
-
-  beforeAll(async () => {
-    service = await serviceHarness(dataDir.path, { READ_MODEL_URL: TEST_POSTGRES_URL, READ_MODEL_SCHEMA: schema.name });
-    const position = await postDeliveries(service.app, DELIVERIES);
-    expect(await service.runner.waitFor(position, 20_000)).toBe(true);
-    await client.connect();
-    await client.query("SET TIME ZONE 'UTC'");
-  }, 60_000);
-  afterAll(async () => {
-    await client.end();
-    await service?.close();
-    await schema.drop();
-    dataDir.remove();
+  const { schema, client, service } = serviceOverPostgres('pg-views', {
+    seed: async (started, connected) => {
+      const position = await postDeliveries(started.app, DELIVERIES);
+      expect(await started.runner.waitFor(position, 20_000)).toBe(true);
+      await connected.query("SET TIME ZONE 'UTC'");
+    },
   });
+  const query = async (sql: string) => (await client.query(sql)).rows;
 
   it.each(['contacts', 'bookings', 'tickets', 'messages'])('has every column of %s that the docs list, with its type, in order', async (view) => {
     const columns = await client.query<{ name: string; type: string }>(
@@ -167,7 +153,7 @@ describe.skipIf(!available)('the PostgreSQL views people query', () => {
         extra: { company: 'Acme \uFFFD Ltd' },
       },
     ]);
-    const served = await service.app.inject({ method: 'GET', url: '/contacts/46' });
+    const served = await service().app.inject({ method: 'GET', url: '/contacts/46' });
     expect(served.json()).toMatchObject({ name: 'Nul\u0000Name', company: 'Acme \u0000 Ltd', updated_at: 1772625600.5 });
   });
 
@@ -178,7 +164,7 @@ describe.skipIf(!available)('the PostgreSQL views people query', () => {
   });
 
   it('shows every row the API serves, and the bookings with their state', async () => {
-    const listed = await service.app.inject({ method: 'GET', url: '/contacts?include_deleted=true&limit=100' });
+    const listed = await service().app.inject({ method: 'GET', url: '/contacts?include_deleted=true&limit=100' });
     const keys = listed.json<{ items: { id: number | string }[] }>().items.map((c) => String(c.id));
     expect((await query(`SELECT key FROM ${schema.name}.contacts`)).map((r) => r['key']).sort()).toEqual(keys.sort());
     expect(await query(`SELECT id, contact_id, status, starts_at::text, partial, anomalies FROM ${schema.name}.bookings WHERE id = 101`)).toEqual([

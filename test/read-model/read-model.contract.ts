@@ -72,6 +72,14 @@ export const describeReadModelContract = (name: string, target: ReadModelTarget)
       expect([...states.keys()]).toEqual(['42']);
     });
 
+    it("refuses to hand the fold a stored state that is not its projection's", async () => {
+      const contacts = await live('contacts');
+      // A bookings state in the contacts table: only a bug could put it there.
+      const bookingState = rowsOf(named('bookings'))[0]?.state;
+      await readModel.writes.commit([{ target: contacts, rows: [{ key: '77', state: bookingState }], to: 10 }], [], now);
+      await expect(readModel.writes.loadStates(await live('contacts'), ['77'])).rejects.toThrow(/does not hold a contacts state/);
+    });
+
     it('moves a checkpoint only from where its target says it is (compare-and-set), writing nothing otherwise', async () => {
       const stale = await live('contacts');
       await project();

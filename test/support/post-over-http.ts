@@ -1,6 +1,9 @@
+/** A webhook's answer: its HTTP status and body. */
+export type PostAnswer = { status: number; body: { status?: string; position?: number } };
+
 /** Posts deliveries to a running server over HTTP, a few at a time; returns each answer's status and body. */
-export const postOverHttp = async (url: string, deliveries: readonly unknown[], concurrency = 8): Promise<{ status: number; body: { status?: string; position?: number } }[]> => {
-  const answers: { status: number; body: { status?: string; position?: number } }[] = new Array(deliveries.length);
+export const postOverHttp = async (url: string, deliveries: readonly unknown[], concurrency = 8): Promise<PostAnswer[]> => {
+  const answers: PostAnswer[] = new Array(deliveries.length);
   let next = 0;
   const sender = async () => {
     while (next < deliveries.length) {

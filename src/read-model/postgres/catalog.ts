@@ -64,32 +64,94 @@ const nextGeneration = async (client: Client, schema: string, projection: Projec
   return Math.max(0, ...rows.map((row) => Number(row.table_name.slice(prefix.length))).filter(Number.isInteger)) + 1;
 };
 
+const entriesOf = async (client: Sql | Client, schema: string): Promise<ReadModelEntry[]> =>
+  (await client.query<ReadModelEntry>(`SELECT name, version, table_name, position, updated_at FROM ${safeName(schema)}.read_models ORDER BY name`)).rows;
+
+const dropTable = (client: Client, schema: string, table: string) => client.query(`DROP TABLE IF EXISTS ${safeName(schema)}.${safeName(table)}`);
+
+/** Each projection's live table, generation 0, where it has none; the views of those it created (or lacked) pointed at theirs. */
+const ensureTables = async (client: Client, schema: string, projections: readonly Projection[], now: string): Promise<void> => {
+  const s = safeName(schema);
+  const existing = new Set((await entriesOf(client, schema)).map((e) => e.name));
+  const unseen = await withoutView(client, schema, projections.map((p) => p.name));
+  for (const projection of projections) {
+    if (existing.has(projection.name)) continue;
+    unseen.add(projection.name);
+    const table = safeName(`${generationPrefix(projection)}0`);
+    for (const statement of createTableSql(schema, projection.name, table)) await client.query(statement);
+    await client.query(`INSERT INTO ${s}.read_models (name, version, table_name, position, updated_at) VALUES ($1, $2, $3, 0, $4)`, [
+      projection.name,
+      projection.version,
+      table,
+      now,
+    ]);
+  }
+  const live = (await entriesOf(client, schema)).filter((e) => unseen.has(e.name));
+  await pointViews(client, schema, live.map((e) => ({ name: e.name, table: e.table_name })));
+};
+
+/** Scratch tables beside the live ones (the next generation, or one to verify into), leftovers of the same purpose dropped. */
+const createScratchTables = async (
+  client: Client,
+  schema: string,
+  projections: readonly Projection[],
+  purpose: ScratchPurpose,
+  now: string,
+): Promise<ProjectionTarget[]> => {
+  const s = safeName(schema);
+  const names = projections.map((p) => p.name);
+  const { rows: leftovers } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.rebuilds WHERE purpose = $1 AND name = ANY($2)`, [
+    purpose,
+    names,
+  ]);
+  for (const { table_name: table } of leftovers) {
+    await client.query(`DELETE FROM ${s}.rebuilds WHERE table_name = $1`, [table]);
+    await dropTable(client, schema, table);
+  }
+  const targets: ProjectionTarget[] = [];
+  for (const projection of projections) {
+    const table = safeName(
+      purpose === 'verify' ? `rm_${projection.name}_v${projection.version}_verify` : `${generationPrefix(projection)}${await nextGeneration(client, schema, projection)}`,
+    );
+    for (const statement of createTableSql(schema, projection.name, table)) await client.query(statement);
+    await client.query(`INSERT INTO ${s}.rebuilds (table_name, name, version, purpose, position, updated_at) VALUES ($1, $2, $3, $4, 0, $5)`, [
+      table,
+      projection.name,
+      projection.version,
+      purpose,
+      now,
+    ]);
+    targets.push({ projection, tableName: table, position: 0, kind: 'scratch' });
+  }
+  return targets;
+};
+
+/** Scratch tables made live, each in the catalog and under its view in the same transaction; the tables they replace dropped. */
+const swapTablesIn = async (client: Client, schema: string, targets: readonly ProjectionTarget[], now: string): Promise<ProjectionTarget[]> => {
+  const s = safeName(schema);
+  const swapped: ProjectionTarget[] = [];
+  for (const target of targets) {
+    const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.read_models WHERE name = $1`, [target.projection.name]);
+    await client.query(
+      `INSERT INTO ${s}.read_models (name, version, table_name, position, updated_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (name) DO UPDATE SET version = excluded.version, table_name = excluded.table_name, position = excluded.position, updated_at = excluded.updated_at`,
+      [target.projection.name, target.projection.version, target.tableName, target.position, now],
+    );
+    await client.query(`DELETE FROM ${s}.rebuilds WHERE table_name = $1`, [target.tableName]);
+    await pointViews(client, schema, [{ name: target.projection.name, table: target.tableName }]);
+    const old = rows[0]?.table_name;
+    if (old !== undefined && old !== target.tableName) await dropTable(client, schema, old);
+    swapped.push({ ...target, kind: 'live' });
+  }
+  return swapped;
+};
+
 export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCatalog => {
   const s = safeName(schema);
-  const entries = async (client: Sql | Client = sql): Promise<ReadModelEntry[]> =>
-    (await client.query<ReadModelEntry>(`SELECT name, version, table_name, position, updated_at FROM ${s}.read_models ORDER BY name`)).rows;
-  const dropTable = (client: Client, table: string) => client.query(`DROP TABLE IF EXISTS ${s}.${safeName(table)}`);
+  const entries = (client: Sql | Client = sql) => entriesOf(client, schema);
 
   return {
-    ensure: (projections, now) =>
-      inSchemaChange(sql, schema, async (client) => {
-        const existing = new Set((await entries(client)).map((e) => e.name));
-        const unseen = await withoutView(client, schema, projections.map((p) => p.name));
-        for (const projection of projections) {
-          if (existing.has(projection.name)) continue;
-          unseen.add(projection.name);
-          const table = safeName(`${generationPrefix(projection)}0`);
-          for (const statement of createTableSql(schema, projection.name, table)) await client.query(statement);
-          await client.query(`INSERT INTO ${s}.read_models (name, version, table_name, position, updated_at) VALUES ($1, $2, $3, 0, $4)`, [
-            projection.name,
-            projection.version,
-            table,
-            now,
-          ]);
-        }
-        const live = (await entries(client)).filter((e) => unseen.has(e.name));
-        await pointViews(client, schema, live.map((e) => ({ name: e.name, table: e.table_name })));
-      }),
+    ensure: (projections, now) => inSchemaChange(sql, schema, (client) => ensureTables(client, schema, projections, now)),
     entries: () => entries(),
     liveTargets: async (projections) => {
       const byName = new Map((await entries()).map((e) => [e.name, e]));
@@ -102,59 +164,15 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
       const byName = new Map((await entries()).map((e) => [e.name, e]));
       return projections.filter((p) => byName.has(p.name) && byName.get(p.name)?.version !== p.version);
     },
-    createScratch: (projections, purpose: ScratchPurpose, now) =>
-      inSchemaChange(sql, schema, async (client) => {
-        const names = projections.map((p) => p.name);
-        const { rows: leftovers } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.rebuilds WHERE purpose = $1 AND name = ANY($2)`, [
-          purpose,
-          names,
-        ]);
-        for (const { table_name: table } of leftovers) {
-          await client.query(`DELETE FROM ${s}.rebuilds WHERE table_name = $1`, [table]);
-          await dropTable(client, table);
-        }
-        const targets: ProjectionTarget[] = [];
-        for (const projection of projections) {
-          const table = safeName(
-            purpose === 'verify' ? `rm_${projection.name}_v${projection.version}_verify` : `${generationPrefix(projection)}${await nextGeneration(client, schema, projection)}`,
-          );
-          for (const statement of createTableSql(schema, projection.name, table)) await client.query(statement);
-          await client.query(`INSERT INTO ${s}.rebuilds (table_name, name, version, purpose, position, updated_at) VALUES ($1, $2, $3, $4, 0, $5)`, [
-            table,
-            projection.name,
-            projection.version,
-            purpose,
-            now,
-          ]);
-          targets.push({ projection, tableName: table, position: 0, kind: 'scratch' });
-        }
-        return targets;
-      }),
+    createScratch: (projections, purpose: ScratchPurpose, now) => inSchemaChange(sql, schema, (client) => createScratchTables(client, schema, projections, purpose, now)),
     dropScratch: (targets) =>
       inTransaction(sql, async (client) => {
         for (const target of targets.filter((t) => t.kind === 'scratch')) {
           await client.query(`DELETE FROM ${s}.rebuilds WHERE table_name = $1`, [target.tableName]);
-          await dropTable(client, target.tableName);
+          await dropTable(client, schema, target.tableName);
         }
       }),
-    swapIn: (targets, now) =>
-      inSchemaChange(sql, schema, async (client) => {
-        const swapped: ProjectionTarget[] = [];
-        for (const target of targets) {
-          const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.read_models WHERE name = $1`, [target.projection.name]);
-          await client.query(
-            `INSERT INTO ${s}.read_models (name, version, table_name, position, updated_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (name) DO UPDATE SET version = excluded.version, table_name = excluded.table_name, position = excluded.position, updated_at = excluded.updated_at`,
-            [target.projection.name, target.projection.version, target.tableName, target.position, now],
-          );
-          await client.query(`DELETE FROM ${s}.rebuilds WHERE table_name = $1`, [target.tableName]);
-          await pointViews(client, schema, [{ name: target.projection.name, table: target.tableName }]);
-          const old = rows[0]?.table_name;
-          if (old !== undefined && old !== target.tableName) await dropTable(client, old);
-          swapped.push({ ...target, kind: 'live' });
-        }
-        return swapped;
-      }),
+    swapIn: (targets, now) => inSchemaChange(sql, schema, (client) => swapTablesIn(client, schema, targets, now)),
     differingViews: async (scratch, examples) => {
       const entry = (await entries()).find((e) => e.name === scratch.projection.name);
       const live = safeName(entry?.table_name ?? scratch.tableName);
@@ -179,7 +197,7 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
       inSchemaChange(sql, schema, async (client) => {
         await pointViews(client, schema, (await entries(client)).map((e) => ({ name: e.name, table: undefined })));
         const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.read_models UNION SELECT table_name FROM ${s}.rebuilds`);
-        for (const { table_name: table } of rows) await dropTable(client, table);
+        for (const { table_name: table } of rows) await dropTable(client, schema, table);
         await client.query(`DELETE FROM ${s}.read_models; DELETE FROM ${s}.rebuilds; DELETE FROM ${s}.skipped_events; DELETE FROM ${s}.log_identity`);
       }),
     skippedByType: async () =>

@@ -51,26 +51,32 @@ const whereOf = (conditions: readonly Condition[], first = 1) => {
 };
 
 /**
+ * `work` over the projection's live table, in one REPEATABLE READ transaction with the catalog that names it; a swap
+ * that dropped the table meanwhile (42P01) is read again, once, from the new catalog.
+ */
+const readLive = async <A>(sql: Sql, schema: string, projection: string, work: (client: Client, table: string) => Promise<A>): Promise<A> => {
+  const s = safeName(schema);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await inTransaction(sql, async (client) => {
+        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.read_models WHERE name = $1`, [projection]);
+        const table = rows[0]?.table_name;
+        if (table === undefined) throw new Error(`no read model for projection ${projection}`);
+        return work(client, `${s}.${safeName(table)}`);
+      });
+    } catch (error) {
+      if (attempt > 0 || sqlState(error) !== '42P01') throw error;
+    }
+  }
+};
+
+/**
  * The read side over PostgreSQL. Each answer reads the catalog and the table it names in one REPEATABLE READ
- * transaction; a swap that dropped the table meanwhile (42P01) is read again, once, from the new catalog.
+ * transaction (readLive).
  */
 export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQueries => {
-  const s = safeName(schema);
-  const read = async <A>(projection: string, work: (client: Client, table: string) => Promise<A>): Promise<A> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await inTransaction(sql, async (client) => {
-          await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-          const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.read_models WHERE name = $1`, [projection]);
-          const table = rows[0]?.table_name;
-          if (table === undefined) throw new Error(`no read model for projection ${projection}`);
-          return work(client, `${s}.${safeName(table)}`);
-        });
-      } catch (error) {
-        if (attempt > 0 || sqlState(error) !== '42P01') throw error;
-      }
-    }
-  };
+  const read = <A>(projection: string, work: (client: Client, table: string) => Promise<A>) => readLive(sql, schema, projection, work);
   const viewText = (projection: string, key: string) =>
     read(projection, async (client, table) => (await client.query<{ view: string | null }>(`SELECT view FROM ${table} WHERE key = $1`, [key])).rows[0]?.view ?? undefined);
 

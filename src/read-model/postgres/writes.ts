@@ -1,5 +1,5 @@
 import { sortKeyOf } from '../sort-key.js';
-import type { ReadModelWrites, StateRow } from '../read-model-writes.js';
+import { storedState, type ReadModelWrites, type StateRow } from '../read-model-writes.js';
 import { advanceCheckpoint } from './catalog.js';
 import { inTransaction, type Sql } from './connection.js';
 import { insertRowsSql, rowArrays, safeName } from './table-layout.js';
@@ -18,7 +18,7 @@ export const postgresReadModelWrites = (sql: Sql, schema: string): ReadModelWrit
   return {
     loadStates: async (target, keys) => {
       const { rows } = await sql.query<{ key: string; state: string }>(`SELECT key, state FROM ${s}.${safeName(target.tableName)} WHERE key = ANY($1)`, [keys]);
-      return new Map(rows.map((row) => [row.key, JSON.parse(row.state)]));
+      return new Map(rows.map((row) => [row.key, storedState(target, row.key, row.state)]));
     },
     commit: (tables, skipped, now) =>
       inTransaction(sql, async (client) => {

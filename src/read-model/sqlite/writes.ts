@@ -4,7 +4,7 @@ import { REDACTED } from '../../events/personal-data.js';
 import { toMicros } from '../../events/timestamp.js';
 import { CheckpointMoved, type ProjectionTarget } from '../read-model-catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
-import type { ReadModelWrites, StateRow, TargetRows } from '../read-model-writes.js';
+import { storedState, type ReadModelWrites, type StateRow, type TargetRows } from '../read-model-writes.js';
 import { sortKeyOf } from '../sort-key.js';
 import { columnsOf, type Column } from './table-layout.js';
 
@@ -123,7 +123,7 @@ export const sqliteReadModelWrites = (db: ReadModelDb): ReadModelWrites => {
       const states = new Map<string, unknown>();
       for (const key of keys) {
         const found = table.load.get(key);
-        if (found !== undefined) states.set(key, JSON.parse(found.state));
+        if (found !== undefined) states.set(key, storedState(target, key, found.state));
       }
       return states;
     },
