@@ -37,6 +37,8 @@ export const registerConsoleRoutes = (app: FastifyInstance, options: { readonly 
       wildcard: false,
       index: false,
       cacheControl: false,
+      // The build writes `.br` and `.gz` beside each text file: sent, with `Vary: Accept-Encoding`, to who accepts them.
+      preCompressed: true,
       setHeaders: (reply, path) =>
         // Built assets carry a content hash in their name; index.html must be asked for again each time.
         reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),

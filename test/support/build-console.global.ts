@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
 const SOURCES = 'src/console';
+const SETTINGS = 'vite.config.ts';
 const BUILT = 'dist/console/index.html';
 
 const newestSource = (directory: string): number =>
@@ -16,11 +17,11 @@ const newestSource = (directory: string): number =>
 
 /**
  * Test set-up: the server under test serves the built console, so build it when it is missing or older than its
- * sources, as `npm run build` does: vite's own command, in production mode (vitest's NODE_ENV=test would otherwise
- * give a development bundle, twice the size).
+ * sources or its build settings (which also precompress it), as `npm run build` does: vite's own command, in
+ * production mode (vitest's NODE_ENV=test would otherwise give a development bundle, twice the size).
  */
 export default function buildConsole(): void {
-  if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= newestSource(SOURCES)) return;
+  if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= Math.max(newestSource(SOURCES), statSync(SETTINGS).mtimeMs)) return;
   const vite = join(dirname(createRequire(resolve('package.json')).resolve('vite/package.json')), 'bin', 'vite.js');
   execFileSync(process.execPath, [vite, 'build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
