@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { eventually } from '../support/eventually.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
@@ -181,9 +181,9 @@ describe('a server sent SIGTERM', () => {
     // Both stores were closed cleanly (SQLite folds and removes the WAL when its last connection closes).
     expect(existsSync(join(dir.path, 'events.db-wal'))).toBe(false);
     expect(existsSync(join(dir.path, 'read-model.db-wal'))).toBe(false);
-    const readModel = new Database(join(dir.path, 'read-model.db'), { readonly: true });
-    const checkpoints = readModel.prepare<[], { position: number }>('SELECT position FROM read_models').all();
-    readModel.close();
+    const readModel = openSqliteReadModel(join(dir.path, 'read-model.db'));
+    const checkpoints = await readModel.catalog.entries();
+    await readModel.close();
     expect(checkpoints.every((c) => c.position <= storedContacts.length)).toBe(true);
 
     // Restarted, the runner resumes from its checkpoint and serves every acknowledged contact.
