@@ -19,11 +19,12 @@ const folded = (text: string): string => text.toUpperCase().toLowerCase().normal
  */
 export const searchText = (contact: { readonly name?: unknown; readonly email?: unknown; readonly phone?: unknown }): string => {
   const lines: string[] = [];
-  for (const field of [contact.name, contact.email, contact.phone]) if (typeof field === 'string' && field !== REDACTED) lines.push(folded(field));
+  for (const field of [contact.name, contact.email, contact.phone]) if (typeof field === 'string' && field !== REDACTED) lines.push(field);
   const { phone } = contact;
   const digits = typeof phone === 'string' && phone !== REDACTED ? phone.replace(NOT_DIGITS, '') : '';
   if (digits !== '' && digits !== phone) lines.push(digits);
-  return lines.join('\n');
+  // Folded once, whole: folding keeps line breaks and digits as they are.
+  return folded(lines.join('\n'));
 };
 
 /** What a query looks for in the search text: its digits when it looks like a phone number, else the folded text. */
