@@ -87,7 +87,7 @@ type Contacts = BusinessProjection<Handled, ContactState, ContactView>;
 
 const contacts: Contacts = {
   name: 'contacts',
-  version: 3,
+  version: 4,
   handles: HANDLES,
   keysOf: ({ event: { data: { contact } } }) => (contact === undefined ? [] : [entityKey(contact.id)]),
   initial,

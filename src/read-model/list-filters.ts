@@ -5,7 +5,7 @@ export type ContactFilters = {
   readonly status?: string | undefined;
   readonly type?: string | undefined;
   readonly blacklisted?: boolean | undefined;
-  /** Case-insensitive substring of name, email or phone. */
+  /** A substring of name, email or phone, without regard to case, accents or phone punctuation (search-text.ts). */
   readonly q?: string | undefined;
   readonly include_deleted?: boolean | undefined;
 };

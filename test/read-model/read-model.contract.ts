@@ -5,7 +5,7 @@ import { foldEvents } from '../../projections/fold.js';
 import { CheckpointMoved, type ProjectionTarget } from '../../src/read-model/read-model-catalog.js';
 import type { ReadModel } from '../../src/read-model/read-model.js';
 import { allExamples } from '../fixtures/reference-deliveries.js';
-import { projectedDelivery } from '../support/projected-event.js';
+import { projectedDelivery, projectedEvent } from '../support/projected-event.js';
 
 /** What every ReadModel adapter must do. Each test opens a read model of its own and closes it. */
 export type ReadModelTarget = { readonly open: () => Promise<ReadModel> };
@@ -110,6 +110,24 @@ export const describeReadModelContract = (name: string, target: ReadModelTarget)
       const cancelled = await readModel.queries.list('bookings', { status: 'cancelled', contact_id: 42 }, { limit: 500 });
       expect(cancelled.items).toMatchObject([{ id: 101, status: 'cancelled' }]);
       expect((await readModel.queries.list('tickets', { priority: 'normal' }, { limit: 500 })).items).toMatchObject([{ id: 55 }]);
+    });
+
+    it('finds contacts by q without regard to case, accents or phone punctuation, never by an erased value', async () => {
+      const contacts = named('contacts');
+      const created = (id: number, contact: Record<string, unknown>) =>
+        projectedEvent('contact.created', { contact: { id, ...contact } }, '2026-03-04T12:00:00.000000Z');
+      const rows = [
+        ...foldEvents(contacts, [created(500, { name: 'José García', email: 'Jose.Garcia@Example.com', phone: '+14155551139' })]),
+        ...foldEvents(contacts, [created(501, { name: '[redacted]', email: 'other@example.com', phone: '+15550000000' })]),
+      ].map(([key, state]) => ({ key, state }));
+      await readModel.writes.commit([{ target: await live('contacts'), rows, to: 10 }], [], now);
+      const found = async (q: string) => ((await readModel.queries.list('contacts', { q }, { limit: 500 })).items as { id: number }[]).map((c) => c.id);
+      for (const q of ['garcia', 'GARCÍA', 'josé garcía', 'JOSE.GARCIA@example', '415-555-1139', '(415) 555-1139', '+1 415 555 1139', '4155551139']) {
+        expect(await found(q)).toEqual([500]);
+      }
+      expect(await found('redacted')).toEqual([]);
+      expect(await found('415-555-1138')).toEqual([]);
+      expect(await found('garcia%')).toEqual([]);
     });
 
     it('counts by status and finds the latest of a contact', async () => {

@@ -1,5 +1,5 @@
-import { REDACTED } from '../../events/personal-data.js';
 import { toMicros } from '../../events/timestamp.js';
+import { searchText } from '../search-text.js';
 
 /**
  * A typed column a projection table keeps beside the view's JSON text: for the API's filters, and for people's SQL
@@ -87,8 +87,7 @@ const CONTACTS: readonly Column[] = [
     shown('deleted', 'boolean', (v) => flag(v['deleted']) ?? false),
     flagField('partial'),
   ]),
-  // An erased value is not something to find a contact by.
-  hidden('search', 'text', (v) => text([v['name'], v['email'], v['phone']].filter((f) => typeof f === 'string' && f !== REDACTED).join('\n').toLowerCase())),
+  hidden('search', 'text', (v) => text(searchText(v))),
 ];
 
 const BOOKINGS: readonly Column[] = [

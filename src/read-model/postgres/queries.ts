@@ -2,6 +2,7 @@ import { entityKey } from '../../events/entity-id.js';
 import type { BookingFilters, ContactFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
 import { decodeCursor, encodeCursor, type Page } from '../page.js';
 import { pageFill } from '../page-fill.js';
+import { searchPattern } from '../search-text.js';
 import type { LatestBy, ReadModelQueries } from '../read-model-queries.js';
 import { inTransaction, sqlState, type Client, type Sql } from './connection.js';
 import { safeName } from './table-layout.js';
@@ -11,15 +12,13 @@ type Condition = { readonly sql: string; readonly params: readonly unknown[] };
 
 const equals = (column: string, value: unknown): Condition[] => (value === undefined ? [] : [{ sql: `${column} = $?`, params: [value] }]);
 
-const likePattern = (text: string): string => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 const contactConditions = (f: ContactFilters): Condition[] => [
   ...equals('status', f.status),
   ...equals('type', f.type),
   ...equals('blacklisted', f.blacklisted),
   ...(f.include_deleted === true ? [] : [{ sql: 'deleted = false', params: [] }]),
   ...(f.tag === undefined ? [] : [{ sql: '$? = ANY(tags)', params: [f.tag] }]),
-  ...(f.q === undefined ? [] : [{ sql: "search LIKE $? ESCAPE '\\'", params: [likePattern(f.q)] }]),
+  ...(f.q === undefined ? [] : [{ sql: "search LIKE $? ESCAPE '\\'", params: [searchPattern(f.q)] }]),
 ];
 
 const bookingConditions = (f: BookingFilters): Condition[] => [

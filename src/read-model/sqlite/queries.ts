@@ -3,6 +3,7 @@ import { entityKey } from '../../events/entity-id.js';
 import type { BookingFilters, ContactFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
 import { decodeCursor, encodeCursor, type Page } from '../page.js';
 import { pageFill } from '../page-fill.js';
+import { searchPattern } from '../search-text.js';
 import { liveTableLookup } from './catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
 import type { LatestBy, ReadModelQueries } from '../read-model-queries.js';
@@ -12,15 +13,13 @@ type Condition = { readonly sql: string; readonly params: readonly unknown[] };
 
 const equals = (column: string, value: unknown): Condition[] => (value === undefined ? [] : [{ sql: `${column} = ?`, params: [value] }]);
 
-const likePattern = (text: string): string => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 const contactConditions = (filters: ContactFilters): Condition[] => [
   ...equals('status', filters.status),
   ...equals('type', filters.type),
   ...equals('blacklisted', filters.blacklisted === undefined ? undefined : Number(filters.blacklisted)),
   ...(filters.include_deleted === true ? [] : [{ sql: 'deleted = 0', params: [] }]),
   ...(filters.tag === undefined ? [] : [{ sql: "EXISTS (SELECT 1 FROM json_each(view, '$.tags') WHERE value = ?)", params: [filters.tag] }]),
-  ...(filters.q === undefined ? [] : [{ sql: "search LIKE ? ESCAPE '\\'", params: [likePattern(filters.q)] }]),
+  ...(filters.q === undefined ? [] : [{ sql: "search LIKE ? ESCAPE '\\'", params: [searchPattern(filters.q)] }]),
 ];
 
 const bookingConditions = (filters: BookingFilters): Condition[] => [

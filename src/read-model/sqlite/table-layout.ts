@@ -3,7 +3,7 @@ import type { ReadModelDb } from '../read-model-db.js';
 /**
  * A column a read-model table keeps beside the JSON view, so that list filters use indexes: which fields of the
  * view it is read from, and how. `text`: the field as text; `flag`: a boolean as 0 or 1; `micros`: a timestamp in
- * microseconds; `search`: the fields' text, lower case, a line each. A view without the field gives `otherwise`
+ * microseconds; `search`: the contact's search text (searchText). A view without the field gives `otherwise`
  * (null unless said); a row without a view has every column null.
  */
 export type Column = {
@@ -26,7 +26,7 @@ const LAYOUTS: Readonly<Record<string, readonly Column[]>> = {
     text('type'),
     { name: 'blacklisted', type: 'INTEGER', read: 'flag', fields: ['blacklisted'], indexed: true },
     { name: 'deleted', type: 'INTEGER', read: 'flag', fields: ['deleted'], indexed: true, otherwise: 0 },
-    { name: 'search', type: 'TEXT', read: 'search', fields: ['name', 'email', 'phone'], indexed: false },
+    { name: 'search', type: 'TEXT', read: 'search', fields: [], indexed: false },
   ],
   bookings: [text('contact_id'), text('status'), micros('starts_at_us', 'starts_at', true), micros('updated_at_us', 'updated_at', false)],
   tickets: [text('contact_id'), text('status'), text('priority'), micros('created_at_us', 'created_at', false)],

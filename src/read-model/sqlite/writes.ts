@@ -1,10 +1,10 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Statement } from 'better-sqlite3';
-import { REDACTED } from '../../events/personal-data.js';
 import { toMicros } from '../../events/timestamp.js';
 import { CheckpointMoved, type ProjectionTarget } from '../read-model-catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
 import { storedState, type ReadModelWrites, type StateRow, type TargetRows } from '../read-model-writes.js';
+import { searchText } from '../search-text.js';
 import { sortKeyOf } from '../sort-key.js';
 import { columnsOf, type Column } from './table-layout.js';
 
@@ -60,15 +60,8 @@ const rowOf = (columns: readonly Column[], key: string, state: unknown, view: un
       case 'micros':
         if (typeof value === 'string' || typeof value === 'number') row[column.name] = toMicros(value);
         break;
-      case 'search': {
-        // An erased value is not something to find an entity by.
-        const found: string[] = [];
-        for (const field of column.fields) {
-          const text: unknown = Reflect.get(view, field);
-          if (typeof text === 'string' && text !== REDACTED) found.push(text);
-        }
-        row[column.name] = found.join('\n').toLowerCase();
-      }
+      case 'search':
+        row[column.name] = searchText(view);
     }
   }
   return row;
