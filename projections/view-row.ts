@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REDACTED } from '../src/events/personal-data.js';
 
 /**
  * Extra fields a view keeps from the payloads: names of the provider's shape (snake_case), the first ones by name,
@@ -46,4 +47,30 @@ export const extraFields = (documented: object, values: Readonly<Record<string, 
   }
   if (leftOut.length > 0) extras[LEFT_OUT] = leftOut;
   return extras;
+};
+
+/*
+ * The text a contact row is found by (the contacts list's `q`, on every read-model store): name, email and phone
+ * without regard to case or accents, and the phone by its digits, so that `garcia` finds "García" and
+ * `(415) 555-1139` finds `+14155551139`. The query side is src/read-model/search-text.ts.
+ */
+
+const MARKS = /\p{M}/gu;
+const NOT_DIGITS = /\D/g;
+
+/** Case folded (upper then lower case: `ß` is `ss`), decomposed (NFD), combining marks removed. */
+export const foldedText = (text: string): string => text.toUpperCase().toLowerCase().normalize('NFD').replace(MARKS, '');
+
+/**
+ * The stored search text of a contact's name, email and phone: each folded, a line each, and the phone's digits on a
+ * line of their own. An erased value is not something to find a contact by.
+ */
+export const searchText = (contact: { readonly name?: unknown; readonly email?: unknown; readonly phone?: unknown }): string => {
+  const lines: string[] = [];
+  for (const field of [contact.name, contact.email, contact.phone]) if (typeof field === 'string' && field !== REDACTED) lines.push(field);
+  const { phone } = contact;
+  const digits = typeof phone === 'string' && phone !== REDACTED ? phone.replace(NOT_DIGITS, '') : '';
+  if (digits !== '' && digits !== phone) lines.push(digits);
+  // Folded once, whole: folding keeps line breaks and digits as they are.
+  return foldedText(lines.join('\n'));
 };

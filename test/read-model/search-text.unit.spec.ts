@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REDACTED } from '../../src/events/personal-data.js';
-import { searchPattern, searchText } from '../../src/read-model/search-text.js';
+import { searchText } from '../../projections/view-row.js';
+import { searchPattern } from '../../src/read-model/search-text.js';
 
 /** Latin letters, some with accents, in either form (precomposed NFC, decomposed NFD). */
 const latinWord = fc

@@ -1,5 +1,5 @@
 import { toMicros } from '../../events/timestamp.js';
-import { searchText } from '../search-text.js';
+import { searchText } from '../../../projections/view-row.js';
 
 /**
  * A typed column a projection table keeps beside the view's JSON text: for the API's filters, and for people's SQL

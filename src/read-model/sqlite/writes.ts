@@ -4,7 +4,7 @@ import { toMicros } from '../../events/timestamp.js';
 import { CheckpointMoved, type ProjectionTarget } from '../read-model-catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
 import { storedState, type ReadModelWrites, type StateRow, type TargetRows } from '../read-model-writes.js';
-import { searchText } from '../search-text.js';
+import { searchText } from '../../../projections/view-row.js';
 import { sortKeyOf } from '../sort-key.js';
 import { columnsOf, type Column } from './table-layout.js';
 
