@@ -164,22 +164,22 @@ export const composeService = async (
   const observed = observedStore(opened, metrics);
   const { store } = observed;
   const readModel = await openReadModel(config);
-  const readModelFile = readModel.location;
   const now = () => new Date();
   if (config.WEBHOOK_SECRET === undefined) logger.warn('WEBHOOK_SECRET is not set: deliveries are accepted unsigned (JSON only); set it to verify X-Skylight-Signature');
   const claimOptions: ClaimOptions = { store, readModel, policy: config.FOREIGN_READ_MODEL, now };
-  const claim = await claimAtStart(claimOptions, readModelFile, logger);
+  const claim = await claimAtStart(claimOptions, readModel.location, logger);
   // A worker opens its store and projections from the configuration: a store or projections handed in (a test's
   // double, a bumped version) live in this thread's memory, so their runner runs in this thread.
   const inWorkerThread = openStore === openEventStore && projections === registeredProjections;
   const projecting = await startProjecting({ config, store, readModel, projections, logger, metrics, now, inWorkerThread });
   const { runner, inWorker } = projecting;
-  const laterClaim = E.isRight(claim) ? undefined : claimLater(claimOptions, readModelFile, logger, runner, projections);
+  const laterClaim = E.isRight(claim) ? undefined : claimLater(claimOptions, readModel.location, logger, runner, projections);
   const startupRebuild = await projecting.startupRebuild();
   const standing = () => projectionStanding({ store, runner, readModel, projections, now });
   metrics.readFrom({
     projections: async () => E.getOrElseW(() => ({ projections: [] }))(await standing()).projections,
     quarantineSize: async () => E.getOrElseW(() => undefined)(await quarantineSize(store)),
+    role: runner.role,
   });
   const { erasures, forgets } = await startErasures({ store, now, readModel, applied: (position: number) => runner.waitFor(position, ERASURE_APPLY_WAIT_MS) }, logger);
   const accept = intake(config, { store: opened, metrics, erasures, logger });

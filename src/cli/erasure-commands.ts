@@ -38,7 +38,7 @@ const registerForgetCommand = (contact: Command, projections: readonly Projectio
       withStores(async (store, readModel) => {
         const { id: key } = argument(IdParams, 'id', id);
         const { reason } = parameters(ForgetRequest, { reason: options['reason'] });
-        const applied = async () => (await catchUp({ store, readModel, projections }), true);
+        const applied = async (position: number) => (await catchUp({ store, readModel, projections })).position >= position;
         const erased = await eraseContact({ store, readModel, now: () => new Date(), applied }, key, reason);
         if (E.isLeft(erased)) throw new Error(describeEventStoreError(erased.left));
         if (erased.right === undefined) {

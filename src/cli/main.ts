@@ -79,7 +79,8 @@ program
 registerQueryCommands(program, (run) =>
   withStores(async (store, readModel) => {
     const progress = progressLine(process.stderr, 'catching up');
-    await catchUp({ store, readModel, projections, onProgress: progress.tick });
+    const { position, head } = await catchUp({ store, readModel, projections, onProgress: progress.tick });
+    if (position < head) process.stderr.write(`another node is the writer and has applied the log up to position ${position} of ${head}: this answer is ${head - position} events behind\n`);
     return run(readModel.queries);
   }),
   (id, options) => withStores((store) => showContactAsOf(store, id, options)),

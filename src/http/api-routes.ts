@@ -40,7 +40,7 @@ export const apiRoutes = (config: Config, deps: ApiRouteDeps): ReadonlyArray<(ap
   const store = observed.store;
   const reads = logReads(config.MAX_INFLIGHT_LOG_READS);
   return [
-    (instance) => registerReadyRoute(instance, { store: observed, standing, stallAfterMs: config.STALL_AFTER_MS, runnerFailure: deps.runnerFailure }),
+    (instance) => registerReadyRoute(instance, { store: observed, standing, stallAfterMs: config.STALL_AFTER_MS, runnerFailure: deps.runnerFailure, role: runner.role }),
     (instance) => registerMetricsRoute(instance, deps.metrics.registry),
     (instance) =>
       registerQueryRoutes(instance, { queries: readModel.queries, runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS, store, logReads: reads }),
@@ -53,6 +53,7 @@ export const apiRoutes = (config: Config, deps: ApiRouteDeps): ReadonlyArray<(ap
         store,
         standing,
         rebuild: deps.startupRebuild.status,
+        role: runner.role,
         deliveries: { byOutcome: deps.metrics.deliveriesByOutcome, since: deps.startedAt },
         appendedPerHour: appendedPerHour(store),
         now,

@@ -6,6 +6,7 @@ import { TicketView as TicketViewRow } from '../../projections/ticket-view.js';
 import { EntityId } from '../events/entity-id.js';
 import { Timestamp } from '../events/timestamp.js';
 import { LAG_COUNT_LIMIT } from '../runner/log-lag.js';
+import { WRITER_ROLES } from '../read-model/writer-lease.js';
 
 /**
  * Response schemas of the HTTP API: validation, types and the OpenAPI document come from these. The views are the
@@ -131,9 +132,15 @@ export const ProjectionLag = z.object({
   lag_seconds: z.number().describe('age of the oldest event not yet applied; 0 when caught up'),
 });
 
+/** Whether the node applies the log to its read model, or follows the node that does. */
+export const Role = z
+  .enum(WRITER_ROLES)
+  .describe('writer: this node applies the log to the read model; standby: another node does (a PostgreSQL read model several nodes share), this one follows its commits');
+
 export const Overview = z
   .object({
     store: z.enum(['sqlite', 'eventstoredb']),
+    role: Role,
     head_position: z.number(),
     projections: z.array(ProjectionLag),
     rebuild: z.object({

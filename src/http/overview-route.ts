@@ -6,6 +6,7 @@ import type { DeliveryOutcome } from '../metrics/service-metrics.js';
 import type { appendedPerHour } from '../overview/appended-per-hour.js';
 import { quarantineSize } from '../quarantine/quarantine-size.js';
 import type { LogStanding } from '../runner/projection-standing.js';
+import type { WriterRole } from '../read-model/writer-lease.js';
 import type { RebuildStatus } from '../runner/rebuild-outdated.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
@@ -18,6 +19,7 @@ type OverviewDeps = {
   /** Head, checkpoints and lag: the same figures as /ready and /metrics. */
   readonly standing: () => Promise<E.Either<EventStoreError, LogStanding>>;
   readonly rebuild: () => RebuildStatus;
+  readonly role: () => WriterRole;
   /** Webhook deliveries by outcome, read from the metrics registry, and since when it counts. */
   readonly deliveries: { readonly byOutcome: () => Promise<Record<DeliveryOutcome, number>>; readonly since: string };
   readonly appendedPerHour: ReturnType<typeof appendedPerHour>;
@@ -46,6 +48,7 @@ export const registerOverviewRoute = (app: FastifyInstance, deps: OverviewDeps):
       const rebuild = deps.rebuild();
       return {
         store: deps.store.kind,
+        role: deps.role(),
         head_position: standing.right.head,
         projections: standing.right.projections.map(projectionLag),
         rebuild: { ...rebuild, projections: [...rebuild.projections] },

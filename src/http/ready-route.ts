@@ -3,15 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ObservedStore } from '../metrics/observed-store.js';
+import type { WriterRole } from '../read-model/writer-lease.js';
 import type { LogStanding } from '../runner/projection-standing.js';
 import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
-import { NoParameters, ProblemSchema, ProjectionLag } from './api-schemas.js';
+import { NoParameters, ProblemSchema, ProjectionLag, Role } from './api-schemas.js';
 import { projectionLag } from './projection-lag.js';
 import { sendProblem } from './problem.js';
 
 const Readiness = z.object({
   status: z.enum(['ready', 'catching_up']),
   store: z.enum(['sqlite', 'eventstoredb']),
+  role: Role,
   head_position: z.number(),
   projections: z.array(ProjectionLag),
 });
@@ -23,6 +25,7 @@ type ReadyRouteDeps = {
   readonly stallAfterMs: number;
   /** Why the runner is not running (its worker thread ended and is being started again), if it is not. */
   readonly runnerFailure?: () => string | undefined;
+  readonly role: () => WriterRole;
 };
 
 /** Why the node should not take traffic now; empty when it should. */
@@ -65,6 +68,7 @@ export const registerReadyRoute = (app: FastifyInstance, deps: ReadyRouteDeps): 
       return {
         status: projections.every((p) => p.lag_events === 0) ? ('ready' as const) : ('catching_up' as const),
         store: deps.store.store.kind,
+        role: deps.role(),
         head_position: standing.right.head,
         projections,
       };

@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { IntakeStatus } from '../intake/intake-outcome.js';
 import type { ProjectionStanding } from '../runner/projection-standing.js';
 import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
+import { WRITER_ROLES, type WriterRole } from '../read-model/writer-lease.js';
 
 /** What became of a webhook request: an intake outcome, or one the HTTP layer decided before intake ran. */
 export type DeliveryOutcome = IntakeStatus | 'too_large' | 'throttled' | 'error';
@@ -24,6 +25,8 @@ const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = [
 type ScrapedState = {
   readonly projections: () => Promise<readonly ProjectionStanding[]>;
   readonly quarantineSize: () => Promise<number | undefined>;
+  /** Whether this node applies the log or stands by (a read model several nodes share has one writer). */
+  readonly role: () => WriterRole;
 };
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -68,6 +71,17 @@ const scrapedMetrics = (registry: Registry, scraped: () => ScrapedState | undefi
   projectionGauge('skylight_projection_lag_events', 'Events in the log the projection has not applied yet', (s) => s.lagEvents);
   projectionGauge('skylight_projection_lag_seconds', 'Age of the oldest event the projection has not applied yet (0 when caught up)', (s) => s.lagSeconds);
   projectionGauge('skylight_projection_unreadable_events', 'Events of a type the projection handles that were skipped as unreadable', (s) => s.unreadableEvents);
+  new Gauge({
+    name: 'skylight_runner_role',
+    help: 'The part this node plays on its read model: 1 for the role it has now (writer applies the log, standby follows the writer)',
+    labelNames: ['role'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const role = scraped()?.role();
+      if (role !== undefined) for (const each of WRITER_ROLES) this.set({ role: each }, each === role ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'skylight_quarantine_deliveries',
     help: 'Deliveries kept in the quarantine stream (retried ones included)',

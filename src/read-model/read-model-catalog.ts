@@ -67,7 +67,10 @@ export type ReadModelCatalog = {
   readonly entries: () => Promise<ReadModelEntry[]>;
   /** The live tables the running code may write: a table built by another version of its projection is left alone. */
   readonly liveTargets: (projections: readonly Projection[]) => Promise<ProjectionTarget[]>;
-  /** Projections whose live table was built by a different version than the code's: they need a rebuild. */
+  /**
+   * Projections whose live table was built by another version than the code's: they need a rebuild. On a database
+   * several nodes share, only an older one: a newer table is the newer nodes' during a rolling upgrade.
+   */
   readonly outdated: (projections: readonly Projection[]) => Promise<Projection[]>;
   /** Fresh tables beside the live ones at position 0; what an interrupted run left for the same purpose is dropped. */
   readonly createScratch: (projections: readonly Projection[], purpose: ScratchPurpose, now: string) => Promise<ProjectionTarget[]>;

@@ -1,6 +1,7 @@
 import type { ReadModelCatalog } from './read-model-catalog.js';
 import type { ReadModelQueries } from './read-model-queries.js';
 import type { ReadModelWrites } from './read-model-writes.js';
+import type { WriterLease } from './writer-lease.js';
 
 /**
  * The read model: the projections' tables and their checkpoints, behind one port of three parts, each a promise so
@@ -14,6 +15,8 @@ export type ReadModel = {
   readonly catalog: ReadModelCatalog;
   readonly writes: ReadModelWrites;
   readonly queries: ReadModelQueries;
+  /** A lease for one applier of the log to the live tables (the live loop, a CLI catch-up): see writer-lease.ts. */
+  readonly writerLease: () => WriterLease;
   /**
    * After an erasure was applied: nothing the projections replaced stays recoverable from the store's files.
    * False when it could not be made sure of now (another connection held the WAL): run the forget again.

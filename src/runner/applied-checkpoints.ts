@@ -1,10 +1,14 @@
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
+import type { WriterRole } from '../read-model/writer-lease.js';
 
 /** A projection's checkpoint as the catalog holds it, in plain data: what crosses from the runner's worker. */
 export type Checkpoint = { readonly name: string; readonly version: number; readonly position: number };
 
-/** What the live loop reports after each commit (or load of the catalog): the checkpoints it left. */
-export type CommitReport = { readonly kind: 'committed'; readonly checkpoints: readonly Checkpoint[] };
+/**
+ * What the live loop reports after each commit (or load of the catalog): the checkpoints it left, and its part (a
+ * standby's report is of the writer's commits).
+ */
+export type CommitReport = { readonly kind: 'committed'; readonly checkpoints: readonly Checkpoint[]; readonly role: WriterRole };
 
 export const checkpointsOf = (targets: readonly ProjectionTarget[]): Checkpoint[] => {
   const checkpoints: Checkpoint[] = [];

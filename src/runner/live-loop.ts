@@ -3,6 +3,7 @@ import type { Projection } from '../../projections/projection.js';
 import { CONTACT_FORGOTTEN } from '../events/contact-forgotten.js';
 import { appliedByAll, CheckpointMoved, type ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { ReadModel } from '../read-model/read-model.js';
+import type { WriterLease, WriterRole } from '../read-model/writer-lease.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
 import { checkpointsOf, type CommitReport } from './applied-checkpoints.js';
@@ -34,6 +35,10 @@ export type LiveLoopOptions = {
 export type LoopControl = {
   /** Settles once the checkpoints are known (or the loop could not start: it says why, and tries again). */
   readonly started: Promise<void>;
+  /** Settles the first time the loop holds the writer's lease (see writer-lease.ts): what only a writer may start waits for it. */
+  readonly writing: Promise<void>;
+  /** Whether it applies the log now, or follows the writer's commits. */
+  readonly role: () => WriterRole;
   /** Reads the catalog again (after a rebuild swapped tables in) and resubscribes from the checkpoints. */
   readonly reload: () => Promise<void>;
   readonly stop: () => Promise<void>;
@@ -44,21 +49,52 @@ const MAX_BATCH = 2000;
 const RETRY_DELAY_MS = 1000;
 /** How often the catalog is checked for a swap by another process (a CLI rebuild) while no event arrives. */
 const CATALOG_CHECK_MS = 500;
+/** How often a standby tries for the writer's lease: a writer that died is replaced within this (see docs/scale-out.md). */
+export const LEASE_RETRY_MS = 1000;
 
 type LoopState = {
   targets: readonly ProjectionTarget[];
   subscription: Subscription | undefined;
   stopped: boolean;
+  role: WriterRole;
+  /** The writer committed since a standby last read the checkpoints. */
+  moved: boolean;
+  readonly lease: WriterLease;
   wakeIdle: () => void;
   readonly markStarted: () => void;
+  readonly markWriting: () => void;
+};
+
+/** Not the writer: the checkpoints as the writer's commits leave them, told at each, until it is time to try for the lease again. */
+const standBy = async (options: LiveLoopOptions, state: LoopState): Promise<void> => {
+  state.role = 'standby';
+  const until = performance.now() + LEASE_RETRY_MS;
+  while (!state.stopped && performance.now() < until) {
+    state.moved = false;
+    state.targets = await options.readModel.catalog.liveTargets(options.projections);
+    options.onCommitted({ kind: 'committed', checkpoints: checkpointsOf(state.targets), role: 'standby' });
+    state.markStarted();
+    if (state.moved) continue;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, until - performance.now());
+      state.wakeIdle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
 };
 
 /** One subscription from the catalog's checkpoints: each batch folded and committed, until it is closed or fails. */
 const follow = async (options: LiveLoopOptions, state: LoopState): Promise<void> => {
   const { readModel, projections } = options;
+  if (!(await state.lease.acquire())) return standBy(options, state);
+  if (state.role !== 'writer') options.log.info({}, 'holding the writer lease: applying the log');
+  state.role = 'writer';
+  state.markWriting();
   await readModel.catalog.ensure(projections, (options.now?.() ?? new Date()).toISOString());
   state.targets = await readModel.catalog.liveTargets(projections);
-  options.onCommitted({ kind: 'committed', checkpoints: checkpointsOf(state.targets) });
+  options.onCommitted({ kind: 'committed', checkpoints: checkpointsOf(state.targets), role: 'writer' });
   state.markStarted();
   if (state.targets.length === 0) return new Promise<void>((resolve) => (state.wakeIdle = resolve));
   const writer = batchWriter(readModel.writes, state.targets);
@@ -71,7 +107,7 @@ const follow = async (options: LiveLoopOptions, state: LoopState): Promise<void>
     let forgets = false;
     for (const event of batch) forgets ||= event.type === CONTACT_FORGOTTEN;
     if (forgets) await options.afterCommit?.(batch);
-    options.onCommitted({ kind: 'committed', checkpoints: checkpointsOf(state.targets) });
+    options.onCommitted({ kind: 'committed', checkpoints: checkpointsOf(state.targets), role: 'writer' });
     // Catching up on a long backlog must not starve the requests the same process serves.
     await setImmediate();
   }
@@ -109,7 +145,10 @@ const recover = async (options: LiveLoopOptions, state: LoopState, error: unknow
 export const startLiveLoop = (options: LiveLoopOptions): LoopControl => {
   let markStarted: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const state: LoopState = { targets: [], subscription: undefined, stopped: false, wakeIdle: () => undefined, markStarted };
+  let markWriting: () => void = () => undefined;
+  const writing = new Promise<void>((resolve) => (markWriting = resolve));
+  const lease = options.readModel.writerLease();
+  const state: LoopState = { targets: [], subscription: undefined, stopped: false, role: 'standby', moved: false, lease, wakeIdle: () => undefined, markStarted, markWriting };
   const running = (async () => {
     while (!state.stopped) {
       try {
@@ -127,9 +166,19 @@ export const startLiveLoop = (options: LiveLoopOptions): LoopControl => {
     state.wakeIdle();
     await state.subscription?.close();
   };
+  lease.onChange((change) => {
+    if (change === 'moved') {
+      state.moved = true;
+      return state.role === 'standby' ? state.wakeIdle() : undefined;
+    }
+    options.log.warn({}, 'writer lease lost: applying no more, standing by');
+    state.role = 'standby';
+    void reload();
+  });
   // Without this a swap by another process would be noticed only when the next event arrives, and its tables'
   // checkpoint may be behind this loop's (the rebuild leaves the last events to the live runner).
   const watch = setInterval(() => {
+    if (state.role !== 'writer') return;
     void catalogMoved(options, state).then(
       (moved) => {
         if (state.stopped || !moved) return;
@@ -144,6 +193,8 @@ export const startLiveLoop = (options: LiveLoopOptions): LoopControl => {
 
   return {
     started,
+    writing,
+    role: () => state.role,
     reload,
     stop: async () => {
       state.stopped = true;
@@ -151,6 +202,7 @@ export const startLiveLoop = (options: LiveLoopOptions): LoopControl => {
       state.wakeIdle();
       await state.subscription?.close();
       await running;
+      await lease.release();
       markStarted();
     },
   };

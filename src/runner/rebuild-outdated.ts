@@ -44,8 +44,8 @@ export const startingRebuildStatus = (outdated: readonly Projection[]): RebuildS
 export const rebuildOutdated = async (deps: {
   store: EventStore;
   readModel: ReadModel;
-  /** The live loop (or runner) that takes the swapped tables over. */
-  runner: Pick<Runner, 'reload'>;
+  /** The live loop (or runner) that takes the swapped tables over; the rebuild starts once it is the writer. */
+  runner: Pick<Runner, 'reload' | 'writing'>;
   projections: readonly Projection[];
   log: RunnerLog;
   /** Told after `status` has changed, so that it can read the new one. */
@@ -57,20 +57,31 @@ export const rebuildOutdated = async (deps: {
   const abort = new AbortController();
   deps.log.info({ projections: status.projections }, 'projection version changed; rebuilding');
   let lastReport = 0;
-  const done = rebuildProjections({
-    store: deps.store,
-    readModel: deps.readModel,
-    projections: outdated,
-    signal: abort.signal,
-    onProgress: (events, total) => {
-      status = { ...status, events, total: total ?? null };
-      deps.progress?.update(outdated.map((p) => p.name), events, total);
-      if (performance.now() - lastReport < PROGRESS_EVERY_MS) return;
-      lastReport = performance.now();
-      deps.log.info({ events, total }, 'rebuilding');
-    },
-  }).then(
+  const stopped = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+  // On a read model several nodes share only the writer rebuilds, and a standby's turn may come after another
+  // node rebuilt: what is still outdated when it is the writer.
+  const rebuild = async () => {
+    await Promise.race([deps.runner.writing, stopped]);
+    abort.signal.throwIfAborted();
+    const still = await deps.readModel.catalog.outdated(outdated);
+    if (still.length === 0) return undefined;
+    return rebuildProjections({
+      store: deps.store,
+      readModel: deps.readModel,
+      projections: still,
+      signal: abort.signal,
+      onProgress: (events, total) => {
+        status = { ...status, events, total: total ?? null };
+        deps.progress?.update(outdated.map((p) => p.name), events, total);
+        if (performance.now() - lastReport < PROGRESS_EVERY_MS) return;
+        lastReport = performance.now();
+        deps.log.info({ events, total }, 'rebuilding');
+      },
+    });
+  };
+  const done = rebuild().then(
     async (result) => {
+      if (result === undefined) return deps.log.info({}, 'another node rebuilt them already');
       deps.log.info({ ...result, events_per_second: Math.round(result.events / Math.max(result.seconds, 1e-3)) }, 'rebuild swapped in');
       await deps.runner.reload();
     },

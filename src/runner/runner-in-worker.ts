@@ -3,7 +3,8 @@ import type { Projection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
 import type { Config } from '../config.js';
 import type { ReadModel } from '../read-model/read-model.js';
-import { appliedCheckpoints, checkpointsOf, type Checkpoint } from './applied-checkpoints.js';
+import type { WriterRole } from '../read-model/writer-lease.js';
+import { appliedCheckpoints, checkpointsOf, type CommitReport } from './applied-checkpoints.js';
 import type { LoopControl, RunnerLog } from './live-loop.js';
 import { startingRebuildStatus, type RebuildProgressSink, type StartupRebuild } from './rebuild-outdated.js';
 import type { FromRunnerWorker, RunnerWorkerData, ToRunnerWorker } from './runner-worker-messages.js';
@@ -74,7 +75,7 @@ const rebuildReport = (outdated: readonly Projection[], progress: RebuildProgres
 };
 
 type Receivers = {
-  readonly committed: (checkpoints: readonly Checkpoint[]) => void;
+  readonly committed: (checkpoints: CommitReport['checkpoints']) => void;
   readonly rebuild: (message: Extract<FromRunnerWorker, { kind: 'rebuild_progress' | 'rebuild_ended' }>) => void;
 };
 
@@ -88,6 +89,8 @@ type Supervision = {
   nextReload: number;
   readonly reloads: Map<number, () => void>;
   readonly markStarted: () => void;
+  role: WriterRole;
+  readonly markWriting: () => void;
 };
 
 const receiverOf = (options: RunnerInWorkerOptions, receivers: Receivers, s: Supervision) => {
@@ -97,6 +100,8 @@ const receiverOf = (options: RunnerInWorkerOptions, receivers: Receivers, s: Sup
       s.markStarted();
       if (s.failure !== undefined) log.info({}, 'runner worker running again');
       s.failure = undefined;
+      s.role = message.role;
+      if (message.role === 'writer') s.markWriting();
       receivers.committed(message.checkpoints);
     } else if (message.kind === 'log') {
       (message.component === 'rebuild' ? (options.rebuildLog ?? log) : log)[message.level](message.fields, message.message);
@@ -122,6 +127,7 @@ const startWorker = (options: RunnerInWorkerOptions, s: Supervision, receive: (m
   worker.on('error', (error) => log.error({ err: error }, 'runner worker failed'));
   worker.on('exit', (code) => {
     s.worker = undefined;
+    s.role = 'standby';
     s.markStarted();
     for (const settle of s.reloads.values()) settle();
     s.reloads.clear();
@@ -155,10 +161,25 @@ const stopWorker = async (options: RunnerInWorkerOptions, s: Supervision): Promi
 const superviseWorker = (options: RunnerInWorkerOptions, receivers: Receivers): LoopControl & { readonly failure: () => string | undefined } => {
   let markStarted: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const s: Supervision = { worker: undefined, failure: undefined, restart: undefined, stopping: undefined, stopped: undefined, nextReload: 0, reloads: new Map(), markStarted };
+  let markWriting: () => void = () => undefined;
+  const writing = new Promise<void>((resolve) => (markWriting = resolve));
+  const s: Supervision = {
+    worker: undefined,
+    failure: undefined,
+    restart: undefined,
+    stopping: undefined,
+    stopped: undefined,
+    nextReload: 0,
+    reloads: new Map(),
+    markStarted,
+    role: 'standby',
+    markWriting,
+  };
   startWorker(options, s, receiverOf(options, receivers, s));
   return {
     started,
+    writing,
+    role: () => s.role,
     failure: () => s.failure,
     reload: () =>
       new Promise<void>((resolve) => {
@@ -189,6 +210,8 @@ export const startRunnerInWorker = async (options: RunnerInWorkerOptions): Promi
   const runner = runnerOver(
     {
       started: worker.started,
+      writing: worker.writing,
+      role: worker.role,
       reload: worker.reload,
       stop: async () => {
         await worker.stop();

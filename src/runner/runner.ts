@@ -1,4 +1,5 @@
 import { appliedCheckpoints, checkpointsOf, type AppliedCheckpoints, type ProjectionProgress } from './applied-checkpoints.js';
+import type { WriterRole } from '../read-model/writer-lease.js';
 import { startLiveLoop, type LiveLoopOptions, type LoopControl } from './live-loop.js';
 
 type RunnerOptions = Omit<LiveLoopOptions, 'onCommitted'>;
@@ -6,6 +7,10 @@ type RunnerOptions = Omit<LiveLoopOptions, 'onCommitted'>;
 export type Runner = {
   /** Settles once the checkpoints are known (or the runner could not start: it says why, and tries again). */
   readonly started: Promise<void>;
+  /** Settles the first time this node holds the writer's lease: what only the writer may start (a rebuild) waits for it. */
+  readonly writing: Promise<void>;
+  /** Whether this node applies the log now, or follows the writer's commits (a PostgreSQL read model several nodes share). */
+  readonly role: () => WriterRole;
   /** The position every projection has applied (the lowest checkpoint). */
   readonly appliedPosition: () => number;
   readonly progress: () => readonly ProjectionProgress[];
@@ -31,6 +36,8 @@ export const runnerOver = (loop: LoopControl, checkpoints: AppliedCheckpoints): 
   };
   return {
     started: loop.started,
+    writing: loop.writing,
+    role: loop.role,
     appliedPosition: checkpoints.appliedPosition,
     progress: checkpoints.progress,
     waitFor: async (position, timeoutMs) => {

@@ -33,6 +33,7 @@ describe('history, quarantine and readiness routes while the event store is unav
         }),
       (instance) =>
         registerReadyRoute(instance, {
+          role: () => 'writer',
           store: observedStore(downStore, serviceMetrics()),
           standing: async () => E.left(storeUnavailable('database is locked')),
           stallAfterMs: 1000,

@@ -58,6 +58,7 @@ describe('GET /overview', () => {
     const lagging = await routesApp([
       (instance) =>
         registerOverviewRoute(instance, {
+          role: () => 'writer',
           store: service.store,
           standing: async () =>
             E.right({
@@ -118,6 +119,7 @@ describe('GET /overview while the event store is unavailable', () => {
     app = await routesApp([
       (instance) =>
         registerOverviewRoute(instance, {
+          role: () => 'writer',
           store: downStore,
           standing: async () => E.left(storeUnavailable('database is locked')),
           rebuild: () => ({ running: false, projections: [], events: 0, total: 0 }),

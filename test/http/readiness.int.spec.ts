@@ -100,6 +100,7 @@ describe('/ready tells the truth about the embedded store and the projections', 
     const lagging = await routesApp([
       (instance) =>
         registerReadyRoute(instance, {
+          role: () => 'writer',
           store: observedStore(service.store, serviceMetrics()),
           standing: async () => E.right({ head: 130, projections: [behind('contacts', 100, false), behind('tickets', 3, true)] }),
           stallAfterMs: 60_000,
@@ -111,6 +112,7 @@ describe('/ready tells the truth about the embedded store and the projections', 
       expect(response.json()).toEqual({
         status: 'catching_up',
         store: 'sqlite',
+        role: 'writer',
         head_position: 130,
         projections: [
           { name: 'contacts', version: 1, position: 4, lag_events: 100, lag_events_exact: false, lag_seconds: 2.5 },

@@ -117,6 +117,7 @@ describe('the runner in a worker thread', () => {
     app.setSerializerCompiler(serializerCompiler);
     const now = () => new Date();
     registerReadyRoute(app, {
+      role: runner.role,
       store: observedStore(store, serviceMetrics()),
       standing: () => projectionStanding({ store, runner, readModel, projections, now }),
       stallAfterMs: 60_000,

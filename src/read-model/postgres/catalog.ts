@@ -160,9 +160,11 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
         return entry === undefined || entry.version !== projection.version ? [] : [{ projection, tableName: entry.table_name, position: entry.position, kind: 'live' }];
       });
     },
+    // Only an older table is outdated: in a database several nodes share, a newer one belongs to the newer nodes of a
+    // rolling upgrade, which an older node must neither write nor rebuild back.
     outdated: async (projections) => {
       const byName = new Map((await entries()).map((e) => [e.name, e]));
-      return projections.filter((p) => byName.has(p.name) && byName.get(p.name)?.version !== p.version);
+      return projections.filter((p) => (byName.get(p.name)?.version ?? p.version) < p.version);
     },
     createScratch: (projections, purpose: ScratchPurpose, now) => inSchemaChange(sql, schema, (client) => createScratchTables(client, schema, projections, purpose, now)),
     dropScratch: (targets) =>

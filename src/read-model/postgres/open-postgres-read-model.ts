@@ -5,6 +5,7 @@ import { openPool, withoutPassword } from './connection.js';
 import { postgresReadModelQueries } from './queries.js';
 import { rewriteTables } from './rewrite-tables.js';
 import { postgresReadModelWrites } from './writes.js';
+import { postgresWriterLease } from './writer-lease.js';
 
 export type PostgresReadModelOptions = {
   /** `postgres://…`, TLS options included (node-postgres reads `sslmode` and friends from it). */
@@ -31,6 +32,7 @@ export const openPostgresReadModel = async ({ url, schema }: PostgresReadModelOp
     catalog,
     writes: postgresReadModelWrites(sql, schema),
     queries: postgresReadModelQueries(sql, schema),
+    writerLease: () => postgresWriterLease(url, schema),
     purge: () => rewriteTables(sql, schema),
     close: () => sql.end(),
   };

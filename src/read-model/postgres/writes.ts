@@ -3,6 +3,7 @@ import { storedState, type ReadModelWrites, type StateRow } from '../read-model-
 import { advanceCheckpoint } from './catalog.js';
 import { inTransaction, type Sql } from './connection.js';
 import { insertRowsSql, rowArrays, safeName } from './table-layout.js';
+import { CHECKPOINTS_CHANNEL } from './writer-lease.js';
 
 /** Rows per statement of a fill: a few MB of parameters. */
 const ROWS_PER_FILL = 2_000;
@@ -36,6 +37,8 @@ export const postgresReadModelWrites = (sql: Sql, schema: string): ReadModelWrit
           }
           advanced.push(await advanceCheckpoint(client, schema, target, Math.max(target.position, to), now));
         }
+        // Delivered at COMMIT, to the standing-by nodes' leases: they read the checkpoints it moved.
+        await client.query('SELECT pg_notify($1, $2)', [CHECKPOINTS_CHANNEL, schema]);
         return advanced;
       }),
     fill: async (target, states, signal) => {

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { ReadModel } from '../read-model.js';
 import { emptyWal } from '../../store/sqlite-wal.js';
 import { openReadModelDb } from '../read-model-db.js';
+import { ownedLease } from '../writer-lease.js';
 import { sqliteReadModelCatalog } from './catalog.js';
 import { sqliteReadModelQueries } from './queries.js';
 import { sqliteReadModelWrites } from './writes.js';
@@ -16,6 +17,7 @@ export const openSqliteReadModel = (file: string): ReadModel => {
     catalog: sqliteReadModelCatalog(db),
     writes: sqliteReadModelWrites(db),
     queries: sqliteReadModelQueries(db),
+    writerLease: ownedLease,
     purge: () => emptyWal(db),
     close: async () => void db.close(),
   };
