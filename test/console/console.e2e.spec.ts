@@ -74,7 +74,7 @@ describeInBrowser('the console in a browser', () => {
     expect(compressed).toBeLessThanOrEqual(200 * 1024);
   });
 
-  it('the overview shows head, checkpoints, lag and counts, and they change after new deliveries without a reload', async () => {
+  it('the overview shows head, the node\'s role, checkpoints, lag and counts, and they change after new deliveries without a reload', async () => {
     const page = await openPage('/console/');
     const appended = page.getByTestId('outcome-appended').locator('td');
     await appended.waitFor();
@@ -82,6 +82,7 @@ describeInBrowser('the console in a browser', () => {
     expect(before.appended).toBe(sarahFirstWave.length + sarahSecondWave.length + 1 + deletedContact.length);
     expect(await page.getByTestId('outcome-quarantined').locator('td').textContent()).toBe('1');
     expect(await page.getByTestId('quarantine-size').textContent()).toBe('2');
+    expect(await page.getByTestId('node-role').textContent()).toBe('the writer');
     expect(await page.getByTestId('projection-contacts').getByTestId('lag-events').textContent()).toBe('0');
     expect(Number(await page.getByTestId('appended-24h').textContent())).toBe(before.head);
 

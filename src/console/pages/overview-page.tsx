@@ -59,7 +59,12 @@ const Cards = ({ overview }: { overview: OverviewView }) => (
     <div class="card">
       <div class="card-label">Log head</div>
       <div class="card-value" data-testid="head-position">{overview.head_position}</div>
-      <div class="muted">{overview.store}</div>
+      <div class="muted">
+        {overview.store}, this node{' '}
+        <span data-testid="node-role" title={overview.role === 'writer' ? 'this node applies the log to the read model' : 'another node applies the log; this one follows its commits'}>
+          {overview.role === 'writer' ? 'the writer' : 'standing by'}
+        </span>
+      </div>
     </div>
     <div class="card">
       <div class="card-label">Quarantine</div>
