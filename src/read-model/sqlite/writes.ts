@@ -5,6 +5,7 @@ import { CheckpointMoved, type ProjectionTarget } from '../read-model-catalog.js
 import type { ReadModelDb } from '../read-model-db.js';
 import { storedState, type ReadModelWrites, type StateRow, type TargetRows } from '../read-model-writes.js';
 import { searchText } from '../../../projections/view-row.js';
+import { foldedValue, foldedValues, nameSortKey } from '../folded-value.js';
 import { sortKeyOf } from '../sort-key.js';
 import { columnsOf, type Column } from './table-layout.js';
 
@@ -62,6 +63,15 @@ const rowOf = (columns: readonly Column[], key: string, state: unknown, view: un
         break;
       case 'search':
         row[column.name] = searchText(view);
+        break;
+      case 'fold':
+        row[column.name] = foldedValue(value);
+        break;
+      case 'folds':
+        row[column.name] = JSON.stringify(foldedValues(value));
+        break;
+      case 'name':
+        row[column.name] = nameSortKey(value);
     }
   }
   return row;
