@@ -1,4 +1,4 @@
-import { encodeCursor } from '../src/read-model/page.js';
+import { encodeCursor } from '../src/read-model/list-cursor.js';
 import { sortKeyOf } from '../src/read-model/sort-key.js';
 import { seededRandom } from '../test/support/skylight-traffic.js';
 import { repeat } from './figure.js';
@@ -56,7 +56,7 @@ export const queries: Scenario = {
         Array.from({ length: n }, () => {
           const { path, entity } = pick(random, LISTS);
           const after = Math.floor(random() * maxId * (entity === 'contact' ? 1 : 10));
-          return { method: 'GET', path: random() < 0.5 ? path : `${path}&cursor=${encodeCursor(sortKeyOf(String(after)))}` };
+          return { method: 'GET', path: random() < 0.5 ? path : `${path}&cursor=${encodeCursor({ sort: 'id', direction: 'after', position: { value: null, key: sortKeyOf(String(after)) } })}` };
         });
       const server = await startBenchServer(scope, dataDir, { SQLITE_DURABILITY: context.durability });
       await runLoad({ url: server.url, requests: gets(2000), connections: CONNECTIONS });

@@ -87,7 +87,7 @@ type Contacts = BusinessProjection<Handled, ContactState, ContactView>;
 
 const contacts: Contacts = {
   name: 'contacts',
-  version: 4,
+  version: 5,
   handles: HANDLES,
   keysOf: ({ event: { data: { contact } } }) => (contact === undefined ? [] : [entityKey(contact.id)]),
   initial,

@@ -12,7 +12,7 @@ export type TicketState = { readonly fields: Registers<Ticket> };
 
 const tickets: BusinessProjection<'ticket.created', TicketState, TicketView> = {
   name: 'tickets',
-  version: 4,
+  version: 5,
   handles: ['ticket.created'],
   keysOf: ({ event }) => [entityKey(event.data.ticket.id)],
   initial: () => ({ fields: {} }),

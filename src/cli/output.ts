@@ -41,11 +41,11 @@ export const printRecord = (record: Record<string, unknown>, json: boolean): voi
 };
 
 /**
- * A page of a list: for scripts the API's own shape (`{items, next_cursor}`, so they can page on), for people a
- * table of `rows` (the items as shown) and the flag that fetches the next page.
+ * A page of a list: for scripts the API's own shape (`{items, next_cursor, prev_cursor}`, so they can page on), for
+ * people a table of `rows` (the items as shown) and the flags that fetch the next and the previous page.
  */
 export const printPage = (
-  page: { readonly items: readonly Record<string, unknown>[]; readonly next_cursor: string | null },
+  page: { readonly items: readonly Record<string, unknown>[]; readonly next_cursor: string | null; readonly prev_cursor: string | null },
   columns: readonly string[],
   json: boolean,
   rows: readonly Record<string, unknown>[] = page.items,
@@ -57,4 +57,5 @@ export const printPage = (
   }
   printRows(rows, columns, false);
   if (page.next_cursor !== null) process.stdout.write(`more: --cursor ${page.next_cursor}\n`);
+  if (page.prev_cursor !== null) process.stdout.write(`before: --cursor ${page.prev_cursor}\n`);
 };

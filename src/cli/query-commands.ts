@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import { contactSummary } from '../read-model/contact-summary.js';
 import { BookingListQuery, ContactListQuery, IdParams, TicketListQuery } from '../read-model/query-schemas.js';
-import type { ReadModelQueries } from '../read-model/read-model-queries.js';
+import type { Either } from 'fp-ts/lib/Either.js';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { SORT_FIELDS } from '../read-model/list-sort.js';
+import type { Page } from '../read-model/page.js';
+import type { ListRefusal, ReadModelQueries } from '../read-model/read-model-queries.js';
 import { argument, parameters, type Options } from './command-parameters.js';
 import { printPage, printRecord } from './output.js';
 
@@ -12,8 +16,22 @@ const CONTACT_COLUMNS = ['id', 'name', 'email', 'phone', 'type', 'status', 'blac
 const BOOKING_COLUMNS = ['id', 'contact_id', 'title', 'status', 'starts_at', 'ends_at', 'anomalies'];
 const TICKET_COLUMNS = ['id', 'contact_id', 'subject', 'status', 'priority', 'created_at'];
 
-const paging = (command: Command) =>
-  command.option('--limit <n>', 'rows per page (max 500)').option('--cursor <cursor>', 'next page, from the previous output').option('--json', 'JSON output');
+const paging = (command: Command, sorts: readonly string[]) =>
+  command
+    .option('--sort <field>', `order of the whole list: ${sorts.join(', ')}; -field descending`)
+    .option('--limit <n>', 'rows per page (max 500)')
+    .option('--cursor <cursor>', 'the next or previous page, from the previous output (with the same --sort)')
+    .option('--json', 'JSON output');
+
+/** A page, or exit code 1 and a line on stderr when the read model cannot give the sort yet (a rebuild brings it). */
+const printed = (listed: Either<ListRefusal, Page<Record<string, unknown>>>, print: (page: Page<Record<string, unknown>>) => void): number => {
+  if (isLeft(listed)) {
+    process.stderr.write(`--sort ${listed.left.sort} comes with the rebuild of the read model under way; the default order answers meanwhile\n`);
+    return 1;
+  }
+  print(listed.right);
+  return 0;
+};
 
 /** `contact show --as-of / --at-revision`: the contact as it was, folded from the log rather than read from the read model. */
 type ShowContactAsOf = (id: string, options: Options) => Promise<void>;
@@ -54,12 +72,12 @@ const registerContactCommands = (program: Command, withQueries: WithQueries, sho
       .option('--blacklisted <true|false>')
       .option('--q <text>', 'substring of name, email or phone')
       .option('--include-deleted <true|false>'),
+    SORT_FIELDS.contacts,
   ).action((options: Options) =>
     withQueries(async (queries) => {
-      const { limit, cursor, with_summary: _summary, min_position: _position, ...filters } = parameters(ContactListQuery, options);
-      const page = await queries.list<'contacts', Record<string, unknown>>('contacts', filters, { cursor, limit });
-      printPage(page, CONTACT_COLUMNS, options['json'] === true);
-      return 0;
+      const { limit, cursor, sort, with_summary: _summary, min_position: _position, ...filters } = parameters(ContactListQuery, options);
+      const listed = await queries.list<'contacts', Record<string, unknown>>('contacts', filters, { sort, cursor, limit });
+      return printed(listed, (page) => printPage(page, CONTACT_COLUMNS, options['json'] === true));
     }),
   );
 
@@ -93,13 +111,15 @@ const registerBookingCommands = (program: Command, withQueries: WithQueries): vo
       .option('--contact-id <id>')
       .option('--from <iso>', 'starts at or after')
       .option('--to <iso>', 'starts at or before'),
+    SORT_FIELDS.bookings,
   ).action((options: Options) =>
     withQueries(async (queries) => {
-      const { limit, cursor, from, to, min_position: _position, ...filters } = parameters(BookingListQuery, options);
-      const page = await queries.list<'bookings', Record<string, unknown>>('bookings', { ...filters, from_us: from, to_us: to }, { cursor, limit });
-      const rows = page.items.map((b) => ({ ...b, anomalies: (b['anomalies'] as unknown[]).length || '' }));
-      printPage(page, BOOKING_COLUMNS, options['json'] === true, rows);
-      return 0;
+      const { limit, cursor, sort, from, to, min_position: _position, ...filters } = parameters(BookingListQuery, options);
+      const listed = await queries.list<'bookings', Record<string, unknown>>('bookings', { ...filters, from_us: from, to_us: to }, { sort, cursor, limit });
+      return printed(listed, (page) => {
+        const rows = page.items.map((b) => ({ ...b, anomalies: (b['anomalies'] as unknown[]).length || '' }));
+        printPage(page, BOOKING_COLUMNS, options['json'] === true, rows);
+      });
     }),
   );
 
@@ -108,13 +128,12 @@ const registerBookingCommands = (program: Command, withQueries: WithQueries): vo
 
 const registerTicketCommands = (program: Command, withQueries: WithQueries): void => {
   const tickets = program.command('tickets').description('tickets in the read model');
-  paging(tickets.command('list').option('--status <status>').option('--priority <priority>').option('--contact-id <id>')).action(
+  paging(tickets.command('list').option('--status <status>').option('--priority <priority>').option('--contact-id <id>'), SORT_FIELDS.tickets).action(
     (options: Options) =>
       withQueries(async (queries) => {
-        const { limit, cursor, min_position: _position, ...filters } = parameters(TicketListQuery, options);
-        const page = await queries.list<'tickets', Record<string, unknown>>('tickets', filters, { cursor, limit });
-        printPage(page, TICKET_COLUMNS, options['json'] === true);
-        return 0;
+        const { limit, cursor, sort, min_position: _position, ...filters } = parameters(TicketListQuery, options);
+        const listed = await queries.list<'tickets', Record<string, unknown>>('tickets', filters, { sort, cursor, limit });
+        return printed(listed, (page) => printPage(page, TICKET_COLUMNS, options['json'] === true));
       }),
   );
 

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type {
   AuditEntry,
+  BookingFacets,
   BookingView,
+  ContactFacets,
   ContactAudit,
   ContactSummary,
   ContactView,
@@ -13,6 +15,7 @@ import type {
   RetryOutcome,
   StoredEvent,
   StreamHistory,
+  TicketFacets,
   TicketView,
 } from '../http/api-schemas.js';
 
@@ -31,4 +34,8 @@ export type QuarantineList = z.infer<typeof QuarantinePage>;
 export type QuarantineBodyView = z.infer<typeof QuarantineBody>;
 export type Retry = z.infer<typeof RetryOutcome>;
 export type RetryAll = z.infer<typeof RetryJob>;
-export type Page<T> = { readonly items: T[]; readonly next_cursor: string | null };
+export type Page<T> = { readonly items: T[]; readonly next_cursor: string | null; readonly prev_cursor: string | null };
+export type ContactFacetsView = z.infer<typeof ContactFacets>;
+export type BookingFacetsView = z.infer<typeof BookingFacets>;
+export type TicketFacetsView = z.infer<typeof TicketFacets>;
+export type Facet = TicketFacetsView['status'];

@@ -5,6 +5,8 @@ import { ConversationView as ConversationViewRow } from '../../projections/conve
 import { TicketView as TicketViewRow } from '../../projections/ticket-view.js';
 import { EntityId } from '../events/entity-id.js';
 import { Timestamp } from '../events/timestamp.js';
+import { FACET_FIELDS, MAX_FACET_VALUES, type FacetField } from '../read-model/list-facets.js';
+import type { ListedProjection } from '../read-model/list-filters.js';
 import { LAG_COUNT_LIMIT } from '../runner/log-lag.js';
 import { WRITER_ROLES } from '../read-model/writer-lease.js';
 
@@ -34,7 +36,29 @@ export const ConversationView = ConversationViewRow.meta({ id: 'Conversation' })
 /** The query string of a route that takes no parameters: checked strictly like every other, so any is a 400. */
 export const NoParameters = z.object({});
 
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    next_cursor: z.string().nullable().describe('the page after this one, in the same sort; null on the last'),
+    prev_cursor: z.string().nullable().describe('the page before this one, in the same sort; null on the first'),
+  });
+
+const Facet = z
+  .object({
+    values: z
+      .array(z.object({ value: z.string().describe('its most common spelling'), count: z.number().int() }))
+      .describe(`the values that occur, without regard to case or accents, the most frequent first, at most ${MAX_FACET_VALUES}`),
+    more: z.boolean().describe('more values occur than are listed'),
+  })
+  .meta({ id: 'Facet' });
+
+/** A list's facets: per open-ended field, its values among the rows the other filters match. */
+const facetsOf = <P extends ListedProjection>(projection: P) =>
+  z.object(Object.fromEntries(FACET_FIELDS[projection].map((field) => [field, Facet])) as Record<FacetField<P>, typeof Facet>);
+
+export const ContactFacets = facetsOf('contacts').meta({ id: 'ContactFacets' });
+export const BookingFacets = facetsOf('bookings').meta({ id: 'BookingFacets' });
+export const TicketFacets = facetsOf('tickets').meta({ id: 'TicketFacets' });
 
 export const ProblemSchema = z
   .looseObject({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string().optional() })

@@ -5,8 +5,20 @@ import { contactSummary } from '../read-model/contact-summary.js';
 import type { ReadModelQueries } from '../read-model/read-model-queries.js';
 import type { Runner } from '../runner/runner.js';
 import type { EventStore } from '../store/event-store.js';
-import { BookingListQuery, ContactListQuery, IdParams, LookupQuery, MinPosition, TicketListQuery } from '../read-model/query-schemas.js';
-import { BookingView, ContactSummary, ContactView, ConversationView, pageOf, ProblemSchema, TicketView } from './api-schemas.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type { ListRefusal } from '../read-model/read-model-queries.js';
+import {
+  BookingFacetsQuery,
+  BookingListQuery,
+  ContactFacetsQuery,
+  ContactListQuery,
+  IdParams,
+  LookupQuery,
+  MinPosition,
+  TicketFacetsQuery,
+  TicketListQuery,
+} from '../read-model/query-schemas.js';
+import { BookingFacets, BookingView, ContactFacets, ContactSummary, ContactView, ConversationView, pageOf, ProblemSchema, TicketFacets, TicketView } from './api-schemas.js';
 import { isTimeTravel, replyBookingAsOf, replyContactAsOf } from './as-of-reply.js';
 import type { LogReads } from './log-reads.js';
 import { notFound, sendProblem } from './problem.js';
@@ -33,6 +45,14 @@ const problems = { 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
 
 /** Time travel is a log read: beyond MAX_INFLIGHT_LOG_READS at once, 429. */
 const lookupProblems = { ...problems, 429: ProblemSchema };
+
+/** A sort the live table cannot give yet (its rebuild brings the column): 503, to be asked again; the other sorts answer. */
+const sortUnavailable = (reply: FastifyReply, refusal: ListRefusal): FastifyReply =>
+  sendProblem(reply.header('retry-after', '30'), {
+    status: 503,
+    title: 'Sort not available yet',
+    detail: `sort=${refusal.sort} comes with the rebuild of the read model under way; the default order answers meanwhile`,
+  });
 
 /** What the query routes share: the deps, and the wait for a `min_position` a query names. */
 type QueryRouteDeps = QueryDeps & { readonly applied: (minPosition: number | undefined, reply: FastifyReply) => Promise<boolean> };
@@ -67,15 +87,17 @@ const registerContactList = (app: FastifyInstance, { queries, applied }: QueryRo
     {
       schema: {
         tags: ['contacts'],
-        summary: 'Contacts, filtered, in id order, a page at a time',
+        summary: 'Contacts, filtered, sorted over the whole list, a page at a time (forwards and back)',
         querystring: ContactListQuery,
         response: { 200: pageOf(ContactView.extend({ summary: ContactSummary.optional() })), ...problems },
       },
     },
     async (request, reply) => {
-      const { limit, cursor, with_summary: withSummary, min_position: minPosition, ...filters } = request.query;
+      const { limit, cursor, sort, with_summary: withSummary, min_position: minPosition, ...filters } = request.query;
       if (!(await applied(minPosition, reply))) return reply;
-      const page = await queries.list<'contacts', z.infer<typeof ContactView>>('contacts', filters, { cursor, limit });
+      const listed = await queries.list<'contacts', z.infer<typeof ContactView>>('contacts', filters, { sort, cursor, limit });
+      if (E.isLeft(listed)) return sortUnavailable(reply, listed.left);
+      const page = listed.right;
       if (withSummary !== true) return page;
       return { ...page, items: await Promise.all(page.items.map(async (c) => ({ ...c, summary: await contactSummary(queries, String(c.id), c.id) }))) };
     },
@@ -152,15 +174,16 @@ const registerBookingList = (app: FastifyInstance, { queries, applied }: QueryRo
     {
       schema: {
         tags: ['bookings'],
-        summary: 'Bookings, filtered by status, contact and start time',
+        summary: 'Bookings, filtered by status, contact and start time, sorted over the whole list, a page at a time (forwards and back)',
         querystring: BookingListQuery,
         response: { 200: pageOf(BookingView), ...problems },
       },
     },
     async (request, reply) => {
-      const { limit, cursor, min_position: minPosition, from, to, ...filters } = request.query;
+      const { limit, cursor, sort, min_position: minPosition, from, to, ...filters } = request.query;
       if (!(await applied(minPosition, reply))) return reply;
-      return queries.list<'bookings', z.infer<typeof BookingView>>('bookings', { ...filters, from_us: from, to_us: to }, { cursor, limit });
+      const listed = await queries.list<'bookings', z.infer<typeof BookingView>>('bookings', { ...filters, from_us: from, to_us: to }, { sort, cursor, limit });
+      return E.isLeft(listed) ? sortUnavailable(reply, listed.left) : listed.right;
     },
   );
 };
@@ -185,15 +208,47 @@ const registerTicketList = (app: FastifyInstance, { queries, applied }: QueryRou
     {
       schema: {
         tags: ['tickets'],
-        summary: 'Tickets, filtered by status, priority and contact',
+        summary: 'Tickets, filtered by status, priority and contact, sorted over the whole list, a page at a time (forwards and back)',
         querystring: TicketListQuery,
         response: { 200: pageOf(TicketView), ...problems },
       },
     },
     async (request, reply) => {
-      const { limit, cursor, min_position: minPosition, ...filters } = request.query;
+      const { limit, cursor, sort, min_position: minPosition, ...filters } = request.query;
       if (!(await applied(minPosition, reply))) return reply;
-      return queries.list<'tickets', z.infer<typeof TicketView>>('tickets', filters, { cursor, limit });
+      const listed = await queries.list<'tickets', z.infer<typeof TicketView>>('tickets', filters, { sort, cursor, limit });
+      return E.isLeft(listed) ? sortUnavailable(reply, listed.left) : listed.right;
+    },
+  );
+};
+
+const FACETS_SUMMARY = 'the values its open-ended fields take among the rows its other filters match, counted (for the filters to offer)';
+
+/** The facets of each list (list-facets.ts), under the list's own filters. */
+const registerFacets = (app: FastifyInstance, { queries, applied }: QueryRouteDeps): void => {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(
+    '/contacts/facets',
+    { schema: { tags: ['contacts'], summary: `Contacts: ${FACETS_SUMMARY}`, querystring: ContactFacetsQuery, response: { 200: ContactFacets, ...problems } } },
+    async (request, reply) => {
+      const { min_position: minPosition, ...filters } = request.query;
+      return (await applied(minPosition, reply)) ? queries.facets('contacts', filters) : reply;
+    },
+  );
+  typed.get(
+    '/bookings/facets',
+    { schema: { tags: ['bookings'], summary: `Bookings: ${FACETS_SUMMARY}`, querystring: BookingFacetsQuery, response: { 200: BookingFacets, ...problems } } },
+    async (request, reply) => {
+      const { min_position: minPosition, from, to, ...filters } = request.query;
+      return (await applied(minPosition, reply)) ? queries.facets('bookings', { ...filters, from_us: from, to_us: to }) : reply;
+    },
+  );
+  typed.get(
+    '/tickets/facets',
+    { schema: { tags: ['tickets'], summary: `Tickets: ${FACETS_SUMMARY}`, querystring: TicketFacetsQuery, response: { 200: TicketFacets, ...problems } } },
+    async (request, reply) => {
+      const { min_position: minPosition, ...filters } = request.query;
+      return (await applied(minPosition, reply)) ? queries.facets('tickets', filters) : reply;
     },
   );
 };
@@ -211,4 +266,5 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryDeps): void
   registerBookingList(app, routeDeps);
   registerTicketLookup(app, routeDeps);
   registerTicketList(app, routeDeps);
+  registerFacets(app, routeDeps);
 };

@@ -33,7 +33,8 @@ export const contactSummary = async (queries: ReadModelQueries, key: string, con
   return {
     contact_id: contactId,
     bookings,
-    open_tickets: openTickets['open'] ?? 0,
+    // Every ticket the filter found is open, in whatever spelling ("Open" too): the filter forgives case.
+    open_tickets: Object.values(openTickets).reduce((sum, count) => sum + count, 0),
     messages: (conversation?.inbound_count ?? 0) + (conversation?.outbound_count ?? 0),
     last_activity_at: latest([contact?.['updated_at'], conversation?.last_message_at, latestBooking?.['updated_at'], latestTicket?.['created_at']]),
   };

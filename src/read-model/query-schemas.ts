@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { BookingStatus } from '../events/booking.js';
 import { EntityIdText } from '../events/entity-id.js';
 import { parseInstant } from '../events/timestamp.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page.js';
+import { decodeCursor, type ListCursor } from './list-cursor.js';
+import type { ListedProjection } from './list-filters.js';
+import { sortOf, sortTexts, type SortText } from './list-sort.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page.js';
 
 /** The query parameters of lists and lookups, shared by the HTTP API and the CLI (both validate with these). */
 
@@ -17,13 +20,38 @@ export const MinPosition = z.object({
     .describe('answer only once the read model has applied this log position (from an intake response)'),
 });
 
-const Paging = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z
-    .string()
-    .optional()
-    .refine((cursor) => cursor === undefined || decodeCursor(cursor) !== undefined, 'not a cursor from a previous page'),
-});
+const cursorText = z
+  .string()
+  .refine((cursor) => decodeCursor(cursor) !== undefined, 'not a cursor from a previous page')
+  .transform((cursor) => decodeCursor(cursor) as ListCursor);
+
+/** A position's value is of its sort's field: none in the id order, a name's folded text, a time in microseconds. */
+const fitsSort = ({ sort, position }: ListCursor): boolean => {
+  if (position === undefined || position.value === null) return true;
+  const { field } = sortOf(sort);
+  return field === 'id' ? false : field === 'name' ? typeof position.value === 'string' : typeof position.value === 'number';
+};
+
+/** Which page, in which order: `sort` over the whole list, and a cursor from a page of that same sort. */
+const paging = <P extends ListedProjection>(projection: P) => {
+  const sorts = sortTexts(projection) as [SortText<P>, ...SortText<P>[]];
+  return z.object({
+    sort: z
+      .enum(sorts)
+      .optional()
+      .transform((sort): SortText<P> => sort ?? 'id')
+      .describe('the order of the whole list (default id): a field, or -field for descending; rows without the field come last, ties in id order'),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+    cursor: cursorText.optional().describe('next_cursor or prev_cursor of a page of the same sort'),
+  });
+};
+
+/** A cursor goes with the sort it was made for: another sort's would name a place in another order. */
+const cursorOfSort = (query: { readonly sort: SortText; readonly cursor?: ListCursor | undefined }, context: z.RefinementCtx) => {
+  if (query.cursor === undefined) return;
+  if (query.cursor.sort !== query.sort) context.addIssue({ code: 'custom', path: ['cursor'], message: `a cursor of sort=${query.cursor.sort}, not sort=${query.sort}` });
+  else if (!fitsSort(query.cursor)) context.addIssue({ code: 'custom', path: ['cursor'], message: 'not a cursor from a previous page' });
+};
 
 export const instant = z
   .string()
@@ -32,28 +60,48 @@ export const instant = z
 
 export const IdParams = z.object({ id: EntityIdText });
 
-export const ContactListQuery = MinPosition.extend({
-  tag: z.string().min(1).optional(),
-  status: z.string().min(1).optional(),
-  type: z.string().min(1).optional(),
+/** A filter of an open-ended field: matched without regard to case or accents. */
+const openValue = z.string().min(1).describe('without regard to case or accents');
+
+const ContactFilterQuery = z.object({
+  tag: openValue.optional(),
+  status: openValue.optional(),
+  type: openValue.optional(),
   blacklisted: flag.optional(),
   q: z.string().min(1).max(200).optional(),
   include_deleted: flag.optional(),
-  with_summary: flag.optional().describe('add each contact\'s summary'),
-}).merge(Paging);
+});
 
-export const BookingListQuery = MinPosition.extend({
-  status: BookingStatus.optional(),
+const BookingFilterQuery = z.object({
+  status: z
+    .string()
+    .transform((status) => status.toLowerCase())
+    .pipe(BookingStatus)
+    .optional()
+    .describe('without regard to case'),
   contact_id: z.string().min(1).optional(),
   from: instant.optional().describe('starts_at at or after this instant'),
   to: instant.optional().describe('starts_at at or before this instant'),
-}).merge(Paging);
+});
 
-export const TicketListQuery = MinPosition.extend({
-  status: z.string().min(1).optional(),
-  priority: z.string().min(1).optional(),
+const TicketFilterQuery = z.object({
+  status: openValue.optional(),
+  priority: openValue.optional(),
   contact_id: z.string().min(1).optional(),
-}).merge(Paging);
+});
+
+export const ContactListQuery = MinPosition.extend({ ...ContactFilterQuery.shape, with_summary: flag.optional().describe("add each contact's summary") })
+  .extend(paging('contacts').shape)
+  .superRefine(cursorOfSort);
+
+export const BookingListQuery = MinPosition.extend(BookingFilterQuery.shape).extend(paging('bookings').shape).superRefine(cursorOfSort);
+
+export const TicketListQuery = MinPosition.extend(TicketFilterQuery.shape).extend(paging('tickets').shape).superRefine(cursorOfSort);
+
+/** The facets of a list are counted under the list's filters (list-facets.ts). */
+export const ContactFacetsQuery = MinPosition.extend(ContactFilterQuery.shape);
+export const BookingFacetsQuery = MinPosition.extend(BookingFilterQuery.shape);
+export const TicketFacetsQuery = MinPosition.extend(TicketFilterQuery.shape);
 
 /** Time travel on a lookup: read from the log, at a business time or after a stream revision, never both. */
 export const AsOf = z.object({

@@ -17,10 +17,18 @@ describe('list commands with --json', () => {
   });
   afterAll(() => dir.remove());
 
-  it('print the API page shape, whose next_cursor fetches the next page', async () => {
+  it('print the API page shape, whose next_cursor fetches the next page and prev_cursor the one before', async () => {
     const first = JSON.parse(await cli('bookings', 'list', '--limit', '1', '--json'));
-    expect(first).toEqual({ items: [expect.objectContaining({ id: 101 })], next_cursor: expect.any(String) });
+    expect(first).toEqual({ items: [expect.objectContaining({ id: 101 })], next_cursor: expect.any(String), prev_cursor: null });
     const second = JSON.parse(await cli('bookings', 'list', '--limit', '1', '--cursor', first.next_cursor, '--json'));
-    expect(second).toEqual({ items: [expect.objectContaining({ id: 102 })], next_cursor: null });
+    expect(second).toEqual({ items: [expect.objectContaining({ id: 102 })], next_cursor: null, prev_cursor: expect.any(String) });
+    expect(JSON.parse(await cli('bookings', 'list', '--limit', '1', '--cursor', second.prev_cursor, '--json'))).toEqual(first);
+  });
+
+  it('sort the whole list with --sort, a cursor going on in the same sort', async () => {
+    const first = JSON.parse(await cli('bookings', 'list', '--limit', '1', '--sort', '-id', '--json'));
+    expect(first.items).toEqual([expect.objectContaining({ id: 102 })]);
+    const second = JSON.parse(await cli('bookings', 'list', '--limit', '1', '--sort', '-id', '--cursor', first.next_cursor, '--json'));
+    expect(second.items).toEqual([expect.objectContaining({ id: 101 })]);
   });
 });

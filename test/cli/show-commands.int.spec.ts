@@ -45,7 +45,7 @@ describe('the CLI for one entity, its version and its help', () => {
     const none = await cli('tickets', 'list', '--status', 'no-such-status');
     expect(none).toMatchObject({ code: 0, stderr: expect.stringContaining(`(read the embedded log ${dir.path}/events.db)`) });
     const noneJson = await cli('tickets', 'list', '--status', 'no-such-status', '--json');
-    expect(JSON.parse(noneJson.stdout)).toEqual({ items: [], next_cursor: null });
+    expect(JSON.parse(noneJson.stdout)).toEqual({ items: [], next_cursor: null, prev_cursor: null });
     expect(noneJson.stderr).toContain(`(read the embedded log ${dir.path}/events.db)`);
     const some = await cli('tickets', 'list');
     expect(some.stderr).not.toContain('(read the');

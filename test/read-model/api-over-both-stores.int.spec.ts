@@ -6,8 +6,16 @@ import { freshSchema, postgresAnswers, skippedWithoutPostgres, TEST_POSTGRES_URL
 import { serviceHarness } from '../support/service-harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
-/** What a client reads: lookups, lists with filters and pages, conversations, summaries. */
+/** What a client reads: lookups, lists with filters, sorts and pages, facets, conversations, summaries. */
 const URLS = [
+  '/contacts?sort=name&include_deleted=true',
+  '/contacts?sort=-updated_at&include_deleted=true&limit=1',
+  '/contacts?status=ACTIVE&tag=VIP&include_deleted=true',
+  '/contacts/facets?include_deleted=true',
+  '/bookings?sort=-starts_at',
+  '/bookings/facets',
+  '/tickets?sort=created_at&priority=NORMAL',
+  '/tickets/facets',
   '/contacts/42',
   '/contacts/77',
   '/contacts?include_deleted=true',
@@ -34,11 +42,27 @@ describe.skipIf(!available)('the API over the PostgreSQL read model', () => {
   let overSqlite: Service;
   let overPostgres: Service;
 
-  const answers = async (service: Service) =>
-    Promise.all(URLS.map(async (url) => {
+  /** Each page of a sorted list, forward to the end by next_cursor and back to the start by prev_cursor. */
+  const walk = async (service: Service, url: string) => {
+    const bodies: string[] = [];
+    for (const direction of ['next_cursor', 'prev_cursor'] as const) {
+      let cursor: string | null = direction === 'next_cursor' ? '' : (JSON.parse(bodies.at(-1) ?? '{}') as Record<string, string | null>)['prev_cursor'] ?? null;
+      while (cursor !== null) {
+        const body = (await service.app.inject({ method: 'GET', url: cursor === '' ? url : `${url}&cursor=${cursor}` })).body;
+        bodies.push(body);
+        cursor = (JSON.parse(body) as Record<string, string | null>)[direction] ?? null;
+      }
+    }
+    return bodies;
+  };
+
+  const answers = async (service: Service) => ({
+    reads: await Promise.all(URLS.map(async (url) => {
       const response = await service.app.inject({ method: 'GET', url });
       return { url, status: response.statusCode, body: response.body };
-    }));
+    })),
+    walked: await walk(service, '/contacts?include_deleted=true&sort=-name&limit=1'),
+  });
 
   beforeAll(async () => {
     overSqlite = await serviceHarness(sqliteDir.path);
@@ -58,7 +82,8 @@ describe.skipIf(!available)('the API over the PostgreSQL read model', () => {
 
   it('answers every read byte for byte as over the embedded read model', async () => {
     const expected = await answers(overSqlite);
-    expect(expected.filter((answer) => answer.status === 200).length).toBeGreaterThan(10);
+    expect(expected.reads.filter((answer) => answer.status === 200).length).toBeGreaterThan(10);
+    expect(expected.walked.length).toBeGreaterThanOrEqual(3);
     expect(await answers(overPostgres)).toEqual(expected);
   });
 

@@ -103,9 +103,9 @@ describe.skipIf(!available)('the PostgreSQL views people query', () => {
     );
     expect(rows).toEqual([
       { name: 'bookings', columns: ['contact_key', 'starts_at_us', 'status'] },
-      { name: 'contacts', columns: ['blacklisted', 'deleted', 'id', 'status', 'type'] },
+      { name: 'contacts', columns: ['blacklisted', 'deleted', 'id', 'name_sort', 'status', 'status_fold', 'type', 'type_fold', 'updated_at_us'] },
       { name: 'conversations', columns: ['contact_id'] },
-      { name: 'tickets', columns: ['contact_key', 'priority', 'status'] },
+      { name: 'tickets', columns: ['contact_key', 'created_at_us', 'priority', 'priority_fold', 'status', 'status_fold'] },
     ]);
   });
 

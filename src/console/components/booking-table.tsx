@@ -1,6 +1,6 @@
 import type { Booking } from '../api-types';
 import { Badge, Empty } from './status';
-import { DataTable, type Columns } from './data-table';
+import { DataTable, type Columns, type Sorting } from './data-table';
 import { Time } from './time';
 import { Value } from './value';
 import { entityHref } from '../entity-href';
@@ -29,7 +29,7 @@ const bookingColumns = (contactNames: ReadonlyMap<string, string> | undefined): 
     header: 'Status',
     cell: (booking) => (booking.status !== null ? <Badge kind={`status-${booking.status}`}>{booking.status}</Badge> : <span class="muted">—</span>),
   },
-  { header: 'Starts', cell: (booking) => <Time value={booking.starts_at} /> },
+  { header: 'Starts', cell: (booking) => <Time value={booking.starts_at} />, sort: 'starts_at' },
   { header: 'Ends', cell: (booking) => <Time value={booking.ends_at} /> },
   ...(contactNames === undefined
     ? []
@@ -40,11 +40,20 @@ const bookingColumns = (contactNames: ReadonlyMap<string, string> | undefined): 
   },
 ];
 
-/** Bookings, each linked, with the contact it is for linked by name (`ofContact`: all are one contact's, on its page). */
-export const BookingTable = ({ bookings, ofContact = false }: { bookings: readonly Booking[]; ofContact?: boolean }) => {
+/**
+ * Bookings, each linked, with the contact it is for linked by name (`ofContact`: all are one contact's, on its page);
+ * with `sorting`, the headers of the sortable columns sort the list.
+ */
+export const BookingTable = ({ bookings, ofContact = false, sorting }: { bookings: readonly Booking[]; ofContact?: boolean; sorting?: Sorting }) => {
   const contactNames = useContactNames(ofContact ? [] : bookings.map((booking) => booking.contact_id));
   return (
-    <DataTable rows={bookings} columns={bookingColumns(ofContact ? undefined : contactNames)} rowKey={(booking) => booking.id} empty="No bookings." />
+    <DataTable
+      rows={bookings}
+      columns={bookingColumns(ofContact ? undefined : contactNames)}
+      rowKey={(booking) => booking.id}
+      empty="No bookings."
+      sorting={sorting}
+    />
   );
 };
 

@@ -11,7 +11,12 @@ type Column<T> = {
   /** The class of the column's cells, e.g. `num` for right-aligned figures. */
   readonly class?: string;
   readonly testId?: string;
+  /** The API's sort field this column can be sorted by (`name`, `-name` descending). */
+  readonly sort?: string;
 };
+
+/** The sort a list is shown in (the URL's `sort`) and the address of the same list in another one (none: the default). */
+export type Sorting = { readonly current: string | undefined; readonly href: (sort: string | undefined) => string };
 
 /** A table's columns; the first names the row: its cells are row headers. */
 export type Columns<T> = readonly [Column<T>, ...Column<T>[]];
@@ -24,6 +29,8 @@ type DataTableProps<T> = {
   /** What stands in place of a table without rows; without it, such a table still shows its header row. */
   readonly empty?: ComponentChildren;
   readonly class?: string;
+  /** Where the list can be sorted: the headers of the columns that say `sort` become links to the list in that order. */
+  readonly sorting?: Sorting;
 };
 
 const cellContent = (content: ComponentChildren): ComponentChildren =>
@@ -43,16 +50,50 @@ export const HeaderRow = ({ headers }: { headers: readonly string[] }) => (
 );
 
 /**
+ * A sortable column's header: a link (reachable by keyboard, and a real address, so the sort is in the URL and the
+ * history) to the list ascending, then descending, then back in its default order; `aria-sort` says the current one.
+ */
+const SortHeader = ({ header, field, sorting }: { header: string; field: string; sorting: Sorting }) => {
+  const direction = sorting.current === field ? 'ascending' : sorting.current === `-${field}` ? 'descending' : undefined;
+  const next = direction === undefined ? field : direction === 'ascending' ? `-${field}` : undefined;
+  const then = next === undefined ? 'in the default order' : next.startsWith('-') ? 'descending' : 'ascending';
+  return (
+    <th scope="col" aria-sort={direction}>
+      <a class="sort" href={sorting.href(next)} title={`Sort ${then}`}>
+        {header}
+        <span aria-hidden="true">{direction === 'ascending' ? ' ▲' : direction === 'descending' ? ' ▼' : ' ↕'}</span>
+      </a>
+    </th>
+  );
+};
+
+const ColumnHeaders = <T,>({ columns, sorting }: { columns: readonly Column<T>[]; sorting: Sorting | undefined }) => (
+  <thead>
+    <tr>
+      {columns.map((column) =>
+        column.sort !== undefined && sorting !== undefined ? (
+          <SortHeader key={column.header} header={column.header} field={column.sort} sorting={sorting} />
+        ) : (
+          <th key={column.header} scope="col">
+            {column.header}
+          </th>
+        ),
+      )}
+    </tr>
+  </thead>
+);
+
+/**
  * A table described by its columns: a header row, and per row a row header (the first column) for screen readers.
  * Each cell carries its column's header (`data-label`): on a phone the rows stack and each cell shows it.
  */
-export const DataTable = <T,>({ rows, columns: [first, ...rest], rowKey, rowTestId, empty, class: tableClass }: DataTableProps<T>) =>
+export const DataTable = <T,>({ rows, columns: [first, ...rest], rowKey, rowTestId, empty, class: tableClass, sorting }: DataTableProps<T>) =>
   rows.length === 0 && empty !== undefined ? (
     <Empty>{empty}</Empty>
   ) : (
     <div class="table-wrap">
       <table class={tableClass}>
-        <HeaderRow headers={[first, ...rest].map((column) => column.header)} />
+        <ColumnHeaders columns={[first, ...rest]} sorting={sorting} />
         <tbody>
           {rows.map((row) => (
             <tr key={rowKey(row)} data-testid={rowTestId?.(row)}>

@@ -1,6 +1,6 @@
 import type { Ticket } from '../api-types';
 import { Badge } from './status';
-import { DataTable, type Columns } from './data-table';
+import { DataTable, type Columns, type Sorting } from './data-table';
 import { Time } from './time';
 import { Value } from './value';
 import { entityHref } from '../entity-href';
@@ -21,11 +21,16 @@ const ticketColumns = (contactNames: ReadonlyMap<string, string> | undefined): C
   ...(contactNames === undefined
     ? []
     : [{ header: 'Contact', cell: (ticket: Ticket) => ticket.contact_id !== null && <ContactLink id={ticket.contact_id} names={contactNames} /> }]),
-  { header: 'Created', cell: (ticket) => <Time value={ticket.created_at} /> },
+  { header: 'Created', cell: (ticket) => <Time value={ticket.created_at} />, sort: 'created_at' },
 ];
 
-/** Tickets, each linked, with the contact it is about linked by name (`ofContact`: all are one contact's, on its page). */
-export const TicketTable = ({ tickets, ofContact = false }: { tickets: readonly Ticket[]; ofContact?: boolean }) => {
+/**
+ * Tickets, each linked, with the contact it is about linked by name (`ofContact`: all are one contact's, on its page);
+ * with `sorting`, the headers of the sortable columns sort the list.
+ */
+export const TicketTable = ({ tickets, ofContact = false, sorting }: { tickets: readonly Ticket[]; ofContact?: boolean; sorting?: Sorting }) => {
   const contactNames = useContactNames(ofContact ? [] : tickets.map((ticket) => ticket.contact_id));
-  return <DataTable rows={tickets} columns={ticketColumns(ofContact ? undefined : contactNames)} rowKey={(ticket) => ticket.id} empty="No tickets." />;
+  return (
+    <DataTable rows={tickets} columns={ticketColumns(ofContact ? undefined : contactNames)} rowKey={(ticket) => ticket.id} empty="No tickets." sorting={sorting} />
+  );
 };

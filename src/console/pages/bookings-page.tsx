@@ -1,10 +1,10 @@
 import { useLocation, useRoute } from 'preact-iso';
 import { getJson, withQuery } from '../api';
-import type { Booking, Page } from '../api-types';
+import type { Booking, BookingFacetsView, Page } from '../api-types';
 import { AnomalyList, BookingTable } from '../components/booking-table';
 import { Crumbs } from '../components/crumbs';
 import { Fields } from '../components/fields';
-import { NextPage, SelectFilter } from '../components/filter-form';
+import { Pager, SelectFilter, sortingOf } from '../components/filter-form';
 import { RawEvents } from '../components/raw-events';
 import { Show } from '../components/status';
 import { Value } from '../components/value';
@@ -12,17 +12,23 @@ import { fromLocalInput, toLocalInput } from '../local-time-input';
 import { useApi } from '../use-api';
 import { useTitle } from '../use-title';
 
-const STATUSES = [
-  ['confirmed', 'confirmed'],
-  ['cancelled', 'cancelled'],
-  ['completed', 'completed'],
-] as const;
+const STATUSES = ['confirmed', 'cancelled', 'completed'] as const;
+
+/** Each status, with how many bookings the other filters leave in it once the facets are in. */
+const statusOptions = (facets: BookingFacetsView | undefined): [string, string][] =>
+  STATUSES.map((status) => {
+    const count = facets?.status.values.find((counted) => counted.value === status)?.count;
+    return [status, facets === undefined ? status : `${status} (${count ?? 0})`];
+  });
 
 export const BookingsPage = () => {
   const { query, route, url } = useLocation();
-  const path = withQuery('/bookings', { status: query['status'], from: query['from'], to: query['to'], cursor: query['cursor'] });
+  const filters = { status: query['status'], from: query['from'], to: query['to'] };
+  const path = withQuery('/bookings', { ...filters, sort: query['sort'], cursor: query['cursor'] });
   const bookings = useApi(path, () => getJson<Page<Booking>>(path));
-  const { cursor: _cursor, ...filters } = query;
+  const facetsPath = withQuery('/bookings/facets', filters);
+  const facets = useApi(facetsPath, () => getJson<BookingFacetsView>(facetsPath));
+  const { cursor: _cursor, ...shown } = query;
   useTitle('Bookings');
   // The date inputs are in the browser's zone; the URL and the API take instants.
   const submit = (event: Event) => {
@@ -32,13 +38,13 @@ export const BookingsPage = () => {
       const value = form.get(name);
       return typeof value === 'string' ? value : '';
     };
-    route(withQuery('/console/bookings', { status: text('status'), from: fromLocalInput(text('from')), to: fromLocalInput(text('to')) }));
+    route(withQuery('/console/bookings', { status: text('status'), from: fromLocalInput(text('from')), to: fromLocalInput(text('to')), sort: query['sort'] }));
   };
   return (
     <main id="content">
       <h1>Bookings</h1>
       <form key={url} class="filters" role="search" aria-label="Bookings" onSubmit={submit}>
-        <SelectFilter name="status" label="Status" value={query['status']} options={STATUSES} />
+        <SelectFilter name="status" label="Status" value={query['status']} options={statusOptions(facets.state === 'ready' ? facets.data : undefined)} />
         <label>
           Starts from
           <input name="from" type="datetime-local" step={1} defaultValue={toLocalInput(query['from'])} />
@@ -52,8 +58,8 @@ export const BookingsPage = () => {
       <Show loaded={bookings}>
         {(page) => (
           <>
-            <BookingTable bookings={page.items} />
-            <NextPage path="/console/bookings" query={filters} cursor={page.next_cursor} />
+            <BookingTable bookings={page.items} sorting={sortingOf('/console/bookings', query)} />
+            <Pager path="/console/bookings" query={shown} page={page} />
           </>
         )}
       </Show>

@@ -1,9 +1,9 @@
 import { useLocation, useRoute } from 'preact-iso';
 import { getJson, withQuery } from '../api';
-import type { Page, Ticket } from '../api-types';
+import type { Page, Ticket, TicketFacetsView } from '../api-types';
 import { Crumbs } from '../components/crumbs';
 import { Fields } from '../components/fields';
-import { FilterForm, NextPage, TextFilter } from '../components/filter-form';
+import { FilterForm, Pager, sortingOf, TextFilter } from '../components/filter-form';
 import { RawEvents } from '../components/raw-events';
 import { Show } from '../components/status';
 import { TicketTable } from '../components/ticket-table';
@@ -13,23 +13,27 @@ import { useTitle } from '../use-title';
 
 export const TicketsPage = () => {
   const { query } = useLocation();
-  const path = withQuery('/tickets', { status: query['status'], priority: query['priority'], cursor: query['cursor'] });
+  const filters = { status: query['status'], priority: query['priority'] };
+  const path = withQuery('/tickets', { ...filters, sort: query['sort'], cursor: query['cursor'] });
   const tickets = useApi(path, () => getJson<Page<Ticket>>(path));
-  const { cursor: _cursor, ...filters } = query;
+  const facetsPath = withQuery('/tickets/facets', filters);
+  const facets = useApi(facetsPath, () => getJson<TicketFacetsView>(facetsPath));
+  const offered = facets.state === 'ready' ? facets.data : undefined;
+  const { cursor: _cursor, ...shown } = query;
   useTitle('Tickets');
   return (
     <main id="content">
       <h1>Tickets</h1>
       <FilterForm path="/console/tickets" label="Tickets">
-        <TextFilter name="status" label="Status" value={query['status']} />
-        <TextFilter name="priority" label="Priority" value={query['priority']} />
+        <TextFilter name="status" label="Status" value={query['status']} facet={offered?.status} />
+        <TextFilter name="priority" label="Priority" value={query['priority']} facet={offered?.priority} />
         <button type="submit">Show tickets</button>
       </FilterForm>
       <Show loaded={tickets}>
         {(page) => (
           <>
-            <TicketTable tickets={page.items} />
-            <NextPage path="/console/tickets" query={filters} cursor={page.next_cursor} />
+            <TicketTable tickets={page.items} sorting={sortingOf('/console/tickets', query)} />
+            <Pager path="/console/tickets" query={shown} page={page} />
           </>
         )}
       </Show>

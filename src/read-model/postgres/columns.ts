@@ -1,5 +1,6 @@
 import { toMicros } from '../../events/timestamp.js';
 import { searchText } from '../../../projections/view-row.js';
+import { foldedValue, foldedValues, nameSortKey } from '../folded-value.js';
 
 /**
  * A typed column a projection table keeps beside the view's JSON text: for the API's filters, and for people's SQL
@@ -10,6 +11,8 @@ export type Column = {
   readonly name: string;
   readonly type: 'text' | 'boolean' | 'bigint' | 'text[]' | 'timestamptz' | 'jsonb';
   readonly shown: boolean;
+  /** Compared byte by byte (`COLLATE "C"`), as SQLite compares text: sorts and facets order the same on both. */
+  readonly bytewise?: boolean;
   readonly of: (view: Readonly<Record<string, unknown>>) => unknown;
 };
 
@@ -48,6 +51,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 const shown = (name: string, type: Column['type'], of: Column['of']): Column => ({ name, type, shown: true, of });
 const hidden = (name: string, type: Column['type'], of: Column['of']): Column => ({ name, type, shown: false, of });
+/** A hidden column the lists compare by: a folded value (folded-value.ts), bytewise. */
+const compared = (name: string, type: Column['type'], of: Column['of']): Column => ({ name, type, shown: false, bytewise: true, of });
+const foldField = (field: string) => compared(`${field}_fold`, 'text', (v) => text(foldedValue(v[field])));
 const textField = (name: string) => shown(name, 'text', (v) => text(v[name]));
 const timeField = (name: string) => shown(name, 'timestamptz', (v) => micros(v[name]));
 const flagField = (name: string) => shown(name, 'boolean', (v) => flag(v[name]));
@@ -88,6 +94,11 @@ const CONTACTS: readonly Column[] = [
     flagField('partial'),
   ]),
   hidden('search', 'text', (v) => text(searchText(v))),
+  foldField('status'),
+  foldField('type'),
+  compared('tags_fold', 'text[]', (v) => foldedValues(v['tags']).map(text)),
+  compared('name_sort', 'text', (v) => text(nameSortKey(v['name']))),
+  hidden('updated_at_us', 'bigint', (v) => micros(v['updated_at'])),
 ];
 
 const BOOKINGS: readonly Column[] = [
@@ -112,6 +123,8 @@ const TICKETS: readonly Column[] = [
   ...withExtra([idField('id'), idField('contact_id'), ...['subject', 'status', 'priority'].map(textField), timeField('created_at')]),
   hidden('contact_key', 'text', (v) => text(v['contact_id'])),
   hidden('created_at_us', 'bigint', (v) => micros(v['created_at'])),
+  foldField('status'),
+  foldField('priority'),
 ];
 
 const CONVERSATIONS: readonly Column[] = [idField('contact_id'), hidden('message_rows', 'jsonb', messageRows)];
@@ -120,10 +133,14 @@ const COLUMNS: Readonly<Record<string, readonly Column[]>> = { contacts: CONTACT
 
 export const columnsOf = (projection: string): readonly Column[] => COLUMNS[projection] ?? [];
 
-/** The columns the API's filters and people's joins go through. */
+/**
+ * The columns the API's filters and sorts and people's joins go through (the fields as written for people's SQL, their
+ * folded columns for the API's filters). A column added to a table needs its projection's version bumped: tables are
+ * made whole, never altered, and an older table keeps serving until its rebuild is in.
+ */
 export const INDEXED: Readonly<Record<string, readonly string[]>> = {
-  contacts: ['id', 'status', 'type', 'blacklisted', 'deleted'],
+  contacts: ['id', 'status', 'type', 'blacklisted', 'deleted', 'status_fold', 'type_fold', 'name_sort', 'updated_at_us'],
   bookings: ['contact_key', 'status', 'starts_at_us'],
-  tickets: ['contact_key', 'status', 'priority'],
+  tickets: ['contact_key', 'status', 'priority', 'status_fold', 'priority_fold', 'created_at_us'],
   conversations: ['contact_id'],
 };

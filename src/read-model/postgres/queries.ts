@@ -1,23 +1,39 @@
+import * as E from 'fp-ts/lib/Either.js';
 import { entityKey } from '../../events/entity-id.js';
+import { foldedValue } from '../folded-value.js';
+import { FACET_FIELDS, facetOf, filtersBeside, MAX_FACET_VALUES, type FacetField, type Facets, type FacetValue } from '../list-facets.js';
 import type { BookingFilters, ContactFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
-import { decodeCursor, encodeCursor, type Page } from '../page.js';
-import { pageFill } from '../page-fill.js';
+import { listPage, readAwaiting, type Scan, type ScannedRow } from '../list-page.js';
+import { sortOf, type SortField } from '../list-sort.js';
+import type { Page } from '../page.js';
 import { searchPattern } from '../search-text.js';
-import type { LatestBy, ReadModelQueries } from '../read-model-queries.js';
+import type { LatestBy, ListRefusal, PageRequest, ReadModelQueries } from '../read-model-queries.js';
 import { inTransaction, sqlState, type Client, type Sql } from './connection.js';
 import { safeName } from './table-layout.js';
 
 /** A condition over a projection table's columns; `$?` stands for its parameter, numbered when the query is built. */
 type Condition = { readonly sql: string; readonly params: readonly unknown[] };
 
+/** Whether the table has a column: one built by an earlier version of its projection may lack the newer ones. */
+type Has = (column: string) => boolean;
+
 const equals = (column: string, value: unknown): Condition[] => (value === undefined ? [] : [{ sql: `${column} = $?`, params: [value] }]);
 
-const contactConditions = (f: ContactFilters): Condition[] => [
-  ...equals('status', f.status),
-  ...equals('type', f.type),
+/** Equal without regard to case or accents, by the folded column; on a table that has none yet, as written. */
+const matches = (field: string, value: string | undefined, has: Has): Condition[] =>
+  has(`${field}_fold`) ? equals(`${field}_fold`, value === undefined ? undefined : foldedValue(value)) : equals(field, value);
+
+const tagged = (tag: string | undefined, has: Has): Condition[] => {
+  if (tag === undefined) return [];
+  return has('tags_fold') ? [{ sql: '$? = ANY(tags_fold)', params: [foldedValue(tag)] }] : [{ sql: '$? = ANY(tags)', params: [tag] }];
+};
+
+const contactConditions = (f: ContactFilters, has: Has): Condition[] => [
+  ...matches('status', f.status, has),
+  ...matches('type', f.type, has),
   ...equals('blacklisted', f.blacklisted),
   ...(f.include_deleted === true ? [] : [{ sql: 'deleted = false', params: [] }]),
-  ...(f.tag === undefined ? [] : [{ sql: '$? = ANY(tags)', params: [f.tag] }]),
+  ...tagged(f.tag, has),
   ...(f.q === undefined ? [] : [{ sql: "search LIKE $? ESCAPE '\\'", params: [searchPattern(f.q)] }]),
 ];
 
@@ -28,13 +44,13 @@ const bookingConditions = (f: BookingFilters): Condition[] => [
   ...(f.to_us === undefined ? [] : [{ sql: 'starts_at_us <= $?', params: [f.to_us] }]),
 ];
 
-const ticketConditions = (f: TicketFilters): Condition[] => [
-  ...equals('status', f.status),
-  ...equals('priority', f.priority),
+const ticketConditions = (f: TicketFilters, has: Has): Condition[] => [
+  ...matches('status', f.status, has),
+  ...matches('priority', f.priority, has),
   ...equals('contact_key', f.contact_id === undefined ? undefined : entityKey(f.contact_id)),
 ];
 
-const conditionsOf: { readonly [P in ListedProjection]: (filters: ListFilters[P]) => Condition[] } = {
+const conditionsOf: { readonly [P in ListedProjection]: (filters: ListFilters[P], has: Has) => Condition[] } = {
   contacts: contactConditions,
   bookings: bookingConditions,
   tickets: ticketConditions,
@@ -42,18 +58,83 @@ const conditionsOf: { readonly [P in ListedProjection]: (filters: ListFilters[P]
 
 const LATEST_COLUMN: { readonly [P in keyof LatestBy]: string } = { bookings: 'updated_at_us', tickets: 'created_at_us' };
 
-/** The WHERE clause with its `$n` numbered from `first`, and its parameters. */
-const whereOf = (conditions: readonly Condition[], first = 1) => {
-  let next = first;
+/** The column each sort (list-sort.ts) reads, indexed with sort_key after it, both compared bytewise. */
+const SORT_COLUMNS: { readonly [F in Exclude<SortField, 'id'>]: string } = {
+  name: 'name_sort',
+  updated_at: 'updated_at_us',
+  starts_at: 'starts_at_us',
+  created_at: 'created_at_us',
+};
+
+/** The conditions joined, with their `$n` numbered from 1, and their parameters. */
+const whereOf = (conditions: readonly Condition[]) => {
+  let next = 1;
   const sql = ['view IS NOT NULL', ...conditions.map((c) => c.sql.replaceAll('$?', () => `$${next++}`))].join(' AND ');
   return { sql, params: conditions.flatMap((c) => c.params), next };
+};
+
+/** One run of a sorted list (list-page.ts) as SQL: a range of the sort's index, read forwards or backwards. */
+const scanSql = (table: string, conditions: readonly Condition[], scan: Scan) => {
+  const order = scan.descending ? 'DESC' : 'ASC';
+  const beyond = scan.descending ? '<' : '>';
+  const column = scan.field === 'id' ? 'NULL::text' : SORT_COLUMNS[scan.field];
+  const { from } = scan;
+  const range: Condition[] =
+    scan.run === 'values'
+      ? [{ sql: `${column} IS NOT NULL`, params: [] }, ...(from === undefined ? [] : [{ sql: `(${column}, sort_key) ${beyond} ($?, $?)`, params: [from.value, from.key] }])]
+      : [...(scan.run === 'nulls' ? [{ sql: `${column} IS NULL`, params: [] }] : []), ...(from === undefined ? [] : [{ sql: `sort_key ${beyond} $?`, params: [from.key] }])];
+  const where = whereOf([...conditions, ...range]);
+  const ordered = scan.run === 'values' ? `${column} ${order}, sort_key ${order}` : `sort_key ${order}`;
+  return {
+    sql: `SELECT sort_key, ${column} AS value, view FROM ${table} WHERE ${where.sql} ORDER BY ${ordered} LIMIT $${where.next}`,
+    params: [...where.params, scan.limit],
+  };
+};
+
+/** Each matching row's value of a facet's field, folded and as written (a contact's tags: a pair per tag). */
+const facetSource = (table: string, field: string, where: string, has: Has): string => {
+  if (field === 'tag') {
+    return has('tags_fold')
+      ? `SELECT g.fold, g.value FROM (SELECT tags, tags_fold FROM ${table} WHERE ${where}) AS r, unnest(r.tags, r.tags_fold) AS g(value, fold)`
+      : `SELECT g.value AS fold, g.value FROM (SELECT tags FROM ${table} WHERE ${where}) AS r, unnest(r.tags) AS g(value)`;
+  }
+  const fold = has(`${field}_fold`) ? `${field}_fold` : field;
+  return `SELECT ${fold} AS fold, ${field} AS value FROM ${table} WHERE ${where} AND ${fold} IS NOT NULL`;
+};
+
+/** Counts per folded value, each named by its most common spelling (then the first in byte order), the most frequent first. */
+const facetSql = (source: string, limit: number): string =>
+  `SELECT value, total::int AS count FROM (
+     SELECT fold, value, sum(count(*)) OVER (PARTITION BY fold) AS total,
+       row_number() OVER (PARTITION BY fold ORDER BY count(*) DESC, value COLLATE "C") AS place
+     FROM (${source}) AS v GROUP BY fold, value) AS f
+   WHERE place = 1 ORDER BY count DESC, fold COLLATE "C" LIMIT $${limit}`;
+
+type Work<A> = (client: Client, table: string, has: Has) => Promise<A>;
+
+/** The columns of each table, read once: a table's layout never changes (a new layout is a new table). */
+const tableColumnsOf = (schema: string) => {
+  const known = new Map<string, ReadonlySet<string>>();
+  return async (client: Client, table: string): Promise<Has> => {
+    let columns = known.get(table);
+    if (columns === undefined) {
+      const { rows } = await client.query<{ name: string }>('SELECT column_name AS name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [
+        schema,
+        table,
+      ]);
+      columns = new Set(rows.map((row) => row.name));
+      known.set(table, columns);
+    }
+    const found = columns;
+    return (column) => found.has(column);
+  };
 };
 
 /**
  * `work` over the projection's live table, in one REPEATABLE READ transaction with the catalog that names it; a swap
  * that dropped the table meanwhile (42P01) is read again, once, from the new catalog.
  */
-const readLive = async <A>(sql: Sql, schema: string, projection: string, work: (client: Client, table: string) => Promise<A>): Promise<A> => {
+const readLive = async <A>(sql: Sql, schema: string, columnsOf: ReturnType<typeof tableColumnsOf>, projection: string, work: Work<A>): Promise<A> => {
   const s = safeName(schema);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -62,7 +143,7 @@ const readLive = async <A>(sql: Sql, schema: string, projection: string, work: (
         const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM ${s}.read_models WHERE name = $1`, [projection]);
         const table = rows[0]?.table_name;
         if (table === undefined) throw new Error(`no read model for projection ${projection}`);
-        return work(client, `${s}.${safeName(table)}`);
+        return work(client, `${s}.${safeName(table)}`, await columnsOf(client, table));
       });
     } catch (error) {
       if (attempt > 0 || sqlState(error) !== '42P01') throw error;
@@ -70,12 +151,45 @@ const readLive = async <A>(sql: Sql, schema: string, projection: string, work: (
   }
 };
 
+/** A page of a sorted list (list-page.ts), its scans in the transaction that read the catalog. */
+const sortedPage = async <P extends ListedProjection>(
+  client: Client,
+  table: string,
+  has: Has,
+  projection: P,
+  filters: ListFilters[P],
+  page: PageRequest<P>,
+): Promise<E.Either<ListRefusal, Page<unknown>>> => {
+  const { field } = sortOf(page.sort);
+  if (field !== 'id' && !has(SORT_COLUMNS[field])) return E.left({ kind: 'sort_unavailable', sort: page.sort });
+  const conditions = conditionsOf[projection](filters, has);
+  return E.right(
+    await readAwaiting(listPage(page.sort, page.cursor, page.limit), async (scan) => {
+      const { sql, params } = scanSql(table, conditions, scan);
+      return (await client.query<ScannedRow>(sql, params)).rows;
+    }),
+  );
+};
+
+/** A list's facets (list-facets.ts), each field counted under the other filters. */
+const facetCounts = async <P extends ListedProjection>(client: Client, table: string, has: Has, projection: P, filters: ListFilters[P]): Promise<Facets<P>> => {
+  const fields: readonly FacetField<P>[] = FACET_FIELDS[projection];
+  const facets: Partial<Facets<P>> = {};
+  for (const field of fields) {
+    const where = whereOf(conditionsOf[projection](filtersBeside(filters, field), has));
+    const { rows } = await client.query<FacetValue>(facetSql(facetSource(table, field, where.sql, has), where.next), [...where.params, MAX_FACET_VALUES + 1]);
+    facets[field] = facetOf(rows);
+  }
+  return facets as Facets<P>;
+};
+
 /**
  * The read side over PostgreSQL. Each answer reads the catalog and the table it names in one REPEATABLE READ
  * transaction (readLive).
  */
 export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQueries => {
-  const read = <A>(projection: string, work: (client: Client, table: string) => Promise<A>) => readLive(sql, schema, projection, work);
+  const columnsOf = tableColumnsOf(schema);
+  const read = <A>(projection: string, work: Work<A>) => readLive(sql, schema, columnsOf, projection, work);
   const viewText = (projection: string, key: string) =>
     read(projection, async (client, table) => (await client.query<{ view: string | null }>(`SELECT view FROM ${table} WHERE key = $1`, [key])).rows[0]?.view ?? undefined);
 
@@ -88,28 +202,13 @@ export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQue
       const json = await viewText(projection, key);
       return json === undefined ? undefined : { json, deleted: (JSON.parse(json) as { deleted?: unknown }).deleted === true };
     },
-    list: async <P extends ListedProjection, V>(projection: P, filters: ListFilters[P], page: { readonly cursor?: string | undefined; readonly limit: number }) =>
-      read(projection, async (client, table) => {
-        const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-        const where = whereOf([...conditionsOf[projection](filters), ...(after === undefined ? [] : [{ sql: 'sort_key > $?', params: [after] }])]);
-        const { rows } = await client.query<{ sort_key: string; view: string }>(
-          `SELECT sort_key, view FROM ${table} WHERE ${where.sql} ORDER BY sort_key LIMIT $${where.next}`,
-          [...where.params, page.limit + 1],
-        );
-        const items: V[] = [];
-        const fill = pageFill(page.limit);
-        let last: string | undefined;
-        for (const row of rows) {
-          if (fill.full()) return { items, next_cursor: last === undefined ? null : encodeCursor(last) } as Page<V>;
-          items.push(JSON.parse(row.view) as V);
-          fill.add(row.view.length);
-          last = row.sort_key;
-        }
-        return { items, next_cursor: null } as Page<V>;
-      }),
+    list: <P extends ListedProjection, V>(projection: P, filters: ListFilters[P], page: PageRequest<P>) =>
+      read(projection, async (client, table, has) => (await sortedPage(client, table, has, projection, filters, page)) as E.Either<ListRefusal, Page<V>>),
+    facets: <P extends ListedProjection>(projection: P, filters: ListFilters[P]) =>
+      read(projection, (client, table, has) => facetCounts(client, table, has, projection, filters)),
     countByStatus: (projection, filters) =>
-      read(projection, async (client, table) => {
-        const where = whereOf(conditionsOf[projection](filters));
+      read(projection, async (client, table, has) => {
+        const where = whereOf(conditionsOf[projection](filters, has));
         const { rows } = await client.query<{ value: string | null; n: number }>(
           `SELECT status AS value, count(*)::int AS n FROM ${table} WHERE ${where.sql} GROUP BY status`,
           where.params,
@@ -117,8 +216,8 @@ export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQue
         return Object.fromEntries(rows.map((row) => [row.value ?? 'unknown', row.n]));
       }),
     latest: <P extends keyof LatestBy, V>(projection: P, filters: ListFilters[P]) =>
-      read(projection, async (client, table) => {
-        const where = whereOf(conditionsOf[projection](filters));
+      read(projection, async (client, table, has) => {
+        const where = whereOf(conditionsOf[projection](filters, has));
         const { rows } = await client.query<{ view: string }>(
           `SELECT view FROM ${table} WHERE ${where.sql} ORDER BY ${LATEST_COLUMN[projection]} DESC NULLS LAST LIMIT 1`,
           where.params,

@@ -12,7 +12,7 @@ export const safeName = (name: string): string => {
 /** The statements that create a projection's table: the view as received (JSON text), the state, the columns. */
 export const createTableSql = (schema: string, projection: string, table: string): string[] => {
   const qualified = `${safeName(schema)}.${safeName(table)}`;
-  const columns = columnsOf(projection).map((c) => `, ${c.name} ${c.type}`).join('');
+  const columns = columnsOf(projection).map((c) => `, ${c.name} ${c.type}${c.bytewise === true ? ' COLLATE "C"' : ''}`).join('');
   return [
     `CREATE TABLE IF NOT EXISTS ${qualified} (key text PRIMARY KEY, sort_key text COLLATE "C" NOT NULL UNIQUE, state text NOT NULL, view text${columns})`,
     ...(INDEXED[projection] ?? []).map((column) => `CREATE INDEX IF NOT EXISTS ${table}_${column} ON ${qualified} (${column}, sort_key)`),

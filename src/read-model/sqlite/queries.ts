@@ -1,24 +1,43 @@
 import type { Statement } from 'better-sqlite3';
+import * as E from 'fp-ts/lib/Either.js';
 import { entityKey } from '../../events/entity-id.js';
+import { foldedValue } from '../folded-value.js';
+import { FACET_FIELDS, facetOf, filtersBeside, MAX_FACET_VALUES, type FacetField, type Facets, type FacetValue } from '../list-facets.js';
 import type { BookingFilters, ContactFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
-import { decodeCursor, encodeCursor, type Page } from '../page.js';
-import { pageFill } from '../page-fill.js';
+import { listPage, readNow, type Scan, type ScannedRow } from '../list-page.js';
+import { sortOf } from '../list-sort.js';
+import type { Page } from '../page.js';
 import { searchPattern } from '../search-text.js';
 import { liveTableLookup } from './catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
-import type { LatestBy, ReadModelQueries } from '../read-model-queries.js';
+import type { LatestBy, ListRefusal, PageRequest, ReadModelQueries } from '../read-model-queries.js';
+import { SORT_COLUMNS } from './table-layout.js';
 
 /** A SQL condition over a projection table's columns (table-layout.ts), with its parameters. */
 type Condition = { readonly sql: string; readonly params: readonly unknown[] };
 
+/** Whether the table has a column: one built by an earlier version of its projection may lack the newer ones. */
+type Has = (column: string) => boolean;
+
 const equals = (column: string, value: unknown): Condition[] => (value === undefined ? [] : [{ sql: `${column} = ?`, params: [value] }]);
 
-const contactConditions = (filters: ContactFilters): Condition[] => [
-  ...equals('status', filters.status),
-  ...equals('type', filters.type),
+/** Equal without regard to case or accents, by the folded column; on a table that has none yet, as written. */
+const matches = (field: string, value: string | undefined, has: Has): Condition[] =>
+  has(`${field}_fold`) ? equals(`${field}_fold`, value === undefined ? undefined : foldedValue(value)) : equals(field, value);
+
+const tagged = (tag: string | undefined, has: Has): Condition[] => {
+  if (tag === undefined) return [];
+  return has('tags_fold')
+    ? [{ sql: 'EXISTS (SELECT 1 FROM json_each(tags_fold) WHERE value = ?)', params: [foldedValue(tag)] }]
+    : [{ sql: "EXISTS (SELECT 1 FROM json_each(view, '$.tags') WHERE value = ?)", params: [tag] }];
+};
+
+const contactConditions = (filters: ContactFilters, has: Has): Condition[] => [
+  ...matches('status', filters.status, has),
+  ...matches('type', filters.type, has),
   ...equals('blacklisted', filters.blacklisted === undefined ? undefined : Number(filters.blacklisted)),
   ...(filters.include_deleted === true ? [] : [{ sql: 'deleted = 0', params: [] }]),
-  ...(filters.tag === undefined ? [] : [{ sql: "EXISTS (SELECT 1 FROM json_each(view, '$.tags') WHERE value = ?)", params: [filters.tag] }]),
+  ...tagged(filters.tag, has),
   ...(filters.q === undefined ? [] : [{ sql: "search LIKE ? ESCAPE '\\'", params: [searchPattern(filters.q)] }]),
 ];
 
@@ -29,13 +48,13 @@ const bookingConditions = (filters: BookingFilters): Condition[] => [
   ...(filters.to_us === undefined ? [] : [{ sql: 'starts_at_us <= ?', params: [filters.to_us] }]),
 ];
 
-const ticketConditions = (filters: TicketFilters): Condition[] => [
-  ...equals('status', filters.status),
-  ...equals('priority', filters.priority),
+const ticketConditions = (filters: TicketFilters, has: Has): Condition[] => [
+  ...matches('status', filters.status, has),
+  ...matches('priority', filters.priority, has),
   ...equals('contact_id', filters.contact_id === undefined ? undefined : entityKey(filters.contact_id)),
 ];
 
-const conditionsOf: { readonly [P in ListedProjection]: (filters: ListFilters[P]) => Condition[] } = {
+const conditionsOf: { readonly [P in ListedProjection]: (filters: ListFilters[P], has: Has) => Condition[] } = {
   contacts: contactConditions,
   bookings: bookingConditions,
   tickets: ticketConditions,
@@ -48,6 +67,41 @@ const whereOf = (conditions: readonly Condition[]) => ({
   sql: ['view IS NOT NULL', ...conditions.map((c) => c.sql)].join(' AND '),
   params: conditions.flatMap((c) => c.params),
 });
+
+/** One run of a sorted list (list-page.ts) as SQL: a range of the sort's index, read forwards or backwards. */
+const scanSql = (table: string, where: Condition, scan: Scan): Condition => {
+  const order = scan.descending ? 'DESC' : 'ASC';
+  const beyond = scan.descending ? '<' : '>';
+  const column = scan.field === 'id' ? 'NULL' : SORT_COLUMNS[scan.field];
+  const { from } = scan;
+  const range: Condition[] =
+    scan.run === 'values'
+      ? [{ sql: `${column} IS NOT NULL`, params: [] }, ...(from === undefined ? [] : [{ sql: `(${column}, sort_key) ${beyond} (?, ?)`, params: [from.value, from.key] }])]
+      : [...(scan.run === 'nulls' ? [{ sql: `${column} IS NULL`, params: [] }] : []), ...(from === undefined ? [] : [{ sql: `sort_key ${beyond} ?`, params: [from.key] }])];
+  const ordered = scan.run === 'values' ? `${column} ${order}, sort_key ${order}` : `sort_key ${order}`;
+  return {
+    sql: `SELECT sort_key, ${column} AS value, view FROM ${table} WHERE ${[where.sql, ...range.map((c) => c.sql)].join(' AND ')} ORDER BY ${ordered} LIMIT ?`,
+    params: [...where.params, ...range.flatMap((c) => c.params), scan.limit],
+  };
+};
+
+/** Each matching row's value of a facet's field, folded and as written (a contact's tags: a pair per tag). */
+const facetSource = (table: string, field: string, where: string, has: Has): string => {
+  if (field === 'tag') {
+    return has('tags_fold')
+      ? `SELECT f.value AS fold, g.value AS value FROM (SELECT view, tags_fold FROM ${table} WHERE ${where}) AS r, json_each(r.view, '$.tags') AS g, json_each(r.tags_fold) AS f WHERE f.key = g.key`
+      : `SELECT g.value AS fold, g.value AS value FROM (SELECT view FROM ${table} WHERE ${where}) AS r, json_each(r.view, '$.tags') AS g`;
+  }
+  const fold = has(`${field}_fold`) ? `${field}_fold` : field;
+  return `SELECT ${fold} AS fold, ${field} AS value FROM ${table} WHERE ${where} AND ${fold} IS NOT NULL`;
+};
+
+/** Counts per folded value, each named by its most common spelling (then the first in byte order), the most frequent first. */
+const facetSql = (source: string): string =>
+  `SELECT value, total AS count FROM (
+     SELECT fold, value, SUM(COUNT(*)) OVER (PARTITION BY fold) AS total, ROW_NUMBER() OVER (PARTITION BY fold ORDER BY COUNT(*) DESC, value) AS place
+     FROM (${source}) GROUP BY fold, value)
+   WHERE place = 1 ORDER BY count DESC, fold LIMIT ?`;
 
 /** Statements of one row type, each prepared once: a query's SQL differs by table and conditions. */
 const statementsOf = <R>(db: ReadModelDb) => {
@@ -62,19 +116,54 @@ const statementsOf = <R>(db: ReadModelDb) => {
   };
 };
 
-/** A page of the views of `rows` (in sort order, one more than `limit` asked for), cut where it fills (pageFill). */
-const pageOfRows = (rows: Iterable<{ sort_key: string; view: string }>, limit: number): Page<unknown> => {
-  const items: unknown[] = [];
-  const fill = pageFill(limit);
-  let last: string | undefined;
-  for (const row of rows) {
-    // Leaving the loop closes the statement's iterator.
-    if (fill.full()) return { items, next_cursor: last === undefined ? null : encodeCursor(last) };
-    items.push(JSON.parse(row.view));
-    fill.add(row.view.length);
-    last = row.sort_key;
-  }
-  return { items, next_cursor: null };
+/** The columns of each table, read once: a table's layout never changes (a new layout is a new table). */
+const tableColumnsOf = (db: ReadModelDb): ((table: string) => Has) => {
+  const known = new Map<string, ReadonlySet<string>>();
+  return (table) => {
+    let columns = known.get(table);
+    if (columns === undefined) {
+      columns = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((c) => c.name));
+      known.set(table, columns);
+    }
+    const found = columns;
+    return (column) => found.has(column);
+  };
+};
+
+/** Which table serves a projection now, and which columns a table has. */
+type TableReader = { readonly tableOf: (projection: string) => string; readonly columnsOf: (table: string) => Has };
+
+/** A page of a sorted list (list-page.ts), its scans in one transaction with the catalog lookup. */
+const sortedLists = (db: ReadModelDb, { tableOf, columnsOf }: TableReader) => {
+  const scans = statementsOf<ScannedRow>(db);
+  return db.transaction(<P extends ListedProjection>(projection: P, filters: ListFilters[P], page: PageRequest<P>): E.Either<ListRefusal, Page<unknown>> => {
+    const table = tableOf(projection);
+    const has = columnsOf(table);
+    const { field } = sortOf(page.sort);
+    if (field !== 'id' && !has(SORT_COLUMNS[field])) return E.left({ kind: 'sort_unavailable', sort: page.sort });
+    const where = whereOf(conditionsOf[projection](filters, has));
+    return E.right(
+      readNow(listPage(page.sort, page.cursor, page.limit), (scan) => {
+        const { sql, params } = scanSql(table, where, scan);
+        return scans(sql).all(...params);
+      }),
+    );
+  });
+};
+
+/** A list's facets (list-facets.ts), each field counted under the other filters, in one transaction. */
+const facetCounts = (db: ReadModelDb, { tableOf, columnsOf }: TableReader) => {
+  const counted = statementsOf<FacetValue>(db);
+  return db.transaction(<P extends ListedProjection>(projection: P, filters: ListFilters[P]): Facets<P> => {
+    const table = tableOf(projection);
+    const has = columnsOf(table);
+    const fields: readonly FacetField<P>[] = FACET_FIELDS[projection];
+    const facetOfField = (field: FacetField<P>) => {
+      const where = whereOf(conditionsOf[projection](filtersBeside(filters, field), has));
+      return facetOf(counted(facetSql(facetSource(table, field, where.sql, has))).all(...where.params, MAX_FACET_VALUES + 1));
+    };
+    return Object.fromEntries(fields.map((field) => [field, facetOfField(field)])) as Facets<P>;
+  });
 };
 
 /**
@@ -91,14 +180,12 @@ export const sqliteReadModelQueries = (db: ReadModelDb): ReadModelQueries => {
   };
   const views = statementsOf<{ view: string | null }>(db);
   const storedViews = statementsOf<{ view: string | null; deleted: number | null }>(db);
-  const pages = statementsOf<{ sort_key: string; view: string }>(db);
   const counts = statementsOf<{ value: string | null; n: number }>(db);
 
-  const list = db.transaction((projection: ListedProjection, conditions: readonly Condition[], cursor: string | undefined, limit: number): Page<unknown> => {
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    const where = whereOf([...conditions, ...(after === undefined ? [] : [{ sql: 'sort_key > ?', params: [after] }])]);
-    return pageOfRows(pages(`SELECT sort_key, view FROM ${tableOf(projection)} WHERE ${where.sql} ORDER BY sort_key LIMIT ?`).iterate(...where.params, limit + 1), limit);
-  });
+  const reader: TableReader = { tableOf, columnsOf: tableColumnsOf(db) };
+  const list = sortedLists(db, reader);
+  const facets = facetCounts(db, reader);
+  const { columnsOf } = reader;
 
   const view = db.transaction((projection: string, key: string): string | undefined => {
     const row = views(`SELECT view FROM ${tableOf(projection)} WHERE key = ?`).get(key);
@@ -111,15 +198,17 @@ export const sqliteReadModelQueries = (db: ReadModelDb): ReadModelQueries => {
     return row?.view == null ? undefined : { json: row.view, deleted: row.deleted === 1 };
   });
 
-  const countByStatus = db.transaction((projection: ListedProjection, conditions: readonly Condition[]) => {
-    const where = whereOf(conditions);
-    const rows = counts(`SELECT status AS value, COUNT(*) AS n FROM ${tableOf(projection)} WHERE ${where.sql} GROUP BY status`).all(...where.params);
+  const countByStatus = db.transaction(<P extends ListedProjection>(projection: P, filters: ListFilters[P]) => {
+    const table = tableOf(projection);
+    const where = whereOf(conditionsOf[projection](filters, columnsOf(table)));
+    const rows = counts(`SELECT status AS value, COUNT(*) AS n FROM ${table} WHERE ${where.sql} GROUP BY status`).all(...where.params);
     return Object.fromEntries(rows.map((row) => [row.value ?? 'unknown', row.n]));
   });
 
-  const latest = db.transaction((projection: keyof LatestBy, conditions: readonly Condition[]): string | undefined => {
-    const where = whereOf(conditions);
-    return views(`SELECT view FROM ${tableOf(projection)} WHERE ${where.sql} ORDER BY ${LATEST_COLUMN[projection]} DESC LIMIT 1`).get(...where.params)?.view ?? undefined;
+  const latest = db.transaction(<P extends keyof LatestBy>(projection: P, filters: ListFilters[P]): string | undefined => {
+    const table = tableOf(projection);
+    const where = whereOf(conditionsOf[projection](filters, columnsOf(table)));
+    return views(`SELECT view FROM ${table} WHERE ${where.sql} ORDER BY ${LATEST_COLUMN[projection]} DESC LIMIT 1`).get(...where.params)?.view ?? undefined;
   });
 
   const parsed = <V>(json: string | undefined): V | undefined => (json === undefined ? undefined : (JSON.parse(json) as V));
@@ -128,9 +217,10 @@ export const sqliteReadModelQueries = (db: ReadModelDb): ReadModelQueries => {
     view: async <V>(projection: string, key: string) => parsed<V>(view(projection, key)),
     storedView: async (projection, key) => storedView(projection, key),
     // Views are the runner's own JSON, each typed by its projection's schema where it is served.
-    list: async <P extends ListedProjection, V>(projection: P, filters: ListFilters[P], page: { readonly cursor?: string | undefined; readonly limit: number }) =>
-      list(projection, conditionsOf[projection](filters), page.cursor, page.limit) as Page<V>,
-    countByStatus: async (projection, filters) => countByStatus(projection, conditionsOf[projection](filters)),
-    latest: async <P extends keyof LatestBy, V>(projection: P, filters: ListFilters[P]) => parsed<V>(latest(projection, conditionsOf[projection](filters))),
+    list: async <P extends ListedProjection, V>(projection: P, filters: ListFilters[P], page: PageRequest<P>) =>
+      list(projection, filters, page) as E.Either<ListRefusal, Page<V>>,
+    facets: async (projection, filters) => facets(projection, filters),
+    countByStatus: async (projection, filters) => countByStatus(projection, filters),
+    latest: async <P extends keyof LatestBy, V>(projection: P, filters: ListFilters[P]) => parsed<V>(latest(projection, filters)),
   };
 };

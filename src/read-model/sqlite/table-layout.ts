@@ -1,35 +1,58 @@
+import type { SortField } from '../list-sort.js';
 import type { ReadModelDb } from '../read-model-db.js';
 
 /**
  * A column a read-model table keeps beside the JSON view, so that list filters use indexes: which fields of the
  * view it is read from, and how. `text`: the field as text; `flag`: a boolean as 0 or 1; `micros`: a timestamp in
- * microseconds; `search`: the contact's search text (searchText). A view without the field gives `otherwise`
- * (null unless said); a row without a view has every column null.
+ * microseconds; `search`: the contact's search text (searchText); `fold`: the field folded (foldedValue), which the
+ * filters match; `folds`: a list's values folded, as a JSON array; `name`: the name's place in the name order
+ * (nameSortKey). A view without the field gives `otherwise` (null unless said); a row without a view has every column
+ * null.
  */
 export type Column = {
   readonly name: string;
   readonly type: 'TEXT' | 'INTEGER';
-  readonly read: 'text' | 'flag' | 'micros' | 'search';
+  readonly read: 'text' | 'flag' | 'micros' | 'search' | 'fold' | 'folds' | 'name';
   readonly fields: readonly string[];
   /** Indexed with sort_key last, so that a filtered page is read in order without sorting. */
   readonly indexed: boolean;
+  /** An indexed column whose value changes with most writes (the time of the latest change): an update sets it. */
+  readonly moves?: boolean;
   readonly otherwise?: number;
 };
 
 const text = (name: string, indexed = true): Column => ({ name, type: 'TEXT', read: 'text', fields: [name], indexed });
 const micros = (name: string, field: string, indexed: boolean): Column => ({ name, type: 'INTEGER', read: 'micros', fields: [field], indexed });
+const fold = (field: string): Column => ({ name: `${field}_fold`, type: 'TEXT', read: 'fold', fields: [field], indexed: true });
 
-/** Per projection name; a projection without an entry is stored by key only. */
+/**
+ * Per projection name; a projection without an entry is stored by key only. The filters of open-ended fields go
+ * through their folded column; the field as it is names a facet's value. A column added here needs its projection's
+ * version bumped: tables are made whole, never altered, and an older table keeps serving until its rebuild is in.
+ */
 const LAYOUTS: Readonly<Record<string, readonly Column[]>> = {
   contacts: [
-    text('status'),
-    text('type'),
+    text('status', false),
+    fold('status'),
+    text('type', false),
+    fold('type'),
+    { name: 'tags_fold', type: 'TEXT', read: 'folds', fields: ['tags'], indexed: false },
     { name: 'blacklisted', type: 'INTEGER', read: 'flag', fields: ['blacklisted'], indexed: true },
     { name: 'deleted', type: 'INTEGER', read: 'flag', fields: ['deleted'], indexed: true, otherwise: 0 },
     { name: 'search', type: 'TEXT', read: 'search', fields: [], indexed: false },
+    { name: 'name_sort', type: 'TEXT', read: 'name', fields: ['name'], indexed: true },
+    { ...micros('updated_at_us', 'updated_at', true), moves: true },
   ],
   bookings: [text('contact_id'), text('status'), micros('starts_at_us', 'starts_at', true), micros('updated_at_us', 'updated_at', false)],
-  tickets: [text('contact_id'), text('status'), text('priority'), micros('created_at_us', 'created_at', false)],
+  tickets: [text('contact_id'), text('status', false), fold('status'), text('priority', false), fold('priority'), micros('created_at_us', 'created_at', true)],
+};
+
+/** The column each sort (list-sort.ts) reads, indexed with sort_key after it: a page is a range of that index. */
+export const SORT_COLUMNS: { readonly [F in Exclude<SortField, 'id'>]: string } = {
+  name: 'name_sort',
+  updated_at: 'updated_at_us',
+  starts_at: 'starts_at_us',
+  created_at: 'created_at_us',
 };
 
 export const columnsOf = (projectionName: string): readonly Column[] => LAYOUTS[projectionName] ?? [];

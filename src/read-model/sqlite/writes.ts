@@ -5,6 +5,7 @@ import { CheckpointMoved, type ProjectionTarget } from '../read-model-catalog.js
 import type { ReadModelDb } from '../read-model-db.js';
 import { storedState, type ReadModelWrites, type StateRow, type TargetRows } from '../read-model-writes.js';
 import { searchText } from '../../../projections/view-row.js';
+import { foldedValue, foldedValues, nameSortKey } from '../folded-value.js';
 import { sortKeyOf } from '../sort-key.js';
 import { columnsOf, type Column } from './table-layout.js';
 
@@ -17,7 +18,7 @@ type TableWrites = {
   readonly load: Statement<[string], { state: string }>;
   readonly insert: Statement;
   readonly upsert: Statement;
-  /** Sets only the columns no index covers, where the indexed ones are unchanged: no changes when they differ. */
+  /** Sets only the columns no index covers (and those that move), where the other indexed ones are unchanged: no changes when they differ. */
   readonly update: Statement;
 };
 
@@ -28,9 +29,10 @@ const tableWrites = (db: ReadModelDb, target: ProjectionTarget): TableWrites => 
   const values = `VALUES (${names.map((n) => `@${n}`).join(', ')})`;
   // SQLite rewrites the entry of every index whose column an UPDATE sets, changed or not: an update that leaves the
   // indexed columns as they are (most do) sets only the others, at a tenth of the cost. sort_key follows from the
-  // key: never rewritten.
-  const unindexed = ['state', 'view', ...columns.filter((c) => !c.indexed).map((c) => c.name)];
-  const sameIndexed = columns.filter((c) => c.indexed).map((c) => ` AND ${c.name} IS @${c.name}`).join('');
+  // key: never rewritten. A column that moves with most writes (a contact's updated_at) is set by the update too,
+  // rather than sending nearly every update to the upsert.
+  const setByUpdate = ['state', 'view', ...columns.filter((c) => !c.indexed || c.moves === true).map((c) => c.name)];
+  const sameIndexed = columns.filter((c) => c.indexed && c.moves !== true).map((c) => ` AND ${c.name} IS @${c.name}`).join('');
   return {
     columns,
     load: db.prepare<[string], { state: string }>(`SELECT state FROM ${table} WHERE key = ?`),
@@ -39,7 +41,7 @@ const tableWrites = (db: ReadModelDb, target: ProjectionTarget): TableWrites => 
       `INSERT INTO ${table} (${names.join(', ')}) ${values}
        ON CONFLICT(key) DO UPDATE SET ${names.slice(2).map((n) => `${n} = excluded.${n}`).join(', ')}`,
     ),
-    update: db.prepare(`UPDATE ${table} SET ${unindexed.map((n) => `${n} = @${n}`).join(', ')} WHERE key = @key${sameIndexed}`),
+    update: db.prepare(`UPDATE ${table} SET ${setByUpdate.map((n) => `${n} = @${n}`).join(', ')} WHERE key = @key${sameIndexed}`),
   };
 };
 
@@ -62,6 +64,15 @@ const rowOf = (columns: readonly Column[], key: string, state: unknown, view: un
         break;
       case 'search':
         row[column.name] = searchText(view);
+        break;
+      case 'fold':
+        row[column.name] = foldedValue(value);
+        break;
+      case 'folds':
+        row[column.name] = JSON.stringify(foldedValues(value));
+        break;
+      case 'name':
+        row[column.name] = nameSortKey(value);
     }
   }
   return row;
