@@ -1,7 +1,7 @@
-import { repeat } from './figure.js';
+import { repeat, type Measurements } from './figure.js';
 import { requireSuccess, runLoad } from './load.js';
-import type { Scenario } from './scenario.js';
-import { withScope } from './scope.js';
+import type { Scenario, ScenarioContext } from './scenario.js';
+import { withScope, type Scope } from './scope.js';
 import { startBenchServer } from './server-process.js';
 import { percentile } from './stats.js';
 import { trafficDeliveries, webhookRequest, WEBHOOK_SECRET } from './traffic.js';
@@ -28,6 +28,43 @@ const queryPath = (stream: string): string => {
   }
 };
 
+/** live-lag's runs, under its figures' keys, against the service started with `env` on a fresh data dir. */
+export const liveLagRuns = async (context: ScenarioContext, scope: Scope, env: Record<string, string> = {}): Promise<Measurements> => {
+  const { warmup, seconds } = sizes(context.quick);
+  const perRun = Math.round(RATE * seconds);
+  const requests = trafficDeliveries(warmup + perRun * context.runs).map(webhookRequest);
+  const server = await startBenchServer(scope, scope.tempDir('live-lag'), { WEBHOOK_SECRET, SQLITE_DURABILITY: context.durability, ...env });
+  await runLoad({ url: server.url, requests: requests.slice(0, warmup), connections: CONNECTIONS });
+  await server.caughtUp();
+  return repeat(context.runs, async (run) => {
+    const lags: number[] = [];
+    const queries: Promise<void>[] = [];
+    let gaveUp = 0;
+    const load = await runLoad({
+      url: server.url,
+      requests: requests.slice(warmup + run * perRun, warmup + (run + 1) * perRun),
+      connections: CONNECTIONS,
+      rate: RATE,
+      onResponse: (status, body) => {
+        if (status !== 202) return;
+        const { stream, position } = JSON.parse(body) as { stream: string; position: number };
+        const answered = performance.now();
+        queries.push(
+          fetch(`${server.url}${queryPath(stream)}?min_position=${position}`).then(async (response) => {
+            await response.arrayBuffer();
+            if (response.status === 503) gaveUp += 1;
+            lags.push(performance.now() - answered);
+          }),
+        );
+      },
+    });
+    await Promise.all(queries);
+    requireSuccess('deliveries', load);
+    context.log(`live lag: ${lags.length} new events, p99 ${percentile(lags, 99).toFixed(1)} ms`);
+    return { p99: percentile(lags, 99), p50: percentile(lags, 50), gave_up: gaveUp };
+  });
+};
+
 /**
  * Deliveries at a steady 1,000/s; for each new event (202), the query for its entity is sent the moment the 2xx
  * arrives, with `min_position` set to the event's position, so it answers as soon as the read model shows the
@@ -40,41 +77,5 @@ export const liveLag: Scenario = {
     { key: 'p50', label: `live lag p50 at ${RATE.toLocaleString('en')} deliveries/s`, unit: 'ms' },
     { key: 'gave_up', label: 'live lag: queries that gave up waiting (503)', unit: 'queries', target: { atMost: 0 } },
   ],
-  measure: async (context) => {
-    const { warmup, seconds } = sizes(context.quick);
-    const perRun = Math.round(RATE * seconds);
-    const requests = trafficDeliveries(warmup + perRun * context.runs).map(webhookRequest);
-    return withScope(async (scope) => {
-      const server = await startBenchServer(scope, scope.tempDir('live-lag'), { WEBHOOK_SECRET, SQLITE_DURABILITY: context.durability });
-      await runLoad({ url: server.url, requests: requests.slice(0, warmup), connections: CONNECTIONS });
-      await server.caughtUp();
-      return repeat(context.runs, async (run) => {
-        const lags: number[] = [];
-        const queries: Promise<void>[] = [];
-        let gaveUp = 0;
-        const load = await runLoad({
-          url: server.url,
-          requests: requests.slice(warmup + run * perRun, warmup + (run + 1) * perRun),
-          connections: CONNECTIONS,
-          rate: RATE,
-          onResponse: (status, body) => {
-            if (status !== 202) return;
-            const { stream, position } = JSON.parse(body) as { stream: string; position: number };
-            const answered = performance.now();
-            queries.push(
-              fetch(`${server.url}${queryPath(stream)}?min_position=${position}`).then(async (response) => {
-                await response.arrayBuffer();
-                if (response.status === 503) gaveUp += 1;
-                lags.push(performance.now() - answered);
-              }),
-            );
-          },
-        });
-        await Promise.all(queries);
-        requireSuccess('deliveries', load);
-        context.log(`live lag: ${lags.length} new events, p99 ${percentile(lags, 99).toFixed(1)} ms`);
-        return { p99: percentile(lags, 99), p50: percentile(lags, 50), gave_up: gaveUp };
-      });
-    });
-  },
+  measure: (context) => withScope((scope) => liveLagRuns(context, scope)),
 };

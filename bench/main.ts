@@ -13,6 +13,7 @@ import { intakeHttp } from './intake-http.js';
 import { largeLists } from './large-lists.js';
 import { liveLag } from './live-lag.js';
 import { logReaders } from './log-readers.js';
+import { postgresReadModel } from './postgres-read-model.js';
 import { queries } from './queries.js';
 import { renderTable, writeReport } from './report.js';
 import { upgradeRebuild } from './upgrade-rebuild.js';
@@ -33,6 +34,7 @@ const scenarios: readonly Scenario[] = [
   logReaders,
   largeLists,
   forgetUnderLoad,
+  postgresReadModel,
 ];
 
 const DURABILITIES: readonly SqliteDurability[] = ['full', 'normal'];

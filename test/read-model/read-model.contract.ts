@@ -141,6 +141,21 @@ export const describeReadModelContract = (name: string, target: ReadModelTarget)
       expect(await found('garcia%')).toEqual([]);
     });
 
+    it('keeps every character of a row, committed or filled: quotes, backslashes, braces, commas, NULL, astral', async () => {
+      const awkward = ['"quoted", \\back\\slashed', '{braces}', 'NULL', 'ünï 😀'];
+      const contacts = named('contacts');
+      const state = structuredClone(rowsOf(contacts).find((row) => row.key === '42')?.state) as { changed: Record<string, { value: unknown }> };
+      Object.assign(state.changed, { name: { ...state.changed['name'], value: awkward.join(' ') }, tags: { ...state.changed['tags'], value: awkward } });
+      await readModel.writes.commit([{ target: await live('contacts'), rows: [{ key: '42', state }], to: 10 }], [], now);
+      expect(await readModel.writes.loadStates(await live('contacts'), ['42'])).toEqual(new Map([['42', state]]));
+      expect(JSON.parse((await readModel.queries.storedView('contacts', '42'))?.json ?? 'null')).toEqual(contacts.view(state));
+      for (const tag of awkward) expect((await readModel.queries.list('contacts', { include_deleted: true, tag }, { limit: 10 })).items).toMatchObject([{ id: 42 }]);
+      const [scratch] = await readModel.catalog.createScratch([contacts], 'verify', now);
+      if (scratch === undefined) throw new Error('a scratch table must be made');
+      await readModel.writes.fill(scratch, new Map([['42', state]]));
+      expect((await readModel.catalog.differingViews(scratch, 3)).count).toBe(0);
+    });
+
     it('counts by status and finds the latest of a contact', async () => {
       await project();
       expect(await readModel.queries.countByStatus('bookings', { contact_id: 42 })).toEqual({ cancelled: 1, completed: 1 });

@@ -25,9 +25,9 @@ export const postgresAnswers = async (): Promise<boolean> => {
 export const skippedWithoutPostgres = (suite: string): void =>
   console.warn(`SKIPPED: ${suite} (no PostgreSQL at ${TEST_POSTGRES_URL}; start one, e.g. sudo pg_ctlcluster 15 main start, or set TEST_POSTGRES_URL)`);
 
-/** A schema of its own for one test, and the statement that drops it. */
-export const freshSchema = (): { readonly name: string; readonly drop: () => Promise<void> } => {
-  const name = `t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+/** A schema of its own for one test (or bench run), and the statement that drops it. */
+export const freshSchema = (prefix = 't'): { readonly name: string; readonly drop: () => Promise<void> } => {
+  const name = `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   return {
     name,
     drop: async () => {

@@ -19,9 +19,9 @@ export const createTableSql = (schema: string, projection: string, table: string
   ];
 };
 
-/** A text[] cell goes through unnest of a text[] array as its literal: `{"a","b\\"c"}`. */
+/** An array's literal, every element quoted: `{"a","b\\"c",NULL}`; a text[] cell is one, and so is each column's array. */
 const arrayLiteral = (values: readonly unknown[]): string =>
-  `{${values.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
+  `{${values.map((v) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
 
 /** How a column's values travel in the unnest (`param`) and become the column's type (`cast`). */
 const transport = (column: Column): { readonly param: string; readonly cast: (name: string) => string } => {
@@ -37,8 +37,12 @@ const transport = (column: Column): { readonly param: string; readonly cast: (na
   }
 };
 
-/** Column values of rows, one array per column, for an `unnest` insert of many rows in one statement. */
-export const rowArrays = (projection: string, rows: readonly { key: string; state: unknown; view: unknown }[]): unknown[][] => {
+/**
+ * Column values of rows, one array literal per column, for an `unnest` insert of many rows in one statement. Written
+ * here rather than by node-postgres, whose literal is a string grown by concatenation that it then measures and copies:
+ * that took a quarter of a rebuild into PostgreSQL (docs/performance.md, issue 21).
+ */
+export const rowArrays = (projection: string, rows: readonly { key: string; state: unknown; view: unknown }[]): string[] => {
   const columns = columnsOf(projection);
   const arrays: unknown[][] = [[], [], [], [], ...columns.map(() => [])];
   for (const { key, state, view } of rows) {
@@ -52,7 +56,7 @@ export const rowArrays = (projection: string, rows: readonly { key: string; stat
       arrays[4 + index]?.push(column.type === 'text[]' && Array.isArray(value) ? arrayLiteral(value) : value);
     });
   }
-  return arrays;
+  return arrays.map(arrayLiteral);
 };
 
 /** `INSERT … SELECT * FROM unnest(…)`: every row of a commit in one statement. */
