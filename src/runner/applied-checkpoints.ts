@@ -72,12 +72,15 @@ export const appliedCheckpoints = (readCatalog: () => Promise<readonly Checkpoin
     for (const waiter of waiters) if (waiter.position <= applied) waiter.resolve(true);
   };
 
-  const refresh = async (): Promise<boolean> => {
+  // Waits that arrive while the catalog is being read share that read: under load one read serves them all.
+  let reading: Promise<boolean> | undefined;
+  const readAndRecord = async (): Promise<boolean> => {
     const read = await readCatalog();
     const wentBack = read.some((checkpoint) => checkpoint.position < (held.get(checkpoint.name)?.position ?? 0));
     record(read, 'catalog');
     return wentBack;
   };
+  const refresh = (): Promise<boolean> => (reading ??= readAndRecord().finally(() => (reading = undefined)));
 
   return {
     record,

@@ -149,7 +149,7 @@ export const describeReadModelContract = (name: string, target: ReadModelTarget)
       await readModel.writes.commit([{ target: await live('contacts'), rows: [{ key: '42', state }], to: 10 }], [], now);
       expect(await readModel.writes.loadStates(await live('contacts'), ['42'])).toEqual(new Map([['42', state]]));
       expect(JSON.parse((await readModel.queries.storedView('contacts', '42'))?.json ?? 'null')).toEqual(contacts.view(state));
-      for (const tag of awkward) expect((await readModel.queries.list('contacts', { include_deleted: true, tag }, { limit: 10 })).items).toMatchObject([{ id: 42 }]);
+      for (const tag of awkward) expect((await listOf('contacts', { include_deleted: true, tag }, { limit: 10 })).items).toMatchObject([{ id: 42 }]);
       const [scratch] = await readModel.catalog.createScratch([contacts], 'verify', now);
       if (scratch === undefined) throw new Error('a scratch table must be made');
       await readModel.writes.fill(scratch, new Map([['42', state]]));

@@ -184,14 +184,46 @@ const facetCounts = async <P extends ListedProjection>(client: Client, table: st
 };
 
 /**
- * The read side over PostgreSQL. Each answer reads the catalog and the table it names in one REPEATABLE READ
- * transaction (readLive).
+ * Each projection's live table as the catalog last named it. A swap drops the table it replaces (and forgetAll drops
+ * them all), so a name stays good until a read finds its table gone (42P01): then the catalog is read again.
+ */
+const liveTables = (sql: Sql, schema: string) => {
+  const known = new Map<string, string>();
+  return {
+    of: async (projection: string): Promise<string> => {
+      const cached = known.get(projection);
+      if (cached !== undefined) return cached;
+      const { rows } = await sql.query<{ table_name: string }>(`SELECT table_name FROM ${safeName(schema)}.read_models WHERE name = $1`, [projection]);
+      const table = rows[0]?.table_name;
+      if (table === undefined) throw new Error(`no read model for projection ${projection}`);
+      const qualified = `${safeName(schema)}.${safeName(table)}`;
+      known.set(projection, qualified);
+      return qualified;
+    },
+    forget: (projection: string) => void known.delete(projection),
+  };
+};
+
+/**
+ * The read side over PostgreSQL. A row by its key is one statement on the live table (liveTables); every other answer
+ * reads the catalog and the table it names in one REPEATABLE READ transaction (readLive).
  */
 export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQueries => {
   const columnsOf = tableColumnsOf(schema);
   const read = <A>(projection: string, work: Work<A>) => readLive(sql, schema, columnsOf, projection, work);
-  const viewText = (projection: string, key: string) =>
-    read(projection, async (client, table) => (await client.query<{ view: string | null }>(`SELECT view FROM ${table} WHERE key = $1`, [key])).rows[0]?.view ?? undefined);
+  const live = liveTables(sql, schema);
+  // One statement, one round trip: a single row needs no snapshot shared with the catalog.
+  const viewText = async (projection: string, key: string): Promise<string | undefined> => {
+    for (let attempt = 0; ; attempt++) {
+      const table = await live.of(projection);
+      try {
+        return (await sql.query<{ view: string | null }>(`SELECT view FROM ${table} WHERE key = $1`, [key])).rows[0]?.view ?? undefined;
+      } catch (error) {
+        if (attempt > 0 || sqlState(error) !== '42P01') throw error;
+        live.forget(projection);
+      }
+    }
+  };
 
   return {
     view: async <V>(projection: string, key: string) => {
