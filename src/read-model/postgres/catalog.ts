@@ -4,6 +4,7 @@ import { CheckpointMoved, viewDifferences, type ProjectionTarget, type ReadModel
 import { inTransaction, LOCK_NOT_AVAILABLE, LOCK_TIMEOUT, RETRY_PAUSE_MS, sqlState, type Client, type Sql } from './connection.js';
 import { pointViewSql, publicViewOf } from './public-views.js';
 import { createTableSql, safeName } from './table-layout.js';
+import { CHECKPOINTS_CHANNEL } from './writer-lease.js';
 
 const generationPrefix = (projection: Projection) => `rm_${projection.name}_v${projection.version}_g`;
 
@@ -209,14 +210,40 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
   };
 };
 
-/** Moves a checkpoint by compare-and-set on the position the target holds, inside the caller's transaction. */
-export const advanceCheckpoint = async (client: Client, schema: string, target: ProjectionTarget, to: number, now: string): Promise<ProjectionTarget> => {
-  if (to === target.position) return target;
-  const table = target.kind === 'live' ? 'read_models' : 'rebuilds';
-  const { rowCount } = await client.query(
-    `UPDATE ${safeName(schema)}.${table} SET position = $1, updated_at = $2 WHERE name = $3 AND table_name = $4 AND position = $5`,
-    [to, now, target.projection.name, target.tableName, target.position],
-  );
-  if (rowCount !== 1) throw new CheckpointMoved(target.projection.name);
-  return { ...target, position: to };
+/**
+ * Moves the targets' checkpoints, each by compare-and-set on the position it holds, inside the caller's transaction:
+ * one statement per catalog table, the live ones also notifying the nodes that stand by (delivered at COMMIT).
+ */
+export const advanceCheckpoints = async (
+  client: Client,
+  schema: string,
+  moves: readonly { readonly target: ProjectionTarget; readonly to: number }[],
+  now: string,
+): Promise<ProjectionTarget[]> => {
+  for (const kind of ['live', 'scratch'] as const) {
+    const moving = moves.filter(({ target, to }) => target.kind === kind && to !== target.position);
+    if (moving.length === 0) continue;
+    const table = kind === 'live' ? 'read_models' : 'rebuilds';
+    const notify = kind === 'live' ? `, pg_notify('${CHECKPOINTS_CHANNEL}', $6)` : '';
+    const { rows } = await client.query<{ moved: string[] | null }>(
+      `WITH moved AS (
+         UPDATE ${safeName(schema)}.${table} AS c SET position = m.to_position, updated_at = $5
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS m(name, table_name, from_position, to_position)
+         WHERE c.name = m.name AND c.table_name = m.table_name AND c.position = m.from_position
+         RETURNING c.name)
+       SELECT (SELECT array_agg(name) FROM moved) AS moved${notify}`,
+      [
+        moving.map(({ target }) => target.projection.name),
+        moving.map(({ target }) => target.tableName),
+        moving.map(({ target }) => target.position),
+        moving.map(({ to }) => to),
+        now,
+        ...(kind === 'live' ? [schema] : []),
+      ],
+    );
+    const moved = new Set(rows[0]?.moved ?? []);
+    const lost = moving.find(({ target }) => !moved.has(target.projection.name));
+    if (lost !== undefined) throw new CheckpointMoved(lost.target.projection.name);
+  }
+  return moves.map(({ target, to }) => ({ ...target, position: to }));
 };

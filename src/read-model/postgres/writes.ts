@@ -1,9 +1,8 @@
 import { sortKeyOf } from '../sort-key.js';
 import { storedState, type ReadModelWrites, type StateRow } from '../read-model-writes.js';
-import { advanceCheckpoint } from './catalog.js';
+import { advanceCheckpoints } from './catalog.js';
 import { inTransaction, type Sql } from './connection.js';
 import { insertRowsSql, rowArrays, safeName } from './table-layout.js';
-import { CHECKPOINTS_CHANNEL } from './writer-lease.js';
 
 /** Rows per statement of a fill: a few MB of parameters. */
 const ROWS_PER_FILL = 2_000;
@@ -29,17 +28,17 @@ export const postgresReadModelWrites = (sql: Sql, schema: string): ReadModelWrit
             [skipped.map((e) => e.position), skipped.map((e) => e.eventId), skipped.map((e) => e.type), skipped.map((e) => e.reason)],
           );
         }
-        const advanced = [];
-        for (const { target, rows, to } of tables) {
-          if (rows.length > 0) {
-            const viewed = rows.map(({ key, state }) => ({ key, state, view: target.projection.view(state) }));
-            await client.query(insertRowsSql(schema, target.projection.name, target.tableName, true), rowArrays(target.projection.name, viewed));
-          }
-          advanced.push(await advanceCheckpoint(client, schema, target, Math.max(target.position, to), now));
+        for (const { target, rows } of tables) {
+          if (rows.length === 0) continue;
+          const viewed = rows.map(({ key, state }) => ({ key, state, view: target.projection.view(state) }));
+          await client.query(insertRowsSql(schema, target.projection.name, target.tableName, true), rowArrays(target.projection.name, viewed));
         }
-        // Delivered at COMMIT, to the standing-by nodes' leases: they read the checkpoints it moved.
-        await client.query('SELECT pg_notify($1, $2)', [CHECKPOINTS_CHANNEL, schema]);
-        return advanced;
+        return advanceCheckpoints(
+          client,
+          schema,
+          tables.map(({ target, to }) => ({ target, to: Math.max(target.position, to) })),
+          now,
+        );
       }),
     fill: async (target, states, signal) => {
       const ordered = bySortKey(states);
