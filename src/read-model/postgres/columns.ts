@@ -114,9 +114,27 @@ const TICKETS: readonly Column[] = [
   hidden('created_at_us', 'bigint', (v) => micros(v['created_at'])),
 ];
 
+/** An attempt's row (a delivery id and the events it repeated) has no outcome; the public view leaves it out. */
+const DELIVERIES: readonly Column[] = [
+  ...['event_id', 'event', 'outcome', 'stream'].map(textField),
+  shown('revision', 'bigint', (v) => (typeof v['revision'] === 'number' ? v['revision'] : null)),
+  shown('position', 'bigint', (v) => (typeof v['position'] === 'number' ? v['position'] : null)),
+  textField('entity'),
+  textField('delivery_id'),
+  timeField('received_at'),
+  textField('reason'),
+  shown('attempts', 'jsonb', (v) => jsonText(v['attempts'] ?? [])),
+];
+
 const CONVERSATIONS: readonly Column[] = [idField('contact_id'), hidden('message_rows', 'jsonb', messageRows)];
 
-const COLUMNS: Readonly<Record<string, readonly Column[]>> = { contacts: CONTACTS, bookings: BOOKINGS, tickets: TICKETS, conversations: CONVERSATIONS };
+const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
+  contacts: CONTACTS,
+  bookings: BOOKINGS,
+  tickets: TICKETS,
+  conversations: CONVERSATIONS,
+  deliveries: DELIVERIES,
+};
 
 export const columnsOf = (projection: string): readonly Column[] => COLUMNS[projection] ?? [];
 
@@ -126,4 +144,5 @@ export const INDEXED: Readonly<Record<string, readonly string[]>> = {
   bookings: ['contact_key', 'status', 'starts_at_us'],
   tickets: ['contact_key', 'status', 'priority'],
   conversations: ['contact_id'],
+  deliveries: ['event', 'outcome', 'entity', 'delivery_id'],
 };

@@ -1,14 +1,19 @@
 import { entityKey } from '../../events/entity-id.js';
-import type { BookingFilters, ContactFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
+import { attemptKey } from '../../../projections/deliveries.js';
+import type { BookingFilters, ContactFilters, DeliveryFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
 import { decodeCursor, encodeCursor, type Page } from '../page.js';
 import { pageFill } from '../page-fill.js';
 import { searchPattern } from '../search-text.js';
+import { receivedPrefix } from '../sort-key.js';
 import type { LatestBy, ReadModelQueries } from '../read-model-queries.js';
 import { inTransaction, sqlState, type Client, type Sql } from './connection.js';
 import { safeName } from './table-layout.js';
 
 /** A condition over a projection table's columns; `$?` stands for its parameter, numbered when the query is built. */
 type Condition = { readonly sql: string; readonly params: readonly unknown[] };
+
+/** Stands for the table in a condition that reads another of its rows. */
+const THIS_TABLE = '{table}';
 
 const equals = (column: string, value: unknown): Condition[] => (value === undefined ? [] : [{ sql: `${column} = $?`, params: [value] }]);
 
@@ -34,18 +39,37 @@ const ticketConditions = (f: TicketFilters): Condition[] => [
   ...equals('contact_key', f.contact_id === undefined ? undefined : entityKey(f.contact_id)),
 ];
 
+/** As in the embedded read model (sqlite/queries.ts): a time range is a range of the sort index, a search three lookups. */
+const deliveryConditions = (f: DeliveryFilters): Condition[] => [
+  { sql: 'outcome IS NOT NULL', params: [] },
+  ...equals('event', f.event),
+  ...equals('outcome', f.outcome),
+  ...equals('entity', f.entity),
+  ...(f.from_us === undefined ? [] : [{ sql: 'sort_key < $?', params: [receivedPrefix(f.from_us - 1)] }]),
+  ...(f.to_us === undefined ? [] : [{ sql: 'sort_key >= $?', params: [receivedPrefix(f.to_us)] }]),
+  ...(f.q === undefined
+    ? []
+    : [
+        {
+          sql: `(key = $? OR delivery_id = $? OR key IN (SELECT jsonb_array_elements_text(a.view::jsonb -> 'attempt_of') FROM ${THIS_TABLE} a WHERE a.key = $?))`,
+          params: [f.q, f.q, attemptKey(f.q)],
+        },
+      ]),
+];
+
 const conditionsOf: { readonly [P in ListedProjection]: (filters: ListFilters[P]) => Condition[] } = {
   contacts: contactConditions,
   bookings: bookingConditions,
   tickets: ticketConditions,
+  deliveries: deliveryConditions,
 };
 
 const LATEST_COLUMN: { readonly [P in keyof LatestBy]: string } = { bookings: 'updated_at_us', tickets: 'created_at_us' };
 
 /** The WHERE clause with its `$n` numbered from `first`, and its parameters. */
-const whereOf = (conditions: readonly Condition[], first = 1) => {
+const whereOf = (conditions: readonly Condition[], table: string, first = 1) => {
   let next = first;
-  const sql = ['view IS NOT NULL', ...conditions.map((c) => c.sql.replaceAll('$?', () => `$${next++}`))].join(' AND ');
+  const sql = ['view IS NOT NULL', ...conditions.map((c) => c.sql.replaceAll(THIS_TABLE, table).replaceAll('$?', () => `$${next++}`))].join(' AND ');
   return { sql, params: conditions.flatMap((c) => c.params), next };
 };
 
@@ -91,7 +115,7 @@ export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQue
     list: async <P extends ListedProjection, V>(projection: P, filters: ListFilters[P], page: { readonly cursor?: string | undefined; readonly limit: number }) =>
       read(projection, async (client, table) => {
         const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-        const where = whereOf([...conditionsOf[projection](filters), ...(after === undefined ? [] : [{ sql: 'sort_key > $?', params: [after] }])]);
+        const where = whereOf([...conditionsOf[projection](filters), ...(after === undefined ? [] : [{ sql: 'sort_key > $?', params: [after] }])], table);
         const { rows } = await client.query<{ sort_key: string; view: string }>(
           `SELECT sort_key, view FROM ${table} WHERE ${where.sql} ORDER BY sort_key LIMIT $${where.next}`,
           [...where.params, page.limit + 1],
@@ -109,7 +133,7 @@ export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQue
       }),
     countByStatus: (projection, filters) =>
       read(projection, async (client, table) => {
-        const where = whereOf(conditionsOf[projection](filters));
+        const where = whereOf(conditionsOf[projection](filters), table);
         const { rows } = await client.query<{ value: string | null; n: number }>(
           `SELECT status AS value, count(*)::int AS n FROM ${table} WHERE ${where.sql} GROUP BY status`,
           where.params,
@@ -118,7 +142,7 @@ export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQue
       }),
     latest: <P extends keyof LatestBy, V>(projection: P, filters: ListFilters[P]) =>
       read(projection, async (client, table) => {
-        const where = whereOf(conditionsOf[projection](filters));
+        const where = whereOf(conditionsOf[projection](filters), table);
         const { rows } = await client.query<{ view: string }>(
           `SELECT view FROM ${table} WHERE ${where.sql} ORDER BY ${LATEST_COLUMN[projection]} DESC NULLS LAST LIMIT 1`,
           where.params,

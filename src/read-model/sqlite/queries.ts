@@ -1,15 +1,20 @@
 import type { Statement } from 'better-sqlite3';
 import { entityKey } from '../../events/entity-id.js';
-import type { BookingFilters, ContactFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
+import { attemptKey } from '../../../projections/deliveries.js';
+import type { BookingFilters, ContactFilters, DeliveryFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
 import { decodeCursor, encodeCursor, type Page } from '../page.js';
 import { pageFill } from '../page-fill.js';
 import { searchPattern } from '../search-text.js';
+import { receivedPrefix } from '../sort-key.js';
 import { liveTableLookup } from './catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
 import type { LatestBy, ReadModelQueries } from '../read-model-queries.js';
 
 /** A SQL condition over a projection table's columns (table-layout.ts), with its parameters. */
 type Condition = { readonly sql: string; readonly params: readonly unknown[] };
+
+/** Stands for the table in a condition that reads another of its rows. */
+const THIS_TABLE = '{table}';
 
 const equals = (column: string, value: unknown): Condition[] => (value === undefined ? [] : [{ sql: `${column} = ?`, params: [value] }]);
 
@@ -35,17 +40,40 @@ const ticketConditions = (filters: TicketFilters): Condition[] => [
   ...equals('contact_id', filters.contact_id === undefined ? undefined : entityKey(filters.contact_id)),
 ];
 
+/**
+ * A delivery's sort key leads with its receive time counted down (rowSortKey), so a time range is a range of the
+ * sort index. A search is three lookups by key or index: the event id, the first attempt's delivery id, and the
+ * row of a further attempt's delivery id, which names the events it repeated.
+ */
+const deliveryConditions = (filters: DeliveryFilters): Condition[] => [
+  { sql: 'outcome IS NOT NULL', params: [] },
+  ...equals('event', filters.event),
+  ...equals('outcome', filters.outcome),
+  ...equals('entity', filters.entity),
+  ...(filters.from_us === undefined ? [] : [{ sql: 'sort_key < ?', params: [receivedPrefix(filters.from_us - 1)] }]),
+  ...(filters.to_us === undefined ? [] : [{ sql: 'sort_key >= ?', params: [receivedPrefix(filters.to_us)] }]),
+  ...(filters.q === undefined
+    ? []
+    : [
+        {
+          sql: `(key = ? OR delivery_id = ? OR key IN (SELECT value FROM json_each((SELECT view FROM ${THIS_TABLE} WHERE key = ?), '$.attempt_of')))`,
+          params: [filters.q, filters.q, attemptKey(filters.q)],
+        },
+      ]),
+];
+
 const conditionsOf: { readonly [P in ListedProjection]: (filters: ListFilters[P]) => Condition[] } = {
   contacts: contactConditions,
   bookings: bookingConditions,
   tickets: ticketConditions,
+  deliveries: deliveryConditions,
 };
 
 /** The column a `latest` orders by: the time field in microseconds. */
 const LATEST_COLUMN: { readonly [P in keyof LatestBy]: string } = { bookings: 'updated_at_us', tickets: 'created_at_us' };
 
-const whereOf = (conditions: readonly Condition[]) => ({
-  sql: ['view IS NOT NULL', ...conditions.map((c) => c.sql)].join(' AND '),
+const whereOf = (conditions: readonly Condition[], table: string) => ({
+  sql: ['view IS NOT NULL', ...conditions.map((c) => c.sql.replaceAll(THIS_TABLE, table))].join(' AND '),
   params: conditions.flatMap((c) => c.params),
 });
 
@@ -96,8 +124,9 @@ export const sqliteReadModelQueries = (db: ReadModelDb): ReadModelQueries => {
 
   const list = db.transaction((projection: ListedProjection, conditions: readonly Condition[], cursor: string | undefined, limit: number): Page<unknown> => {
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    const where = whereOf([...conditions, ...(after === undefined ? [] : [{ sql: 'sort_key > ?', params: [after] }])]);
-    return pageOfRows(pages(`SELECT sort_key, view FROM ${tableOf(projection)} WHERE ${where.sql} ORDER BY sort_key LIMIT ?`).iterate(...where.params, limit + 1), limit);
+    const table = tableOf(projection);
+    const where = whereOf([...conditions, ...(after === undefined ? [] : [{ sql: 'sort_key > ?', params: [after] }])], table);
+    return pageOfRows(pages(`SELECT sort_key, view FROM ${table} WHERE ${where.sql} ORDER BY sort_key LIMIT ?`).iterate(...where.params, limit + 1), limit);
   });
 
   const view = db.transaction((projection: string, key: string): string | undefined => {
@@ -112,14 +141,16 @@ export const sqliteReadModelQueries = (db: ReadModelDb): ReadModelQueries => {
   });
 
   const countByStatus = db.transaction((projection: ListedProjection, conditions: readonly Condition[]) => {
-    const where = whereOf(conditions);
-    const rows = counts(`SELECT status AS value, COUNT(*) AS n FROM ${tableOf(projection)} WHERE ${where.sql} GROUP BY status`).all(...where.params);
+    const table = tableOf(projection);
+    const where = whereOf(conditions, table);
+    const rows = counts(`SELECT status AS value, COUNT(*) AS n FROM ${table} WHERE ${where.sql} GROUP BY status`).all(...where.params);
     return Object.fromEntries(rows.map((row) => [row.value ?? 'unknown', row.n]));
   });
 
   const latest = db.transaction((projection: keyof LatestBy, conditions: readonly Condition[]): string | undefined => {
-    const where = whereOf(conditions);
-    return views(`SELECT view FROM ${tableOf(projection)} WHERE ${where.sql} ORDER BY ${LATEST_COLUMN[projection]} DESC LIMIT 1`).get(...where.params)?.view ?? undefined;
+    const table = tableOf(projection);
+    const where = whereOf(conditions, table);
+    return views(`SELECT view FROM ${table} WHERE ${where.sql} ORDER BY ${LATEST_COLUMN[projection]} DESC LIMIT 1`).get(...where.params)?.view ?? undefined;
   });
 
   const parsed = <V>(json: string | undefined): V | undefined => (json === undefined ? undefined : (JSON.parse(json) as V));

@@ -30,6 +30,8 @@ const LAYOUTS: Readonly<Record<string, readonly Column[]>> = {
   ],
   bookings: [text('contact_id'), text('status'), micros('starts_at_us', 'starts_at', true), micros('updated_at_us', 'updated_at', false)],
   tickets: [text('contact_id'), text('status'), text('priority'), micros('created_at_us', 'created_at', false)],
+  // An attempt's row has a delivery id and no outcome: lists leave it out, a search by delivery id finds it.
+  deliveries: [text('event'), text('outcome'), text('entity'), text('delivery_id')],
 };
 
 export const columnsOf = (projectionName: string): readonly Column[] => LAYOUTS[projectionName] ?? [];
