@@ -7,8 +7,10 @@ const HANDLES = [...PROVIDER_EVENT_TYPES, 'delivery.unrecognized', 'delivery.qua
 type Handled = (typeof HANDLES)[number];
 type Delivered = ProjectedEvent<Exclude<Handled, 'delivery.attempted'>>;
 
+const ATTEMPT = 'attempt:';
+
 /** The row of a further attempt's delivery id, apart from the events' rows (keyed by their ids, UUIDs). */
-export const attemptKey = (deliveryId: string): string => `attempt:${deliveryId}`;
+export const attemptKey = (deliveryId: string): string => `${ATTEMPT}${deliveryId}`;
 
 type Stored = Omit<DeliveryView, 'attempts'>;
 
@@ -72,7 +74,7 @@ export const deliveriesProjection: Projection<Handled, DeliveryState, DeliveryVi
     event.type !== 'delivery.attempted'
       ? [id]
       : [event.data.event_id, ...(arrival.delivery_id === null ? [] : [attemptKey(arrival.delivery_id)])],
-  initial: (key) => (key.startsWith(attemptKey('')) ? { delivery_id: key.slice(attemptKey('').length), attempt_of: [] } : { stored: null, attempts: [] }),
+  initial: (key) => (key.startsWith(ATTEMPT) ? { delivery_id: key.slice(ATTEMPT.length), attempt_of: [] } : { stored: null, attempts: [] }),
   evolve: (state, projected) => {
     const { event, arrival } = projected;
     if ('attempt_of' in state) {

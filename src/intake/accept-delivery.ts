@@ -15,7 +15,7 @@ import type { EventStore, JsonObject } from '../store/event-store.js';
 import type { AppendObserver } from './append-observer.js';
 import type { IntakeOutcome } from './intake-outcome.js';
 import { deliveryAbout, redactedDelivery } from './personal-data-of.js';
-import { isRepeated, recordAttempt } from './record-attempt.js';
+import { recordAttempt } from './record-attempt.js';
 import { verifySignature, type WebhookSecret } from './signature.js';
 
 type IntakeDeps = {
@@ -206,8 +206,10 @@ export const acceptDelivery =
       channel: incoming.channel,
     });
     const outcome = await appendDelivery(deps.store, fitToStore(routed, metadata, incoming.body, { dataFromBody: true }), metadata, deps.appends);
+    // A provider retry: its attempt goes into the log too. Checked here, so that a first delivery runs nothing more.
+    const repeated = outcome.status === 'duplicate' || ((outcome.status === 'unrecognized' || outcome.status === 'quarantined') && outcome.duplicate);
     const { deliveryId } = routed.facts;
-    if (deliveryId !== undefined && isRepeated(outcome)) return recordAttempt(deps.store, outcome, deliveryId, metadata, deps.appends);
+    if (repeated && deliveryId !== undefined) return recordAttempt(deps.store, outcome, deliveryId, metadata, deps.appends);
     if (deps.onContactDeleted !== undefined && outcome.status === 'appended' && outcome.event === 'contact.deleted') {
       deps.onContactDeleted(outcome.stream.slice(CONTACT_STREAM.length));
     }

@@ -9,9 +9,6 @@ import type { IntakeOutcome } from './intake-outcome.js';
 /** An outcome whose event the log held already: a provider retry, under a delivery id of its own. */
 type Repeated = Extract<IntakeOutcome, { readonly status: 'duplicate' | 'unrecognized' | 'quarantined' }>;
 
-export const isRepeated = (outcome: IntakeOutcome): outcome is Repeated =>
-  outcome.status === 'duplicate' || ((outcome.status === 'unrecognized' || outcome.status === 'quarantined') && outcome.duplicate);
-
 /**
  * Puts a further attempt of a delivery the log holds into the log too (ATTEMPTS_STREAM): the event it repeated and,
  * in its metadata, its own delivery id and arrival, so that the delivery log finds the delivery by any attempt's id,
