@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Projection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
 import { foldEvents } from '../../projections/fold.js';
-import { CheckpointMoved, type ProjectionTarget } from '../../src/read-model/read-model-catalog.js';
+import { CheckpointMoved, UNBUILT_VERSION, type ProjectionTarget } from '../../src/read-model/read-model-catalog.js';
 import type { DeliveryFilters } from '../../src/read-model/list-filters.js';
 import type { ReadModel } from '../../src/read-model/read-model.js';
 import { allExamples, nestedExamples } from '../fixtures/reference-deliveries.js';
@@ -233,6 +233,23 @@ export const describeReadModelContract = (name: string, target: ReadModelTarget)
       const differing = await readModel.catalog.differingViews(scratch, 3);
       expect(differing).toMatchObject({ livePosition: 10, count: 1, examples: [{ key: '42', rebuilt: null }] });
       await readModel.catalog.dropScratch([scratch]);
+    });
+
+    it('enters a projection added beside others that have applied the log as built by no code: the rebuild builds it', async () => {
+      await readModel.catalog.forgetAll();
+      const [added, ...others] = projections;
+      if (added === undefined) throw new Error('a projection is needed');
+      await readModel.catalog.ensure(others, now);
+      await readModel.writes.commit((await readModel.catalog.liveTargets(others)).map((t) => ({ target: t, rows: [], to: 10 })), [], now);
+      await readModel.catalog.ensure(projections, now);
+      expect((await readModel.catalog.entries()).find((e) => e.name === added.name)).toMatchObject({ version: UNBUILT_VERSION, position: 0 });
+      expect((await readModel.catalog.outdated(projections)).map((p) => p.name)).toEqual([added.name]);
+      expect((await readModel.catalog.liveTargets(projections)).map((t) => t.projection.name)).not.toContain(added.name);
+      const scratch = await readModel.catalog.createScratch([added], 'rebuild', now);
+      const filled = await readModel.writes.commit(scratch.map((t) => ({ target: t, rows: rowsOf(added), to: 10 })), [], now);
+      await readModel.catalog.swapIn(filled, now);
+      expect((await readModel.catalog.liveTargets(projections)).map((t) => [t.projection.name, t.position])).toContainEqual([added.name, 10]);
+      expect(await readModel.catalog.outdated(projections)).toEqual([]);
     });
 
     it('needs a rebuild for a projection whose version changed, and leaves its live table to the rebuild', async () => {

@@ -127,6 +127,34 @@ describe('rebuilding the read model from the log', () => {
   });
 });
 
+describe('a projection added to a read model that has applied the log', () => {
+  it('is built by the start-up rebuild, while the others take new deliveries from where they are', async () => {
+    const dir = makeTempDir('added');
+    try {
+      const without = projections.filter((p) => p.name !== 'deliveries');
+      const { position } = await projectedHistory(dir.path, skylightTraffic({ seed: 4, contacts: 50 }), undefined, without);
+      const second = await serviceHarness(dir.path);
+      try {
+        const fresh = await postDeliveries(second.app, [
+          { event: 'contact.created', delivery_id: 'added-1', timestamp: '2026-05-01T00:00:00Z', data: { contact: { id: 9100, name: 'New' } } },
+        ]);
+        expect((await second.app.inject({ method: 'GET', url: `/contacts/9100?min_position=${fresh}` })).statusCode).toBe(200);
+        await second.startupRebuild;
+        const entry = (await second.readModel.catalog.entries()).find((e) => e.name === 'deliveries');
+        expect(entry?.version).toBe(projections.find((p) => p.name === 'deliveries')?.version);
+        expect(entry?.position).toBeGreaterThanOrEqual(position);
+        const listed = (await second.app.inject({ method: 'GET', url: `/deliveries?limit=500&min_position=${fresh}` })).json<{ items: unknown[] }>();
+        expect(listed.items.length).toBeGreaterThan(50);
+        expect((await second.app.inject({ method: 'GET', url: '/deliveries/added-1' })).statusCode).toBe(200);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
 describe('a projection whose version changed', () => {
   it('is rebuilt by itself at start-up, the old table answering until the swap', async () => {
     const dir = makeTempDir('version');
