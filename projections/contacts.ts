@@ -1,5 +1,5 @@
 import type { Contact } from '../src/events/contact.js';
-import { EVENT_TYPES, type EventType } from '../src/events/domain-event.js';
+import { PROVIDER_EVENT_TYPES, type ProviderEventType } from '../src/events/domain-event.js';
 import { entityKey } from '../src/events/entity-id.js';
 import type { Timestamp } from '../src/events/timestamp.js';
 import { eraseRegisters, type BusinessProjection, type Erasable } from './erasure.js';
@@ -79,9 +79,9 @@ const view = (state: Erasable<ContactState>): ContactView | null => {
 };
 
 /** Every provider event but ping carries a contact: its own events, and the copies embedded in the others. */
-type Handled = Exclude<EventType, 'ping' | 'contact.forgotten'>;
+type Handled = Exclude<ProviderEventType, 'ping'>;
 
-const HANDLES = EVENT_TYPES.filter((type): type is Handled => type !== 'ping' && type !== 'contact.forgotten');
+const HANDLES = PROVIDER_EVENT_TYPES.filter((type): type is Handled => type !== 'ping');
 
 type Contacts = BusinessProjection<Handled, ContactState, ContactView>;
 

@@ -1,11 +1,23 @@
 import type { DomainEventOf, EventType } from '../src/events/domain-event.js';
 
+/** Where and how an event came into the log: what the delivery log shows of it. */
+export type Arrival = {
+  readonly stream: string;
+  readonly revision: number;
+  readonly position: number;
+  /** The delivery attempt that brought it (from its metadata); null for the engine's own events. */
+  readonly delivery_id: string | null;
+  /** When intake received it; when the store committed it, for an event written without that. */
+  readonly received_at: string;
+};
+
 /** An event as a projection sees it: the canonical domain event and its store id (the deterministic tie-break). */
 export type ProjectedEvent<T extends EventType = EventType> = {
   readonly id: string;
   /** The business time (`occurred_at`) in microseconds, `micros` of last-writer-wins: read once, for every projection. */
   readonly micros: number;
   readonly event: DomainEventOf<T>;
+  readonly arrival: Arrival;
 };
 
 /**

@@ -8,6 +8,7 @@ import type {
   ContactSummary,
   ContactView,
   ConversationView,
+  DeliveryView,
   Overview,
   QuarantineBody,
   QuarantinePage,
@@ -25,6 +26,7 @@ export type Summary = z.infer<typeof ContactSummary>;
 export type Conversation = z.infer<typeof ConversationView>;
 export type Booking = z.infer<typeof BookingView>;
 export type Ticket = z.infer<typeof TicketView>;
+export type Delivery = z.infer<typeof DeliveryView>;
 export type Audit = z.infer<typeof ContactAudit>;
 export type AuditEntryView = z.infer<typeof AuditEntry>;
 export type History = z.infer<typeof StreamHistory>;

@@ -5,6 +5,7 @@ import { Header } from './components/header';
 import { BookingPage, BookingsPage } from './pages/bookings-page';
 import { ContactPage } from './pages/contact-page';
 import { ContactsPage } from './pages/contacts-page';
+import { DeliveriesPage, DeliveryPage } from './pages/deliveries-page';
 import { OverviewPage } from './pages/overview-page';
 import { QuarantinePage } from './pages/quarantine-page';
 import { SignInPage } from './pages/sign-in-page';
@@ -54,6 +55,8 @@ export const App = () => {
           <Route path="/console/bookings/:id" component={BookingPage} />
           <Route path="/console/tickets" component={TicketsPage} />
           <Route path="/console/tickets/:id" component={TicketPage} />
+          <Route path="/console/deliveries" component={DeliveriesPage} />
+          <Route path="/console/deliveries/:id" component={DeliveryPage} />
           <Route path="/console/quarantine" component={QuarantinePage} />
           <Route default component={NotFound} />
         </Router>

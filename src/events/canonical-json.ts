@@ -42,3 +42,7 @@ export const pingEventId = (deliveryId: string): string =>
 /** Quarantined deliveries are keyed by what was received, in a space of their own. */
 export const quarantineEventId = (fingerprint: string): string =>
   uuidv5(`quarantine\n${fingerprint}`, NAMESPACE_BYTES);
+
+/** A further attempt of a stored event is keyed by both: the same attempt twice is one event. */
+export const attemptEventId = (eventId: string, deliveryId: string): string =>
+  uuidv5(`attempt\n${eventId}\n${deliveryId}`, NAMESPACE_BYTES);

@@ -1,6 +1,7 @@
 import type { BookingEventData } from './booking.js';
 import type { ContactEventData } from './contact.js';
 import type { ContactForgottenData } from './contact-forgotten.js';
+import type { AttemptedDeliveryData, QuarantinedDeliveryData, UnrecognizedDeliveryData } from './delivery-log-events.js';
 import type { MessageEventData } from './message.js';
 import type { PingEventData } from './ping.js';
 import type { TicketEventData } from './ticket.js';
@@ -20,9 +21,13 @@ export const PROVIDER_EVENT_TYPES = [
   'ticket.created',
   'ping',
 ] as const;
+export type ProviderEventType = (typeof PROVIDER_EVENT_TYPES)[number];
 
-/** Every event the projections read: the provider's, and the engine's own (an erasure's contact.forgotten). */
-export const EVENT_TYPES = [...PROVIDER_EVENT_TYPES, 'contact.forgotten'] as const;
+/**
+ * Every event the projections read: the provider's, and the engine's own: an erasure's contact.forgotten, and what
+ * the delivery log reads of the deliveries kept aside and of further attempts (delivery-log-events.ts).
+ */
+export const EVENT_TYPES = [...PROVIDER_EVENT_TYPES, 'contact.forgotten', 'delivery.unrecognized', 'delivery.quarantined', 'delivery.attempted'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Each event's `data` in its canonical (nested) form, whatever format it arrived in. */
@@ -39,6 +44,9 @@ type EventData = {
   readonly 'ticket.created': TicketEventData;
   readonly ping: PingEventData;
   readonly 'contact.forgotten': ContactForgottenData;
+  readonly 'delivery.unrecognized': UnrecognizedDeliveryData;
+  readonly 'delivery.quarantined': QuarantinedDeliveryData;
+  readonly 'delivery.attempted': AttemptedDeliveryData;
 };
 
 /** The `data` of the event of that name. */

@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import { BookingEventData, FlatBookingEventData } from './booking.js';
 import { ContactEventData, FlatContactEventData } from './contact.js';
 import { ContactForgottenData } from './contact-forgotten.js';
-import { PROVIDER_EVENT_TYPES, type DataOf, type DomainEventOf, type EventType, type PayloadFormat } from './domain-event.js';
+import { AttemptedDeliveryData, ATTEMPTS_STREAM, QuarantinedDeliveryData, UnrecognizedDeliveryData } from './delivery-log-events.js';
+import { PROVIDER_EVENT_TYPES, type DataOf, type ProviderEventType, type DomainEventOf, type EventType, type PayloadFormat } from './domain-event.js';
 import { entityKey } from './entity-id.js';
 import { eventDataError, singleIssue, type EventDataError } from './event-data-error.js';
 import { flatMessageEventData, MessageEventData } from './message.js';
@@ -47,6 +48,9 @@ const booking = (...times: string[]) => ({
   businessTime: times.map((time) => ['booking', time]),
 }) as const;
 
+const keptAside = <D>(schema: z.ZodType<D, unknown>, stream: string) =>
+  ({ nestedKey: '', nested: schema, flat: schema, stream: [stream], businessTime: [] }) as const;
+
 export const eventCatalogue: { readonly [T in EventType]: EventDefinition<T> } = {
   'contact.created': contact('created_at'),
   'contact.updated': contact('updated_at'),
@@ -73,11 +77,13 @@ export const eventCatalogue: { readonly [T in EventType]: EventDefinition<T> } =
     businessTime: [['forgotten_at']],
   },
   ping: { nestedKey: 'message', nested: PingEventData, flat: PingEventData, stream: ['webhook-ping'], businessTime: [] },
+  // What the log keeps beside the provider's events, read by the delivery log alone; their time is when they arrived.
+  'delivery.unrecognized': keptAside(UnrecognizedDeliveryData, 'webhook-unrecognized'),
+  'delivery.quarantined': keptAside(QuarantinedDeliveryData, 'webhook-quarantine'),
+  'delivery.attempted': keptAside(AttemptedDeliveryData, ATTEMPTS_STREAM),
 };
 
 export const isEventType = (name: string): name is EventType => Object.hasOwn(eventCatalogue, name);
-
-type ProviderEventType = (typeof PROVIDER_EVENT_TYPES)[number];
 
 const PROVIDER_EVENTS: ReadonlySet<string> = new Set(PROVIDER_EVENT_TYPES);
 

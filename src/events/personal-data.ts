@@ -149,6 +149,9 @@ export const streamsNamedInText = (text: string): string[] => {
 export const contactIdsOf = (event: DomainEvent): EntityId[] => {
   switch (event.type) {
     case 'ping':
+    case 'delivery.unrecognized':
+    case 'delivery.quarantined':
+    case 'delivery.attempted':
       return [];
     case 'booking.created':
     case 'booking.updated':

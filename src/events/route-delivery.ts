@@ -3,13 +3,13 @@ import { canonicalJson, contentEventId, pingEventId, quarantineEventId } from '.
 import type { DomainEvent, PayloadFormat } from './domain-event.js';
 import { Envelope } from './envelope.js';
 import { eventDataError, singleIssue, type DataIssue } from './event-data-error.js';
-import { CONTACT_FORGOTTEN } from './contact-forgotten.js';
-import { isEventType, isObject, parseEvent } from './parse-event.js';
+import { DELIVERY_QUARANTINED } from './delivery-log-events.js';
+import { isObject, isProviderEventType, parseEvent } from './parse-event.js';
 import type { Timestamp } from './timestamp.js';
 
 export const UNRECOGNIZED_STREAM = 'webhook-unrecognized';
 export const QUARANTINE_STREAM = 'webhook-quarantine';
-export const QUARANTINED_EVENT_TYPE = 'delivery.quarantined';
+export const QUARANTINED_EVENT_TYPE = DELIVERY_QUARANTINED;
 
 /** An event ready for the store: where it goes, its content-derived id, and the data exactly as received. */
 type EventRecord = { readonly stream: string; readonly id: string; readonly type: string; readonly data: unknown };
@@ -224,7 +224,7 @@ export const routeDelivery = (body: Uint8Array): E.Either<RejectedDelivery, Rout
   const { event: name, delivery_id: deliveryId, timestamp, data } = envelope.data;
   const envelopeFacts = { deliveryId, envelopeTimestamp: timestamp };
   // Only the provider's events come from a webhook: nobody outside can send an engine event.
-  if (!isEventType(name) || name === CONTACT_FORGOTTEN) {
+  if (!isProviderEventType(name)) {
     return E.right({
       outcome: 'unrecognized',
       facts: envelopeFacts,

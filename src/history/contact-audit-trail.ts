@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { auditFold, isContactEvent, type AuditEntry } from '../../projections/contact-audit.js';
 import type { EntityId } from '../events/entity-id.js';
+import { contactIdsOf } from '../events/personal-data.js';
 import type { EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
 import { eventsAt, placesInBusinessTime, type EventPlace } from './business-time-order.js';
@@ -16,7 +17,7 @@ export type AuditWindow = { readonly from?: number | undefined; readonly to?: nu
 
 /** The id as the events carry it (42, not "42"), like every other view. */
 const contactIdOf = (first: HistoricEvent | undefined, key: string): EntityId =>
-  (first === undefined || first.event.type === 'ping' ? undefined : first.event.data.contact?.id) ?? key;
+  (first === undefined ? undefined : contactIdsOf(first.event)[0]) ?? key;
 
 /**
  * Places in business-time order are sorted by micros: the window is a range of them. Folded without entries: those

@@ -10,6 +10,7 @@ import type { projectionStanding } from '../runner/projection-standing.js';
 import type { StartupRebuild } from '../runner/rebuild-outdated.js';
 import type { Runner } from '../runner/runner.js';
 import { builtConsoleDir, registerConsoleRoutes } from './console-route.js';
+import { registerDeliveryRoutes } from './delivery-routes.js';
 import { registerErasureRoutes } from './erasure-routes.js';
 import { registerHistoryRoutes } from './history-routes.js';
 import { logReads } from './log-reads.js';
@@ -44,6 +45,8 @@ export const apiRoutes = (config: Config, deps: ApiRouteDeps): ReadonlyArray<(ap
     (instance) => registerMetricsRoute(instance, deps.metrics.registry),
     (instance) =>
       registerQueryRoutes(instance, { queries: readModel.queries, runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS, store, logReads: reads }),
+    (instance) =>
+      registerDeliveryRoutes(instance, { queries: readModel.queries, runner, minPositionWaitMs: config.MIN_POSITION_WAIT_MS, store, logReads: reads }),
     (instance) => registerHistoryRoutes(instance, { store, logReads: reads }),
     (instance) => registerQuarantineRoutes(instance, { store, now, jobs: deps.quarantineRetries }),
     // Forgetting is never open to anonymous callers.

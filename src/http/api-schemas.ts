@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BookingView as BookingViewRow } from '../../projections/booking-view.js';
 import { ContactView as ContactViewRow } from '../../projections/contact-view.js';
 import { ConversationView as ConversationViewRow } from '../../projections/conversation-view.js';
+import { DeliveryView as DeliveryViewRow } from '../../projections/delivery-view.js';
 import { TicketView as TicketViewRow } from '../../projections/ticket-view.js';
 import { EntityId } from '../events/entity-id.js';
 import { Timestamp } from '../events/timestamp.js';
@@ -32,6 +33,8 @@ export const BookingView = BookingViewRow.meta({ id: 'Booking' });
 export const TicketView = TicketViewRow.meta({ id: 'Ticket' });
 
 export const ConversationView = ConversationViewRow.meta({ id: 'Conversation' });
+
+export const DeliveryView = DeliveryViewRow.meta({ id: 'Delivery' });
 
 /** The query string of a route that takes no parameters: checked strictly like every other, so any is a 400. */
 export const NoParameters = z.object({});

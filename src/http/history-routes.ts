@@ -9,16 +9,15 @@ import { auditPage } from '../history/audit-page.js';
 import { AuditPageQuery, HistoryQuery } from '../history/history-queries.js';
 import { streamHistory } from '../history/stream-history.js';
 import { IdParams } from '../read-model/query-schemas.js';
-import type { EventStore, RecordedEvent } from '../store/event-store.js';
+import type { EventStore } from '../store/event-store.js';
 import { ContactAudit, ProblemSchema, StreamHistory } from './api-schemas.js';
 import type { LogReads } from './log-reads.js';
 import { notFound, sendProblem } from './problem.js';
 import { sendStoreUnavailable } from './store-unavailable.js';
+import { storedEvent } from './stored-event.js';
 
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema, 503: ProblemSchema };
 
-
-const storedEvent = ({ recordedAt, ...event }: RecordedEvent) => ({ ...event, recorded_at: recordedAt });
 
 /** A download's name: the id's characters that are safe in a file name on every system, the rest as `_`. */
 const auditFileName = (id: string | number) => `contact-${String(id).replace(/[^A-Za-z0-9_.-]/g, '_')}-audit.csv`;

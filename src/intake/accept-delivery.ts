@@ -10,17 +10,13 @@ import {
   type RejectedDelivery,
   type RoutedDelivery,
 } from '../events/route-delivery.js';
-import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
-import type { AppendResult, EventStore, JsonObject } from '../store/event-store.js';
+import { describeEventStoreError } from '../store/event-store-error.js';
+import type { EventStore, JsonObject } from '../store/event-store.js';
+import type { AppendObserver } from './append-observer.js';
 import type { IntakeOutcome } from './intake-outcome.js';
 import { deliveryAbout, redactedDelivery } from './personal-data-of.js';
+import { recordAttempt } from './record-attempt.js';
 import { verifySignature, type WebhookSecret } from './signature.js';
-
-/** Told how long each append took and how it ended (metrics, readiness), and of each failed one. */
-type AppendObserver = {
-  readonly append: (seconds: number, result: E.Either<EventStoreError, AppendResult>) => void;
-  readonly storeError: (operation: 'append', kind: EventStoreError['kind']) => void;
-};
 
 type IntakeDeps = {
   readonly store: EventStore;
@@ -210,6 +206,10 @@ export const acceptDelivery =
       channel: incoming.channel,
     });
     const outcome = await appendDelivery(deps.store, fitToStore(routed, metadata, incoming.body, { dataFromBody: true }), metadata, deps.appends);
+    // A provider retry: its attempt goes into the log too. Checked here, so that a first delivery runs nothing more.
+    const repeated = outcome.status === 'duplicate' || ((outcome.status === 'unrecognized' || outcome.status === 'quarantined') && outcome.duplicate);
+    const { deliveryId } = routed.facts;
+    if (repeated && deliveryId !== undefined) return recordAttempt(deps.store, outcome, deliveryId, metadata, deps.appends);
     if (deps.onContactDeleted !== undefined && outcome.status === 'appended' && outcome.event === 'contact.deleted') {
       deps.onContactDeleted(outcome.stream.slice(CONTACT_STREAM.length));
     }

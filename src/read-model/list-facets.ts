@@ -9,6 +9,7 @@ export const FACET_FIELDS = {
   contacts: ['status', 'type', 'tag'],
   bookings: ['status'],
   tickets: ['status', 'priority'],
+  deliveries: [],
 } as const satisfies { readonly [P in ListedProjection]: readonly (keyof ListFilters[P])[] };
 
 export type FacetField<P extends ListedProjection = ListedProjection> = (typeof FACET_FIELDS)[P][number];

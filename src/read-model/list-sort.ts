@@ -10,6 +10,8 @@ export const SORT_FIELDS = {
   contacts: ['id', 'name', 'updated_at'],
   bookings: ['id', 'starts_at'],
   tickets: ['id', 'created_at'],
+  // Its sort key is the order: newest first.
+  deliveries: ['id'],
 } as const satisfies { readonly [P in ListedProjection]: readonly string[] };
 
 export type SortField<P extends ListedProjection = ListedProjection> = (typeof SORT_FIELDS)[P][number];

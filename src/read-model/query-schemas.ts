@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeliveryOutcome } from '../../projections/delivery-view.js';
 import { BookingStatus } from '../events/booking.js';
 import { EntityIdText } from '../events/entity-id.js';
 import { parseInstant } from '../events/timestamp.js';
@@ -102,6 +103,20 @@ export const TicketListQuery = MinPosition.extend(TicketFilterQuery.shape).exten
 export const ContactFacetsQuery = MinPosition.extend(ContactFilterQuery.shape);
 export const BookingFacetsQuery = MinPosition.extend(BookingFilterQuery.shape);
 export const TicketFacetsQuery = MinPosition.extend(TicketFilterQuery.shape);
+
+export const DeliveryListQuery = MinPosition.extend({
+  event: z.string().min(1).optional().describe('the event name it came with (contact.updated, contact.merged …)'),
+  outcome: DeliveryOutcome.optional(),
+  entity: z.string().min(1).optional().describe('the entity it is about: contact-42, booking-101, ticket-55'),
+  from: instant.optional().describe('received at or after this instant'),
+  to: instant.optional().describe('received at or before this instant'),
+  q: z.string().min(1).max(200).optional().describe("an event id, or the delivery id of any attempt (SkyLight's dashboard shows them)"),
+})
+  .extend(paging('deliveries').shape)
+  .superRefine(cursorOfSort);
+
+/** An event id or a delivery id: a delivery id is the sender's, up to 200 characters (the envelope's bound). */
+export const DeliveryParams = z.object({ id: z.string().min(1).max(200) });
 
 /** Time travel on a lookup: read from the log, at a business time or after a stream revision, never both. */
 export const AsOf = z.object({

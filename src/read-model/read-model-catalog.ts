@@ -22,6 +22,9 @@ export type ProjectionTarget = {
 
 export type ScratchPurpose = 'rebuild' | 'verify';
 
+/** The version of a table no code built: a projection added beside others that have applied the log, to be rebuilt. */
+export const UNBUILT_VERSION = 0;
+
 export type ViewDifference = { readonly key: string; readonly live: unknown; readonly rebuilt: unknown };
 
 /** The views two tables differ in, as a store reads them (JSON text, null where a table has no row): the report. */
@@ -60,8 +63,9 @@ export const appliedByAll = (targets: readonly ProjectionTarget[]): number =>
  */
 export type ReadModelCatalog = {
   /**
-   * Makes sure each projection has a table. One seen for the first time starts empty at position 0; one whose
-   * version changed is left to the rebuild, which fills a new table beside the live one and swaps it in.
+   * Makes sure each projection has a table. One seen for the first time starts empty at position 0, live when no
+   * projection has applied the log yet, else as UNBUILT_VERSION, left to the rebuild like one whose version changed:
+   * the rebuild fills a new table beside the live one and swaps it in.
    */
   readonly ensure: (projections: readonly Projection[], now: string) => Promise<void>;
   readonly entries: () => Promise<ReadModelEntry[]>;

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { appliedByAll, CheckpointMoved } from '../read-model/read-model-catalog.js';
+import { appliedByAll, CheckpointMoved, UNBUILT_VERSION } from '../read-model/read-model-catalog.js';
 import type { ReadModel } from '../read-model/read-model.js';
 import type { WriterLease } from '../read-model/writer-lease.js';
 import { EventStoreFailure } from '../store/event-store-error.js';
@@ -63,11 +63,14 @@ export const catchUp = async (options: ReadModelJob & { readonly writerWaitMs?: 
 const applyUpTo = async (options: ReadModelJob, head: number, now: () => Date): Promise<Omit<CatchUpResult, 'head'>> => {
   const { store, readModel, projections } = options;
   const cold = await readModel.catalog.liveTargets(projections);
-  // An empty read model is built like a rebuild: in bulk, each row written once, then swapped in.
-  const rebuilt =
-    head > 0 && cold.length > 0 && cold.every((t) => t.position === 0)
-      ? (await rebuildProjections({ ...options, projections: cold.map((t) => t.projection), now })).events
-      : 0;
+  const versions = new Map((await readModel.catalog.entries()).map((entry) => [entry.name, entry.version]));
+  // An empty read model is built like a rebuild: in bulk, each row written once, then swapped in; and so is a
+  // projection added beside others that have applied the log (UNBUILT_VERSION), which no live target folds.
+  const inBulk = [
+    ...(cold.length > 0 && cold.every((t) => t.position === 0) ? cold.map((t) => t.projection) : []),
+    ...projections.filter((p) => versions.get(p.name) === UNBUILT_VERSION),
+  ];
+  const rebuilt = head > 0 && inBulk.length > 0 ? (await rebuildProjections({ ...options, projections: inBulk, now })).events : 0;
   for (let attempt = 0; ; attempt++) {
     const targets = await readModel.catalog.liveTargets(projections);
     const from = Math.min(...targets.map((t) => t.position));

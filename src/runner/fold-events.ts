@@ -2,7 +2,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import { micros } from '../../projections/last-writer-wins.js';
 import { evolveEntities } from '../../projections/fold.js';
 import type { EntityStates, ProjectedEvent } from '../../projections/projection.js';
+import { DELIVERY_UNRECOGNIZED } from '../events/delivery-log-events.js';
 import { isEventType, parseEvent } from '../events/parse-event.js';
+import { UNRECOGNIZED_STREAM } from '../events/route-delivery.js';
 import type { Timestamp } from '../events/timestamp.js';
 import type { ProjectionTarget } from '../read-model/read-model-catalog.js';
 import type { RecordedEvent } from '../store/event-store.js';
@@ -16,17 +18,33 @@ const envelopeTimestamp = (recorded: RecordedEvent): Timestamp => {
 };
 
 /**
- * The upcaster on the read path: the payload as received becomes the canonical domain event. Events of other
- * kinds (quarantine, unrecognized) are not for projections: undefined.
+ * The type projections know a stored event by: its own, but for an unrecognized delivery, stored under the name it
+ * came with (any name, `contact.forgotten` too), which they read as `delivery.unrecognized`.
+ */
+const projectedType = (recorded: RecordedEvent): string => (recorded.stream === UNRECOGNIZED_STREAM ? DELIVERY_UNRECOGNIZED : recorded.type);
+
+/**
+ * The upcaster on the read path: the payload as received becomes the canonical domain event, with where and when it
+ * arrived. Events of other kinds (an erasure's records) are not for projections: undefined.
  */
 export const toProjectedEvent = (recorded: RecordedEvent): E.Either<UnprojectableEvent, ProjectedEvent | undefined> => {
-  if (!isEventType(recorded.type)) return E.right(undefined);
-  const parsed = parseEvent(recorded.type, recorded.data, () => envelopeTimestamp(recorded));
+  const type = projectedType(recorded);
+  if (!isEventType(type)) return E.right(undefined);
+  const data = type === DELIVERY_UNRECOGNIZED ? { event: recorded.type } : recorded.data;
+  const parsed = parseEvent(type, data, () => envelopeTimestamp(recorded));
   if (E.isLeft(parsed)) {
     return E.left({ position: recorded.position, eventId: recorded.id, type: recorded.type, reason: parsed.left.reason });
   }
   const { event } = parsed.right;
-  return E.right({ id: recorded.id, micros: micros(event.occurred_at), event });
+  const { delivery_id: deliveryId, received_at: receivedAt } = recorded.metadata;
+  const arrival = {
+    stream: recorded.stream,
+    revision: recorded.revision,
+    position: recorded.position,
+    delivery_id: typeof deliveryId === 'string' ? deliveryId : null,
+    received_at: typeof receivedAt === 'string' ? receivedAt : recorded.recordedAt,
+  };
+  return E.right({ id: recorded.id, micros: micros(event.occurred_at), event, arrival });
 };
 
 /** An event as the projections take it, and its position: what a target's checkpoint is compared with. */
@@ -48,7 +66,7 @@ export const upcastEvents = (
   for (const { projection } of targets) for (const type of projection.handles) wanted.add(type);
   const upcast: PositionedEvent[] = [];
   for (const recorded of events) {
-    if (!wanted.has(recorded.type)) continue;
+    if (!wanted.has(projectedType(recorded))) continue;
     const result = toProjectedEvent(recorded);
     if (E.isLeft(result)) skipped.push(result.left);
     else if (result.right !== undefined) upcast.push({ position: recorded.position, projected: result.right });

@@ -13,6 +13,8 @@ const VIEWS = [
   { path: '/console/bookings/101', title: 'Consultation – Sarah Johnson', section: 'Bookings' },
   { path: '/console/tickets', title: 'Tickets', section: 'Tickets' },
   { path: '/console/tickets/55', title: 'Issue with booking confirmation', section: 'Tickets' },
+  { path: '/console/deliveries', title: 'Deliveries', section: 'Deliveries' },
+  { path: `/console/deliveries/${invalidDelivery.delivery_id}`, title: `Delivery ${invalidDelivery.delivery_id}`, section: 'Deliveries' },
   { path: '/console/quarantine', title: 'Quarantine', section: 'Quarantine' },
 ] as const;
 

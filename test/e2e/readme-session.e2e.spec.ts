@@ -134,6 +134,7 @@ describe("the README's session and the examples of docs/history.md, docs/persona
       ['bookings', 0],
       ['tickets', 0],
       ['conversations', 0],
+      ['deliveries', 0],
     ]);
   });
 });

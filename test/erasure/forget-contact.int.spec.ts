@@ -106,11 +106,21 @@ describe('forgetting a contact with the embedded store', () => {
         '/bookings/101/history',
         '/quarantine',
         '/erasures',
+        '/deliveries',
+        '/deliveries?entity=contact-42',
+        `/deliveries/${invalidAboutSarah.delivery_id}`,
+        `/deliveries/${invalidAboutSarah.delivery_id}/event`,
       ].map(async (url) => ({ url, body: (await get(url)).body })),
     );
     for (const { url, body } of answers) for (const value of ERASED) expect(body, `${url} shows ${value}`).not.toContain(value);
     expect((await get('/contacts?q=sarah&include_deleted=true')).json().items).toEqual([]);
     expect((await get('/contacts?q=redacted&include_deleted=true')).json().items).toEqual([]);
+  });
+
+  it('keeps her deliveries in the delivery log, found as before: the log shows what arrived, never what it said', async () => {
+    const logged = (await get('/deliveries?entity=contact-42')).json().items as { event: string }[];
+    expect(logged.map((d) => d.event)).toEqual(expect.arrayContaining(['contact.created', 'contact.updated', 'contact.deleted']));
+    expect((await get(`/deliveries/${invalidAboutSarah.delivery_id}`)).json()).toMatchObject({ outcome: 'quarantined', event: 'contact.updated' });
   });
 
   it('keeps the contact answering: forgotten, when and why, with its non-personal fields', async () => {

@@ -185,7 +185,7 @@ describe('query API over the reference deliveries', () => {
   it('reports readiness with the head and each checkpoint', async () => {
     const ready = await json('/ready');
     expect(ready).toMatchObject({ status: 'ready', store: 'sqlite', head_position: expect.any(Number) });
-    expect(ready.projections.map((p: { name: string }) => p.name).sort()).toEqual(['bookings', 'contacts', 'conversations', 'tickets']);
+    expect(ready.projections.map((p: { name: string }) => p.name).sort()).toEqual(['bookings', 'contacts', 'conversations', 'deliveries', 'tickets']);
   });
 
   it('serves an OpenAPI document generated from the schemas', async () => {

@@ -63,7 +63,8 @@ describe('POST /webhooks/skylight', () => {
       const projected = stored === undefined ? undefined : toProjectedEvent(stored);
       const expected = parseEvent(delivery.event as EventType, delivery.data, () => delivery.timestamp);
       const event = E.isRight(expected) ? expected.right.event : undefined;
-      expect(projected).toEqual(E.right({ id: eventId, micros: event === undefined ? undefined : micros(event.occurred_at), event }));
+      const arrival = { stream, revision: stored?.revision, position: stored?.position, delivery_id: delivery.delivery_id, received_at: stored?.metadata['received_at'] };
+      expect(projected).toEqual(E.right({ id: eventId, micros: event === undefined ? undefined : micros(event.occurred_at), event, arrival }));
     }
   });
 

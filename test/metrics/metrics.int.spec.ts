@@ -102,8 +102,8 @@ describe('GET /metrics after known traffic', () => {
       ['error', 0],
     ]);
     expect(samples.get('skylight_intake_duration_seconds_count')).toBe(11);
-    // Appends reach the store for all but the unauthorized and the too large.
-    expect(samples.get('skylight_store_append_duration_seconds_count')).toBe(8);
+    // Appends reach the store for all but the unauthorized and the too large, and the duplicate's attempt is one more.
+    expect(samples.get('skylight_store_append_duration_seconds_count')).toBe(9);
     expect(samples.get('skylight_store_errors_total{operation="append",kind="store_unavailable"}')).toBe(1);
     expect(samples.get(`skylight_signature_verifications_total{fingerprint="${secretFingerprint(NEW_SECRET)}"}`)).toBe(7);
     expect(samples.get(`skylight_signature_verifications_total{fingerprint="${secretFingerprint(OLD_SECRET)}"}`)).toBe(1);
@@ -113,8 +113,8 @@ describe('GET /metrics after known traffic', () => {
     expect(samples.get('skylight_http_requests_total{route="/metrics",method="GET",status="401"}')).toBe(1);
     expect(samples.get('skylight_quarantine_deliveries')).toBe(2);
     // Caught up (the query waited for the last position): no lag, checkpoint at the head.
-    const head = 6;
-    for (const projection of ['contacts', 'bookings', 'tickets', 'conversations']) {
+    const head = 7;
+    for (const projection of ['contacts', 'bookings', 'tickets', 'conversations', 'deliveries']) {
       expect(samples.get(`skylight_projection_checkpoint_position{projection="${projection}"}`), projection).toBe(head);
       expect(samples.get(`skylight_projection_lag_events{projection="${projection}"}`), projection).toBe(0);
       expect(samples.get(`skylight_projection_lag_seconds{projection="${projection}"}`), projection).toBe(0);

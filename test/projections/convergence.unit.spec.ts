@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ProjectedEvent, type Projection } from '../../projections/projection.js';
 import { evolveEntities, foldEvents, foldViews, keysTouched } from '../../projections/fold.js';
-import { bookingsProjection, contactsProjection, conversationsProjection, ticketsProjection } from '../../projections/registry.js';
+import { bookingsProjection, contactsProjection, conversationsProjection, deliveriesProjection, ticketsProjection } from '../../projections/registry.js';
 import {
   anyDelivery,
   bookingDelivery,
@@ -53,6 +53,8 @@ const cases: { readonly projection: Projection; readonly events: fc.Arbitrary<De
   { projection: bookingsProjection, events: withForgets(mostlyOwn(bookingDelivery)) },
   { projection: ticketsProjection, events: withForgets(mostlyOwn(ticketDelivery)) },
   { projection: conversationsProjection, events: withForgets(mostlyOwn(messageDelivery)) },
+  // Provider retries among them: one event id, other delivery ids and times (the earliest arrival is the row's).
+  { projection: deliveriesProjection, events: withForgets(anyDelivery) },
 ];
 
 describe.each(cases)('the $projection.name projection', ({ projection, events }) => {

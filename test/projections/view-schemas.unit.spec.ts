@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BookingView } from '../../projections/booking-view.js';
 import { ContactView } from '../../projections/contact-view.js';
 import { ConversationView } from '../../projections/conversation-view.js';
+import { AttemptView, DeliveryView } from '../../projections/delivery-view.js';
 import { foldViews } from '../../projections/fold.js';
 import type { Projection } from '../../projections/projection.js';
 import { projections } from '../../projections/registry.js';
@@ -16,6 +17,8 @@ const SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   bookings: BookingView,
   tickets: TicketView,
   conversations: ConversationView,
+  // A delivery's row, or the row of a further attempt's delivery id (which lists never show).
+  deliveries: z.union([DeliveryView, AttemptView]),
 };
 
 const schemaOf = (projection: Projection): z.ZodType => {

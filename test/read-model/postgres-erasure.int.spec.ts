@@ -39,6 +39,11 @@ describe.skipIf(!available)('forgetting a contact whose read model is in Postgre
     expect((await client.query(`SELECT subject FROM ${s}.tickets WHERE id = 55`)).rows).toEqual([{ subject: '[redacted]' }]);
   });
 
+  it('keeps her deliveries in the delivery log, which holds none of their values', async () => {
+    const { rows } = await client.query<{ event: string }>(`SELECT event FROM ${schema.name}.deliveries WHERE entity = 'contact-42' ORDER BY received_at`);
+    expect(rows.map((r) => r.event)).toEqual(expect.arrayContaining(['contact.created', 'contact.updated']));
+  });
+
   it('keeps no row of any table with the values, and has rewritten every table', async () => {
     for (const table of await tables()) {
       const { rows } = await client.query(`SELECT key FROM ${schema.name}.${table} WHERE view LIKE '%Sarah%' OR state LIKE '%Sarah%' OR view LIKE '%sarah@%'`);

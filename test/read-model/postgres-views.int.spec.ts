@@ -105,6 +105,7 @@ describe.skipIf(!available)('the PostgreSQL views people query', () => {
       { name: 'bookings', columns: ['contact_key', 'starts_at_us', 'status'] },
       { name: 'contacts', columns: ['blacklisted', 'deleted', 'id', 'name_sort', 'status', 'status_fold', 'type', 'type_fold', 'updated_at_us'] },
       { name: 'conversations', columns: ['contact_id'] },
+      { name: 'deliveries', columns: ['delivery_id', 'entity', 'event', 'outcome'] },
       { name: 'tickets', columns: ['contact_key', 'created_at_us', 'priority', 'priority_fold', 'status', 'status_fold'] },
     ]);
   });

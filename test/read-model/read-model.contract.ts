@@ -4,11 +4,12 @@ import { projections } from '../../projections/registry.js';
 import { foldEvents } from '../../projections/fold.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeCursor } from '../../src/read-model/list-cursor.js';
-import type { ListedProjection, ListFilters } from '../../src/read-model/list-filters.js';
+import type { DeliveryFilters, ListedProjection, ListFilters } from '../../src/read-model/list-filters.js';
 import type { SortText } from '../../src/read-model/list-sort.js';
-import { CheckpointMoved, type ProjectionTarget } from '../../src/read-model/read-model-catalog.js';
+import { CheckpointMoved, UNBUILT_VERSION, type ProjectionTarget } from '../../src/read-model/read-model-catalog.js';
 import type { ReadModel } from '../../src/read-model/read-model.js';
-import { allExamples } from '../fixtures/reference-deliveries.js';
+import { allExamples, nestedExamples } from '../fixtures/reference-deliveries.js';
+import { loggedAttempt, loggedDelivery } from '../support/logged-deliveries.js';
 import { projectedDelivery, projectedEvent } from '../support/projected-event.js';
 
 /** What every ReadModel adapter must do. Each test opens a read model of its own and closes it. */
@@ -22,6 +23,25 @@ const named = (name: string): Projection => {
   if (projection === undefined) throw new Error(`no projection ${name}`);
   return projection;
 };
+
+/** A delivery log: three stored deliveries a second apart, one retried twice, an unrecognized and a quarantined one. */
+const deliveryLog = (() => {
+  const at = (second: number) => ({ position: second, receivedAt: `2026-03-04T12:00:${String(second).padStart(2, '0')}.000Z` });
+  const [created, updated, received] = nestedExamples;
+  const first = loggedDelivery(created, at(1));
+  return {
+    first,
+    events: [
+      first,
+      loggedDelivery(updated, at(2)),
+      loggedDelivery(received, at(3)),
+      loggedDelivery({ event: 'contact.merged', delivery_id: 'd-merged', timestamp: '2026-03-04T12:00:04Z', data: { contact_id: 42 } }, at(4)),
+      loggedDelivery({ event: 'booking.created', delivery_id: 'd-invalid', timestamp: '2026-03-04T12:00:05Z', data: { booking: { id: 'x' } } }, at(5)),
+      loggedAttempt(first, 'd-retry-1', at(6)),
+      loggedAttempt(first, 'd-retry-2', at(7)),
+    ],
+  };
+})();
 
 /** The states the reference examples fold to, per projection, as rows to commit. */
 const rowsOf = (projection: Projection) => [...foldEvents(projection, events)].map(([key, state]) => ({ key, state }));
@@ -156,6 +176,58 @@ export const describeReadModelContract = (name: string, target: ReadModelTarget)
       expect((await readModel.catalog.differingViews(scratch, 3)).count).toBe(0);
     });
 
+    describe('the delivery log', () => {
+      type Listed = { event_id: string; event: string | null; received_at: string };
+      const commitLog = async () =>
+        readModel.writes.commit(
+          [{ target: await live('deliveries'), rows: [...foldEvents(named('deliveries'), deliveryLog.events)].map(([key, state]) => ({ key, state })), to: 10 }],
+          [],
+          now,
+        );
+      const listed = async (filters: DeliveryFilters, limit = 500) =>
+        ((await listOf('deliveries', filters, { limit })).items as Listed[]).map((d) => d.event ?? 'not an envelope');
+
+      it('lists deliveries newest first, never an attempt\'s row, a page at a time', async () => {
+        await commitLog();
+        const newestFirst = ['booking.created', 'contact.merged', 'message.received', 'contact.updated', 'contact.created'];
+        expect(await listed({})).toEqual(newestFirst);
+        const paged: string[] = [];
+        let cursor: string | undefined;
+        for (;;) {
+          const page = await listOf('deliveries', {}, { limit: 2, cursor });
+          paged.push(...(page.items as Listed[]).map((d) => d.event ?? ''));
+          if (page.next_cursor === null) break;
+          cursor = page.next_cursor;
+        }
+        expect(paged).toEqual(newestFirst);
+      });
+
+      it('filters by event, outcome, entity and time of arrival (bounds included)', async () => {
+        await commitLog();
+        expect(await listed({ event: 'contact.updated' })).toEqual(['contact.updated']);
+        expect(await listed({ outcome: 'unrecognized' })).toEqual(['contact.merged']);
+        expect(await listed({ outcome: 'quarantined' })).toEqual(['booking.created']);
+        expect(await listed({ entity: 'contact-42' })).toEqual(['message.received', 'contact.updated', 'contact.created']);
+        const second = (s: number) => Date.UTC(2026, 2, 4, 12, 0, s) * 1000;
+        expect(await listed({ from_us: second(2), to_us: second(4) })).toEqual(['contact.merged', 'message.received', 'contact.updated']);
+        expect(await listed({ from_us: second(2) + 1 })).toEqual(['booking.created', 'contact.merged', 'message.received']);
+        expect(await listed({ to_us: second(2) - 1 })).toEqual(['contact.created']);
+      });
+
+      it('finds a delivery by its event id, its delivery id, or the delivery id of any further attempt, and nothing else', async () => {
+        await commitLog();
+        const { first } = deliveryLog;
+        for (const q of [first.id, first.arrival.delivery_id ?? '', 'd-retry-1', 'd-retry-2']) {
+          const found = await listOf('deliveries', { q }, { limit: 5 });
+          expect(found.items, q).toMatchObject([{ event_id: first.id, attempts: [{ delivery_id: 'd-retry-1' }, { delivery_id: 'd-retry-2' }] }]);
+        }
+        expect(await listed({ q: 'd-merged' })).toEqual(['contact.merged']);
+        expect(await listed({ q: 'd-retry' })).toEqual([]);
+        expect(await listed({ q: 'attempt:d-retry-1' })).toEqual([]);
+        expect(await listed({ q: 'd-retry-1', outcome: 'quarantined' })).toEqual([]);
+      });
+    });
+
     it('counts by status and finds the latest of a contact', async () => {
       await project();
       expect(await readModel.queries.countByStatus('bookings', { contact_id: 42 })).toEqual({ cancelled: 1, completed: 1 });
@@ -186,6 +258,23 @@ export const describeReadModelContract = (name: string, target: ReadModelTarget)
       const differing = await readModel.catalog.differingViews(scratch, 3);
       expect(differing).toMatchObject({ livePosition: 10, count: 1, examples: [{ key: '42', rebuilt: null }] });
       await readModel.catalog.dropScratch([scratch]);
+    });
+
+    it('enters a projection added beside others that have applied the log as built by no code: the rebuild builds it', async () => {
+      await readModel.catalog.forgetAll();
+      const [added, ...others] = projections;
+      if (added === undefined) throw new Error('a projection is needed');
+      await readModel.catalog.ensure(others, now);
+      await readModel.writes.commit((await readModel.catalog.liveTargets(others)).map((t) => ({ target: t, rows: [], to: 10 })), [], now);
+      await readModel.catalog.ensure(projections, now);
+      expect((await readModel.catalog.entries()).find((e) => e.name === added.name)).toMatchObject({ version: UNBUILT_VERSION, position: 0 });
+      expect((await readModel.catalog.outdated(projections)).map((p) => p.name)).toEqual([added.name]);
+      expect((await readModel.catalog.liveTargets(projections)).map((t) => t.projection.name)).not.toContain(added.name);
+      const scratch = await readModel.catalog.createScratch([added], 'rebuild', now);
+      const filled = await readModel.writes.commit(scratch.map((t) => ({ target: t, rows: rowsOf(added), to: 10 })), [], now);
+      await readModel.catalog.swapIn(filled, now);
+      expect((await readModel.catalog.liveTargets(projections)).map((t) => [t.projection.name, t.position])).toContainEqual([added.name, 10]);
+      expect(await readModel.catalog.outdated(projections)).toEqual([]);
     });
 
     it('needs a rebuild for a projection whose version changed, and leaves its live table to the rebuild', async () => {

@@ -18,7 +18,7 @@ import { cleanupAfterEach } from '../support/cleanup-after-each.js';
  */
 describe.each([
   ['eventstoredb (client double: byte-offset positions)', () => eventStoreDbOverClient(createFakeEventStoreDbClient().client), undefined],
-  ['sqlite', (dir: string) => openSqliteEventStore(join(dir, 'events.db')), nestedExamples.length],
+  ['sqlite', (dir: string) => openSqliteEventStore(join(dir, 'events.db')), 1],
 ] as const)('catch-up progress on %s', (_, open, expectedTotal) => {
   const cleanup = cleanupAfterEach();
 
@@ -29,13 +29,13 @@ describe.each([
     cleanup.push(dir.remove, () => store.close(), () => void db.close());
     const accept = acceptDelivery({ store, now: () => new Date() });
     for (const delivery of nestedExamples) await accept({ body: bodyOf(delivery), headers: {}, channel: 'cli' });
-    // One projection already applied makes the next catch-up fold in order (an empty read model is rebuilt in bulk).
-    await catchUp({ store, readModel: db, projections: projections.slice(0, 1) });
+    // A read model that has applied the log folds the next events in order (an empty one is rebuilt in bulk).
+    await catchUp({ store, readModel: db, projections });
     const another = { ...nestedExamples[0], data: { contact: { id: 7, name: 'N', created_at: '2026-03-04T12:00:00.000000Z' } } };
     await accept({ body: bodyOf(another), headers: {}, channel: 'cli' });
     const totals: Array<number | undefined> = [];
     await catchUp({ store, readModel: db, projections, onProgress: (_done, total) => totals.push(total) });
     expect(totals.length).toBeGreaterThan(0);
-    expect(new Set(totals)).toEqual(new Set([expectedTotal === undefined ? undefined : expectedTotal + 1]));
+    expect(new Set(totals)).toEqual(new Set([expectedTotal]));
   });
 });

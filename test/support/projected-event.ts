@@ -13,8 +13,14 @@ import type { Timestamp } from '../../src/events/timestamp.js';
 export const projectedEvent = (type: EventType, data: unknown, envelopeTimestamp: Timestamp, deliveryId = 'test-delivery'): ProjectedEvent => {
   const parsed = parseEvent(type, data, () => envelopeTimestamp);
   if (E.isLeft(parsed)) throw new Error(`${type} does not parse: ${parsed.left.reason}`);
-  const { event } = parsed.right;
-  return { id: type === 'ping' ? pingEventId(deliveryId) : contentEventId(type, data), micros: micros(event.occurred_at), event };
+  const { event, stream } = parsed.right;
+  const receivedAt = typeof envelopeTimestamp === 'string' ? envelopeTimestamp : new Date(envelopeTimestamp * 1000).toISOString();
+  return {
+    id: type === 'ping' ? pingEventId(deliveryId) : contentEventId(type, data),
+    micros: micros(event.occurred_at),
+    event,
+    arrival: { stream, revision: 0, position: 0, delivery_id: deliveryId, received_at: receivedAt },
+  };
 };
 
 /** A whole delivery (envelope and data), e.g. one of test/fixtures/reference-deliveries.ts. */

@@ -5,6 +5,7 @@ const SECTIONS = [
   ['/console/contacts', 'Contacts'],
   ['/console/bookings', 'Bookings'],
   ['/console/tickets', 'Tickets'],
+  ['/console/deliveries', 'Deliveries'],
   ['/console/quarantine', 'Quarantine'],
 ] as const;
 

@@ -1,6 +1,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import type { Projection } from '../../../projections/projection.js';
-import { CheckpointMoved, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose } from '../read-model-catalog.js';
+import { CheckpointMoved, UNBUILT_VERSION, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose } from '../read-model-catalog.js';
 import { inTransaction, LOCK_NOT_AVAILABLE, LOCK_TIMEOUT, RETRY_PAUSE_MS, sqlState, type Client, type Sql } from './connection.js';
 import { pointViewSql, publicViewOf } from './public-views.js';
 import { createTableSql, safeName } from './table-layout.js';
@@ -73,16 +73,20 @@ const dropTable = (client: Client, schema: string, table: string) => client.quer
 /** Each projection's live table, generation 0, where it has none; the views of those it created (or lacked) pointed at theirs. */
 const ensureTables = async (client: Client, schema: string, projections: readonly Projection[], now: string): Promise<void> => {
   const s = safeName(schema);
-  const existing = new Set((await entriesOf(client, schema)).map((e) => e.name));
+  const entries = await entriesOf(client, schema);
+  const existing = new Set(entries.map((e) => e.name));
+  // As in the embedded catalog: one added beside projections that have applied the log waits for the rebuild.
+  const applied = entries.some((e) => e.position > 0);
   const unseen = await withoutView(client, schema, projections.map((p) => p.name));
   for (const projection of projections) {
     if (existing.has(projection.name)) continue;
     unseen.add(projection.name);
-    const table = safeName(`${generationPrefix(projection)}0`);
+    const version = applied ? UNBUILT_VERSION : projection.version;
+    const table = safeName(`rm_${projection.name}_v${version}_g0`);
     for (const statement of createTableSql(schema, projection.name, table)) await client.query(statement);
     await client.query(`INSERT INTO ${s}.read_models (name, version, table_name, position, updated_at) VALUES ($1, $2, $3, 0, $4)`, [
       projection.name,
-      projection.version,
+      version,
       table,
       now,
     ]);

@@ -127,9 +127,27 @@ const TICKETS: readonly Column[] = [
   foldField('priority'),
 ];
 
+/** An attempt's row (a delivery id and the events it repeated) has no outcome; the public view leaves it out. */
+const DELIVERIES: readonly Column[] = [
+  ...['event_id', 'event', 'outcome', 'stream'].map(textField),
+  shown('revision', 'bigint', (v) => (typeof v['revision'] === 'number' ? v['revision'] : null)),
+  shown('position', 'bigint', (v) => (typeof v['position'] === 'number' ? v['position'] : null)),
+  textField('entity'),
+  textField('delivery_id'),
+  timeField('received_at'),
+  textField('reason'),
+  shown('attempts', 'jsonb', (v) => jsonText(v['attempts'] ?? [])),
+];
+
 const CONVERSATIONS: readonly Column[] = [idField('contact_id'), hidden('message_rows', 'jsonb', messageRows)];
 
-const COLUMNS: Readonly<Record<string, readonly Column[]>> = { contacts: CONTACTS, bookings: BOOKINGS, tickets: TICKETS, conversations: CONVERSATIONS };
+const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
+  contacts: CONTACTS,
+  bookings: BOOKINGS,
+  tickets: TICKETS,
+  conversations: CONVERSATIONS,
+  deliveries: DELIVERIES,
+};
 
 export const columnsOf = (projection: string): readonly Column[] => COLUMNS[projection] ?? [];
 
@@ -143,4 +161,5 @@ export const INDEXED: Readonly<Record<string, readonly string[]>> = {
   bookings: ['contact_key', 'status', 'starts_at_us'],
   tickets: ['contact_key', 'status', 'priority', 'status_fold', 'priority_fold', 'created_at_us'],
   conversations: ['contact_id'],
+  deliveries: ['event', 'outcome', 'entity', 'delivery_id'],
 };

@@ -23,6 +23,7 @@ const PUBLIC_VIEWS: Readonly<Record<string, PublicView>> = {
   contacts: { name: 'contacts', columns: fromColumns('contacts'), from: rowsOf },
   bookings: { name: 'bookings', columns: fromColumns('bookings'), from: rowsOf },
   tickets: { name: 'tickets', columns: fromColumns('tickets'), from: rowsOf },
+  deliveries: { name: 'deliveries', columns: fromColumns('deliveries'), from: (table) => `${table} t WHERE t.outcome IS NOT NULL` },
   conversations: {
     name: 'messages',
     columns: [

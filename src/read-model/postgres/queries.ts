@@ -2,11 +2,13 @@ import * as E from 'fp-ts/lib/Either.js';
 import { entityKey } from '../../events/entity-id.js';
 import { foldedValue } from '../folded-value.js';
 import { FACET_FIELDS, facetOf, filtersBeside, MAX_FACET_VALUES, type FacetField, type Facets, type FacetValue } from '../list-facets.js';
-import type { BookingFilters, ContactFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
+import { attemptKey } from '../../../projections/deliveries.js';
+import type { BookingFilters, ContactFilters, DeliveryFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
 import { listPage, readAwaiting, type Scan, type ScannedRow } from '../list-page.js';
 import { sortOf, type SortField } from '../list-sort.js';
 import type { Page } from '../page.js';
 import { searchPattern } from '../search-text.js';
+import { receivedPrefix } from '../sort-key.js';
 import type { LatestBy, ListRefusal, PageRequest, ReadModelQueries } from '../read-model-queries.js';
 import { inTransaction, sqlState, type Client, type Sql } from './connection.js';
 import { safeName } from './table-layout.js';
@@ -16,6 +18,9 @@ type Condition = { readonly sql: string; readonly params: readonly unknown[] };
 
 /** Whether the table has a column: one built by an earlier version of its projection may lack the newer ones. */
 type Has = (column: string) => boolean;
+
+/** Stands for the table in a condition that reads another of its rows. */
+const THIS_TABLE = '{table}';
 
 const equals = (column: string, value: unknown): Condition[] => (value === undefined ? [] : [{ sql: `${column} = $?`, params: [value] }]);
 
@@ -50,10 +55,30 @@ const ticketConditions = (f: TicketFilters, has: Has): Condition[] => [
   ...equals('contact_key', f.contact_id === undefined ? undefined : entityKey(f.contact_id)),
 ];
 
+/** As in the embedded read model (sqlite/queries.ts): a time range is a range of the sort index, a search three lookups. */
+const deliveryConditions = (f: DeliveryFilters): Condition[] => [
+  { sql: 'outcome IS NOT NULL', params: [] },
+  ...equals('event', f.event),
+  ...equals('outcome', f.outcome),
+  ...equals('entity', f.entity),
+  ...(f.from_us === undefined ? [] : [{ sql: 'sort_key < $?', params: [receivedPrefix(f.from_us - 1)] }]),
+  ...(f.to_us === undefined ? [] : [{ sql: 'sort_key >= $?', params: [receivedPrefix(f.to_us)] }]),
+  ...(f.q === undefined
+    ? []
+    : [
+        {
+          // An array (an InitPlan, read once) rather than IN (a subplan): so each term is an index scan of a BitmapOr.
+          sql: `(key = $? OR delivery_id = $? OR key = ANY(ARRAY(SELECT jsonb_array_elements_text(a.view::jsonb -> 'attempt_of') FROM ${THIS_TABLE} a WHERE a.key = $?)))`,
+          params: [f.q, f.q, attemptKey(f.q)],
+        },
+      ]),
+];
+
 const conditionsOf: { readonly [P in ListedProjection]: (filters: ListFilters[P], has: Has) => Condition[] } = {
   contacts: contactConditions,
   bookings: bookingConditions,
   tickets: ticketConditions,
+  deliveries: deliveryConditions,
 };
 
 const LATEST_COLUMN: { readonly [P in keyof LatestBy]: string } = { bookings: 'updated_at_us', tickets: 'created_at_us' };
@@ -67,9 +92,9 @@ const SORT_COLUMNS: { readonly [F in Exclude<SortField, 'id'>]: string } = {
 };
 
 /** The conditions joined, with their `$n` numbered from 1, and their parameters. */
-const whereOf = (conditions: readonly Condition[]) => {
+const whereOf = (conditions: readonly Condition[], table: string) => {
   let next = 1;
-  const sql = ['view IS NOT NULL', ...conditions.map((c) => c.sql.replaceAll('$?', () => `$${next++}`))].join(' AND ');
+  const sql = ['view IS NOT NULL', ...conditions.map((c) => c.sql.replaceAll(THIS_TABLE, table).replaceAll('$?', () => `$${next++}`))].join(' AND ');
   return { sql, params: conditions.flatMap((c) => c.params), next };
 };
 
@@ -83,7 +108,7 @@ const scanSql = (table: string, conditions: readonly Condition[], scan: Scan) =>
     scan.run === 'values'
       ? [{ sql: `${column} IS NOT NULL`, params: [] }, ...(from === undefined ? [] : [{ sql: `(${column}, sort_key) ${beyond} ($?, $?)`, params: [from.value, from.key] }])]
       : [...(scan.run === 'nulls' ? [{ sql: `${column} IS NULL`, params: [] }] : []), ...(from === undefined ? [] : [{ sql: `sort_key ${beyond} $?`, params: [from.key] }])];
-  const where = whereOf([...conditions, ...range]);
+  const where = whereOf([...conditions, ...range], table);
   const ordered = scan.run === 'values' ? `${column} ${order}, sort_key ${order}` : `sort_key ${order}`;
   return {
     sql: `SELECT sort_key, ${column} AS value, view FROM ${table} WHERE ${where.sql} ORDER BY ${ordered} LIMIT $${where.next}`,
@@ -176,7 +201,7 @@ const facetCounts = async <P extends ListedProjection>(client: Client, table: st
   const fields: readonly FacetField<P>[] = FACET_FIELDS[projection];
   const facets: Partial<Facets<P>> = {};
   for (const field of fields) {
-    const where = whereOf(conditionsOf[projection](filtersBeside(filters, field), has));
+    const where = whereOf(conditionsOf[projection](filtersBeside(filters, field), has), table);
     const { rows } = await client.query<FacetValue>(facetSql(facetSource(table, field, where.sql, has), where.next), [...where.params, MAX_FACET_VALUES + 1]);
     facets[field] = facetOf(rows);
   }
@@ -240,7 +265,7 @@ export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQue
       read(projection, (client, table, has) => facetCounts(client, table, has, projection, filters)),
     countByStatus: (projection, filters) =>
       read(projection, async (client, table, has) => {
-        const where = whereOf(conditionsOf[projection](filters, has));
+        const where = whereOf(conditionsOf[projection](filters, has), table);
         const { rows } = await client.query<{ value: string | null; n: number }>(
           `SELECT status AS value, count(*)::int AS n FROM ${table} WHERE ${where.sql} GROUP BY status`,
           where.params,
@@ -249,7 +274,7 @@ export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQue
       }),
     latest: <P extends keyof LatestBy, V>(projection: P, filters: ListFilters[P]) =>
       read(projection, async (client, table, has) => {
-        const where = whereOf(conditionsOf[projection](filters, has));
+        const where = whereOf(conditionsOf[projection](filters, has), table);
         const { rows } = await client.query<{ view: string }>(
           `SELECT view FROM ${table} WHERE ${where.sql} ORDER BY ${LATEST_COLUMN[projection]} DESC NULLS LAST LIMIT 1`,
           where.params,

@@ -1,4 +1,4 @@
-import { sortKeyOf } from '../sort-key.js';
+import { rowSortKey } from '../sort-key.js';
 import { columnsOf, INDEXED, type Column } from './columns.js';
 
 const SAFE_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -48,7 +48,7 @@ export const rowArrays = (projection: string, rows: readonly { key: string; stat
   for (const { key, state, view } of rows) {
     const record = view !== null && typeof view === 'object' ? (view as Record<string, unknown>) : undefined;
     arrays[0]?.push(key);
-    arrays[1]?.push(sortKeyOf(key));
+    arrays[1]?.push(rowSortKey(projection, key, view));
     arrays[2]?.push(JSON.stringify(state));
     arrays[3]?.push(record === undefined ? null : JSON.stringify(view));
     columns.forEach((column, index) => {

@@ -1,5 +1,5 @@
 import type { Projection } from '../../../projections/projection.js';
-import { viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose, type ViewDifference } from '../read-model-catalog.js';
+import { UNBUILT_VERSION, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose, type ViewDifference } from '../read-model-catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
 import { createProjectionTable } from './table-layout.js';
 
@@ -35,22 +35,26 @@ export const liveTableLookup = (db: ReadModelDb): ((projection: string) => strin
 };
 
 /**
- * Makes sure each projection has a table. A projection seen for the first time starts empty at position 0 (the
- * runner folds the whole log into it); one whose version changed is left to the rebuild, which fills a new table
- * beside the live one and swaps it in.
+ * Makes sure each projection has a table. In a read model that has applied nothing yet, a projection starts empty at
+ * position 0 (the runner folds the whole log into it). One added beside projections that have applied the log is
+ * entered as built by no code (UNBUILT_VERSION), so that the start-up rebuild builds it beside the live tables, as for
+ * a changed version: the live runner, which reads from the lowest checkpoint, would otherwise go back to the start of
+ * the log for it and hold every other projection's next event until it got there.
  */
 export const ensureReadModels = (db: ReadModelDb, projections: readonly Projection[], now: string): void => {
   // IMMEDIATE: the server thread and a (re)started runner worker may both get here; the write lock taken before
   // the read makes the second see the first's rows instead of inserting them again.
   db.transaction(() => {
     const existing = readModelEntries(db);
+    const applied = [...existing.values()].some((entry) => entry.position > 0);
     for (const projection of projections) {
       if (existing.has(projection.name)) continue;
-      const tableName = safeTableName(`${generationPrefix(projection)}0`);
+      const version = applied ? UNBUILT_VERSION : projection.version;
+      const tableName = safeTableName(`rm_${projection.name}_v${version}_g0`);
       createProjectionTable(db, projection.name, tableName);
       db.prepare(
         'INSERT INTO read_models (name, version, table_name, position, updated_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT (name) DO NOTHING',
-      ).run(projection.name, projection.version, tableName, now);
+      ).run(projection.name, version, tableName, now);
     }
   }).immediate();
 };

@@ -3,11 +3,13 @@ import * as E from 'fp-ts/lib/Either.js';
 import { entityKey } from '../../events/entity-id.js';
 import { foldedValue } from '../folded-value.js';
 import { FACET_FIELDS, facetOf, filtersBeside, MAX_FACET_VALUES, type FacetField, type Facets, type FacetValue } from '../list-facets.js';
-import type { BookingFilters, ContactFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
+import { attemptKey } from '../../../projections/deliveries.js';
+import type { BookingFilters, ContactFilters, DeliveryFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
 import { listPage, readNow, type Scan, type ScannedRow } from '../list-page.js';
 import { sortOf } from '../list-sort.js';
 import type { Page } from '../page.js';
 import { searchPattern } from '../search-text.js';
+import { receivedPrefix } from '../sort-key.js';
 import { liveTableLookup } from './catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
 import type { LatestBy, ListRefusal, PageRequest, ReadModelQueries } from '../read-model-queries.js';
@@ -18,6 +20,9 @@ type Condition = { readonly sql: string; readonly params: readonly unknown[] };
 
 /** Whether the table has a column: one built by an earlier version of its projection may lack the newer ones. */
 type Has = (column: string) => boolean;
+
+/** Stands for the table in a condition that reads another of its rows. */
+const THIS_TABLE = '{table}';
 
 const equals = (column: string, value: unknown): Condition[] => (value === undefined ? [] : [{ sql: `${column} = ?`, params: [value] }]);
 
@@ -54,17 +59,40 @@ const ticketConditions = (filters: TicketFilters, has: Has): Condition[] => [
   ...equals('contact_id', filters.contact_id === undefined ? undefined : entityKey(filters.contact_id)),
 ];
 
+/**
+ * A delivery's sort key leads with its receive time counted down (rowSortKey), so a time range is a range of the
+ * sort index. A search is three lookups by key or index: the event id, the first attempt's delivery id, and the
+ * row of a further attempt's delivery id, which names the events it repeated.
+ */
+const deliveryConditions = (filters: DeliveryFilters): Condition[] => [
+  { sql: 'outcome IS NOT NULL', params: [] },
+  ...equals('event', filters.event),
+  ...equals('outcome', filters.outcome),
+  ...equals('entity', filters.entity),
+  ...(filters.from_us === undefined ? [] : [{ sql: 'sort_key < ?', params: [receivedPrefix(filters.from_us - 1)] }]),
+  ...(filters.to_us === undefined ? [] : [{ sql: 'sort_key >= ?', params: [receivedPrefix(filters.to_us)] }]),
+  ...(filters.q === undefined
+    ? []
+    : [
+        {
+          sql: `(key = ? OR delivery_id = ? OR key IN (SELECT value FROM json_each((SELECT view FROM ${THIS_TABLE} WHERE key = ?), '$.attempt_of')))`,
+          params: [filters.q, filters.q, attemptKey(filters.q)],
+        },
+      ]),
+];
+
 const conditionsOf: { readonly [P in ListedProjection]: (filters: ListFilters[P], has: Has) => Condition[] } = {
   contacts: contactConditions,
   bookings: bookingConditions,
   tickets: ticketConditions,
+  deliveries: deliveryConditions,
 };
 
 /** The column a `latest` orders by: the time field in microseconds. */
 const LATEST_COLUMN: { readonly [P in keyof LatestBy]: string } = { bookings: 'updated_at_us', tickets: 'created_at_us' };
 
-const whereOf = (conditions: readonly Condition[]) => ({
-  sql: ['view IS NOT NULL', ...conditions.map((c) => c.sql)].join(' AND '),
+const whereOf = (conditions: readonly Condition[], table: string) => ({
+  sql: ['view IS NOT NULL', ...conditions.map((c) => c.sql.replaceAll(THIS_TABLE, table))].join(' AND '),
   params: conditions.flatMap((c) => c.params),
 });
 
@@ -141,7 +169,7 @@ const sortedLists = (db: ReadModelDb, { tableOf, columnsOf }: TableReader) => {
     const has = columnsOf(table);
     const { field } = sortOf(page.sort);
     if (field !== 'id' && !has(SORT_COLUMNS[field])) return E.left({ kind: 'sort_unavailable', sort: page.sort });
-    const where = whereOf(conditionsOf[projection](filters, has));
+    const where = whereOf(conditionsOf[projection](filters, has), table);
     return E.right(
       readNow(listPage(page.sort, page.cursor, page.limit), (scan) => {
         const { sql, params } = scanSql(table, where, scan);
@@ -159,7 +187,7 @@ const facetCounts = (db: ReadModelDb, { tableOf, columnsOf }: TableReader) => {
     const has = columnsOf(table);
     const fields: readonly FacetField<P>[] = FACET_FIELDS[projection];
     const facetOfField = (field: FacetField<P>) => {
-      const where = whereOf(conditionsOf[projection](filtersBeside(filters, field), has));
+      const where = whereOf(conditionsOf[projection](filtersBeside(filters, field), has), table);
       return facetOf(counted(facetSql(facetSource(table, field, where.sql, has))).all(...where.params, MAX_FACET_VALUES + 1));
     };
     return Object.fromEntries(fields.map((field) => [field, facetOfField(field)])) as Facets<P>;
@@ -200,14 +228,14 @@ export const sqliteReadModelQueries = (db: ReadModelDb): ReadModelQueries => {
 
   const countByStatus = db.transaction(<P extends ListedProjection>(projection: P, filters: ListFilters[P]) => {
     const table = tableOf(projection);
-    const where = whereOf(conditionsOf[projection](filters, columnsOf(table)));
+    const where = whereOf(conditionsOf[projection](filters, columnsOf(table)), table);
     const rows = counts(`SELECT status AS value, COUNT(*) AS n FROM ${table} WHERE ${where.sql} GROUP BY status`).all(...where.params);
     return Object.fromEntries(rows.map((row) => [row.value ?? 'unknown', row.n]));
   });
 
   const latest = db.transaction(<P extends keyof LatestBy>(projection: P, filters: ListFilters[P]): string | undefined => {
     const table = tableOf(projection);
-    const where = whereOf(conditionsOf[projection](filters, columnsOf(table)));
+    const where = whereOf(conditionsOf[projection](filters, columnsOf(table)), table);
     return views(`SELECT view FROM ${table} WHERE ${where.sql} ORDER BY ${LATEST_COLUMN[projection]} DESC LIMIT 1`).get(...where.params)?.view ?? undefined;
   });
 

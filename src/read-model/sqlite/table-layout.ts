@@ -45,6 +45,8 @@ const LAYOUTS: Readonly<Record<string, readonly Column[]>> = {
   ],
   bookings: [text('contact_id'), text('status'), micros('starts_at_us', 'starts_at', true), micros('updated_at_us', 'updated_at', false)],
   tickets: [text('contact_id'), text('status', false), fold('status'), text('priority', false), fold('priority'), micros('created_at_us', 'created_at', true)],
+  // An attempt's row has a delivery id and no outcome: lists leave it out, a search by delivery id finds it.
+  deliveries: [text('event'), text('outcome'), text('entity'), text('delivery_id')],
 };
 
 /** The column each sort (list-sort.ts) reads, indexed with sort_key after it: a page is a range of that index. */

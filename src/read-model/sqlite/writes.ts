@@ -6,7 +6,7 @@ import type { ReadModelDb } from '../read-model-db.js';
 import { storedState, type ReadModelWrites, type StateRow, type TargetRows } from '../read-model-writes.js';
 import { searchText } from '../../../projections/view-row.js';
 import { foldedValue, foldedValues, nameSortKey } from '../folded-value.js';
-import { sortKeyOf } from '../sort-key.js';
+import { rowSortKey, sortKeyOf } from '../sort-key.js';
 import { columnsOf, type Column } from './table-layout.js';
 
 /** Rows per transaction of a fill: short, so that a live runner sharing the read-model file is never held up long. */
@@ -107,8 +107,9 @@ export const sqliteReadModelWrites = (db: ReadModelDb): ReadModelWrites => {
     for (const { target, rows, to } of changed) {
       const table = tables.get(target.tableName) ?? prepare(target);
       for (const { key, state } of rows) {
-        const row = rowOf(table.columns, key, state, target.projection.view(state));
-        if (table.update.run(row).changes === 0) table.upsert.run({ ...row, sort_key: sortKeyOf(key) });
+        const view = target.projection.view(state);
+        const row = rowOf(table.columns, key, state, view);
+        if (table.update.run(row).changes === 0) table.upsert.run({ ...row, sort_key: rowSortKey(target.projection.name, key, view) });
       }
       // Compare-and-set: two writers never both advance one checkpoint, so a move proves nobody else wrote the rows.
       const { name } = target.projection;
@@ -136,7 +137,10 @@ export const sqliteReadModelWrites = (db: ReadModelDb): ReadModelWrites => {
       const table = tables.get(target.tableName) ?? prepare(target);
       const ordered = bySortKey(states);
       const insert = db.transaction((chunk: readonly StateRow[]) => {
-        for (const { key, state } of chunk) table.insert.run({ ...rowOf(table.columns, key, state, target.projection.view(state)), sort_key: sortKeyOf(key) });
+        for (const { key, state } of chunk) {
+          const view = target.projection.view(state);
+          table.insert.run({ ...rowOf(table.columns, key, state, view), sort_key: rowSortKey(target.projection.name, key, view) });
+        }
       });
       for (let start = 0; start < ordered.length; start += ROWS_PER_FILL) {
         signal?.throwIfAborted();

@@ -1,0 +1,99 @@
+import { PROVIDER_EVENT_TYPES } from '../src/events/domain-event.js';
+import type { AttemptView, DeliveryAttempt, DeliveryView } from './delivery-view.js';
+import { isRecord } from './is-record.js';
+import type { ProjectedEvent, Projection } from './projection.js';
+
+const HANDLES = [...PROVIDER_EVENT_TYPES, 'delivery.unrecognized', 'delivery.quarantined', 'delivery.attempted'] as const;
+type Handled = (typeof HANDLES)[number];
+type Delivered = ProjectedEvent<Exclude<Handled, 'delivery.attempted'>>;
+
+const ATTEMPT = 'attempt:';
+
+/** The row of a further attempt's delivery id, apart from the events' rows (keyed by their ids, UUIDs). */
+export const attemptKey = (deliveryId: string): string => `${ATTEMPT}${deliveryId}`;
+
+type Stored = Omit<DeliveryView, 'attempts'>;
+
+/**
+ * An event's row: the delivery as the log holds it (null until its event is folded: a rebuild may fold a further
+ * attempt first) and its further attempts. An attempt's row: the events its delivery id repeated.
+ */
+export type DeliveryState = { readonly stored: Stored | null; readonly attempts: readonly DeliveryAttempt[] } | AttemptView;
+
+const CONVERSATION = 'conversation-';
+
+/** In the order of the view's fields. */
+const storedOf = ({ id, event, arrival }: Delivered): Stored => {
+  const { stream, revision, position, delivery_id, received_at } = arrival;
+  const where = { stream, revision, position };
+  const when = { delivery_id, received_at };
+  switch (event.type) {
+    case 'delivery.unrecognized':
+      return { event_id: id, event: event.data.event, outcome: 'unrecognized', ...where, entity: null, ...when, reason: null };
+    case 'delivery.quarantined':
+      return { event_id: id, event: event.data.event ?? null, outcome: 'quarantined', ...where, entity: null, ...when, reason: event.data.reason ?? null };
+    default: {
+      // A message is about its contact: the conversation's stream is named after it.
+      const entity = stream.startsWith(CONVERSATION) ? `contact-${stream.slice(CONVERSATION.length)}` : /^(contact|booking|ticket)-/.test(stream) ? stream : null;
+      return { event_id: id, event: event.type, outcome: 'appended', ...where, entity, ...when, reason: null };
+    }
+  }
+};
+
+/**
+ * Which of two records of one event the row shows, the same in any order: the earlier arrival, and of one arrival the
+ * later copy (an erasure on EventStoreDB copies an event, same id and metadata, and truncates the original); the
+ * delivery id decides what nothing else does.
+ */
+const shows = (a: Stored, b: Stored): boolean => {
+  if (a.received_at !== b.received_at) return a.received_at < b.received_at;
+  if (a.position !== b.position) return a.position > b.position;
+  return (a.delivery_id ?? '') < (b.delivery_id ?? '');
+};
+
+const byArrival = (a: DeliveryAttempt, b: DeliveryAttempt): number =>
+  a.received_at < b.received_at ? -1 : a.received_at > b.received_at ? 1 : a.delivery_id < b.delivery_id ? -1 : a.delivery_id > b.delivery_id ? 1 : 0;
+
+/** One attempt per delivery id, its earliest arrival. */
+const withAttempt = (attempts: readonly DeliveryAttempt[], attempt: DeliveryAttempt): readonly DeliveryAttempt[] => {
+  const same = attempts.find((a) => a.delivery_id === attempt.delivery_id);
+  if (same !== undefined && same.received_at <= attempt.received_at) return attempts;
+  return [...attempts.filter((a) => a !== same), attempt].sort(byArrival);
+};
+
+/**
+ * The delivery log: a row per delivery the log holds, kept aside ones included, and a row per further attempt's
+ * delivery id, so that any attempt's id finds its delivery by key. Rows are keyed by event id, so that a provider
+ * retry (the same event id) is one delivery with one more attempt.
+ */
+export const deliveriesProjection: Projection<Handled, DeliveryState, DeliveryView | AttemptView> = {
+  name: 'deliveries',
+  version: 1,
+  handles: HANDLES,
+  keysOf: ({ id, event, arrival }) =>
+    event.type !== 'delivery.attempted'
+      ? [id]
+      : [event.data.event_id, ...(arrival.delivery_id === null ? [] : [attemptKey(arrival.delivery_id)])],
+  initial: (key) => (key.startsWith(ATTEMPT) ? { delivery_id: key.slice(ATTEMPT.length), attempt_of: [] } : { stored: null, attempts: [] }),
+  evolve: (state, projected) => {
+    const { event, arrival } = projected;
+    if ('attempt_of' in state) {
+      if (event.type !== 'delivery.attempted' || state.attempt_of.includes(event.data.event_id)) return state;
+      return { ...state, attempt_of: [...state.attempt_of, event.data.event_id].sort() };
+    }
+    if (event.type === 'delivery.attempted') {
+      if (arrival.delivery_id === null) return state;
+      const attempts = withAttempt(state.attempts, { delivery_id: arrival.delivery_id, received_at: arrival.received_at });
+      return attempts === state.attempts ? state : { ...state, attempts };
+    }
+    const stored = storedOf({ ...projected, event });
+    return state.stored !== null && !shows(stored, state.stored) ? state : { ...state, stored };
+  },
+  view: (state) => {
+    if ('attempt_of' in state) return state;
+    const { stored, attempts } = state;
+    // The same attempt sent again (a file ingested twice) is no further attempt.
+    return stored === null ? null : { ...stored, attempts: attempts.filter((a) => a.delivery_id !== stored.delivery_id) };
+  },
+  isState: (stored): stored is DeliveryState => isRecord(stored) && (Array.isArray(stored['attempts']) || Array.isArray(stored['attempt_of'])),
+};
