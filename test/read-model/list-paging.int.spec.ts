@@ -5,7 +5,7 @@ import { projections } from '../../projections/registry.js';
 import { toMicros } from '../../src/events/timestamp.js';
 import { decodeCursor } from '../../src/read-model/list-cursor.js';
 import { sortOf, sortTexts, type SortText } from '../../src/read-model/list-sort.js';
-import { nameSortKey } from '../../src/read-model/folded-value.js';
+import { nameSortKey } from '../../projections/view-row.js';
 import type { Page } from '../../src/read-model/page.js';
 import type { ReadModel } from '../../src/read-model/read-model.js';
 import { sortKeyOf } from '../../src/read-model/sort-key.js';

@@ -1,6 +1,5 @@
 import { toMicros } from '../../events/timestamp.js';
-import { searchText } from '../../../projections/view-row.js';
-import { foldedValue, foldedValues, nameSortKey } from '../folded-value.js';
+import { foldedValue, foldedValues, nameSortKey, searchText } from '../../../projections/view-row.js';
 
 /**
  * A typed column a projection table keeps beside the view's JSON text: for the API's filters, and for people's SQL
@@ -51,7 +50,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 const shown = (name: string, type: Column['type'], of: Column['of']): Column => ({ name, type, shown: true, of });
 const hidden = (name: string, type: Column['type'], of: Column['of']): Column => ({ name, type, shown: false, of });
-/** A hidden column the lists compare by: a folded value (folded-value.ts), bytewise. */
+/** A hidden column the lists compare by: a folded value (projections/view-row.ts), bytewise. */
 const compared = (name: string, type: Column['type'], of: Column['of']): Column => ({ name, type, shown: false, bytewise: true, of });
 const foldField = (field: string) => compared(`${field}_fold`, 'text', (v) => text(foldedValue(v[field])));
 const textField = (name: string) => shown(name, 'text', (v) => text(v[name]));

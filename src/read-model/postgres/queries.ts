@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { entityKey } from '../../events/entity-id.js';
-import { foldedValue } from '../folded-value.js';
 import { FACET_FIELDS, facetOf, filtersBeside, MAX_FACET_VALUES, type FacetField, type Facets, type FacetValue } from '../list-facets.js';
 import { attemptKey } from '../../../projections/deliveries.js';
 import type { BookingFilters, ContactFilters, DeliveryFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
@@ -12,6 +11,7 @@ import { receivedPrefix } from '../sort-key.js';
 import type { LatestBy, ListRefusal, PageRequest, ReadModelQueries } from '../read-model-queries.js';
 import { inTransaction, sqlState, type Client, type Sql } from './connection.js';
 import { safeName } from './table-layout.js';
+import { foldedValue } from '../../../projections/view-row.js';
 
 /** A condition over a projection table's columns; `$?` stands for its parameter, numbered when the query is built. */
 type Condition = { readonly sql: string; readonly params: readonly unknown[] };

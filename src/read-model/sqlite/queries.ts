@@ -1,7 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { entityKey } from '../../events/entity-id.js';
-import { foldedValue } from '../folded-value.js';
 import { FACET_FIELDS, facetOf, filtersBeside, MAX_FACET_VALUES, type FacetField, type Facets, type FacetValue } from '../list-facets.js';
 import { attemptKey } from '../../../projections/deliveries.js';
 import type { BookingFilters, ContactFilters, DeliveryFilters, ListedProjection, ListFilters, TicketFilters } from '../list-filters.js';
@@ -14,6 +13,7 @@ import { liveTableLookup } from './catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
 import type { LatestBy, ListRefusal, PageRequest, ReadModelQueries } from '../read-model-queries.js';
 import { SORT_COLUMNS } from './table-layout.js';
+import { foldedValue } from '../../../projections/view-row.js';
 
 /** A SQL condition over a projection table's columns (table-layout.ts), with its parameters. */
 type Condition = { readonly sql: string; readonly params: readonly unknown[] };

@@ -4,8 +4,7 @@ import { toMicros } from '../../events/timestamp.js';
 import { CheckpointMoved, type ProjectionTarget } from '../read-model-catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
 import { storedState, type ReadModelWrites, type StateRow, type TargetRows } from '../read-model-writes.js';
-import { searchText } from '../../../projections/view-row.js';
-import { foldedValue, foldedValues, nameSortKey } from '../folded-value.js';
+import { foldedValue, foldedValues, nameSortKey, searchText } from '../../../projections/view-row.js';
 import { rowSortKey, sortKeyOf } from '../sort-key.js';
 import { columnsOf, type Column } from './table-layout.js';
 
