@@ -1,9 +1,10 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import type { Projection } from '../../../projections/projection.js';
 import { CheckpointMoved, UNBUILT_VERSION, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose } from '../read-model-catalog.js';
-import { inTransaction, LOCK_NOT_AVAILABLE, LOCK_TIMEOUT, RETRY_PAUSE_MS, sqlState, type Client, type Sql } from './connection.js';
+import pg from 'pg';
+import { inlined, inTransaction, LOCK_NOT_AVAILABLE, LOCK_TIMEOUT, RETRY_PAUSE_MS, sqlState, type Client, type Sql } from './connection.js';
 import { pointViewSql, publicViewOf } from './public-views.js';
-import { createTableSql, safeName } from './table-layout.js';
+import { arrayLiteral, createTableSql, safeName } from './table-layout.js';
 import { CHECKPOINTS_CHANNEL } from './writer-lease.js';
 
 const generationPrefix = (projection: Projection) => `rm_${projection.name}_v${projection.version}_g`;
@@ -214,40 +215,41 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
   };
 };
 
+/** What a commit's checkpoint statement raises when a checkpoint was not where the commit expected it. */
+const CHECKPOINT_MOVED = 'SKCPM';
+
 /**
- * Moves the targets' checkpoints, each by compare-and-set on the position it holds, inside the caller's transaction:
- * one statement per catalog table, the live ones also notifying the nodes that stand by (delivered at COMMIT).
+ * The statements that move the targets' checkpoints, each by compare-and-set on the position it holds, to run in the
+ * commit's transaction: one block per catalog table, which raises CHECKPOINT_MOVED (naming the projections that were
+ * not where expected) so that the whole commit is undone; then, for the live tables, the notify the nodes that
+ * stand by read (delivered at COMMIT).
  */
-export const advanceCheckpoints = async (
-  client: Client,
-  schema: string,
-  moves: readonly { readonly target: ProjectionTarget; readonly to: number }[],
-  now: string,
-): Promise<ProjectionTarget[]> => {
+export const checkpointMovesSql = (schema: string, moves: readonly { readonly target: ProjectionTarget; readonly to: number }[], now: string): string[] => {
+  const statements: string[] = [];
   for (const kind of ['live', 'scratch'] as const) {
     const moving = moves.filter(({ target, to }) => target.kind === kind && to !== target.position);
     if (moving.length === 0) continue;
-    const table = kind === 'live' ? 'read_models' : 'rebuilds';
-    const notify = kind === 'live' ? `, pg_notify('${CHECKPOINTS_CHANNEL}', $6)` : '';
-    const { rows } = await client.query<{ moved: string[] | null }>(
-      `WITH moved AS (
-         UPDATE ${safeName(schema)}.${table} AS c SET position = m.to_position, updated_at = $5
-         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS m(name, table_name, from_position, to_position)
-         WHERE c.name = m.name AND c.table_name = m.table_name AND c.position = m.from_position
-         RETURNING c.name)
-       SELECT (SELECT array_agg(name) FROM moved) AS moved${notify}`,
-      [
-        moving.map(({ target }) => target.projection.name),
-        moving.map(({ target }) => target.tableName),
-        moving.map(({ target }) => target.position),
-        moving.map(({ to }) => to),
-        now,
-        ...(kind === 'live' ? [schema] : []),
-      ],
-    );
-    const moved = new Set(rows[0]?.moved ?? []);
-    const lost = moving.find(({ target }) => !moved.has(target.projection.name));
-    if (lost !== undefined) throw new CheckpointMoved(lost.target.projection.name);
+    const table = `${safeName(schema)}.${kind === 'live' ? 'read_models' : 'rebuilds'}`;
+    const planned = inlined('unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS m(name, table_name, from_position, to_position)', [
+      arrayLiteral(moving.map(({ target }) => target.projection.name)),
+      arrayLiteral(moving.map(({ target }) => target.tableName)),
+      arrayLiteral(moving.map(({ target }) => target.position)),
+      arrayLiteral(moving.map(({ to }) => to)),
+    ]);
+    statements.push(`DO $moves$ DECLARE moved integer; BEGIN
+      UPDATE ${table} AS c SET position = m.to_position, updated_at = ${pg.escapeLiteral(now)} FROM ${planned}
+      WHERE c.name = m.name AND c.table_name = m.table_name AND c.position = m.from_position;
+      GET DIAGNOSTICS moved = ROW_COUNT;
+      IF moved <> ${moving.length} THEN
+        RAISE EXCEPTION USING ERRCODE = '${CHECKPOINT_MOVED}', MESSAGE = (SELECT string_agg(m.name, ',') FROM ${planned}
+          WHERE NOT EXISTS (SELECT 1 FROM ${table} c WHERE c.name = m.name AND c.table_name = m.table_name AND c.position = m.to_position));
+      END IF;
+    END $moves$`);
+    if (kind === 'live') statements.push(inlined('SELECT pg_notify($1, $2)', [CHECKPOINTS_CHANNEL, schema]));
   }
-  return moves.map(({ target, to }) => ({ ...target, position: to }));
+  return statements;
 };
+
+/** The commit failed because a checkpoint had moved: the projection it names. */
+export const checkpointMovedBy = (error: unknown): CheckpointMoved | undefined =>
+  sqlState(error) === CHECKPOINT_MOVED && error instanceof Error ? new CheckpointMoved(error.message.split(',')[0] ?? '') : undefined;

@@ -9,6 +9,14 @@ const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid
 
 export const openPool = (url: string): Sql => new pg.Pool({ connectionString: url, types: types as pg.CustomTypesConfig, max: 8 });
 
+/**
+ * A statement with its parameters written in as literals (escaped by node-postgres), so that several statements go in
+ * one simple query: one round trip, and one implicit transaction, all or nothing. Only for text parameters (array
+ * literals included), each named `$n` once or more.
+ */
+export const inlined = (statement: string, params: readonly string[]): string =>
+  statement.replace(/\$(\d+)/g, (_, n: string) => pg.escapeLiteral(params[Number(n) - 1] ?? ''));
+
 /** Runs `work` in one transaction on one connection of the pool; rolls back on any error. */
 export const inTransaction = async <A>(sql: Sql, work: (client: Client) => Promise<A>): Promise<A> => {
   const client = await sql.connect();

@@ -20,7 +20,7 @@ export const createTableSql = (schema: string, projection: string, table: string
 };
 
 /** An array's literal, every element quoted: `{"a","b\\"c",NULL}`; a text[] cell is one, and so is each column's array. */
-const arrayLiteral = (values: readonly unknown[]): string =>
+export const arrayLiteral = (values: readonly unknown[]): string =>
   `{${values.map((v) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
 
 /** How a column's values travel in the unnest (`param`) and become the column's type (`cast`). */

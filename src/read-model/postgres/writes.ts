@@ -1,8 +1,8 @@
 import { sortKeyOf } from '../sort-key.js';
 import { storedState, type ReadModelWrites, type StateRow } from '../read-model-writes.js';
-import { advanceCheckpoints } from './catalog.js';
-import { inTransaction, type Sql } from './connection.js';
-import { insertRowsSql, rowArrays, safeName } from './table-layout.js';
+import { checkpointMovedBy, checkpointMovesSql } from './catalog.js';
+import { inlined, type Sql } from './connection.js';
+import { arrayLiteral, insertRowsSql, rowArrays, safeName } from './table-layout.js';
 
 /** Rows per statement of a fill: a few MB of parameters. */
 const ROWS_PER_FILL = 2_000;
@@ -20,26 +20,33 @@ export const postgresReadModelWrites = (sql: Sql, schema: string): ReadModelWrit
       const { rows } = await sql.query<{ key: string; state: string }>(`SELECT key, state FROM ${s}.${safeName(target.tableName)} WHERE key = ANY($1)`, [keys]);
       return new Map(rows.map((row) => [row.key, storedState(target, row.key, row.state)]));
     },
-    commit: (tables, skipped, now) =>
-      inTransaction(sql, async (client) => {
-        if (skipped.length > 0) {
-          await client.query(
+    // One simple query: the rows, the skipped events and the checkpoints in one round trip and one transaction.
+    commit: async (tables, skipped, now) => {
+      const statements: string[] = [];
+      if (skipped.length > 0) {
+        statements.push(
+          inlined(
             `INSERT INTO ${s}.skipped_events (position, event_id, type, reason) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
-            [skipped.map((e) => e.position), skipped.map((e) => e.eventId), skipped.map((e) => e.type), skipped.map((e) => e.reason)],
-          );
-        }
-        for (const { target, rows } of tables) {
-          if (rows.length === 0) continue;
-          const viewed = rows.map(({ key, state }) => ({ key, state, view: target.projection.view(state) }));
-          await client.query(insertRowsSql(schema, target.projection.name, target.tableName, true), rowArrays(target.projection.name, viewed));
-        }
-        return advanceCheckpoints(
-          client,
-          schema,
-          tables.map(({ target, to }) => ({ target, to: Math.max(target.position, to) })),
-          now,
+            [arrayLiteral(skipped.map((e) => e.position)), arrayLiteral(skipped.map((e) => e.eventId)), arrayLiteral(skipped.map((e) => e.type)), arrayLiteral(skipped.map((e) => e.reason))],
+          ),
         );
-      }),
+      }
+      for (const { target, rows } of tables) {
+        if (rows.length === 0) continue;
+        const viewed = rows.map(({ key, state }) => ({ key, state, view: target.projection.view(state) }));
+        statements.push(inlined(insertRowsSql(schema, target.projection.name, target.tableName, true), rowArrays(target.projection.name, viewed)));
+      }
+      const moves = tables.map(({ target, to }) => ({ target, to: Math.max(target.position, to) }));
+      statements.push(...checkpointMovesSql(schema, moves, now));
+      if (statements.length > 0) {
+        try {
+          await sql.query(statements.join(';\n'));
+        } catch (error) {
+          throw checkpointMovedBy(error) ?? error;
+        }
+      }
+      return moves.map(({ target, to }) => ({ ...target, position: to }));
+    },
     fill: async (target, states, signal) => {
       const ordered = bySortKey(states);
       const statement = insertRowsSql(schema, target.projection.name, target.tableName, false);
