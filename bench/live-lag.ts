@@ -39,6 +39,9 @@ export const liveLagRuns = async (context: ScenarioContext, scope: Scope, env: R
   return repeat(context.runs, async (run) => {
     const lags: number[] = [];
     const queries: Promise<void>[] = [];
+    // A query that fails (the server refusing connections under the load) fails the run once all are in, rather than
+    // being an unhandled rejection that ends the bench.
+    const failed: unknown[] = [];
     let gaveUp = 0;
     const load = await runLoad({
       url: server.url,
@@ -54,11 +57,12 @@ export const liveLagRuns = async (context: ScenarioContext, scope: Scope, env: R
             await response.arrayBuffer();
             if (response.status === 503) gaveUp += 1;
             lags.push(performance.now() - answered);
-          }),
+          }, (error: unknown) => void failed.push(error)),
         );
       },
     });
     await Promise.all(queries);
+    if (failed.length > 0) throw new Error(`live lag: ${failed.length} of ${queries.length} queries failed`, { cause: failed[0] });
     requireSuccess('deliveries', load);
     context.log(`live lag: ${lags.length} new events, p99 ${percentile(lags, 99).toFixed(1)} ms`);
     return { p99: percentile(lags, 99), p50: percentile(lags, 50), gave_up: gaveUp };
