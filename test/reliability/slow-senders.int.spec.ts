@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionLimits } from '../../src/http/app.js';
 import { bodyOf, nestedExamples } from '../fixtures/reference-deliveries.js';
 import { eventually } from '../support/eventually.js';
@@ -14,6 +14,7 @@ const megabyteHead = `POST /webhooks/skylight HTTP/1.1\r\nHost: 127.0.0.1\r\nCon
 
 describe('slow senders against the real socket server', () => {
   const dir = makeTempDir('slow');
+  afterAll(() => dir.remove());
   let harness: WebhookHarness | undefined;
   const clients: RawClient[] = [];
 
