@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useLocation } from 'preact-iso';
 import { withQuery } from '../api';
 import type { Facet } from '../api-types';
+import { toLocalInput } from '../local-time-input';
 import type { Sorting } from './data-table';
 
 /**
@@ -44,6 +45,20 @@ export const TextFilter = ({ name, label, value, facet }: { name: string; label:
       </datalist>
     )}
   </label>
+);
+
+/** A range of instants (`from`, `to` in the query), each in a local date-time input: "Starts from", "Starts until". */
+export const TimeRangeFilter = ({ label, from, to }: { label: string; from: string | undefined; to: string | undefined }) => (
+  <>
+    <label>
+      {label} from
+      <input name="from" type="datetime-local" step={1} defaultValue={toLocalInput(from)} />
+    </label>
+    <label>
+      {label} until
+      <input name="to" type="datetime-local" step={1} defaultValue={toLocalInput(to)} />
+    </label>
+  </>
 );
 
 export const SelectFilter = ({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: readonly (readonly [string, string])[] }) => (

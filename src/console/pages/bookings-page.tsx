@@ -4,11 +4,11 @@ import type { Booking, BookingFacetsView, Page } from '../api-types';
 import { AnomalyList, BookingTable } from '../components/booking-table';
 import { Crumbs } from '../components/crumbs';
 import { Fields } from '../components/fields';
-import { Pager, SelectFilter, sortingOf } from '../components/filter-form';
+import { Pager, SelectFilter, sortingOf, TimeRangeFilter } from '../components/filter-form';
 import { RawEvents } from '../components/raw-events';
 import { Show } from '../components/status';
 import { Value } from '../components/value';
-import { fromLocalInput, toLocalInput } from '../local-time-input';
+import { fromLocalInput } from '../local-time-input';
 import { useApi } from '../use-api';
 import { useTitle } from '../use-title';
 
@@ -45,14 +45,7 @@ export const BookingsPage = () => {
       <h1>Bookings</h1>
       <form key={url} class="filters" role="search" aria-label="Bookings" onSubmit={submit}>
         <SelectFilter name="status" label="Status" value={query['status']} options={statusOptions(facets.state === 'ready' ? facets.data : undefined)} />
-        <label>
-          Starts from
-          <input name="from" type="datetime-local" step={1} defaultValue={toLocalInput(query['from'])} />
-        </label>
-        <label>
-          Starts until
-          <input name="to" type="datetime-local" step={1} defaultValue={toLocalInput(query['to'])} />
-        </label>
+        <TimeRangeFilter label="Starts" from={query['from']} to={query['to']} />
         <button type="submit">Show bookings</button>
       </form>
       <Show loaded={bookings}>

@@ -6,11 +6,11 @@ import type { Delivery, HistoryEvent, Page, Retry } from '../api-types';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { Crumbs } from '../components/crumbs';
 import { DeliveryTable, EntityLink, OutcomeBadge } from '../components/delivery-table';
-import { Pager, SelectFilter, TextFilter } from '../components/filter-form';
+import { Pager, SelectFilter, TextFilter, TimeRangeFilter } from '../components/filter-form';
 import { FailureBanner, Show } from '../components/status';
 import { Time } from '../components/time';
 import { Value } from '../components/value';
-import { fromLocalInput, toLocalInput } from '../local-time-input';
+import { fromLocalInput } from '../local-time-input';
 import { useApi } from '../use-api';
 import { useTitle } from '../use-title';
 
@@ -102,14 +102,7 @@ export const DeliveriesPage = () => {
         <TextFilter name="event" label="Event" value={query['event']} />
         <SelectFilter name="outcome" label="Outcome" value={query['outcome']} options={OUTCOMES} />
         <TextFilter name="entity" label="Entity (contact-42)" value={query['entity']} />
-        <label>
-          Received from
-          <input name="from" type="datetime-local" step={1} defaultValue={toLocalInput(query['from'])} />
-        </label>
-        <label>
-          Received until
-          <input name="to" type="datetime-local" step={1} defaultValue={toLocalInput(query['to'])} />
-        </label>
+        <TimeRangeFilter label="Received" from={query['from']} to={query['to']} />
         <button type="submit">Show deliveries</button>
       </form>
       {retry.banners}
