@@ -7,6 +7,7 @@ import { foldLog } from './fold-log.js';
 import type { ReadModelJob } from './read-model-job.js';
 import { atLeast } from './log-lag.js';
 import { rebuildProjections } from './rebuild.js';
+import { wakeablePause } from './wakeable-pause.js';
 
 export type CatchUpResult = {
   readonly events: number;
@@ -27,13 +28,7 @@ const writerReaching = async (readModel: ReadModel, job: ReadModelJob, lease: Wr
   for (;;) {
     const applied = Math.min(head, appliedByAll(await readModel.catalog.liveTargets(job.projections)));
     if (applied >= head || performance.now() >= deadline) return applied;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.min(WRITER_LOOK_MS, deadline - performance.now()));
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    await wakeablePause(Math.min(WRITER_LOOK_MS, deadline - performance.now()), (ends) => (wake = ends));
   }
 };
 

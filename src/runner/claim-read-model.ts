@@ -3,6 +3,7 @@ import type { ReadModel } from '../read-model/read-model.js';
 import { describeEventStoreError, type EventStoreError } from '../store/event-store-error.js';
 import type { EventStore } from '../store/event-store.js';
 import { logIdentityOf } from '../store/log-identity.js';
+import { wakeablePause } from './wakeable-pause.js';
 
 export type ForeignReadModelPolicy = 'rebuild' | 'refuse';
 
@@ -82,14 +83,7 @@ export const claimOnceReachable = (
 ): { readonly stop: () => Promise<void> } => {
   let stopped = false;
   let wake = (): void => undefined;
-  const pause = () =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.retryMs);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const pause = () => wakeablePause(options.retryMs, (ends) => (wake = ends));
   const trying = (async () => {
     while (!stopped) {
       await pause();

@@ -9,6 +9,7 @@ import type { EventStore, RecordedEvent, Subscription } from '../store/event-sto
 import { checkpointsOf, type CommitReport } from './applied-checkpoints.js';
 import { batchWriter } from './batch-writer.js';
 import { batches } from './batches.js';
+import { wakeablePause } from './wakeable-pause.js';
 
 export type RunnerLog = {
   info: (fields: object, message: string) => void;
@@ -50,7 +51,7 @@ const RETRY_DELAY_MS = 1000;
 /** How often the catalog is checked for a swap by another process (a CLI rebuild) while no event arrives. */
 const CATALOG_CHECK_MS = 500;
 /** How often a standby tries for the writer's lease: a writer that died is replaced within this (see docs/scale-out.md). */
-export const LEASE_RETRY_MS = 1000;
+const LEASE_RETRY_MS = 1000;
 
 type LoopState = {
   targets: readonly ProjectionTarget[];
@@ -75,13 +76,7 @@ const standBy = async (options: LiveLoopOptions, state: LoopState): Promise<void
     options.onCommitted({ kind: 'committed', checkpoints: checkpointsOf(state.targets), role: 'standby' });
     state.markStarted();
     if (state.moved) continue;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, until - performance.now());
-      state.wakeIdle = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    await wakeablePause(until - performance.now(), (wake) => (state.wakeIdle = wake));
   }
 };
 

@@ -12,7 +12,7 @@ export const CHECKPOINTS_CHANNEL = 'skylight_checkpoints';
 const SESSION_KEEPALIVES = ['SET tcp_keepalives_idle = 5', 'SET tcp_keepalives_interval = 2', 'SET tcp_keepalives_count = 3', 'SET tcp_user_timeout = 10000'];
 
 /** How often the holder makes sure its session is still there, and how long it waits for the answer: its own bound. */
-export const HEARTBEAT_MS = 2_000;
+const HEARTBEAT_MS = 2_000;
 
 /** The lease's own connection: out of the pool, kept alive, and never waiting long for an answer. */
 const leaseSession = (url: string) =>
