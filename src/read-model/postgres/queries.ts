@@ -208,22 +208,35 @@ const facetCounts = async <P extends ListedProjection>(client: Client, table: st
   return facets as Facets<P>;
 };
 
+/** A live table, its lookup by key, and the name that lookup is prepared under on each connection of the pool. */
+type LiveTable = { readonly byKey: string; readonly text: string };
+
 /**
  * Each projection's live table as the catalog last named it. A swap drops the table it replaces (and forgetAll drops
  * them all), so a name stays good until a read finds its table gone (42P01): then the catalog is read again.
  */
 const liveTables = (sql: Sql, schema: string) => {
-  const known = new Map<string, string>();
+  const known = new Map<string, LiveTable>();
+  let prepared = 0;
   return {
-    of: async (projection: string): Promise<string> => {
+    of: async (projection: string): Promise<LiveTable> => {
       const cached = known.get(projection);
       if (cached !== undefined) return cached;
-      const { rows } = await sql.query<{ table_name: string }>(`SELECT table_name FROM ${safeName(schema)}.read_models WHERE name = $1`, [projection]);
-      const table = rows[0]?.table_name;
-      if (table === undefined) throw new Error(`no read model for projection ${projection}`);
-      const qualified = `${safeName(schema)}.${safeName(table)}`;
-      known.set(projection, qualified);
-      return qualified;
+      const { rows } = await sql.query<{ table_name: string; deleted: boolean }>(
+        `SELECT table_name, EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_schema = $2 AND c.table_name = r.table_name
+           AND c.column_name = 'deleted') AS deleted FROM ${safeName(schema)}.read_models r WHERE name = $1`,
+        [projection, schema],
+      );
+      const found = rows[0];
+      if (found === undefined) throw new Error(`no read model for projection ${projection}`);
+      // The contacts' `deleted` column, so that the view is answered as stored, without parsing it on the request
+      // thread (PostgreSQL's json operators cannot read a view holding \u0000 either).
+      const deleted = found.deleted ? 'deleted' : 'NULL::boolean';
+      const text = `SELECT view, ${deleted} AS deleted FROM ${safeName(schema)}.${safeName(found.table_name)} WHERE key = $1`;
+      // A statement name of its own per table: a prepared statement's text cannot change under its name.
+      const live = { byKey: `skylight_view_by_key_${(prepared += 1)}`, text };
+      known.set(projection, live);
+      return live;
     },
     forget: (projection: string) => void known.delete(projection),
   };
@@ -237,12 +250,13 @@ export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQue
   const columnsOf = tableColumnsOf(schema);
   const read = <A>(projection: string, work: Work<A>) => readLive(sql, schema, columnsOf, projection, work);
   const live = liveTables(sql, schema);
-  // One statement, one round trip: a single row needs no snapshot shared with the catalog.
-  const viewText = async (projection: string, key: string): Promise<string | undefined> => {
+  // One statement, one round trip: a single row needs no snapshot shared with the catalog. Prepared (named), so that
+  // PostgreSQL parses and plans it once per connection.
+  const storedRow = async (projection: string, key: string): Promise<{ view: string | null; deleted: boolean | null } | undefined> => {
     for (let attempt = 0; ; attempt++) {
-      const table = await live.of(projection);
+      const { byKey, text } = await live.of(projection);
       try {
-        return (await sql.query<{ view: string | null }>(`SELECT view FROM ${table} WHERE key = $1`, [key])).rows[0]?.view ?? undefined;
+        return (await sql.query<{ view: string | null; deleted: boolean | null }>({ name: byKey, text, values: [key] })).rows[0];
       } catch (error) {
         if (attempt > 0 || sqlState(error) !== '42P01') throw error;
         live.forget(projection);
@@ -252,12 +266,12 @@ export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQue
 
   return {
     view: async <V>(projection: string, key: string) => {
-      const json = await viewText(projection, key);
-      return json === undefined ? undefined : (JSON.parse(json) as V);
+      const json = (await storedRow(projection, key))?.view;
+      return json == null ? undefined : (JSON.parse(json) as V);
     },
     storedView: async (projection, key) => {
-      const json = await viewText(projection, key);
-      return json === undefined ? undefined : { json, deleted: (JSON.parse(json) as { deleted?: unknown }).deleted === true };
+      const row = await storedRow(projection, key);
+      return row?.view == null ? undefined : { json: row.view, deleted: row.deleted === true };
     },
     list: <P extends ListedProjection, V>(projection: P, filters: ListFilters[P], page: PageRequest<P>) =>
       read(projection, async (client, table, has) => (await sortedPage(client, table, has, projection, filters, page)) as E.Either<ListRefusal, Page<V>>),

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Projection } from '../../../projections/projection.js';
 import { UNBUILT_VERSION, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose, type ViewDifference } from '../read-model-catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
@@ -20,13 +21,17 @@ const generationPrefix = (projection: Projection) => `rm_${projection.name}_v${p
 
 const dropTable = (db: ReadModelDb, tableName: string) => db.exec(`DROP TABLE IF EXISTS "${tableName.replaceAll('"', '""')}"`);
 
-export const readModelEntries = (db: ReadModelDb): Map<string, ReadModelEntry> =>
-  new Map(
-    db
-      .prepare<[], ReadModelEntry>('SELECT name, version, table_name, position, updated_at FROM read_models')
-      .all()
-      .map((entry) => [entry.name, entry]),
-  );
+// Prepared once per connection: a query with `min_position` reads the catalog, and preparing cost more than the read.
+const entriesStatements = new WeakMap<ReadModelDb, Statement<[], ReadModelEntry>>();
+
+export const readModelEntries = (db: ReadModelDb): Map<string, ReadModelEntry> => {
+  let statement = entriesStatements.get(db);
+  if (statement === undefined) {
+    statement = db.prepare<[], ReadModelEntry>('SELECT name, version, table_name, position, updated_at FROM read_models');
+    entriesStatements.set(db, statement);
+  }
+  return new Map(statement.all().map((entry) => [entry.name, entry]));
+};
 
 /** The table serving each projection now (undefined: none yet), looked up per call so a swap is seen at once. */
 export const liveTableLookup = (db: ReadModelDb): ((projection: string) => string | undefined) => {
