@@ -2,9 +2,9 @@ import type { Contact } from '../src/events/contact.js';
 import { PROVIDER_EVENT_TYPES, type ProviderEventType } from '../src/events/domain-event.js';
 import { entityKey } from '../src/events/entity-id.js';
 import type { Timestamp } from '../src/events/timestamp.js';
-import { eraseRegisters, type BusinessProjection, type Erasable } from './erasure.js';
+import { eraseWrites, type BusinessProjection, type Erasable } from './erasure.js';
 import { withErasure } from './fold.js';
-import { clockOf, earliest, revise, valuesOf, writeFields, type Register, type Registers } from './last-writer-wins.js';
+import { clockOf, earliest, revise, valuesOf, writeFields, type FieldWrites, type Register } from './last-writer-wins.js';
 import type { ContactView } from './contact-view.js';
 import { isRecord } from './is-record.js';
 import { extraFields } from './view-row.js';
@@ -17,9 +17,9 @@ import { extraFields } from './view-row.js';
  */
 export type ContactState = {
   readonly created: boolean;
-  readonly changed: Registers<Contact>;
-  readonly deletion: Registers<Contact>;
-  readonly embedded: Registers<Contact>;
+  readonly changed: FieldWrites<Contact>;
+  readonly deletion: FieldWrites<Contact>;
+  readonly embedded: FieldWrites<Contact>;
   /** The tombstone: the earliest deletion, its value the business time as received. Permanent. */
   readonly deleted: Register<Timestamp> | null;
 };
@@ -27,7 +27,7 @@ export type ContactState = {
 /** A contact's fields but this one: `deleted_at` comes from contact.deleted alone, through the tombstone. */
 const NOT_A_FIELD = 'deleted_at';
 
-const initial = (): ContactState => ({ created: false, changed: {}, deletion: {}, embedded: {}, deleted: null });
+const initial = (): ContactState => ({ created: false, changed: [], deletion: [], embedded: [], deleted: null });
 
 /**
  * A contact.updated dated after the deletion is still recorded (its fields show), but nothing resurrects a
@@ -53,8 +53,11 @@ const evolve: Contacts['evolve'] = (state, projected) => {
         deletion: writeFields(state.deletion, contact, clock, { except: NOT_A_FIELD }),
         deleted: earliest(state.deleted, { ...clock, value: event.occurred_at }),
       });
-    default:
-      return revise(state, { embedded: writeFields(state.embedded, contact, clock, { except: NOT_A_FIELD }) });
+    default: {
+      // The most frequent write (every message, booking and ticket embeds its contact): no patch object.
+      const embedded = writeFields(state.embedded, contact, clock, { except: NOT_A_FIELD });
+      return embedded === state.embedded ? state : { ...state, embedded };
+    }
   }
 };
 
@@ -87,13 +90,13 @@ type Contacts = BusinessProjection<Handled, ContactState, ContactView>;
 
 const contacts: Contacts = {
   name: 'contacts',
-  version: 5,
+  version: 6,
   handles: HANDLES,
   keysOf: ({ event: { data: { contact } } }) => (contact === undefined ? [] : [entityKey(contact.id)]),
   initial,
   evolve,
   view,
-  isState: (stored): stored is ContactState => isRecord(stored) && isRecord(stored['changed']),
+  isState: (stored): stored is ContactState => isRecord(stored) && Array.isArray(stored['changed']),
 };
 
 /** A contact's name, email, phone and unknown fields are personal, in each of its sources. */
@@ -101,8 +104,8 @@ export const contactsProjection = withErasure(contacts, {
   keysOf: (forget) => [entityKey(forget.contact.id)],
   erase: (state, until) =>
     revise(state, {
-      changed: eraseRegisters(state.changed, 'contact', until),
-      deletion: eraseRegisters(state.deletion, 'contact', until),
-      embedded: eraseRegisters(state.embedded, 'contact', until),
+      changed: eraseWrites(state.changed, 'contact', until),
+      deletion: eraseWrites(state.deletion, 'contact', until),
+      embedded: eraseWrites(state.embedded, 'contact', until),
     }),
 });

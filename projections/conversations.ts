@@ -1,8 +1,8 @@
 import { entityKey, type EntityId } from '../src/events/entity-id.js';
 import type { Message } from '../src/events/message.js';
-import { eraseRegisters, type BusinessProjection } from './erasure.js';
+import { eraseWrites, type BusinessProjection } from './erasure.js';
 import { withErasure } from './fold.js';
-import { clockOf, compareNumbers, compareText, micros, registerOf, valuesOf, writeFields, type Clock, type Registers } from './last-writer-wins.js';
+import { clockOf, compareNumbers, compareText, micros, valuesOf, writeFields, type Clock, type FieldWrites } from './last-writer-wins.js';
 import type { ConversationView, MessageView } from './conversation-view.js';
 import { isRecord } from './is-record.js';
 import { extraFields } from './view-row.js';
@@ -13,8 +13,8 @@ import { extraFields } from './view-row.js';
  */
 export type ConversationState = {
   /** The contact id as received, under `id`. */
-  readonly contact: Registers<{ readonly id: EntityId }>;
-  readonly messages: { readonly [messageKey: string]: Registers<Message> };
+  readonly contact: FieldWrites<{ readonly id: EntityId }>;
+  readonly messages: { readonly [messageKey: string]: FieldWrites<Message> };
 };
 
 /** The event name says the direction when the payload does not. */
@@ -26,7 +26,7 @@ const evolve: Conversations['evolve'] = (state, projected) => {
   const clock = clockOf(projected);
   const { message, contact } = event.data;
   const key = entityKey(message.id);
-  const current = Object.hasOwn(state.messages, key) ? (state.messages[key] ?? {}) : {};
+  const current = Object.hasOwn(state.messages, key) ? (state.messages[key] ?? []) : [];
   const direction = message.direction ?? DIRECTION[event.type];
   const written = writeFields(current, message, clock, { implied: { direction, sent_at: message.sent_at ?? event.occurred_at } });
   const contactFields = writeFields(state.contact, { id: contact.id }, clock);
@@ -39,14 +39,14 @@ const evolve: Conversations['evolve'] = (state, projected) => {
 const erase = (state: ConversationState, until: Clock): ConversationState => {
   let messages = state.messages;
   for (const [key, fields] of Object.entries(state.messages)) {
-    const erased = eraseRegisters(fields, 'message', until);
+    const erased = eraseWrites(fields, 'message', until);
     if (erased !== fields) messages = { ...messages, [key]: erased };
   }
   return messages === state.messages ? state : { ...state, messages };
 };
 
 /** A message's row; evolve always writes its id and time, without which it would have none. */
-const messageRow = (fields: Registers<Message>): MessageView | undefined => {
+const messageRow = (fields: FieldWrites<Message>): MessageView | undefined => {
   const values = valuesOf(fields);
   if (values.id === undefined || values.sent_at == null) return undefined;
   const documented = {
@@ -61,7 +61,7 @@ const messageRow = (fields: Registers<Message>): MessageView | undefined => {
 };
 
 const view = ({ contact, messages }: ConversationState): ConversationView | null => {
-  const contactId = registerOf(contact, 'id');
+  const contactId = valuesOf(contact).id;
   const rows = Object.entries(messages)
     .flatMap(([key, fields]) => {
       const row = messageRow(fields);
@@ -72,7 +72,7 @@ const view = ({ contact, messages }: ConversationState): ConversationView | null
   const last = rows.at(-1);
   if (contactId === undefined || last === undefined) return null;
   return {
-    contact_id: contactId.value,
+    contact_id: contactId,
     messages: rows,
     inbound_count: rows.filter((row) => row.direction === 'inbound').length,
     outbound_count: rows.filter((row) => row.direction === 'outbound').length,
@@ -85,13 +85,13 @@ type Conversations = BusinessProjection<'message.received' | 'message.sent', Con
 
 const conversations: Conversations = {
   name: 'conversations',
-  version: 4,
+  version: 5,
   handles: ['message.received', 'message.sent'],
   keysOf: ({ event }) => [entityKey(event.data.contact.id)],
-  initial: () => ({ contact: {}, messages: {} }),
+  initial: () => ({ contact: [], messages: {} }),
   evolve,
   view,
-  isState: (stored): stored is ConversationState => isRecord(stored) && isRecord(stored['messages']),
+  isState: (stored): stored is ConversationState => isRecord(stored) && isRecord(stored['messages']) && Array.isArray(stored['contact']),
 };
 
 export const conversationsProjection = withErasure(conversations, { keysOf: (forget) => [entityKey(forget.contact.id)], erase });

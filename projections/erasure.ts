@@ -1,9 +1,9 @@
 import { canonicalJson } from '../src/events/canonical-json.js';
 import type { ContactForgottenData } from '../src/events/contact-forgotten.js';
 import type { EventType } from '../src/events/domain-event.js';
-import { isPersonalField, redactFields, redactValue, type PersonalKind, type PersonalObject } from '../src/events/personal-data.js';
+import { redactFields, type PersonalKind, type PersonalObject } from '../src/events/personal-data.js';
 import type { Timestamp } from '../src/events/timestamp.js';
-import { compareClocks, type Clock, type Register, type Registers, type Written } from './last-writer-wins.js';
+import { compareClocks, type Clock, type FieldWrite, type FieldWrites, type Register } from './last-writer-wins.js';
 import type { Projection } from './projection.js';
 
 /** What an erasure says of itself: when, why, and which erasure it was. */
@@ -28,35 +28,28 @@ export type BusinessProjection<T extends EventType, S, V> = Omit<Projection<T, S
 /** Whether an erasure at `until` covers a write at `clock` (it happened at or before the erasure). */
 export const covers = (until: Clock, clock: Clock): boolean => compareClocks(clock, until) <= 0;
 
-/** The registers of an object of that kind with each personal field written at or before `until` erased. */
-export const eraseRegisters = <K extends PersonalKind>(
-  registers: Registers<PersonalObject<K>>,
+/** The writes of an object of that kind with the personal fields of each write at or before `until` erased. */
+export const eraseWrites = <K extends PersonalKind>(
+  writes: FieldWrites<PersonalObject<K>>,
   kind: K,
   until: Clock,
-): Registers<PersonalObject<K>> => {
-  let personal: Partial<PersonalObject<K>> | undefined;
-  for (const field in registers) {
-    const register = registers[field];
-    if (register === undefined || !covers(until, register) || !isPersonalField(kind, field) || redactValue(register.value) === register.value) continue;
-    personal ??= {};
-    personal[field] = register.value;
-  }
-  if (personal === undefined) return registers;
-  const erased: Written<PersonalObject<K>> = { ...registers };
-  const redacted = redactFields(kind, personal);
-  for (const field in redacted) {
-    const register = registers[field];
-    const value = redacted[field];
-    if (register !== undefined && value !== undefined) erased[field] = { ...register, value };
-  }
-  return erased;
+): FieldWrites<PersonalObject<K>> => {
+  let erased: FieldWrite<PersonalObject<K>>[] | undefined;
+  writes.forEach((write, index) => {
+    if (!covers(until, write)) return;
+    const fields = eraseObject(kind, write.fields, write, until);
+    if (fields === write.fields) return;
+    erased ??= [...writes];
+    erased[index] = { micros: write.micros, eventId: write.eventId, fields };
+  });
+  return erased ?? writes;
 };
 
 /**
  * An object of that kind written at `clock`, its personal fields erased if an erasure at `until` covers the write;
  * the same object if nothing changed.
  */
-export const eraseObject = <K extends PersonalKind, O extends PersonalObject<K>>(kind: K, object: O, clock: Clock, until: Clock): O => {
+export const eraseObject = <K extends PersonalKind, O extends Partial<PersonalObject<K>>>(kind: K, object: O, clock: Clock, until: Clock): O => {
   if (!covers(until, clock)) return object;
   const erased = { ...object, ...redactFields(kind, object) };
   return canonicalJson(erased) === canonicalJson(object) ? object : erased;

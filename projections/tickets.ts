@@ -1,21 +1,21 @@
 import { entityKey } from '../src/events/entity-id.js';
 import type { Ticket } from '../src/events/ticket.js';
-import { eraseRegisters, type BusinessProjection } from './erasure.js';
+import { eraseWrites, type BusinessProjection } from './erasure.js';
 import { withErasure } from './fold.js';
 import { isRecord } from './is-record.js';
-import { clockOf, revise, valuesOf, writeFields, type Registers } from './last-writer-wins.js';
+import { clockOf, revise, valuesOf, writeFields, type FieldWrites } from './last-writer-wins.js';
 import type { TicketView } from './ticket-view.js';
 import { extraFields } from './view-row.js';
 
 /** Last writer wins per field: only ticket.created exists today, but a retry or a re-sent ticket must still converge. */
-export type TicketState = { readonly fields: Registers<Ticket> };
+export type TicketState = { readonly fields: FieldWrites<Ticket> };
 
 const tickets: BusinessProjection<'ticket.created', TicketState, TicketView> = {
   name: 'tickets',
-  version: 5,
+  version: 6,
   handles: ['ticket.created'],
   keysOf: ({ event }) => [entityKey(event.data.ticket.id)],
-  initial: () => ({ fields: {} }),
+  initial: () => ({ fields: [] }),
   evolve: (state, projected) => {
     const { data: { ticket }, occurred_at } = projected.event;
     // A null contact_id means "not said": the parser fills it so when neither the ticket nor its contact names one.
@@ -36,11 +36,11 @@ const tickets: BusinessProjection<'ticket.created', TicketState, TicketView> = {
     };
     return { ...documented, ...extraFields(documented, values) };
   },
-  isState: (stored): stored is TicketState => isRecord(stored) && isRecord(stored['fields']),
+  isState: (stored): stored is TicketState => isRecord(stored) && Array.isArray(stored['fields']),
 };
 
 /** A ticket's subject and unknown fields are its contact's personal data. */
 export const ticketsProjection = withErasure(tickets, {
   keysOf: (forget) => forget.tickets.map(entityKey),
-  erase: (state, until) => revise(state, { fields: eraseRegisters(state.fields, 'ticket', until) }),
+  erase: (state, until) => revise(state, { fields: eraseWrites(state.fields, 'ticket', until) }),
 });

@@ -49,8 +49,10 @@ describe('rebuilding the read model from the log', () => {
     const { readModel } = service;
     const [live] = (await readModel.catalog.liveTargets(projections)).filter((t) => t.projection.name === 'contacts');
     if (live === undefined) throw new Error('the contacts table must be live');
-    const state = (await readModel.writes.loadStates(live, ['5'])).get('5') as { changed: { name: { value: unknown } } };
-    const tampered = { ...state, changed: { ...state.changed, name: { ...state.changed.name, value: 'Tampered' } } };
+    const state = (await readModel.writes.loadStates(live, ['5'])).get('5') as { changed: { fields: object }[] };
+    // The newest write's name: it shows.
+    const [newest, ...older] = state.changed;
+    const tampered = { ...state, changed: [{ ...newest, fields: { ...newest?.fields, name: 'Tampered' } }, ...older] };
     await readModel.writes.commit([{ target: live, rows: [{ key: '5', state: tampered }], to: live.position }], [], new Date().toISOString());
     const verification = await verifyReadModel({ store: service.store, readModel: service.readModel, projections });
     expect(verification.matches).toBe(false);

@@ -4,7 +4,7 @@ import { CheckpointMoved, UNBUILT_VERSION, viewDifferences, type ProjectionTarge
 import pg from 'pg';
 import { inlined, inTransaction, LOCK_NOT_AVAILABLE, LOCK_TIMEOUT, RETRY_PAUSE_MS, sqlState, type Client, type Sql } from './connection.js';
 import { pointViewSql, publicViewOf } from './public-views.js';
-import { arrayLiteral, createTableSql, safeName } from './table-layout.js';
+import { arrayLiteral, createIndexSql, createTableSql, safeName } from './table-layout.js';
 import { CHECKPOINTS_CHANNEL } from './writer-lease.js';
 
 const generationPrefix = (projection: Projection) => `rm_${projection.name}_v${projection.version}_g`;
@@ -119,7 +119,7 @@ const createScratchTables = async (
     const table = safeName(
       purpose === 'verify' ? `rm_${projection.name}_v${projection.version}_verify` : `${generationPrefix(projection)}${await nextGeneration(client, schema, projection)}`,
     );
-    for (const statement of createTableSql(schema, projection.name, table)) await client.query(statement);
+    for (const statement of createTableSql(schema, projection.name, table, { indexed: false })) await client.query(statement);
     await client.query(`INSERT INTO ${s}.rebuilds (table_name, name, version, purpose, position, updated_at) VALUES ($1, $2, $3, $4, 0, $5)`, [
       table,
       projection.name,
@@ -180,7 +180,11 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
           await dropTable(client, schema, target.tableName);
         }
       }),
-    swapIn: (targets, now) => inSchemaChange(sql, schema, (client) => swapTablesIn(client, schema, targets, now)),
+    swapIn: async (targets, now) => {
+      // Built before the swap, outside its transaction: the swap holds its locks only for its moment.
+      for (const target of targets) for (const statement of createIndexSql(schema, target.projection.name, target.tableName)) await sql.query(statement);
+      return inSchemaChange(sql, schema, (client) => swapTablesIn(client, schema, targets, now));
+    },
     differingViews: async (scratch, examples) => {
       const entry = (await entries()).find((e) => e.name === scratch.projection.name);
       const live = safeName(entry?.table_name ?? scratch.tableName);

@@ -9,15 +9,23 @@ export const safeName = (name: string): string => {
   return name;
 };
 
-/** The statements that create a projection's table: the view as received (JSON text), the state, the columns. */
-export const createTableSql = (schema: string, projection: string, table: string): string[] => {
+/**
+ * The statements that create a projection's table: the view as received (JSON text), the state, the columns. A
+ * scratch table is made without its filter indexes (`indexed: false`), built in one pass each when it goes into
+ * service (createIndexSql), instead of row by row through its fill.
+ */
+export const createTableSql = (schema: string, projection: string, table: string, { indexed = true } = {}): string[] => {
   const qualified = `${safeName(schema)}.${safeName(table)}`;
   const columns = columnsOf(projection).map((c) => `, ${c.name} ${c.type}${c.bytewise === true ? ' COLLATE "C"' : ''}`).join('');
   return [
     `CREATE TABLE IF NOT EXISTS ${qualified} (key text PRIMARY KEY, sort_key text COLLATE "C" NOT NULL UNIQUE, state text NOT NULL, view text${columns})`,
-    ...(INDEXED[projection] ?? []).map((column) => `CREATE INDEX IF NOT EXISTS ${table}_${column} ON ${qualified} (${column}, sort_key)`),
+    ...(indexed ? createIndexSql(schema, projection, table) : []),
   ];
 };
+
+/** The filter indexes of a projection's table; those it has already are left as they are. */
+export const createIndexSql = (schema: string, projection: string, table: string): string[] =>
+  (INDEXED[projection] ?? []).map((column) => `CREATE INDEX IF NOT EXISTS ${table}_${column} ON ${safeName(schema)}.${safeName(table)} (${column}, sort_key)`);
 
 /** An array's literal, every element quoted: `{"a","b\\"c",NULL}`; a text[] cell is one, and so is each column's array. */
 export const arrayLiteral = (values: readonly unknown[]): string =>

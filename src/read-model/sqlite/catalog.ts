@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Projection } from '../../../projections/projection.js';
 import { UNBUILT_VERSION, viewDifferences, type ProjectionTarget, type ReadModelCatalog, type ReadModelEntry, type ScratchPurpose, type ViewDifference } from '../read-model-catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
-import { createProjectionTable } from './table-layout.js';
+import { createProjectionIndexes, createProjectionTable } from './table-layout.js';
 
 /**
  * The embedded read model's catalog: which table serves each projection, which tables are being filled beside them,
@@ -120,7 +120,7 @@ export const createScratchTargets = (
       const tableName = safeTableName(
         purpose === 'verify' ? `rm_${projection.name}_v${projection.version}_verify` : `${generationPrefix(projection)}${nextGeneration(db, projection)}`,
       );
-      createProjectionTable(db, projection.name, tableName);
+      createProjectionTable(db, projection.name, tableName, { indexed: false });
       db.prepare('INSERT INTO rebuilds (table_name, name, version, purpose, position, updated_at) VALUES (?, ?, ?, ?, 0, ?)').run(
         tableName,
         projection.name,
@@ -147,8 +147,10 @@ export const dropScratchTargets = (db: ReadModelDb, targets: readonly Projection
  * the old tables go. A query reads the catalog and its table in one snapshot, so it sees the old table or the new
  * one, never a half-built one. A live runner notices its checkpoint moved and resumes from the new one.
  */
-export const swapIn = (db: ReadModelDb, targets: readonly ProjectionTarget[], now: string): ProjectionTarget[] =>
-  db.transaction(() =>
+export const swapIn = (db: ReadModelDb, targets: readonly ProjectionTarget[], now: string): ProjectionTarget[] => {
+  // Built before the swap, each in its own transaction, so that the swap holds the write lock only for its moment.
+  for (const target of targets) db.transaction(() => createProjectionIndexes(db, target.projection.name, target.tableName))();
+  return db.transaction(() =>
     targets.map((target): ProjectionTarget => {
       const old = db.prepare<[string], { table_name: string }>('SELECT table_name FROM read_models WHERE name = ?').get(target.projection.name);
       db.prepare(
@@ -161,6 +163,7 @@ export const swapIn = (db: ReadModelDb, targets: readonly ProjectionTarget[], no
       return { ...target, kind: 'live' };
     }),
   )();
+};
 
 /**
  * How many of a scratch table's views differ from the live table's of the same projection, the first few in key

@@ -59,13 +59,22 @@ export const SORT_COLUMNS: { readonly [F in Exclude<SortField, 'id'>]: string } 
 
 export const columnsOf = (projectionName: string): readonly Column[] => LAYOUTS[projectionName] ?? [];
 
-/** A projection's table: the key, its sort key, the state and the view as JSON text, and the filter columns. */
-export const createProjectionTable = (db: ReadModelDb, projectionName: string, tableName: string): void => {
+/**
+ * A projection's table: the key, its sort key, the state and the view as JSON text, and the filter columns. A
+ * scratch table is made without its indexes (`indexed: false`): a fill then appends rows, and each index is built
+ * in one sort when the table goes into service (createProjectionIndexes), instead of row by row at random places.
+ */
+export const createProjectionTable = (db: ReadModelDb, projectionName: string, tableName: string, { indexed = true } = {}): void => {
   const columns = columnsOf(projectionName);
   db.exec(`CREATE TABLE IF NOT EXISTS ${tableName} (
     key TEXT PRIMARY KEY, sort_key TEXT NOT NULL, state TEXT NOT NULL, view TEXT${columns.map((c) => `, ${c.name} ${c.type}`).join('')})`);
+  if (indexed) createProjectionIndexes(db, projectionName, tableName);
+};
+
+/** The indexes a projection's lists and filters read; those the table has already are left as they are. */
+export const createProjectionIndexes = (db: ReadModelDb, projectionName: string, tableName: string): void => {
   db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${tableName}_sort ON ${tableName} (sort_key)`);
-  for (const { name } of columns.filter((c) => c.indexed)) {
+  for (const { name } of columnsOf(projectionName).filter((c) => c.indexed)) {
     db.exec(`CREATE INDEX IF NOT EXISTS ${tableName}_${name} ON ${tableName} (${name}, sort_key)`);
   }
 };
