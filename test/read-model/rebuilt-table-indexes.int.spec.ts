@@ -4,7 +4,6 @@ import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { projections } from '../../projections/registry.js';
 import { openPostgresReadModel } from '../../src/read-model/postgres/open-postgres-read-model.js';
-import type { ReadModel } from '../../src/read-model/read-model.js';
 import { openSqliteReadModel } from '../../src/read-model/sqlite/open-sqlite-read-model.js';
 import { freshSchema, postgresAnswers, skippedWithoutPostgres, TEST_POSTGRES_URL } from '../support/postgres.js';
 import { makeTempDir } from '../support/temp-dir.js';

@@ -152,6 +152,12 @@ const swapTablesIn = async (client: Client, schema: string, targets: readonly Pr
   return swapped;
 };
 
+/** Scratch tables put in service: their filter indexes built first, outside the swap, so that it holds its locks only for its moment. */
+const swapIn = async (sql: Sql, schema: string, targets: readonly ProjectionTarget[], now: string): Promise<ProjectionTarget[]> => {
+  for (const target of targets) for (const statement of createIndexSql(schema, target.projection.name, target.tableName)) await sql.query(statement);
+  return inSchemaChange(sql, schema, (client) => swapTablesIn(client, schema, targets, now));
+};
+
 export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCatalog => {
   const s = safeName(schema);
   const entries = (client: Sql | Client = sql) => entriesOf(client, schema);
@@ -180,11 +186,7 @@ export const postgresReadModelCatalog = (sql: Sql, schema: string): ReadModelCat
           await dropTable(client, schema, target.tableName);
         }
       }),
-    swapIn: async (targets, now) => {
-      // Built before the swap, outside its transaction: the swap holds its locks only for its moment.
-      for (const target of targets) for (const statement of createIndexSql(schema, target.projection.name, target.tableName)) await sql.query(statement);
-      return inSchemaChange(sql, schema, (client) => swapTablesIn(client, schema, targets, now));
-    },
+    swapIn: (targets, now) => swapIn(sql, schema, targets, now),
     differingViews: async (scratch, examples) => {
       const entry = (await entries()).find((e) => e.name === scratch.projection.name);
       const live = safeName(entry?.table_name ?? scratch.tableName);
