@@ -121,6 +121,25 @@ const AuditDownloads = ({ id }: { id: string }) => {
   );
 };
 
+/**
+ * The page until its contact is in. The sections load meanwhile but show only with it: an unknown contact's sections
+ * would each say "not found" in their own words before the contact's own answer came. Unknown here means unknown to
+ * the log too (the read model holds every contact ever seen): no sections then.
+ */
+const ContactNotShown = ({ id, contact }: { id: string; contact: ReturnType<typeof useApi<Contact>> }) => (
+  <main id="content">
+    <Crumbs list="Contacts" href="/console/contacts" id={id} />
+    {contact.state === 'failed' ? (
+      <>
+        <h1>Contact {id}</h1>
+        <FailureBanner failure={contact.failure} onRetry={contact.reload} />
+      </>
+    ) : (
+      <Show loaded={contact}>{() => null}</Show>
+    )}
+  </main>
+);
+
 export const ContactPage = () => {
   const { params, query } = useRoute();
   const id = params['id'] ?? '';
@@ -133,20 +152,11 @@ export const ContactPage = () => {
   const tickets = useApi(`tickets/${id}`, () => getJson<Page<Ticket>>(withQuery('/tickets', { contact_id: id, limit: ALL })));
   const erased = contact.state === 'ready' && contact.data.forgotten !== undefined;
   useTitle(contact.state === 'ready' ? contactName(contact.data) : `Contact ${id}`);
-  if (contact.state === 'failed') {
-    // Unknown here means unknown to the log too (the read model holds every contact ever seen): no sections.
-    return (
-      <main id="content">
-        <Crumbs list="Contacts" href="/console/contacts" id={id} />
-        <h1>Contact {id}</h1>
-        <FailureBanner failure={contact.failure} onRetry={contact.reload} />
-      </main>
-    );
-  }
+  if (contact.state !== 'ready') return <ContactNotShown id={id} contact={contact} />;
   return (
     <main id="content">
       <Crumbs list="Contacts" href="/console/contacts" id={id} />
-      <Show loaded={contact}>{(c) => <ContactFields contact={c} />}</Show>
+      <ContactFields contact={contact.data} />
       <Show loaded={summary}>{(s) => <SummaryList summary={s} />}</Show>
       <nav class="sections" aria-label="Sections">
         <a href="#timeline">Timeline</a> <a href="#conversation">Conversation</a> <a href="#bookings">Bookings</a> <a href="#tickets">Tickets</a>{' '}
