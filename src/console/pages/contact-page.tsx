@@ -150,9 +150,9 @@ export const ContactPage = () => {
   const conversation = useApi(`conversation/${id}`, () => orNone(getJson<Conversation>(`${base}/conversation`)));
   const bookings = useApi(`bookings/${id}`, () => getJson<Page<Booking>>(withQuery('/bookings', { contact_id: id, limit: ALL })));
   const tickets = useApi(`tickets/${id}`, () => getJson<Page<Ticket>>(withQuery('/tickets', { contact_id: id, limit: ALL })));
-  const erased = contact.state === 'ready' && contact.data.forgotten !== undefined;
   useTitle(contact.state === 'ready' ? contactName(contact.data) : `Contact ${id}`);
   if (contact.state !== 'ready') return <ContactNotShown id={id} contact={contact} />;
+  const erased = contact.data.forgotten !== undefined;
   return (
     <main id="content">
       <Crumbs list="Contacts" href="/console/contacts" id={id} />

@@ -140,7 +140,7 @@ type Work<A> = (client: Client, table: string, has: Has) => Promise<A>;
 /** The columns of each table, read once: a table's layout never changes (a new layout is a new table). */
 const tableColumnsOf = (schema: string) => {
   const known = new Map<string, ReadonlySet<string>>();
-  return async (client: Client, table: string): Promise<Has> => {
+  return async (client: Sql | Client, table: string): Promise<Has> => {
     let columns = known.get(table);
     if (columns === undefined) {
       const { rows } = await client.query<{ name: string }>('SELECT column_name AS name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [
@@ -215,24 +215,20 @@ type LiveTable = { readonly byKey: string; readonly text: string };
  * Each projection's live table as the catalog last named it. A swap drops the table it replaces (and forgetAll drops
  * them all), so a name stays good until a read finds its table gone (42P01): then the catalog is read again.
  */
-const liveTables = (sql: Sql, schema: string) => {
+const liveTables = (sql: Sql, schema: string, columnsOf: ReturnType<typeof tableColumnsOf>) => {
   const known = new Map<string, LiveTable>();
   let prepared = 0;
   return {
     of: async (projection: string): Promise<LiveTable> => {
       const cached = known.get(projection);
       if (cached !== undefined) return cached;
-      const { rows } = await sql.query<{ table_name: string; deleted: boolean }>(
-        `SELECT table_name, EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_schema = $2 AND c.table_name = r.table_name
-           AND c.column_name = 'deleted') AS deleted FROM ${safeName(schema)}.read_models r WHERE name = $1`,
-        [projection, schema],
-      );
-      const found = rows[0];
-      if (found === undefined) throw new Error(`no read model for projection ${projection}`);
+      const { rows } = await sql.query<{ table_name: string }>(`SELECT table_name FROM ${safeName(schema)}.read_models WHERE name = $1`, [projection]);
+      const table = rows[0]?.table_name;
+      if (table === undefined) throw new Error(`no read model for projection ${projection}`);
       // The contacts' `deleted` column, so that the view is answered as stored, without parsing it on the request
       // thread (PostgreSQL's json operators cannot read a view holding \u0000 either).
-      const deleted = found.deleted ? 'deleted' : 'NULL::boolean';
-      const text = `SELECT view, ${deleted} AS deleted FROM ${safeName(schema)}.${safeName(found.table_name)} WHERE key = $1`;
+      const deleted = (await columnsOf(sql, table))('deleted') ? 'deleted' : 'NULL::boolean';
+      const text = `SELECT view, ${deleted} AS deleted FROM ${safeName(schema)}.${safeName(table)} WHERE key = $1`;
       // A statement name of its own per table: a prepared statement's text cannot change under its name.
       const live = { byKey: `skylight_view_by_key_${(prepared += 1)}`, text };
       known.set(projection, live);
@@ -249,7 +245,7 @@ const liveTables = (sql: Sql, schema: string) => {
 export const postgresReadModelQueries = (sql: Sql, schema: string): ReadModelQueries => {
   const columnsOf = tableColumnsOf(schema);
   const read = <A>(projection: string, work: Work<A>) => readLive(sql, schema, columnsOf, projection, work);
-  const live = liveTables(sql, schema);
+  const live = liveTables(sql, schema, columnsOf);
   // One statement, one round trip: a single row needs no snapshot shared with the catalog. Prepared (named), so that
   // PostgreSQL parses and plans it once per connection.
   const storedRow = async (projection: string, key: string): Promise<{ view: string | null; deleted: boolean | null } | undefined> => {
