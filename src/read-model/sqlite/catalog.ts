@@ -103,6 +103,8 @@ const nextGeneration = (db: ReadModelDb, projection: Projection): number => {
  * Fresh tables beside the live ones, one per projection, at position 0. What an interrupted run left behind for
  * the same purpose is dropped first: a rebuild always starts from a clean table.
  */
+// Every catalog transaction that reads, then writes, is IMMEDIATE: in WAL mode a deferred one that read before another
+// connection's commit (the live runner's, say) gets SQLITE_BUSY at its first write, without waiting at all.
 export const createScratchTargets = (
   db: ReadModelDb,
   projections: readonly Projection[],
@@ -130,7 +132,7 @@ export const createScratchTargets = (
       );
       return { projection, tableName, position: 0, kind: 'scratch' };
     });
-  })();
+  }).immediate();
 
 const dropScratchTable = (db: ReadModelDb, tableName: string): void => {
   db.prepare('DELETE FROM rebuilds WHERE table_name = ?').run(tableName);
@@ -162,7 +164,7 @@ export const swapIn = (db: ReadModelDb, targets: readonly ProjectionTarget[], no
       if (old !== undefined && old.table_name !== target.tableName) dropTable(db, old.table_name);
       return { ...target, kind: 'live' };
     }),
-  )();
+  ).immediate();
 };
 
 /**
@@ -216,7 +218,7 @@ export const forgetReadModels = (db: ReadModelDb): void => {
       .all();
     for (const { table_name: table } of tables) dropTable(db, table);
     db.exec('DELETE FROM read_models; DELETE FROM rebuilds; DELETE FROM skipped_events; DELETE FROM log_identity;');
-  })();
+  }).immediate();
 };
 
 /** The skipped events, counted by type (for /overview and /metrics). */
