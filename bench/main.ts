@@ -16,6 +16,7 @@ import { logReaders } from './log-readers.js';
 import { postgresReadModel } from './postgres-read-model.js';
 import { queries } from './queries.js';
 import { renderTable, writeReport } from './report.js';
+import { soak } from './soak.js';
 import { upgradeRebuild } from './upgrade-rebuild.js';
 import type { SqliteDurability } from '../src/store/sqlite.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
@@ -35,6 +36,7 @@ const scenarios: readonly Scenario[] = [
   largeLists,
   forgetUnderLoad,
   postgresReadModel,
+  soak,
 ];
 
 const DURABILITIES: readonly SqliteDurability[] = ['full', 'normal'];
