@@ -15,10 +15,13 @@ export const attemptKey = (deliveryId: string): string => `${ATTEMPT}${deliveryI
 type Stored = Omit<DeliveryView, 'attempts'>;
 
 /**
- * An event's row: the delivery as the log holds it (null until its event is folded: a rebuild may fold a further
- * attempt first) and its further attempts. An attempt's row: the events its delivery id repeated.
+ * An event's row: its attempts alone until its event is folded (a rebuild may fold a further attempt first), then
+ * the delivery as the log holds it with every attempt, shaped as its view, so that its row is stored once where the
+ * two are the same (read-model-writes.ts). An attempt's row: the events its delivery id repeated, its own view.
  */
-export type DeliveryState = { readonly stored: Stored | null; readonly attempts: readonly DeliveryAttempt[] } | AttemptView;
+export type DeliveryState = { readonly attempts: readonly DeliveryAttempt[] } | DeliveryView | AttemptView;
+
+const isDelivered = (state: DeliveryState): state is DeliveryView => 'event_id' in state;
 
 const CONVERSATION = 'conversation-';
 
@@ -68,13 +71,13 @@ const withAttempt = (attempts: readonly DeliveryAttempt[], attempt: DeliveryAtte
  */
 export const deliveriesProjection: Projection<Handled, DeliveryState, DeliveryView | AttemptView> = {
   name: 'deliveries',
-  version: 1,
+  version: 2,
   handles: HANDLES,
   keysOf: ({ id, event, arrival }) =>
     event.type !== 'delivery.attempted'
       ? [id]
       : [event.data.event_id, ...(arrival.delivery_id === null ? [] : [attemptKey(arrival.delivery_id)])],
-  initial: (key) => (key.startsWith(ATTEMPT) ? { delivery_id: key.slice(ATTEMPT.length), attempt_of: [] } : { stored: null, attempts: [] }),
+  initial: (key) => (key.startsWith(ATTEMPT) ? { delivery_id: key.slice(ATTEMPT.length), attempt_of: [] } : { attempts: [] }),
   evolve: (state, projected) => {
     const { event, arrival } = projected;
     if ('attempt_of' in state) {
@@ -87,13 +90,14 @@ export const deliveriesProjection: Projection<Handled, DeliveryState, DeliveryVi
       return attempts === state.attempts ? state : { ...state, attempts };
     }
     const stored = storedOf({ ...projected, event });
-    return state.stored !== null && !shows(stored, state.stored) ? state : { ...state, stored };
+    return isDelivered(state) && !shows(stored, state) ? state : { ...stored, attempts: state.attempts };
   },
   view: (state) => {
     if ('attempt_of' in state) return state;
-    const { stored, attempts } = state;
+    if (!isDelivered(state)) return null;
     // The same attempt sent again (a file ingested twice) is no further attempt.
-    return stored === null ? null : { ...stored, attempts: attempts.filter((a) => a.delivery_id !== stored.delivery_id) };
+    const own = state.delivery_id;
+    return state.attempts.some((a) => a.delivery_id === own) ? { ...state, attempts: state.attempts.filter((a) => a.delivery_id !== own) } : state;
   },
   isState: (stored): stored is DeliveryState => isRecord(stored) && (Array.isArray(stored['attempts']) || Array.isArray(stored['attempt_of'])),
 };

@@ -44,6 +44,8 @@ export const openReadModelDb = (file: string): ReadModelDb => {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('wal_autocheckpoint = 10000');
+  // A sort as large as a rebuilt table's index (CREATE INDEX) may use a helper thread: about a fifth less time.
+  db.pragma('threads = 2');
   // Whatever a write replaces or frees is zeroed as it commits, so that an erasure's purge is a checkpoint, not a VACUUM.
   db.pragma('secure_delete = ON');
   db.exec(SCHEMA);

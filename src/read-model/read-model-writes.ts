@@ -15,6 +15,22 @@ export const storedState = (target: ProjectionTarget, key: string, text: string)
   return state;
 };
 
+/**
+ * What a row's `state` column holds when the state is its own view (the same object: most of the delivery log's rows,
+ * a million at a million events): the view column alone holds it, stored once. No JSON text is empty.
+ */
+export const STATE_IS_VIEW = '';
+
+/** A row's state and view as the columns store them: JSON text, the state once where it is its view. */
+export const storedText = (state: unknown, view: unknown): { readonly state: string; readonly view: string | null } => {
+  if (view === null) return { state: JSON.stringify(state), view: null };
+  const viewText = JSON.stringify(view);
+  return { state: view === state ? STATE_IS_VIEW : JSON.stringify(state), view: viewText };
+};
+
+/** SQL for the state a row stores, in either store: its state column, or its view where that is its state. */
+export const STATE_SQL = `CASE WHEN state = '${STATE_IS_VIEW}' THEN view ELSE state END`;
+
 /** What a fold changed in one target, and where its checkpoint moves. */
 export type TargetRows = { readonly target: ProjectionTarget; readonly rows: readonly StateRow[]; readonly to: number };
 

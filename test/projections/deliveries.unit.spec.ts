@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attemptKey, deliveriesProjection } from '../../projections/deliveries.js';
-import { foldViews } from '../../projections/fold.js';
+import { foldEvents, foldViews } from '../../projections/fold.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import { nestedExamples } from '../fixtures/reference-deliveries.js';
 import { loggedAttempt, loggedDelivery } from '../support/logged-deliveries.js';
@@ -91,6 +91,15 @@ describe('the delivery log (deliveries projection)', () => {
   it('does not count the first attempt again when the very same delivery comes twice (a file ingested twice)', () => {
     const original = loggedDelivery(created, at(1));
     expect(attemptsOn(original.id, original, loggedAttempt(original, created?.delivery_id ?? '', at(9)))).toEqual([]);
+  });
+
+  it('is its own view (one object, stored once), but for a delivery whose very same attempt came again', () => {
+    const original = loggedDelivery(created, at(1));
+    const retried = foldEvents(deliveriesProjection, [original, loggedAttempt(original, 'd-retry', at(9))]);
+    for (const state of retried.values()) expect(deliveriesProjection.view(state)).toBe(state);
+    const twice = foldEvents(deliveriesProjection, [original, loggedAttempt(original, created?.delivery_id ?? '', at(9))]).get(original.id);
+    if (twice === undefined) throw new Error('the delivery must have a state');
+    expect(deliveriesProjection.view(twice)).not.toBe(twice);
   });
 
   it('ignores what an erasure writes (contact.forgotten is no delivery) and holds no payload to erase', () => {

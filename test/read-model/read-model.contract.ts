@@ -189,6 +189,17 @@ export const describeReadModelContract = (name: string, target: ReadModelTarget)
       const listed = async (filters: DeliveryFilters, limit = 500) =>
         ((await listOf('deliveries', filters, { limit })).items as Listed[]).map((d) => d.event ?? 'not an envelope');
 
+      it('hands back each state as committed or filled, those stored once as their own view included', async () => {
+        const states = foldEvents(named('deliveries'), deliveryLog.events);
+        await commitLog();
+        expect(await readModel.writes.loadStates(await live('deliveries'), [...states.keys()])).toEqual(states);
+        const [scratch] = await readModel.catalog.createScratch([named('deliveries')], 'verify', now);
+        if (scratch === undefined) throw new Error('a scratch table must be made');
+        await readModel.writes.fill(scratch, states);
+        expect(await readModel.writes.loadStates(scratch, [...states.keys()])).toEqual(states);
+        expect((await readModel.catalog.differingViews(scratch, 3)).count).toBe(0);
+      });
+
       it('lists deliveries newest first, never an attempt\'s row, a page at a time', async () => {
         await commitLog();
         const newestFirst = ['booking.created', 'contact.merged', 'message.received', 'contact.updated', 'contact.created'];

@@ -1,3 +1,4 @@
+import { storedText } from '../read-model-writes.js';
 import { rowSortKey } from '../sort-key.js';
 import { columnsOf, INDEXED, type Column } from './columns.js';
 
@@ -57,8 +58,9 @@ export const rowArrays = (projection: string, rows: readonly { key: string; stat
     const record = view !== null && typeof view === 'object' ? (view as Record<string, unknown>) : undefined;
     arrays[0]?.push(key);
     arrays[1]?.push(rowSortKey(projection, key, view));
-    arrays[2]?.push(JSON.stringify(state));
-    arrays[3]?.push(record === undefined ? null : JSON.stringify(view));
+    const text = storedText(state, record === undefined ? null : view);
+    arrays[2]?.push(text.state);
+    arrays[3]?.push(text.view);
     columns.forEach((column, index) => {
       const value = record === undefined ? null : column.of(record);
       arrays[4 + index]?.push(column.type === 'text[]' && Array.isArray(value) ? arrayLiteral(value) : value);

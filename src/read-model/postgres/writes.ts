@@ -1,5 +1,5 @@
 import { sortKeyOf } from '../sort-key.js';
-import { storedState, type ReadModelWrites, type StateRow } from '../read-model-writes.js';
+import { STATE_SQL, storedState, type ReadModelWrites, type StateRow } from '../read-model-writes.js';
 import { checkpointMovedBy, checkpointMovesSql } from './catalog.js';
 import { inlined, type Sql } from './connection.js';
 import { arrayLiteral, insertRowsSql, rowArrays, safeName } from './table-layout.js';
@@ -17,7 +17,7 @@ export const postgresReadModelWrites = (sql: Sql, schema: string): ReadModelWrit
   const s = safeName(schema);
   return {
     loadStates: async (target, keys) => {
-      const { rows } = await sql.query<{ key: string; state: string }>(`SELECT key, state FROM ${s}.${safeName(target.tableName)} WHERE key = ANY($1)`, [keys]);
+      const { rows } = await sql.query<{ key: string; state: string }>(`SELECT key, ${STATE_SQL} AS state FROM ${s}.${safeName(target.tableName)} WHERE key = ANY($1)`, [keys]);
       return new Map(rows.map((row) => [row.key, storedState(target, row.key, row.state)]));
     },
     // One simple query: the rows, the skipped events and the checkpoints in one round trip and one transaction.

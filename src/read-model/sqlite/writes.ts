@@ -3,7 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import { toMicros } from '../../events/timestamp.js';
 import { CheckpointMoved, type ProjectionTarget } from '../read-model-catalog.js';
 import type { ReadModelDb } from '../read-model-db.js';
-import { storedState, type ReadModelWrites, type StateRow, type TargetRows } from '../read-model-writes.js';
+import { STATE_SQL, storedState, storedText, type ReadModelWrites, type StateRow, type TargetRows } from '../read-model-writes.js';
 import { foldedValue, foldedValues, nameSortKey, searchText } from '../../../projections/view-row.js';
 import { rowSortKey, sortKeyOf } from '../sort-key.js';
 import { columnsOf, type Column } from './table-layout.js';
@@ -34,7 +34,7 @@ const tableWrites = (db: ReadModelDb, target: ProjectionTarget): TableWrites => 
   const sameIndexed = columns.filter((c) => c.indexed && c.moves !== true).map((c) => ` AND ${c.name} IS @${c.name}`).join('');
   return {
     columns,
-    load: db.prepare<[string], { state: string }>(`SELECT state FROM ${table} WHERE key = ?`),
+    load: db.prepare<[string], { state: string }>(`SELECT ${STATE_SQL} AS state FROM ${table} WHERE key = ?`),
     insert: db.prepare(`INSERT INTO ${table} (${names.join(', ')}) ${values}`),
     upsert: db.prepare(
       `INSERT INTO ${table} (${names.join(', ')}) ${values}
@@ -46,7 +46,7 @@ const tableWrites = (db: ReadModelDb, target: ProjectionTarget): TableWrites => 
 
 /** A row's parameters but its sort key: the state and view as JSON text, and each column read off the view. */
 const rowOf = (columns: readonly Column[], key: string, state: unknown, view: unknown): Record<string, unknown> => {
-  const row: Record<string, unknown> = { key, state: JSON.stringify(state), view: view === null ? null : JSON.stringify(view) };
+  const row: Record<string, unknown> = { key, ...storedText(state, view) };
   for (const column of columns) {
     row[column.name] = null;
     if (typeof view !== 'object' || view === null) continue;

@@ -1,0 +1,15 @@
+import Database from 'better-sqlite3';
+const [file, cache, threads] = process.argv.slice(2);
+const db = new Database(file!);
+db.pragma('journal_mode = WAL'); db.pragma('synchronous = NORMAL'); db.pragma('wal_autocheckpoint = 10000');
+db.pragma('secure_delete = ON');
+const t = 'rm_deliveries_v1_g1';
+const cols = ['event','outcome','entity','delivery_id'];
+db.exec(`DROP INDEX IF EXISTS ${t}_sort`); for (const c of cols) db.exec(`DROP INDEX IF EXISTS ${t}_${c}`);
+db.pragma('wal_checkpoint(TRUNCATE)');
+if (cache !== '0') db.pragma(`cache_size = ${cache}`);
+if (threads !== '0') db.pragma(`threads = ${threads}`);
+console.log(db.pragma('threads'), db.pragma('cache_size'));
+const s = performance.now();
+db.transaction(() => { db.exec(`CREATE UNIQUE INDEX ${t}_sort ON ${t} (sort_key)`); for (const c of cols) db.exec(`CREATE INDEX ${t}_${c} ON ${t} (${c}, sort_key)`); })();
+console.log('create', ((performance.now()-s)/1000).toFixed(2), 'rss', process.resourceUsage().maxRSS/1024);
