@@ -115,12 +115,12 @@ const foldSpilled = async (
     for (const bucket of group.buckets) {
       // An event is spilled to each bucket of its keys; each key is folded in its own bucket.
       const holds = (key: string) => bucketOf(key, layout.buckets) === bucket;
-      // A bucket holds about a quarter of a working set's events: a few MB, read at once.
-      const events = spill
-        .read(bucket)
-        .split('\n')
-        .flatMap((line) => (line === '' ? [] : [JSON.parse(line) as PositionedEvent]));
-      foldIntoTargets(folds, events, holds);
+      // A bucket holds about a quarter of a working set's events: a few MB, read at once, each event folded as it is
+      // parsed, so that it is garbage before the next (an array of the bucket's events was most of the peak memory).
+      const text = spill.read(bucket);
+      for (let start = 0, end = text.indexOf('\n'); end !== -1; start = end + 1, end = text.indexOf('\n', start)) {
+        foldIntoTargets(folds, [JSON.parse(text.slice(start, end)) as PositionedEvent], holds);
+      }
       job.signal?.throwIfAborted();
       await setImmediate();
     }
