@@ -1,7 +1,7 @@
 import { PROVIDER_EVENT_TYPES } from '../src/events/domain-event.js';
 import type { AttemptView, DeliveryAttempt, DeliveryView } from './delivery-view.js';
 import { isRecord } from './is-record.js';
-import type { ProjectedEvent, Projection } from './projection.js';
+import type { Arrival, ProjectedEvent, Projection } from './projection.js';
 
 const HANDLES = [...PROVIDER_EVENT_TYPES, 'delivery.unrecognized', 'delivery.quarantined', 'delivery.attempted'] as const;
 type Handled = (typeof HANDLES)[number];
@@ -11,8 +11,6 @@ const ATTEMPT = 'attempt:';
 
 /** The row of a further attempt's delivery id, apart from the events' rows (keyed by their ids, UUIDs). */
 export const attemptKey = (deliveryId: string): string => `${ATTEMPT}${deliveryId}`;
-
-type Stored = Omit<DeliveryView, 'attempts'>;
 
 /**
  * An event's row: its attempts alone until its event is folded (a rebuild may fold a further attempt first), then
@@ -25,30 +23,30 @@ const isDelivered = (state: DeliveryState): state is DeliveryView => 'event_id' 
 
 const CONVERSATION = 'conversation-';
 
-/** In the order of the view's fields. */
-const storedOf = ({ id, event, arrival }: Delivered): Stored => {
+/** The delivery's row, with these attempts, in the order of the view's fields, made in one object. */
+const deliveryOf = (id: string, event: Delivered['event'], arrival: Arrival, attempts: readonly DeliveryAttempt[]): DeliveryState => {
   const { stream, revision, position, delivery_id, received_at } = arrival;
-  const where = { stream, revision, position };
-  const when = { delivery_id, received_at };
   switch (event.type) {
     case 'delivery.unrecognized':
-      return { event_id: id, event: event.data.event, outcome: 'unrecognized', ...where, entity: null, ...when, reason: null };
+      return { event_id: id, event: event.data.event, outcome: 'unrecognized', stream, revision, position, entity: null, delivery_id, received_at, reason: null, attempts };
     case 'delivery.quarantined':
-      return { event_id: id, event: event.data.event ?? null, outcome: 'quarantined', ...where, entity: null, ...when, reason: event.data.reason ?? null };
+      return { event_id: id, event: event.data.event ?? null, outcome: 'quarantined', stream, revision, position, entity: null, delivery_id, received_at, reason: event.data.reason ?? null, attempts };
     default: {
       // A message is about its contact: the conversation's stream is named after it.
       const entity = stream.startsWith(CONVERSATION) ? `contact-${stream.slice(CONVERSATION.length)}` : /^(contact|booking|ticket)-/.test(stream) ? stream : null;
-      return { event_id: id, event: event.type, outcome: 'appended', ...where, entity, ...when, reason: null };
+      return { event_id: id, event: event.type, outcome: 'appended', stream, revision, position, entity, delivery_id, received_at, reason: null, attempts };
     }
   }
 };
 
+type ArrivalOrder = Pick<DeliveryView, 'received_at' | 'position' | 'delivery_id'>;
+
 /**
  * Which of two records of one event the row shows, the same in any order: the earlier arrival, and of one arrival the
  * later copy (an erasure on EventStoreDB copies an event, same id and metadata, and truncates the original); the
- * delivery id decides what nothing else does.
+ * delivery id decides what nothing else does. Read off the arrival, before a row is made for it.
  */
-const shows = (a: Stored, b: Stored): boolean => {
+const shows = (a: ArrivalOrder, b: ArrivalOrder): boolean => {
   if (a.received_at !== b.received_at) return a.received_at < b.received_at;
   if (a.position !== b.position) return a.position > b.position;
   return (a.delivery_id ?? '') < (b.delivery_id ?? '');
@@ -89,8 +87,7 @@ export const deliveriesProjection: Projection<Handled, DeliveryState, DeliveryVi
       const attempts = withAttempt(state.attempts, { delivery_id: arrival.delivery_id, received_at: arrival.received_at });
       return attempts === state.attempts ? state : { ...state, attempts };
     }
-    const stored = storedOf({ ...projected, event });
-    return isDelivered(state) && !shows(stored, state) ? state : { ...stored, attempts: state.attempts };
+    return isDelivered(state) && !shows(arrival, state) ? state : deliveryOf(projected.id, event, arrival, state.attempts);
   },
   view: (state) => {
     if ('attempt_of' in state) return state;
