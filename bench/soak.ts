@@ -9,7 +9,7 @@ import { trafficDeliveries, webhookRequest, WEBHOOK_SECRET } from './traffic.js'
 
 const RATE = 1000;
 const CONNECTIONS = 32;
-/** p99 of the last window and RSS at the end may be this much above the first window's. */
+/** The last window's p99 and RSS may be this much above the first window's. */
 const FLAT_TOLERANCE = 1.5;
 const RSS_SAMPLE_MS = 1000;
 

@@ -26,17 +26,25 @@ const CONVERSATION = 'conversation-';
 /** The delivery's row, with these attempts, in the order of the view's fields, made in one object. */
 const deliveryOf = (id: string, event: Delivered['event'], arrival: Arrival, attempts: readonly DeliveryAttempt[]): DeliveryState => {
   const { stream, revision, position, delivery_id, received_at } = arrival;
+  let name: string | null = event.type;
+  let outcome: DeliveryView['outcome'] = 'appended';
+  let entity: string | null = null;
+  let reason: string | null = null;
   switch (event.type) {
     case 'delivery.unrecognized':
-      return { event_id: id, event: event.data.event, outcome: 'unrecognized', stream, revision, position, entity: null, delivery_id, received_at, reason: null, attempts };
+      name = event.data.event;
+      outcome = 'unrecognized';
+      break;
     case 'delivery.quarantined':
-      return { event_id: id, event: event.data.event ?? null, outcome: 'quarantined', stream, revision, position, entity: null, delivery_id, received_at, reason: event.data.reason ?? null, attempts };
-    default: {
+      name = event.data.event ?? null;
+      outcome = 'quarantined';
+      reason = event.data.reason ?? null;
+      break;
+    default:
       // A message is about its contact: the conversation's stream is named after it.
-      const entity = stream.startsWith(CONVERSATION) ? `contact-${stream.slice(CONVERSATION.length)}` : /^(contact|booking|ticket)-/.test(stream) ? stream : null;
-      return { event_id: id, event: event.type, outcome: 'appended', stream, revision, position, entity, delivery_id, received_at, reason: null, attempts };
-    }
+      entity = stream.startsWith(CONVERSATION) ? `contact-${stream.slice(CONVERSATION.length)}` : /^(contact|booking|ticket)-/.test(stream) ? stream : null;
   }
+  return { event_id: id, event: name, outcome, stream, revision, position, entity, delivery_id, received_at, reason, attempts };
 };
 
 type ArrivalOrder = Pick<DeliveryView, 'received_at' | 'position' | 'delivery_id'>;
