@@ -33,6 +33,11 @@ export const intakeHttp: Scenario = {
     { key: 'do_nothing', label: `baseline: do-nothing HTTP server, ${CONNECTIONS} connections`, unit: 'deliveries/s' },
     { key: 'vs_naive', label: 'intake ÷ naive receiver (median of per-run ratios)', unit: '×', target: { atLeast: 1 } },
     { key: 'vs_do_nothing', label: 'intake ÷ do-nothing server (median of per-run ratios)', unit: '×', target: { atLeast: 0.55 } },
+    { key: 'cpu_us', label: 'intake CPU per delivery, the server, all threads (from the first request to the read model caught up)', unit: 'µs' },
+    { key: 'request_thread_cpu_us', label: 'intake CPU per delivery, the server\'s request thread alone', unit: 'µs' },
+    { key: 'naive_cpu_us', label: 'baseline: naive receiver CPU per delivery', unit: 'µs' },
+    { key: 'do_nothing_cpu_us', label: 'baseline: do-nothing server CPU per delivery', unit: 'µs' },
+    { key: 'cpu_vs_naive', label: 'naive receiver\'s CPU per delivery ÷ the server\'s (medians)', unit: '×', derive: (m) => m('naive_cpu_us') / m('cpu_us') },
     { key: 'p50', label: `intake p50 at ${RATE.toLocaleString('en')} deliveries/s`, unit: 'ms' },
     { key: 'p99', label: `intake p99 at ${RATE.toLocaleString('en')} deliveries/s`, unit: 'ms', target: { atMost: 25 } },
     { key: 'failures', label: 'intake non-2xx or failed requests per run', unit: 'requests', target: { atMost: 0 } },
@@ -46,22 +51,37 @@ export const intakeHttp: Scenario = {
       const naive = await startBaselineServer(scope, 'naive-receiver', context.durability);
       const doNothing = await startBaselineServer(scope, 'do-nothing', context.durability);
       const asFast = (url: string, batch: readonly LoadRequest[]) => runLoad({ url, requests: batch, connections: CONNECTIONS });
+      // The CPU a process spent on a batch, per delivery, in µs: less sensitive than a rate to what else the cores run.
+      const cpuPerDelivery = async <T>(cpuSeconds: () => number, count: number, send: () => Promise<T>): Promise<{ result: T; us: number }> => {
+        const before = cpuSeconds();
+        const result = await send();
+        return { result, us: ((cpuSeconds() - before) * 1e6) / count };
+      };
       for (const { url } of [doNothing, naive, server]) await asFast(url, requests.slice(0, warmup));
       await server.caughtUp();
       return repeat(context.runs, async (run) => {
         const first = warmup + run * perRun;
         const batch = requests.slice(first, first + deliveries);
-        const doNothingRun = requireSuccess('do-nothing server', await asFast(doNothing.url, batch));
-        const naiveRun = requireSuccess('naive receiver', await asFast(naive.url, batch));
-        const fast = await asFast(server.url, batch);
-        await server.caughtUp();
+        const doNothingCpu = await cpuPerDelivery(doNothing.cpuSeconds, batch.length, () => asFast(doNothing.url, batch));
+        const doNothingRun = requireSuccess('do-nothing server', doNothingCpu.result);
+        const naiveCpu = await cpuPerDelivery(naive.cpuSeconds, batch.length, () => asFast(naive.url, batch));
+        const naiveRun = requireSuccess('naive receiver', naiveCpu.result);
+        const requestThreadBefore = server.mainThreadCpuSeconds();
+        const serverCpu = await cpuPerDelivery(server.cpuSeconds, batch.length, async () => {
+          const result = await asFast(server.url, batch);
+          await server.caughtUp();
+          return result;
+        });
+        const requestThreadUs = ((server.mainThreadCpuSeconds() - requestThreadBefore) * 1e6) / batch.length;
+        const fast = serverCpu.result;
         const paced = requests.slice(first + deliveries, first + perRun);
         const steady = await runLoad({ url: server.url, requests: paced, connections: CONNECTIONS, rate: RATE });
         await server.caughtUp();
         context.log(
           `intake: ${fast.perSecond.toFixed(0)} deliveries/s ${JSON.stringify(fast.statuses)} (naive receiver ` +
             `${naiveRun.perSecond.toFixed(0)}, do-nothing ${doNothingRun.perSecond.toFixed(0)}); at ${RATE}/s ` +
-            `p99 ${steady.latencyMs(99).toFixed(2)} ms ${JSON.stringify(steady.statuses)}`,
+            `p99 ${steady.latencyMs(99).toFixed(2)} ms ${JSON.stringify(steady.statuses)}; CPU per delivery ${serverCpu.us.toFixed(0)} µs ` +
+            `(request thread ${requestThreadUs.toFixed(0)}; naive ${naiveCpu.us.toFixed(0)}, do-nothing ${doNothingCpu.us.toFixed(0)})`,
         );
         return {
           throughput: fast.perSecond,
@@ -70,6 +90,10 @@ export const intakeHttp: Scenario = {
           do_nothing: doNothingRun.perSecond,
           vs_naive: fast.perSecond / naiveRun.perSecond,
           vs_do_nothing: fast.perSecond / doNothingRun.perSecond,
+          cpu_us: serverCpu.us,
+          request_thread_cpu_us: requestThreadUs,
+          naive_cpu_us: naiveCpu.us,
+          do_nothing_cpu_us: doNothingCpu.us,
           p50: steady.latencyMs(50),
           p99: steady.latencyMs(99),
           failures: failures(fast) + failures(steady),

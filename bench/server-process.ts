@@ -14,6 +14,8 @@ export type BenchProcess = {
   readonly memoryMb: () => { readonly rss: number; readonly peak: number };
   /** CPU time it has used so far, user and system, all threads (Linux /proc). */
   readonly cpuSeconds: () => number;
+  /** The same, of its main thread alone: the one that serves HTTP. */
+  readonly mainThreadCpuSeconds: () => number;
   readonly stop: () => Promise<void>;
 };
 
@@ -33,9 +35,12 @@ const statusKb = (pid: number, field: string): number => {
 /** Clock ticks per second of /proc/<pid>/stat on Linux (USER_HZ). */
 const TICKS_PER_SECOND = 100;
 
-/** utime + stime: fields 14 and 15 of /proc/<pid>/stat, counted after the command name in parentheses. */
-const cpuTicks = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * utime + stime: fields 14 and 15 of /proc/<pid>/stat (or of one thread's, /proc/<pid>/task/<tid>/stat), counted
+ * after the command name in parentheses.
+ */
+const cpuTicks = (statPath: string): number => {
+  const stat = readFileSync(statPath, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 };
@@ -90,7 +95,9 @@ const startHttpChild = async (scope: Scope, modulePath: string, env: Record<stri
   return {
     url,
     memoryMb: () => ({ rss: statusKb(pid, 'VmRSS') / 1024, peak: statusKb(pid, 'VmHWM') / 1024 }),
-    cpuSeconds: () => cpuTicks(pid) / TICKS_PER_SECOND,
+    cpuSeconds: () => cpuTicks(`/proc/${pid}/stat`) / TICKS_PER_SECOND,
+    // A process's main thread has the process's id.
+    mainThreadCpuSeconds: () => cpuTicks(`/proc/${pid}/task/${pid}/stat`) / TICKS_PER_SECOND,
     stop,
   };
 };
