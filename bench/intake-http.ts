@@ -51,37 +51,39 @@ export const intakeHttp: Scenario = {
       const naive = await startBaselineServer(scope, 'naive-receiver', context.durability);
       const doNothing = await startBaselineServer(scope, 'do-nothing', context.durability);
       const asFast = (url: string, batch: readonly LoadRequest[]) => runLoad({ url, requests: batch, connections: CONNECTIONS });
-      // The CPU a process spent on a batch, per delivery, in µs: less sensitive than a rate to what else the cores run.
-      const cpuPerDelivery = async <T>(cpuSeconds: () => number, count: number, send: () => Promise<T>): Promise<{ result: T; us: number }> => {
-        const before = cpuSeconds();
+      // The CPU each clock (a process, a thread) spent on a batch, per delivery, in µs: less sensitive than a rate to
+      // what else the cores run.
+      const cpuPerDelivery = async <T>(clocks: readonly (() => number)[], count: number, send: () => Promise<T>): Promise<{ result: T; us: number[] }> => {
+        const before = clocks.map((clock) => clock());
         const result = await send();
-        return { result, us: ((cpuSeconds() - before) * 1e6) / count };
+        return { result, us: clocks.map((clock, i) => ((clock() - (before[i] ?? 0)) * 1e6) / count) };
       };
       for (const { url } of [doNothing, naive, server]) await asFast(url, requests.slice(0, warmup));
       await server.caughtUp();
       return repeat(context.runs, async (run) => {
         const first = warmup + run * perRun;
         const batch = requests.slice(first, first + deliveries);
-        const doNothingCpu = await cpuPerDelivery(doNothing.cpuSeconds, batch.length, () => asFast(doNothing.url, batch));
+        const doNothingCpu = await cpuPerDelivery([doNothing.cpuSeconds], batch.length, () => asFast(doNothing.url, batch));
         const doNothingRun = requireSuccess('do-nothing server', doNothingCpu.result);
-        const naiveCpu = await cpuPerDelivery(naive.cpuSeconds, batch.length, () => asFast(naive.url, batch));
+        const naiveCpu = await cpuPerDelivery([naive.cpuSeconds], batch.length, () => asFast(naive.url, batch));
         const naiveRun = requireSuccess('naive receiver', naiveCpu.result);
-        const requestThreadBefore = server.mainThreadCpuSeconds();
-        const serverCpu = await cpuPerDelivery(server.cpuSeconds, batch.length, async () => {
+        const serverCpu = await cpuPerDelivery([server.cpuSeconds, server.mainThreadCpuSeconds], batch.length, async () => {
           const result = await asFast(server.url, batch);
           await server.caughtUp();
           return result;
         });
-        const requestThreadUs = ((server.mainThreadCpuSeconds() - requestThreadBefore) * 1e6) / batch.length;
         const fast = serverCpu.result;
+        const [serverUs = NaN, requestThreadUs = NaN] = serverCpu.us;
+        const [naiveUs = NaN] = naiveCpu.us;
+        const [doNothingUs = NaN] = doNothingCpu.us;
         const paced = requests.slice(first + deliveries, first + perRun);
         const steady = await runLoad({ url: server.url, requests: paced, connections: CONNECTIONS, rate: RATE });
         await server.caughtUp();
         context.log(
           `intake: ${fast.perSecond.toFixed(0)} deliveries/s ${JSON.stringify(fast.statuses)} (naive receiver ` +
             `${naiveRun.perSecond.toFixed(0)}, do-nothing ${doNothingRun.perSecond.toFixed(0)}); at ${RATE}/s ` +
-            `p99 ${steady.latencyMs(99).toFixed(2)} ms ${JSON.stringify(steady.statuses)}; CPU per delivery ${serverCpu.us.toFixed(0)} µs ` +
-            `(request thread ${requestThreadUs.toFixed(0)}; naive ${naiveCpu.us.toFixed(0)}, do-nothing ${doNothingCpu.us.toFixed(0)})`,
+            `p99 ${steady.latencyMs(99).toFixed(2)} ms ${JSON.stringify(steady.statuses)}; CPU per delivery ${serverUs.toFixed(0)} µs ` +
+            `(request thread ${requestThreadUs.toFixed(0)}; naive ${naiveUs.toFixed(0)}, do-nothing ${doNothingUs.toFixed(0)})`,
         );
         return {
           throughput: fast.perSecond,
@@ -90,10 +92,10 @@ export const intakeHttp: Scenario = {
           do_nothing: doNothingRun.perSecond,
           vs_naive: fast.perSecond / naiveRun.perSecond,
           vs_do_nothing: fast.perSecond / doNothingRun.perSecond,
-          cpu_us: serverCpu.us,
+          cpu_us: serverUs,
           request_thread_cpu_us: requestThreadUs,
-          naive_cpu_us: naiveCpu.us,
-          do_nothing_cpu_us: doNothingCpu.us,
+          naive_cpu_us: naiveUs,
+          do_nothing_cpu_us: doNothingUs,
           p50: steady.latencyMs(50),
           p99: steady.latencyMs(99),
           failures: failures(fast) + failures(steady),
